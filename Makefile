@@ -1,0 +1,31 @@
+# Two commands do everything on a fresh machine: `make demo` and `make test`.
+.PHONY: demo test setup lint proto bench infra-start infra-stop clean
+
+demo:            ## set up, start the whole stack, print the URL; Ctrl-C stops it
+	scripts/demo.sh
+
+test:            ## set up, lint, and run every test against real Kafka/Redis/PostgreSQL/gRPC
+	scripts/test.sh
+
+setup:
+	scripts/setup.sh --for-tests
+
+lint:
+	uv run --frozen ruff check .
+	uv run --frozen mypy libs/zezhou5g/src services gateway/gateway simulators deploy/local
+
+proto:           ## regenerate Python code from proto/
+	uv run --frozen python scripts/gen_proto.py
+
+bench:           ## Kafka produce→consume latency and throughput through the project's helpers
+	uv run --frozen python bench/kafka_latency.py
+
+infra-start:
+	set -a; . ./.env; set +a; uv run --frozen python -m localinfra start kafka redis
+
+infra-stop:
+	set -a; . ./.env; set +a; uv run --frozen python -m localinfra stop kafka redis
+
+clean:           ## stop local infrastructure and delete run data
+	-$(MAKE) infra-stop
+	rm -rf .run

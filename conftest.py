@@ -1,0 +1,232 @@
+"""Session fixtures shared by every test folder: real Kafka, Redis and PostgreSQL on free ports.
+
+Nothing is mocked: the servers are the same ones ``make demo`` runs (deploy/local), started in a
+temporary run folder so a running demo is never touched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+# Import the real packages before collection: pytest's importlib mode would otherwise register a
+# stand-in parent module "gateway" (from the folder name of gateway/tests) that shadows them.
+import gateway.app  # noqa: F401
+import pytest
+import redis as redis_lib
+import simulators.base  # noqa: F401
+from localinfra import KafkaServer, PostgresServer, RedisServer
+from localinfra.proc import free_port
+
+ROOT = Path(__file__).resolve().parent
+
+
+@pytest.fixture(scope="session")
+def run_dir() -> Iterator[Path]:
+    # World-readable so PostgreSQL (run as the postgres user when we are root) can enter it.
+    path = Path(tempfile.mkdtemp(prefix="z5g-test-"))
+    path.chmod(0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def kafka(run_dir: Path) -> Iterator[KafkaServer]:
+    server = KafkaServer(run_dir, free_port(), free_port(), heap="384m")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server(run_dir: Path) -> Iterator[RedisServer]:
+    server = RedisServer(run_dir, free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres(run_dir: Path) -> Iterator[PostgresServer]:
+    server = PostgresServer(run_dir, free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_client(redis_server: RedisServer) -> redis_lib.Redis:
+    client = redis_lib.Redis.from_url(redis_server.url, decode_responses=True)
+    client.flushdb()
+    return client
+
+
+@pytest.fixture(scope="session")
+def base_env(kafka: KafkaServer, redis_server: RedisServer) -> dict[str, str]:
+    """Environment of a service process talking to the test session's infrastructure."""
+    return {"Z5G_ENV": "dev", "Z5G_KAFKA_BOOTSTRAP": kafka.bootstrap,
+            "Z5G_REDIS_URL": redis_server.url, "Z5G_LOG_LEVEL": "INFO"}
+
+
+class InProcessService:
+    """Runs an async ``serve(settings, stop)`` in a thread with its own event loop."""
+
+    def __init__(self, serve: Callable, settings: object) -> None:  # type: ignore[type-arg]
+        self.serve = serve
+        self.settings = settings
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.stop_event: asyncio.Event | None = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._main, daemon=True)
+        self.ready = threading.Event()
+
+    def _main(self) -> None:
+        async def run() -> None:
+            self.loop = asyncio.get_running_loop()
+            self.stop_event = asyncio.Event()
+            self.ready.set()
+            await self.serve(self.settings, self.stop_event)
+
+        try:
+            asyncio.run(run())
+        except BaseException as exc:  # noqa: BLE001 - reported to the test
+            self.error = exc
+            self.ready.set()
+
+    def __enter__(self) -> InProcessService:
+        self.thread.start()
+        self.ready.wait(30)
+        if self.error:
+            raise self.error
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.loop and self.stop_event:
+            self.loop.call_soon_threadsafe(self.stop_event.set)
+        self.thread.join(30)
+
+
+@pytest.fixture
+def in_process() -> type[InProcessService]:
+    return InProcessService
+
+
+class Proc:
+    """A platform process (``python -m <module>``) run as a real subprocess for the test."""
+
+    def __init__(self, module: str, env: dict[str, str], log_dir: Path,
+                 args: tuple[str, ...] = ()) -> None:
+        self.module = module
+        self.log = log_dir / f"{module.replace('.', '_')}-{time.monotonic_ns()}.log"
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith("Z5G_")} | env
+        self.popen = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", module, *args], cwd=ROOT, env=full_env,
+            stdout=open(self.log, "wb"), stderr=subprocess.STDOUT)
+
+    def stop(self, timeout: float = 20) -> int:
+        if self.popen.poll() is None:
+            self.popen.terminate()
+            try:
+                self.popen.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait(5)
+        return int(self.popen.returncode)
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")[-4000:]
+
+
+def wait_for(check: Callable[[], object], timeout: float, what: str,
+             procs: tuple[Proc, ...] = ()) -> object:
+    """Poll ``check`` until it returns something truthy; fail with process logs on timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            value = check()
+        except Exception:  # noqa: BLE001 - not there yet
+            value = None
+        if value:
+            return value
+        for p in procs:
+            if p.popen.poll() is not None:
+                pytest.fail(f"{p.module} exited ({p.popen.returncode}) while waiting for "
+                            f"{what}:\n{p.output()}")
+        time.sleep(0.2)
+    logs = "\n".join(f"--- {p.module}\n{p.output()}" for p in procs)
+    pytest.fail(f"timed out after {timeout}s waiting for {what}\n{logs}")
+
+
+@pytest.fixture
+def wait() -> Callable[..., object]:
+    return wait_for
+
+
+@pytest.fixture
+def spawn(tmp_path: Path) -> Iterator[Callable[..., Proc]]:
+    started: list[Proc] = []
+
+    def start(module: str, env: dict[str, str], *args: str) -> Proc:
+        proc = Proc(module, env, tmp_path, args)
+        started.append(proc)
+        return proc
+
+    yield start
+    for proc in reversed(started):
+        proc.stop()
+
+
+SERVICES = ("tourism", "medical", "agri", "transport")
+
+
+def start_stack(base_env: dict[str, str], tmp: Path, redis_url: str) -> dict[str, object]:
+    """Start the four services and the gateway as subprocesses; wait until /readyz is 200."""
+    import httpx
+
+    ports = {s: free_port() for s in SERVICES}
+    procs = [Proc(s, base_env | {"Z5G_GRPC_PORT": str(ports[s]), "Z5G_METRICS_PORT": "0"}, tmp)
+             for s in SERVICES]
+    http = free_port()
+    secrets = {"Z5G_SESSION_SECRET": "t" * 8 + os.urandom(16).hex(),
+               "Z5G_DEVICE_TOKENS": "env-jueshan-gate=tok-env-jueshan-0001,"
+                                    "wear-1001=tok-wear-1001-0001",
+               "Z5G_DEMO_PASSWORD": "test-pass-" + os.urandom(3).hex()}
+    gw_env = base_env | secrets | {
+        "Z5G_HTTP_PORT": str(http), "Z5G_DATABASE_URL": f"sqlite:///{tmp}/gateway.db",
+        "Z5G_PUBLIC_RATE_PER_MIN": "10000",
+        **{f"Z5G_{s.upper()}_GRPC": f"127.0.0.1:{ports[s]}" for s in SERVICES}}
+    procs.append(Proc("gateway", gw_env, tmp))
+    url = f"http://127.0.0.1:{http}"
+    stack = {"url": url, "env": gw_env, "procs": procs, "ports": ports, "tmp": tmp,
+             "password": secrets["Z5G_DEMO_PASSWORD"], "redis_url": redis_url}
+    try:
+        wait_for(lambda: httpx.get(f"{url}/readyz", timeout=3).status_code == 200, 90,
+                 "gateway /readyz 200", tuple(procs))
+    except BaseException:
+        stop_stack(stack)
+        raise
+    return stack
+
+
+def stop_stack(stack: dict[str, object]) -> None:
+    """Stop what :func:`start_stack` started."""
+    for proc in reversed(stack["procs"]):  # type: ignore[call-overload]
+        proc.stop()
+
+
+@pytest.fixture(scope="module")
+def stack(base_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory,
+          redis_server: RedisServer) -> Iterator[dict[str, object]]:
+    """The four services and the gateway as subprocesses, shared by one test module."""
+    redis_lib.Redis.from_url(redis_server.url).flushdb()
+    started = start_stack(base_env, tmp_path_factory.mktemp("stack"), redis_server.url)
+    yield started
+    stop_stack(started)

@@ -1,0 +1,114 @@
+"""Builds the FastAPI application; ``main.py`` only configures and serves it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, HTTPException, status
+from fastapi.staticfiles import StaticFiles
+from prometheus_client import make_asgi_app
+from sqlalchemy import Engine
+from zezhou5g.platform.db import make_engine, migrate
+from zezhou5g.platform.kafka import EventProducer
+from zezhou5g.platform.redis import make_async_redis
+
+from gateway import devices
+from gateway.config import GatewaySettings
+from gateway.grpc_clients import open_channels
+from gateway.readiness import KafkaProbe, Readiness
+from gateway.routes import auth, health, scenarios, streams
+from gateway.scenarios import STATUS_STREAMS
+from gateway.stream import StreamHub
+from gateway.users import seed_demo_users
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def web_dir() -> Path:
+    """Static front ends: ``$Z5G_WEB_DIR`` or ``gateway/web`` beside the package."""
+    return Path(os.environ.get("Z5G_WEB_DIR", Path(__file__).resolve().parents[1] / "web"))
+
+
+class LazyProducer:
+    """Creates the Kafka producer on first use, so the gateway starts while Kafka is down."""
+
+    def __init__(self, bootstrap: str) -> None:
+        self.bootstrap = bootstrap
+        self._producer: EventProducer | None = None
+        self._lock = threading.Lock()
+
+    def publish(self, *args, **kwargs) -> str:  # type: ignore[no-untyped-def]
+        """Like :meth:`EventProducer.publish`; 503 while no broker is reachable."""
+        from kafka.errors import KafkaError
+
+        with self._lock:
+            if self._producer is None:
+                try:
+                    self._producer = EventProducer(self.bootstrap, "gateway")
+                except KafkaError as exc:
+                    raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
+                                        "event broker unavailable, retry later") from exc
+        return self._producer.publish(*args, **kwargs)
+
+    def close(self) -> None:
+        """Flush and close if created."""
+        if self._producer is not None:
+            self._producer.close()
+
+
+def _prepare_database(settings: GatewaySettings) -> Engine:
+    migrate(settings.database_url, MIGRATIONS)
+    engine = make_engine(settings.database_url)
+    if settings.env == "dev" and settings.demo_password is not None:
+        seed_demo_users(engine, settings.demo_password.get_secret_value())
+    return engine
+
+
+def create_app(settings: GatewaySettings) -> FastAPI:
+    """The gateway application for ``settings``; resources open in the lifespan."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.engine = await asyncio.to_thread(_prepare_database, settings)
+        app.state.redis = make_async_redis(settings.redis_url)
+        app.state.channels = open_channels({
+            "tourism": settings.tourism_grpc, "medical": settings.medical_grpc,
+            "agri": settings.agri_grpc, "transport": settings.transport_grpc})
+        app.state.kafka_probe = KafkaProbe(settings.kafka_bootstrap)
+        app.state.kafka_probe.start()
+        app.state.readiness = Readiness(app.state.kafka_probe, app.state.redis,
+                                        app.state.channels)
+        app.state.producer = LazyProducer(settings.kafka_bootstrap)
+        app.state.hub = StreamHub(settings.kafka_bootstrap,
+                                  {t: s.message for t, s in STATUS_STREAMS.items()})
+        app.state.hub.start(asyncio.get_running_loop())
+        try:
+            yield
+        finally:
+            app.state.kafka_probe.stop()
+            await asyncio.to_thread(app.state.hub.stop)
+            await asyncio.to_thread(app.state.producer.close)
+            for channel in app.state.channels.values():
+                await channel.close()
+            await app.state.redis.aclose()
+            app.state.engine.dispose()
+
+    app = FastAPI(title="Zezhou 5G+ gateway", version="0.1.0", lifespan=lifespan,
+                  description="REST and live streams of the Zezhou 5G+ scenario platform.")
+    app.state.settings = settings
+    app.state.device_tokens = settings.device_token_map()
+    for router in (health.router, auth.router, scenarios.router, streams.router,
+                   devices.router):
+        app.include_router(router)
+    app.mount("/metrics", make_asgi_app())
+    web = web_dir()
+    echarts = web / "node_modules" / "echarts" / "dist"
+    if echarts.exists():
+        app.mount("/vendor/echarts", StaticFiles(directory=echarts), name="echarts")
+    app.mount("/", StaticFiles(directory=web / "static", html=True), name="web")
+    return app

@@ -1,0 +1,69 @@
+"""Sessions as signed JWT cookies, and the dependencies that guard console routes."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Annotated
+
+import jwt
+from fastapi import Depends, HTTPException, Request, status
+
+from gateway.users import SCENARIO_ROLES, Role, User
+
+COOKIE = "z5g_session"
+ALGORITHM = "HS256"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The signed-in user as carried by the session token."""
+
+    username: str
+    display_name: str
+    role: Role
+    care_team: str | None
+
+
+def issue_token(user: User, secret: str, hours: float) -> str:
+    """A session token for ``user`` valid for ``hours``."""
+    now = int(time.time())
+    claims = {"sub": user.username, "name": user.display_name, "role": user.role,
+              "team": user.care_team, "iat": now, "exp": now + int(hours * 3600)}
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def read_token(token: str, secret: str) -> Principal | None:
+    """The principal of a valid, unexpired token; None otherwise."""
+    try:
+        claims = jwt.decode(token, secret, algorithms=[ALGORITHM],
+                            options={"require": ["sub", "role", "exp"]})
+        return Principal(claims["sub"], claims.get("name", claims["sub"]), Role(claims["role"]),
+                         claims.get("team"))
+    except (jwt.PyJWTError, ValueError):
+        return None
+
+
+def current_principal(request: Request) -> Principal:
+    """Dependency: the signed-in user, or 401."""
+    token = request.cookies.get(COOKIE)
+    secret = request.app.state.settings.session_secret.get_secret_value()
+    principal = read_token(token, secret) if token else None
+    if principal is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "sign in first")
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def require_scenario(scenario: str):  # type: ignore[no-untyped-def]
+    """Dependency factory: the principal when their role may use ``scenario``, else 403."""
+
+    def check(principal: CurrentPrincipal) -> Principal:
+        if principal.role not in SCENARIO_ROLES[scenario]:
+            raise HTTPException(status.HTTP_403_FORBIDDEN,
+                                f"role {principal.role.value} may not use the {scenario} console")
+        return principal
+
+    return check

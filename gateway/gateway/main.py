@@ -1,0 +1,18 @@
+"""Serves the gateway with uvicorn: ``python -m gateway``."""
+
+from __future__ import annotations
+
+import uvicorn
+from zezhou5g.platform.logging import setup_logging
+from zezhou5g.platform.settings import load_settings
+
+from gateway.app import create_app
+from gateway.config import GatewaySettings
+
+
+def main() -> None:
+    """Load settings, build the app and serve it until SIGTERM/SIGINT."""
+    settings = load_settings(GatewaySettings)
+    setup_logging("gateway", settings.log_level)
+    uvicorn.run(create_app(settings), host="0.0.0.0", port=settings.http_port,  # noqa: S104
+                log_config=None, proxy_headers=True, timeout_graceful_shutdown=5)

@@ -1,0 +1,53 @@
+"""Live event streams to browsers (Server-Sent Events) fed from Kafka."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi.responses import StreamingResponse
+
+from gateway.auth import CurrentPrincipal
+from gateway.ratelimit import public_limit
+from gateway.scenarios import STATUS_STREAMS
+from gateway.users import SCENARIO_ROLES
+
+router = APIRouter(tags=["streams"])
+KEEPALIVE_S = 15.0
+
+async def _sse(request: Request, topics: set[str]) -> AsyncIterator[str]:
+    hub = request.app.state.hub
+    sub = hub.subscribe(topics)
+    try:
+        yield "retry: 2000\n\n"
+        while not await request.is_disconnected():
+            try:
+                payload = await asyncio.wait_for(sub.queue.get(), timeout=KEEPALIVE_S)
+            except TimeoutError:
+                yield ": keep-alive\n\n"
+                continue
+            yield f"data: {payload}\n\n"
+    finally:
+        hub.unsubscribe(sub)
+
+def _response(request: Request, topics: set[str]) -> StreamingResponse:
+    return StreamingResponse(_sse(request, topics), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+@router.get("/api/public/stream", dependencies=[Depends(public_limit)])
+async def public_stream(request: Request) -> StreamingResponse:
+    """Status events without personal data, for the public experience-zone page."""
+    return _response(request, {t for t, s in STATUS_STREAMS.items() if s.public})
+
+@router.get("/api/stream/{scenario}")
+async def console_stream(scenario: str, request: Request,
+                         principal: CurrentPrincipal) -> StreamingResponse:
+    """All status events of ``scenario`` for a signed-in user allowed on its console."""
+    if scenario not in SCENARIO_ROLES:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no such scenario: {scenario}")
+    if principal.role not in SCENARIO_ROLES[scenario]:
+        raise HTTPException(status.HTTP_403_FORBIDDEN,
+                            f"role {principal.role.value} may not use the {scenario} console")
+    return _response(request, {t for t, s in STATUS_STREAMS.items() if s.scenario == scenario})
+

@@ -1,0 +1,127 @@
+"""The gateway against the real stack: services, Kafka and Redis started for the test."""
+
+import json
+import threading
+
+import httpx
+import pytest
+import redis
+
+
+def _login(url, user, password):
+    client = httpx.Client(base_url=url, timeout=10)
+    r = client.post("/api/auth/login", json={"username": user, "password": password})
+    assert r.status_code == 200, r.text
+    return client
+
+
+def test_health_readiness_and_docs(stack):
+    url = stack["url"]
+    assert httpx.get(f"{url}/healthz").json() == {"status": "ok"}
+    ready = httpx.get(f"{url}/readyz").json()
+    assert ready["status"] == "ready"
+    assert set(ready["checks"]) == {"kafka", "redis", "tourism", "medical", "agri", "transport"}
+    assert all(c["ok"] for c in ready["checks"].values())
+    spec = httpx.get(f"{url}/openapi.json").json()
+    assert "/api/devices/{scenario}/readings" in spec["paths"]
+    assert "z5g_gateway" in httpx.get(f"{url}/metrics/").text
+
+
+def test_sign_in_roles_and_care_team(stack):
+    url, password = stack["url"], stack["password"]
+    assert httpx.get(f"{url}/api/tourism/environment").status_code == 401
+    bad = httpx.post(f"{url}/api/auth/login", json={"username": "admin", "password": "nope"})
+    assert bad.status_code == 401 and "wrong username or password" in bad.json()["detail"]
+    farmer = _login(url, "farmer-zhao", password)
+    assert farmer.get("/api/auth/me").json()["scenarios"] == ["agri"]
+    assert farmer.get("/api/agri/fields").status_code == 200
+    denied = farmer.get("/api/tourism/environment")
+    assert denied.status_code == 403 and "farmer" in denied.json()["detail"]
+    clinician = _login(url, "dr-wang", password)
+    assert clinician.get("/api/auth/me").json()["care_team"] == "team-a"
+    assert clinician.post("/api/auth/logout").status_code == 204
+    assert clinician.get("/api/auth/me").status_code == 401
+
+
+def _clear_login_limits(stack):
+    client = redis.Redis.from_url(stack["redis_url"])
+    for key in client.scan_iter("ratelimit:login:*"):
+        client.delete(key)
+
+
+def test_login_attempts_are_rate_limited_per_client(stack):
+    url = stack["url"]
+    _clear_login_limits(stack)  # earlier tests of this module signed in within this minute
+    codes = [httpx.post(f"{url}/api/auth/login",
+                        json={"username": "admin", "password": f"guess-{i}"}).status_code
+             for i in range(12)]
+    assert codes[:10] == [401] * 10
+    assert codes[10:] == [429, 429]
+    r = httpx.post(f"{url}/api/auth/login", json={"username": "admin", "password": "x"})
+    assert int(r.headers["retry-after"]) > 0
+    _clear_login_limits(stack)
+
+
+def test_device_ingestion_checks_token_device_and_body(stack):
+    url = stack["url"]
+    post = lambda body, token="tok-env-jueshan-0001": httpx.post(  # noqa: E731
+        f"{url}/api/devices/tourism/readings", json=body,
+        headers={"Authorization": f"Bearer {token}"} if token else {})
+    good = {"sensor_id": "env-jueshan-gate", "area_id": "jueshan", "temperature_c": 21.5,
+            "humidity_pct": 55, "pm25_ug_m3": 18, "noise_db": 48}
+    assert post(good, token=None).status_code == 401
+    assert post(good, token="tok-wrong-wrong-wrong").status_code == 401
+    other = post(good | {"sensor_id": "env-dayang-street"})
+    assert other.status_code == 403 and "does not belong" in other.json()["detail"]
+    invalid = post(good | {"temperature": 21})
+    assert invalid.status_code == 422 and "temperature" in invalid.json()["detail"]
+    accepted = post(good)
+    assert accepted.status_code == 202
+    assert accepted.json()["topic"] == "tourism.env.readings"
+    assert httpx.post(f"{url}/api/devices/nosuch/readings", json=good).status_code == 404
+
+
+def test_device_reading_reaches_the_public_stream_and_overview(stack, wait):
+    url = stack["url"]
+    events: list[dict] = []
+    opened = threading.Event()
+
+    def listen():
+        with httpx.stream("GET", f"{url}/api/public/stream", timeout=30) as r:
+            opened.set()
+            for line in r.iter_lines():
+                if line.startswith("data: "):
+                    events.append(json.loads(line[6:]))
+                    # Earlier tests' readings may still be on their way; wait for ours.
+                    if events[-1]["data"].get("temperature_c") == 23.25:
+                        return
+
+    t = threading.Thread(target=listen, daemon=True)
+    t.start()
+    assert opened.wait(10)
+    threading.Event().wait(1.5)  # the hub has assigned its partitions by now
+    body = {"sensor_id": "env-jueshan-gate", "area_id": "jueshan", "temperature_c": 23.25,
+            "humidity_pct": 50, "pm25_ug_m3": 10, "noise_db": 40}
+    r = httpx.post(f"{url}/api/devices/tourism/readings", json=body,
+                   headers={"Authorization": "Bearer tok-env-jueshan-0001"})
+    assert r.status_code == 202
+    t.join(20)
+    if not events:
+        metrics = [m for m in httpx.get(f"{url}/metrics/").text.splitlines()
+                   if m.startswith("z5g_gateway_stream")]
+        overview = httpx.get(f"{url}/api/public/overview").json()
+        pytest.fail(f"no event on the public stream; overview={overview}; {metrics}")
+    event = events[-1]
+    assert event["topic"] == "tourism.env.status"
+    assert event["data"]["area_id"] == "jueshan"
+    assert event["data"]["temperature_c"] == pytest.approx(23.25)
+    overview = httpx.get(f"{url}/api/public/overview").json()
+    assert [a["area_id"] for a in overview["tourism"]] == ["jueshan"]
+
+
+def test_console_stream_requires_an_allowed_role(stack):
+    url, password = stack["url"], stack["password"]
+    assert httpx.get(f"{url}/api/stream/medical").status_code == 401
+    ops = _login(url, "jueshan-ops", password)
+    assert ops.get("/api/stream/medical").status_code == 403
+    assert ops.get("/api/stream/nosuch").status_code == 404

@@ -1,0 +1,1 @@
+"""Hand-written helpers shared by every service: nothing scenario-specific lives here."""

@@ -1,0 +1,44 @@
+"""Latest-state store in Redis: one protobuf message per key, readable as a set.
+
+Services keep "the latest status of each area / patient / field / gate" here so that the gRPC
+API answers from hot state and a restarted service carries on where it stopped.
+"""
+
+from __future__ import annotations
+
+from typing import Generic, TypeVar
+
+import redis
+from google.protobuf import json_format
+from google.protobuf.message import Message
+
+M = TypeVar("M", bound=Message)
+
+
+class LatestStore(Generic[M]):
+    """``prefix:<key>`` holds the message as JSON; ``prefix:keys`` the set of keys."""
+
+    def __init__(self, client: redis.Redis, prefix: str, cls: type[M]) -> None:
+        self.client = client
+        self.prefix = prefix
+        self.cls = cls
+
+    def put(self, key: str, message: M) -> None:
+        """Store ``message`` as the latest for ``key``."""
+        pipe = self.client.pipeline()
+        pipe.set(f"{self.prefix}:{key}", json_format.MessageToJson(message, indent=None))
+        pipe.sadd(f"{self.prefix}:keys", key)
+        pipe.execute()
+
+    def get(self, key: str) -> M | None:
+        """The latest message for ``key``, or None."""
+        raw = self.client.get(f"{self.prefix}:{key}")
+        return None if raw is None else json_format.Parse(str(raw), self.cls())
+
+    def all(self) -> list[M]:
+        """Every stored message, ordered by key."""
+        keys = sorted(str(k) for k in self.client.smembers(f"{self.prefix}:keys"))  # type: ignore[union-attr]
+        if not keys:
+            return []
+        raws = self.client.mget([f"{self.prefix}:{k}" for k in keys])
+        return [json_format.Parse(str(r), self.cls()) for r in raws if r is not None]  # type: ignore[union-attr]

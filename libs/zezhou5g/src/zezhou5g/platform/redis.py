@@ -1,0 +1,31 @@
+"""Redis clients with timeouts and retries, so a Redis restart is ridden out, not fatal."""
+
+from __future__ import annotations
+
+import redis
+import redis.asyncio as aioredis
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
+
+_RETRY_ON = (redis.ConnectionError, redis.TimeoutError)
+
+
+def make_redis(url: str) -> redis.Redis:
+    """Synchronous client returning ``str`` values (``decode_responses``)."""
+    return redis.Redis.from_url(
+        url, decode_responses=True, socket_timeout=2, socket_connect_timeout=2,
+        health_check_interval=15, retry=Retry(ExponentialBackoff(cap=2, base=0.05), 5),
+        retry_on_error=list(_RETRY_ON))
+
+
+def make_async_redis(url: str) -> aioredis.Redis:
+    """Asyncio client with the same behaviour as :func:`make_redis`."""
+    return aioredis.Redis.from_url(
+        url, decode_responses=True, socket_timeout=2, socket_connect_timeout=2,
+        health_check_interval=15, retry=Retry(ExponentialBackoff(cap=2, base=0.05), 5),
+        retry_on_error=list(_RETRY_ON))
+
+
+def first_seen(client: redis.Redis, event_id: str, ttl_s: int = 7 * 24 * 3600) -> bool:
+    """Record ``event_id`` as processed; False when it had been seen before (a duplicate)."""
+    return bool(client.set(f"seen:{event_id}", "1", nx=True, ex=ttl_s))

@@ -1,0 +1,127 @@
+"""The process skeleton of every scenario service.
+
+A service builds a :class:`ServiceRuntime`, adds its Kafka consumers and gRPC servicers, and calls
+:meth:`ServiceRuntime.run`: metrics on ``/metrics``, a ``grpc.aio`` server with the standard
+``grpc.health.v1`` service (and reflection in dev), consumers in threads, and on SIGTERM/SIGINT
+a graceful stop: health goes NOT_SERVING, consumers commit and close, in-flight RPCs finish.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import threading
+from collections.abc import Callable, Mapping
+
+import grpc
+from google.protobuf.message import Message
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_health.v1._async import HealthServicer
+from grpc_reflection.v1alpha import reflection
+
+from zezhou5g.platform.kafka import (
+    EventConsumer,
+    EventProducer,
+    Handler,
+    consume_in_thread,
+    ensure_topics,
+)
+from zezhou5g.platform.logging import log_fields, setup_logging
+from zezhou5g.platform.metrics import serve_metrics
+from zezhou5g.platform.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+# Registers servicers on the server and returns their full service names (for health/reflection).
+Registrar = Callable[[grpc.aio.Server], list[str]]
+
+
+class ServiceRuntime:
+    """Wires one service process; nothing starts until :meth:`run`."""
+
+    def __init__(self, name: str, settings: ServiceSettings) -> None:
+        self.name = name
+        self.settings = settings
+        self._producer: EventProducer | None = None
+        self._consumers: list[EventConsumer] = []
+        self._threads: list[threading.Thread] = []
+        self._consumer_specs: list[tuple[Mapping[str, type[Message]], Handler, str]] = []
+        self.health = HealthServicer()
+        self.bound_port: int | None = None
+        self.started = asyncio.Event()
+        self._topics: set[str] = set()
+
+    @property
+    def producer(self) -> EventProducer:
+        """The process's one Kafka producer (created on first use)."""
+        if self._producer is None:
+            self._producer = EventProducer(self.settings.kafka_bootstrap, self.name)
+        return self._producer
+
+    def declare_topics(self, *topics: str) -> None:
+        """Topics this service produces; created (with their DLQs) at start if missing."""
+        self._topics.update(topics)
+
+    def add_consumer(self, topics: Mapping[str, type[Message]], handler: Handler,
+                     group_id: str | None = None) -> None:
+        """Consume ``topics`` with ``handler`` once the service runs (group defaults to name)."""
+        self._consumer_specs.append((topics, handler, group_id or self.name))
+
+    async def run(self, register: Registrar, stop: asyncio.Event | None = None) -> None:
+        """Serve until SIGTERM/SIGINT (or ``stop`` is set), then stop gracefully."""
+        setup_logging(self.name, self.settings.log_level)
+        if self.settings.metrics_port:
+            serve_metrics(self.settings.metrics_port)
+        server = grpc.aio.server()
+        names = register(server)
+        health_pb2_grpc.add_HealthServicer_to_server(self.health, server)
+        if self.settings.env == "dev":
+            reflection.enable_server_reflection(
+                [*names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+                 reflection.SERVICE_NAME], server)
+        self.bound_port = server.add_insecure_port(f"[::]:{self.settings.grpc_port}")
+        await server.start()
+        consumed = {t for topics, _, _ in self._consumer_specs for t in topics}
+        wanted = self._topics | consumed | {f"{t}.dlq" for t in consumed}
+        await asyncio.to_thread(ensure_topics, self.settings.kafka_bootstrap, sorted(wanted))
+        for topics, handler, group in self._consumer_specs:
+            consumer = EventConsumer(self.settings.kafka_bootstrap, group, topics, handler,
+                                     self.name, dlq=self.producer)
+            self._consumers.append(consumer)
+            self._threads.append(consume_in_thread(consumer, f"consume-{group}"))
+        for service_name in ("", *names):
+            await self.health.set(service_name, health_pb2.HealthCheckResponse.SERVING)
+        log.info("serving", extra=log_fields(grpc_port=self.bound_port,
+                                             metrics_port=self.settings.metrics_port))
+        self.started.set()
+
+        stop = stop or asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            try:
+                loop.add_signal_handler(sig, stop.set)
+            except (NotImplementedError, RuntimeError):
+                pass  # not the main thread (tests drive ``stop`` themselves)
+        await stop.wait()
+        log.info("stopping")
+        await self.health.enter_graceful_shutdown()
+        for consumer in self._consumers:
+            consumer.stop()
+        for thread in self._threads:
+            await asyncio.to_thread(thread.join, 15)
+        await server.stop(grace=5)
+        if self._producer is not None:
+            await asyncio.to_thread(self._producer.close)
+        log.info("stopped")
+
+
+def registrar(add: Callable[[object, grpc.aio.Server], None], servicer: object,
+              service_full_name: str) -> Registrar:
+    """A :data:`Registrar` adding one servicer with its generated ``add_*_to_server``."""
+
+    def register(server: grpc.aio.Server) -> list[str]:
+        add(servicer, server)
+        return [service_full_name]
+
+    return register

@@ -1,0 +1,121 @@
+"""The Kafka helpers against the real broker started by the test session."""
+
+import threading
+import uuid
+
+import pytest
+from kafka import KafkaConsumer
+from zezhou5g.platform.events import ConsumedEvent
+from zezhou5g.platform.kafka import EventConsumer, EventProducer, RejectEvent, ensure_topics
+from zezhou5g.tourism.v1 import tourism_pb2
+
+
+def _reading(sensor: str, temp: float) -> tourism_pb2.EnvironmentReading:
+    return tourism_pb2.EnvironmentReading(sensor_id=sensor, area_id="jueshan", temperature_c=temp,
+                                          humidity_pct=50, pm25_ug_m3=10, noise_db=40)
+
+
+def _consume(kafka, topic, handler, group, stop_after, dlq=None):
+    consumer = EventConsumer(kafka.bootstrap, group, {topic: tourism_pb2.EnvironmentReading},
+                             handler, "test", dlq=dlq)
+    thread = threading.Thread(target=consumer.run, daemon=True)
+    thread.start()
+    assert stop_after.wait(30), "consumer did not get the events in time"
+    consumer.stop()
+    thread.join(10)
+
+
+def test_round_trip_carries_meta_and_headers(kafka):
+    topic = f"t-{uuid.uuid4().hex[:8]}"
+    ensure_topics(kafka.bootstrap, [topic])
+    producer = EventProducer(kafka.bootstrap, "unit-test")
+    ids = [producer.publish(topic, _reading(f"s{i}", 20 + i), key=f"s{i}") for i in range(5)]
+    assert producer.flush(20)
+    got: list[ConsumedEvent] = []
+    done = threading.Event()
+
+    def handle(event: ConsumedEvent) -> None:
+        got.append(event)
+        if len(got) == 5:
+            done.set()
+
+    _consume(kafka, topic, handle, f"g-{topic}", done)
+    producer.close()
+    assert sorted(e.event_id for e in got) == sorted(ids)
+    first = got[0]
+    assert first.message.meta.source == "unit-test"
+    assert first.message.meta.schema_version == 1
+    assert first.message.meta.event_time.seconds > 0
+    assert first.trace_id and len(first.trace_id) == 32
+
+
+def test_committed_offsets_are_not_redelivered(kafka):
+    topic = f"t-{uuid.uuid4().hex[:8]}"
+    ensure_topics(kafka.bootstrap, [topic])
+    producer = EventProducer(kafka.bootstrap, "unit-test")
+    for i in range(3):
+        producer.publish(topic, _reading("s", i), key="s")
+    producer.flush(20)
+    seen: list[float] = []
+    done = threading.Event()
+
+    def handle(event):
+        seen.append(event.message.temperature_c)
+        if len(seen) >= 3:
+            done.set()
+
+    group = f"g-{topic}"
+    _consume(kafka, topic, handle, group, done)
+    producer.publish(topic, _reading("s", 99), key="s")
+    producer.flush(20)
+    done2 = threading.Event()
+    later: list[float] = []
+
+    def handle2(event):
+        later.append(event.message.temperature_c)
+        done2.set()
+
+    _consume(kafka, topic, handle2, group, done2)
+    producer.close()
+    assert sorted(seen) == [0, 1, 2]
+    assert later == [99], "a restarted consumer must resume after its committed offset"
+
+
+def test_invalid_and_undecodable_events_go_to_the_dead_letter_topic(kafka):
+    topic = f"t-{uuid.uuid4().hex[:8]}"
+    ensure_topics(kafka.bootstrap, [topic, f"{topic}.dlq"])
+    producer = EventProducer(kafka.bootstrap, "unit-test")
+    producer.publish(topic, _reading("bad", 999), key="bad")
+    producer.send_raw(topic, b"\xff\xff not a protobuf", b"junk", [])
+    producer.publish(topic, _reading("good", 21), key="good")
+    producer.flush(20)
+    handled: list[str] = []
+    done = threading.Event()
+
+    def handle(event):
+        if event.message.temperature_c > 60:
+            raise RejectEvent(f"temperature_c={event.message.temperature_c:g} outside -40..60")
+        handled.append(event.message.sensor_id)
+        done.set()
+
+    _consume(kafka, topic, handle, f"g-{topic}", done, dlq=producer)
+    producer.flush(20)
+    dead = KafkaConsumer(f"{topic}.dlq", bootstrap_servers=kafka.bootstrap,
+                         auto_offset_reset="earliest", consumer_timeout_ms=10000,
+                         group_id=f"dlq-{topic}")
+    reasons = []
+    for record in dead:
+        reasons.append(dict(record.headers)["dlq-reason"].decode())
+        if len(reasons) == 2:
+            break
+    dead.close()
+    producer.close()
+    assert handled == ["good"]
+    assert sorted(reasons) == ["handler_error", "undecodable"]
+
+
+def test_producer_rejects_unreachable_bootstrap_clearly():
+    from kafka.errors import KafkaError
+
+    with pytest.raises(KafkaError):
+        EventProducer("127.0.0.1:1", "unit-test", max_block_ms=2000)

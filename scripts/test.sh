@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# make test: set up (idempotent), lint, then pytest. The test session starts its own Kafka,
+# Redis and PostgreSQL on free ports (see conftest.py), so it never touches a running demo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --for-tests
+echo "==> lint"
+uv run --frozen ruff check .
+uv run --frozen mypy libs/zezhou5g/src services gateway/gateway simulators deploy/local
+echo "==> tests"
+uv run --frozen pytest "$@"

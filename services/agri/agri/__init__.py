@@ -1,0 +1,1 @@
+"""Agri service: field IoT, agronomic alerts, machinery dispatch and product traceability."""

@@ -1,0 +1,3 @@
+from agri.main import main
+
+main()

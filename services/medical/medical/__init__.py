@@ -1,0 +1,1 @@
+"""Medical service: remote monitoring and pre-hospital emergency for the county medical group."""

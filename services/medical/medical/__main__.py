@@ -1,0 +1,3 @@
+from medical.main import main
+
+main()

@@ -1,0 +1,3 @@
+from tourism.main import main
+
+main()

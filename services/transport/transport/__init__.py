@@ -1,0 +1,1 @@
+"""Transport service: face-recognition gate entry with consent, liveness and a non-face lane."""

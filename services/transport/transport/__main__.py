@@ -1,0 +1,3 @@
+from transport.main import main
+
+main()

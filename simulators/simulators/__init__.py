@@ -1,0 +1,1 @@
+"""Demo devices of the four scenarios; each publishes real protobuf events to Kafka."""
