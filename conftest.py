@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 # Import the real packages before collection: pytest's importlib mode would otherwise register a
 # stand-in parent module "gateway" (from the folder name of gateway/tests) that shadows them.
@@ -230,3 +231,10 @@ def stack(base_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory,
     started = start_stack(base_env, tmp_path_factory.mktemp("stack"), redis_server.url)
     yield started
     stop_stack(started)
+
+
+@pytest.fixture
+def stack_tools() -> SimpleNamespace:
+    """start_stack / stop_stack / Proc / wait_for for tests that manage their own stack."""
+    return SimpleNamespace(start_stack=start_stack, stop_stack=stop_stack, Proc=Proc,
+                           wait_for=wait_for)

@@ -10,8 +10,6 @@ import redis
 from localinfra import KafkaServer
 from localinfra.proc import free_port
 
-from conftest import start_stack, stop_stack, wait_for
-
 
 @pytest.fixture
 def own_kafka(run_dir):
@@ -27,14 +25,14 @@ def _readings_total(client: redis.Redis) -> int:
 
 
 def test_broker_outage_is_reported_and_nothing_is_lost(own_kafka, redis_server, base_env,
-                                                       tmp_path):
+                                                       tmp_path, stack_tools):
+    start_stack, stop_stack, wait_for = (stack_tools.start_stack, stack_tools.stop_stack,
+                                         stack_tools.wait_for)
     client = redis.Redis.from_url(redis_server.url, decode_responses=True)
     client.flushdb()
     env = base_env | {"Z5G_KAFKA_BOOTSTRAP": own_kafka.bootstrap}
     stack = start_stack(env, tmp_path, redis_server.url)
-    from conftest import Proc
-
-    sim = Proc("simulators", env | {"Z5G_METRICS_PORT": "0"}, tmp_path,
+    sim = stack_tools.Proc("simulators", env | {"Z5G_METRICS_PORT": "0"}, tmp_path,
                ("tourism", "--interval", "0.25"))
     try:
         url = stack["url"]
