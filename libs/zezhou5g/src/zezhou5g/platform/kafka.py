@@ -233,8 +233,21 @@ class EventConsumer:
         self.dlq = dlq
         self.attempts = attempts
         self._consumer = KafkaConsumer(**config)
+        self._load_metadata()
         self._consumer.subscribe(list(self.topics))
         self._stop = threading.Event()
+
+    def _load_metadata(self, timeout_s: float = 30.0) -> None:
+        # The group leader assigns partitions from its own client's metadata: joining before
+        # that metadata holds our topics leaves the consumer with nothing to read until a later
+        # rebalance. Loading it first closes that race.
+        deadline = time.monotonic() + timeout_s
+        for topic in self.topics:
+            while not self._consumer.partitions_for_topic(topic):
+                if time.monotonic() > deadline:
+                    log.warning("no partitions known yet", extra=log_fields(topic=topic))
+                    break
+                time.sleep(0.2)
 
     def stop(self) -> None:
         """Ask :meth:`run` to return after the current batch."""
