@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import redis
 from zezhou5g.medical.v1 import medical_pb2
 from zezhou5g.platform.events import ConsumedEvent
@@ -9,8 +11,41 @@ from zezhou5g.platform.kafka import EventProducer, RejectEvent
 from zezhou5g.platform.latest import LatestStore
 from zezhou5g.platform.validation import present_fields, range_violations
 
+from medical.adapters.observations import ObservationStore
+from medical.domain.news2 import News2Result, score
 from medical.domain.plausibility import RANGES
 from medical.topics import PATIENT_STATUS
+
+_CONSCIOUSNESS = {
+    medical_pb2.CONSCIOUSNESS_ALERT: "alert", medical_pb2.CONSCIOUSNESS_CONFUSION: "confusion",
+    medical_pb2.CONSCIOUSNESS_VOICE: "voice", medical_pb2.CONSCIOUSNESS_PAIN: "pain",
+    medical_pb2.CONSCIOUSNESS_UNRESPONSIVE: "unresponsive",
+}
+_NUMERIC = ("resp_rate_per_min", "spo2_pct", "systolic_mmhg", "heart_rate_bpm", "temperature_c")
+
+
+def news2_values(vitals: medical_pb2.VitalSigns) -> dict[str, float | bool | str]:
+    """The NEWS2 parameters present in one observation set, by NEWS2 parameter name."""
+    values: dict[str, float | bool | str] = {
+        name: getattr(vitals, name) for name in _NUMERIC if vitals.HasField(name)}
+    if vitals.HasField("on_oxygen"):
+        values["on_oxygen"] = vitals.on_oxygen
+    if vitals.consciousness in _CONSCIOUSNESS:
+        values["consciousness"] = _CONSCIOUSNESS[vitals.consciousness]
+    return values
+
+
+def news2_message(result: News2Result) -> medical_pb2.News2:
+    """Wire form of a NEWS2 result."""
+    levels = list(_CONSCIOUSNESS.values())
+    return medical_pb2.News2(
+        aggregate=result.aggregate, risk=result.risk, single_parameter_3=result.single_parameter_3,
+        complete=result.complete, missing=list(result.missing), spo2_scale=result.scale,
+        monitoring=result.monitoring, response=result.response,
+        parameters=[medical_pb2.News2Parameter(
+            parameter=p.parameter, points=p.points,
+            value=float(levels.index(p.value)) if isinstance(p.value, str) else float(p.value))
+            for p in result.breakdown])
 
 
 class VitalsProcessor:
@@ -19,6 +54,7 @@ class VitalsProcessor:
     def __init__(self, client: redis.Redis, producer: EventProducer) -> None:
         self.client = client
         self.producer = producer
+        self.observations = ObservationStore(client)
         self.patients: LatestStore[medical_pb2.PatientVitals] = LatestStore(
             client, "medical:patient", medical_pb2.PatientVitals)
 
@@ -37,8 +73,12 @@ class VitalsProcessor:
             return
         self.client.set(f"medical:seq:{vitals.device_id}", vitals.seq)
         total = int(self.client.incr(f"medical:observations_total:{vitals.patient_id}"))
+        at = vitals.meta.event_time.ToDatetime(tzinfo=UTC)
+        latest = self.observations.update(vitals.patient_id, news2_values(vitals), at)
+        result = score(latest, at, scale2=self.observations.uses_scale2(vitals.patient_id))
         status = medical_pb2.PatientVitals(patient_id=vitals.patient_id, latest=vitals,
-                                           observations_total=total)
+                                           observations_total=total,
+                                           news2=news2_message(result))
         status.meta.event_time.CopyFrom(vitals.meta.event_time)
         self.producer.publish(PATIENT_STATUS, status, key=vitals.patient_id)
         self.patients.put(vitals.patient_id, status)

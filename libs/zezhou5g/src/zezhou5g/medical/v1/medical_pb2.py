@@ -25,21 +25,25 @@ _sym_db = _symbol_database.Default()
 from zezhou5g.common.v1 import envelope_pb2 as zezhou5g_dot_common_dot_v1_dot_envelope__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!zezhou5g/medical/v1/medical.proto\x12\x13zezhou5g.medical.v1\x1a!zezhou5g/common/v1/envelope.proto\"\xe4\x03\n\nVitalSigns\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x12\n\npatient_id\x18\x02 \x01(\t\x12\x11\n\tdevice_id\x18\x03 \x01(\t\x12\x0b\n\x03seq\x18\x04 \x01(\x04\x12\x1b\n\x0eheart_rate_bpm\x18\x05 \x01(\x01H\x00\x88\x01\x01\x12\x1e\n\x11resp_rate_per_min\x18\x06 \x01(\x01H\x01\x88\x01\x01\x12\x15\n\x08spo2_pct\x18\x07 \x01(\x01H\x02\x88\x01\x01\x12\x1a\n\rsystolic_mmhg\x18\x08 \x01(\x01H\x03\x88\x01\x01\x12\x1b\n\x0e\x64iastolic_mmhg\x18\t \x01(\x01H\x04\x88\x01\x01\x12\x1a\n\rtemperature_c\x18\n \x01(\x01H\x05\x88\x01\x01\x12\x39\n\rconsciousness\x18\x0b \x01(\x0e\x32\".zezhou5g.medical.v1.Consciousness\x12\x16\n\ton_oxygen\x18\x0c \x01(\x08H\x06\x88\x01\x01\x42\x11\n\x0f_heart_rate_bpmB\x14\n\x12_resp_rate_per_minB\x0b\n\t_spo2_pctB\x10\n\x0e_systolic_mmhgB\x11\n\x0f_diastolic_mmhgB\x10\n\x0e_temperature_cB\x0c\n\n_on_oxygen\"\x9d\x01\n\rPatientVitals\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x12\n\npatient_id\x18\x02 \x01(\t\x12/\n\x06latest\x18\x03 \x01(\x0b\x32\x1f.zezhou5g.medical.v1.VitalSigns\x12\x1a\n\x12observations_total\x18\x04 \x01(\x04\"-\n\x17GetPatientVitalsRequest\x12\x12\n\npatient_id\x18\x01 \x01(\t*\xb5\x01\n\rConsciousness\x12\x1d\n\x19\x43ONSCIOUSNESS_UNSPECIFIED\x10\x00\x12\x17\n\x13\x43ONSCIOUSNESS_ALERT\x10\x01\x12\x1b\n\x17\x43ONSCIOUSNESS_CONFUSION\x10\x02\x12\x17\n\x13\x43ONSCIOUSNESS_VOICE\x10\x03\x12\x16\n\x12\x43ONSCIOUSNESS_PAIN\x10\x04\x12\x1e\n\x1a\x43ONSCIOUSNESS_UNRESPONSIVE\x10\x05\x32v\n\x0eMedicalService\x12\x64\n\x10GetPatientVitals\x12,.zezhou5g.medical.v1.GetPatientVitalsRequest\x1a\".zezhou5g.medical.v1.PatientVitalsb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!zezhou5g/medical/v1/medical.proto\x12\x13zezhou5g.medical.v1\x1a!zezhou5g/common/v1/envelope.proto\"\xe4\x03\n\nVitalSigns\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x12\n\npatient_id\x18\x02 \x01(\t\x12\x11\n\tdevice_id\x18\x03 \x01(\t\x12\x0b\n\x03seq\x18\x04 \x01(\x04\x12\x1b\n\x0eheart_rate_bpm\x18\x05 \x01(\x01H\x00\x88\x01\x01\x12\x1e\n\x11resp_rate_per_min\x18\x06 \x01(\x01H\x01\x88\x01\x01\x12\x15\n\x08spo2_pct\x18\x07 \x01(\x01H\x02\x88\x01\x01\x12\x1a\n\rsystolic_mmhg\x18\x08 \x01(\x01H\x03\x88\x01\x01\x12\x1b\n\x0e\x64iastolic_mmhg\x18\t \x01(\x01H\x04\x88\x01\x01\x12\x1a\n\rtemperature_c\x18\n \x01(\x01H\x05\x88\x01\x01\x12\x39\n\rconsciousness\x18\x0b \x01(\x0e\x32\".zezhou5g.medical.v1.Consciousness\x12\x16\n\ton_oxygen\x18\x0c \x01(\x08H\x06\x88\x01\x01\x42\x11\n\x0f_heart_rate_bpmB\x14\n\x12_resp_rate_per_minB\x0b\n\t_spo2_pctB\x10\n\x0e_systolic_mmhgB\x11\n\x0f_diastolic_mmhgB\x10\n\x0e_temperature_cB\x0c\n\n_on_oxygen\"B\n\x0eNews2Parameter\x12\x11\n\tparameter\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01\x12\x0e\n\x06points\x18\x03 \x01(\r\"\xda\x01\n\x05News2\x12\x11\n\taggregate\x18\x01 \x01(\r\x12\x0c\n\x04risk\x18\x02 \x01(\t\x12\x1a\n\x12single_parameter_3\x18\x03 \x01(\x08\x12\x10\n\x08\x63omplete\x18\x04 \x01(\x08\x12\x0f\n\x07missing\x18\x05 \x03(\t\x12\x12\n\nspo2_scale\x18\x06 \x01(\r\x12\x12\n\nmonitoring\x18\x07 \x01(\t\x12\x10\n\x08response\x18\x08 \x01(\t\x12\x37\n\nparameters\x18\t \x03(\x0b\x32#.zezhou5g.medical.v1.News2Parameter\"\xc8\x01\n\rPatientVitals\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x12\n\npatient_id\x18\x02 \x01(\t\x12/\n\x06latest\x18\x03 \x01(\x0b\x32\x1f.zezhou5g.medical.v1.VitalSigns\x12\x1a\n\x12observations_total\x18\x04 \x01(\x04\x12)\n\x05news2\x18\x05 \x01(\x0b\x32\x1a.zezhou5g.medical.v1.News2\"-\n\x17GetPatientVitalsRequest\x12\x12\n\npatient_id\x18\x01 \x01(\t*\xb5\x01\n\rConsciousness\x12\x1d\n\x19\x43ONSCIOUSNESS_UNSPECIFIED\x10\x00\x12\x17\n\x13\x43ONSCIOUSNESS_ALERT\x10\x01\x12\x1b\n\x17\x43ONSCIOUSNESS_CONFUSION\x10\x02\x12\x17\n\x13\x43ONSCIOUSNESS_VOICE\x10\x03\x12\x16\n\x12\x43ONSCIOUSNESS_PAIN\x10\x04\x12\x1e\n\x1a\x43ONSCIOUSNESS_UNRESPONSIVE\x10\x05\x32v\n\x0eMedicalService\x12\x64\n\x10GetPatientVitals\x12,.zezhou5g.medical.v1.GetPatientVitalsRequest\x1a\".zezhou5g.medical.v1.PatientVitalsb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'zezhou5g.medical.v1.medical_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CONSCIOUSNESS']._serialized_start=788
-  _globals['_CONSCIOUSNESS']._serialized_end=969
+  _globals['_CONSCIOUSNESS']._serialized_start=1120
+  _globals['_CONSCIOUSNESS']._serialized_end=1301
   _globals['_VITALSIGNS']._serialized_start=94
   _globals['_VITALSIGNS']._serialized_end=578
-  _globals['_PATIENTVITALS']._serialized_start=581
-  _globals['_PATIENTVITALS']._serialized_end=738
-  _globals['_GETPATIENTVITALSREQUEST']._serialized_start=740
-  _globals['_GETPATIENTVITALSREQUEST']._serialized_end=785
-  _globals['_MEDICALSERVICE']._serialized_start=971
-  _globals['_MEDICALSERVICE']._serialized_end=1089
+  _globals['_NEWS2PARAMETER']._serialized_start=580
+  _globals['_NEWS2PARAMETER']._serialized_end=646
+  _globals['_NEWS2']._serialized_start=649
+  _globals['_NEWS2']._serialized_end=867
+  _globals['_PATIENTVITALS']._serialized_start=870
+  _globals['_PATIENTVITALS']._serialized_end=1070
+  _globals['_GETPATIENTVITALSREQUEST']._serialized_start=1072
+  _globals['_GETPATIENTVITALSREQUEST']._serialized_end=1117
+  _globals['_MEDICALSERVICE']._serialized_start=1303
+  _globals['_MEDICALSERVICE']._serialized_end=1421
 # @@protoc_insertion_point(module_scope)

@@ -1,8 +1,9 @@
 from zezhou5g.common.v1 import envelope_pb2 as _envelope_pb2
+from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from collections.abc import Mapping as _Mapping
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
@@ -50,17 +51,51 @@ class VitalSigns(_message.Message):
     on_oxygen: bool
     def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., patient_id: _Optional[str] = ..., device_id: _Optional[str] = ..., seq: _Optional[int] = ..., heart_rate_bpm: _Optional[float] = ..., resp_rate_per_min: _Optional[float] = ..., spo2_pct: _Optional[float] = ..., systolic_mmhg: _Optional[float] = ..., diastolic_mmhg: _Optional[float] = ..., temperature_c: _Optional[float] = ..., consciousness: _Optional[_Union[Consciousness, str]] = ..., on_oxygen: _Optional[bool] = ...) -> None: ...
 
+class News2Parameter(_message.Message):
+    __slots__ = ("parameter", "value", "points")
+    PARAMETER_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    POINTS_FIELD_NUMBER: _ClassVar[int]
+    parameter: str
+    value: float
+    points: int
+    def __init__(self, parameter: _Optional[str] = ..., value: _Optional[float] = ..., points: _Optional[int] = ...) -> None: ...
+
+class News2(_message.Message):
+    __slots__ = ("aggregate", "risk", "single_parameter_3", "complete", "missing", "spo2_scale", "monitoring", "response", "parameters")
+    AGGREGATE_FIELD_NUMBER: _ClassVar[int]
+    RISK_FIELD_NUMBER: _ClassVar[int]
+    SINGLE_PARAMETER_3_FIELD_NUMBER: _ClassVar[int]
+    COMPLETE_FIELD_NUMBER: _ClassVar[int]
+    MISSING_FIELD_NUMBER: _ClassVar[int]
+    SPO2_SCALE_FIELD_NUMBER: _ClassVar[int]
+    MONITORING_FIELD_NUMBER: _ClassVar[int]
+    RESPONSE_FIELD_NUMBER: _ClassVar[int]
+    PARAMETERS_FIELD_NUMBER: _ClassVar[int]
+    aggregate: int
+    risk: str
+    single_parameter_3: bool
+    complete: bool
+    missing: _containers.RepeatedScalarFieldContainer[str]
+    spo2_scale: int
+    monitoring: str
+    response: str
+    parameters: _containers.RepeatedCompositeFieldContainer[News2Parameter]
+    def __init__(self, aggregate: _Optional[int] = ..., risk: _Optional[str] = ..., single_parameter_3: _Optional[bool] = ..., complete: _Optional[bool] = ..., missing: _Optional[_Iterable[str]] = ..., spo2_scale: _Optional[int] = ..., monitoring: _Optional[str] = ..., response: _Optional[str] = ..., parameters: _Optional[_Iterable[_Union[News2Parameter, _Mapping]]] = ...) -> None: ...
+
 class PatientVitals(_message.Message):
-    __slots__ = ("meta", "patient_id", "latest", "observations_total")
+    __slots__ = ("meta", "patient_id", "latest", "observations_total", "news2")
     META_FIELD_NUMBER: _ClassVar[int]
     PATIENT_ID_FIELD_NUMBER: _ClassVar[int]
     LATEST_FIELD_NUMBER: _ClassVar[int]
     OBSERVATIONS_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    NEWS2_FIELD_NUMBER: _ClassVar[int]
     meta: _envelope_pb2.EventMeta
     patient_id: str
     latest: VitalSigns
     observations_total: int
-    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., patient_id: _Optional[str] = ..., latest: _Optional[_Union[VitalSigns, _Mapping]] = ..., observations_total: _Optional[int] = ...) -> None: ...
+    news2: News2
+    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., patient_id: _Optional[str] = ..., latest: _Optional[_Union[VitalSigns, _Mapping]] = ..., observations_total: _Optional[int] = ..., news2: _Optional[_Union[News2, _Mapping]] = ...) -> None: ...
 
 class GetPatientVitalsRequest(_message.Message):
     __slots__ = ("patient_id",)
