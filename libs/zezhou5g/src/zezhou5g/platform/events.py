@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import secrets
+import os
+import random
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -11,10 +13,34 @@ from google.protobuf.message import Message
 
 CONTENT_TYPE = "application/x-protobuf"
 
+# Event and trace ids must be unique, not secret. os.urandom costs ~40 µs a call on our VMs and
+# was half the cost of publishing an event, so ids come from a generator seeded once per process
+# from the OS (and again in a forked child, which would otherwise repeat its parent's ids).
+_rng = random.Random(os.urandom(32))
+_rng_lock = threading.Lock()
+
+
+def _reseed() -> None:
+    global _rng
+    _rng = random.Random(os.urandom(32))
+
+
+os.register_at_fork(after_in_child=_reseed)
+
+
+def _bits(n: int) -> int:
+    with _rng_lock:
+        return _rng.getrandbits(n)
+
+
+def new_event_id() -> str:
+    """A random (version 4) UUID in text form."""
+    return str(uuid.UUID(int=_bits(128), version=4))
+
 
 def new_traceparent(trace_id: str | None = None) -> str:
     """A W3C ``traceparent`` header value, continuing ``trace_id`` when given."""
-    return f"00-{trace_id or secrets.token_hex(16)}-{secrets.token_hex(8)}-01"
+    return f"00-{trace_id or f'{_bits(128):032x}'}-{_bits(64):016x}-01"
 
 
 def trace_id_of(traceparent: str | None) -> str | None:
@@ -35,7 +61,7 @@ def stamp(message: Message, source: str, schema_version: int = 1,
     """
     meta = message.meta  # type: ignore[attr-defined]
     if not meta.event_id:
-        meta.event_id = str(uuid.uuid4())
+        meta.event_id = new_event_id()
     if not meta.source:
         meta.source = source
     if not meta.HasField("event_time"):
