@@ -58,6 +58,21 @@ class VitalsProcessor:
         self.patients: LatestStore[medical_pb2.PatientVitals] = LatestStore(
             client, "medical:patient", medical_pb2.PatientVitals)
 
+    def _is_newer(self, vitals: medical_pb2.VitalSigns) -> bool:
+        """True for an observation set newer than the device's last; records it as the last.
+
+        Order is (event time, sequence number): a resend repeats both and a late arrival has an
+        older time, so both are dropped; a device that rebooted starts its sequence again at 1
+        but with a newer time, and is accepted.
+        """
+        key = f"medical:device:{vitals.device_id}"
+        at_us = vitals.meta.event_time.ToMicroseconds()
+        last = self.client.hmget(key, ["at_us", "seq"])
+        if last[0] is not None and (at_us, vitals.seq) <= (int(last[0]), int(last[1] or 0)):
+            return False
+        self.client.hset(key, mapping={"at_us": at_us, "seq": vitals.seq})
+        return True
+
     def handle(self, event: ConsumedEvent) -> None:
         """Kafka handler for ``medical.vitals``."""
         vitals = event.message
@@ -67,11 +82,8 @@ class VitalsProcessor:
         bad = range_violations(present_fields(vitals, list(RANGES)), RANGES)
         if bad:
             raise RejectEvent("; ".join(bad))
-        # The device sequence number tells a resend (same seq) and a late arrival (lower seq).
-        last = self.client.get(f"medical:seq:{vitals.device_id}")
-        if last is not None and vitals.seq <= int(str(last)):
+        if not self._is_newer(vitals):
             return
-        self.client.set(f"medical:seq:{vitals.device_id}", vitals.seq)
         total = int(self.client.incr(f"medical:observations_total:{vitals.patient_id}"))
         at = vitals.meta.event_time.ToDatetime(tzinfo=UTC)
         latest = self.observations.update(vitals.patient_id, news2_values(vitals), at)

@@ -53,3 +53,23 @@ def test_scale2_patient_on_oxygen_is_scored_on_scale_2(kafka, redis_client):
     assert news2.spo2_scale == 2
     assert news2.aggregate == 2 and news2.risk == "low"
     producer.close()
+
+
+def test_resend_and_late_sets_are_dropped_but_a_rebooted_device_is_accepted(kafka, redis_client):
+    producer = EventProducer(kafka.bootstrap, "medical-test")
+    processor = VitalsProcessor(redis_client, producer)
+    t0 = datetime.now(UTC)
+
+    def send(seq: int, at: datetime, hr: float, n: int) -> None:
+        processor.handle(_event(medical_pb2.VitalSigns(
+            patient_id="p-r", device_id="wear-r", seq=seq, heart_rate_bpm=hr), at, n))
+
+    send(817, t0, 70, 1)
+    send(818, t0 + timedelta(seconds=1), 71, 2)
+    send(818, t0 + timedelta(seconds=1), 71, 3)   # resend
+    send(816, t0 - timedelta(seconds=1), 60, 4)   # late arrival
+    assert processor.patients.get("p-r").observations_total == 2
+    send(1, t0 + timedelta(seconds=5), 90, 5)     # the wearable rebooted: sequence restarts
+    status = processor.patients.get("p-r")
+    assert status.observations_total == 3 and status.latest.heart_rate_bpm == 90
+    producer.close()

@@ -9,18 +9,21 @@ const MAX_POINTS = 1800;
 
 export class LiveChart {
   /**
-   * yAxes: [{name: () => string, min?, max?, digits}] · keys are coloured in order of appearance;
-   * a metric's `dashed` makes its line dashed (two metrics of one key share a colour).
+   * yAxes: [{name: () => string, min?, max? (number or ECharts function), minInterval?}] · keys
+   * are coloured in order of appearance; a metric's `dashed` makes its line dashed (two metrics of
+   * one key share a colour). `marks`: () => [{y, label, color, below?}], horizontal threshold lines
+   * on the first axis (the label above the line, or below it). `small`: a lower chart.
    */
-  constructor(container, { yAxes, step = false, metricCount = 1, keys = [] }) {
+  constructor(container, { yAxes, step = false, metricCount = 1, keys = [], marks = null, small = false }) {
     this.yAxes = yAxes;
+    this.marks = marks;
     this.keys = keys; // known keys get fixed colours, in this order
     this.metricCount = metricCount;
     this.step = step;
     this.series = new Map(); // id → {key, metric, name(), axis, dashed, digits, data}
     this.keyColors = new Map();
     this.timer = null;
-    this.el = h("div", { class: "chart", role: "img" });
+    this.el = h("div", { class: small ? "chart chart-small" : "chart", role: "img" });
     this.empty = h("div", { class: "chart-empty waiting" });
     container.append(h("div", { class: "chart-wrap" }, this.el, this.empty));
     this.chart = null;
@@ -140,7 +143,7 @@ export class LiveChart {
       xAxis: { type: "time", axisLabel: { formatter: timeFmt, hideOverlap: true },
         splitLine: { show: false } },
       yAxis: this.yAxes.map((a, i) => ({
-        type: "value", name: a.name(), min: a.min, max: a.max, scale: a.min === undefined,
+        type: "value", name: a.name(), min: a.min, max: a.max, minInterval: a.minInterval, scale: a.min === undefined,
         position: i === 0 ? "left" : "right",
         nameTextStyle: { align: i === 0 ? "left" : "right" },
         splitLine: { show: i === 0, lineStyle: { color: "#e5e7eb" } },
@@ -148,7 +151,24 @@ export class LiveChart {
       dataZoom: [{ type: "inside", xAxisIndex: 0, filterMode: "none" },
         { type: "slider", xAxisIndex: 0, height: 18, bottom: 8, filterMode: "none",
           labelFormatter: timeFmt }],
-      series: [...this.series.values()].sort((a, b) => a.id.localeCompare(b.id)).map((s) => this.seriesOption(s)),
+      series: [...this.series.values()].sort((a, b) => a.id.localeCompare(b.id)).map((s, i) => {
+        const opt = this.seriesOption(s);
+        if (i === 0 && this.marks) opt.markLine = this.markLine();
+        return opt;
+      }),
     }, { notMerge: true });
+  }
+
+  markLine() {
+    return {
+      silent: true,
+      symbol: "none",
+      animation: false,
+      data: this.marks().map((m) => ({
+        yAxis: m.y,
+        lineStyle: { color: m.color, type: "dashed", width: 1 },
+        label: { formatter: m.label, position: m.below ? "insideEndBottom" : "insideEndTop", color: m.color },
+      })),
+    };
   }
 }

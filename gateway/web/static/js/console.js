@@ -1,11 +1,13 @@
 // An operator console: GET /api/auth/me (sign-in and access), starting state over REST, then
 // live updates from GET /api/stream/<scenario>; tiles, an ECharts line chart and a table of the
 // latest values per key. The scenario comes from <body data-scenario="…">.
+// Medical adds NEWS2: tiles ordered by risk, an alert tone on a rise, and a NEWS2 chart.
 import { api, ApiError, clearError, describe, liveIndicator, LiveStream, showError } from "./api.js";
 import { LiveChart } from "./chart.js";
 import { clock, eventTime, flash, fmt, fmtInt, h, isNewer, num, num0 } from "./format.js";
 import { has, nameOf, onLangChange, t } from "./i18n.js";
 import { KNOWN } from "./overview.js";
+import { AlertSound, news2Of, riskName } from "./news2.js";
 import { loginUrl, renderShell } from "./shell.js";
 import { AreaTile, FieldTile, GateTile, PatientTile, TileGrid } from "./tiles.js";
 
@@ -70,8 +72,31 @@ const SCENARIOS = {
       ],
       keyName: (k) => nameOf("patient", k),
     },
+    // NEWS2 aggregate per patient, with the chart 2 thresholds (5: medium, 7: high).
+    extraCharts: [{
+      title: "console.chart.medical_news2",
+      small: true,
+      step: true,
+      yAxes: [{ name: () => t("news2.label"), min: 0, max: (v) => Math.max(8, Math.ceil(v.max) + 1), minInterval: 1 }],
+      marks: () => [
+        { y: 5, label: riskName("medium"), color: "#c2410c", below: true },
+        { y: 7, label: riskName("high"), color: "#b91c1c" },
+      ],
+      metrics: [{ id: "news2", name: () => t("news2.label"), axis: 0,
+        value: (d) => { const n = news2Of(d); return n ? n.aggregate : null; } }],
+      keyName: (k) => nameOf("patient", k),
+    }],
+    sound: true,
     columns: [
       { id: "patient", label: "f.patient", get: (d) => nameOf("patient", d.patient_id), head: true },
+      { id: "news2", label: "f.news2",
+        get: (d) => {
+          const n = news2Of(d);
+          if (!n) return t("common.unknown");
+          const score = `${n.complete ? "" : "≥"}${n.aggregate} · ${riskName(n.risk)}`;
+          return n.complete ? score : `${score} · ${t("news2.incomplete")}`;
+        },
+        badge: (d) => { const n = news2Of(d); return { risk: n ? n.risk : "", complete: n ? String(n.complete) : "" }; } },
       { id: "hr", label: "f.heart_rate", get: (d) => fmt(d.latest?.heart_rate_bpm, 0, "bpm"), num: true },
       { id: "rr", label: "f.resp_rate", get: (d) => fmt(d.latest?.resp_rate_per_min, 0, "/min"), num: true },
       { id: "spo2", label: "f.spo2", get: (d) => fmt(d.latest?.spo2_pct, 0, "%"), num: true },
@@ -252,16 +277,24 @@ async function main() {
   root.hidden = false;
 
   const live = liveIndicator(liveSlot);
-  const tiles = new TileGrid(cfg.Tile, { known: cfg.known, emptyText: cfg.emptyText });
+  // Medical: a tone when a patient's NEWS2 risk rises to medium or high (once sound is enabled).
+  const sound = cfg.sound ? new AlertSound() : null;
+  const tiles = new TileGrid(cfg.Tile, { known: cfg.known, emptyText: cfg.emptyText,
+    tileOpts: sound ? { onRiskRise: (id, n) => sound.alert(n.rank) } : {} });
   const chartBox = h("div");
   const tableBox = h("div");
+  const keys = cfg.known.length ? cfg.known : PATIENTS;
+  const charts = [{ spec: cfg.chart, box: chartBox, title: `console.chart.${scenario}` },
+    ...(cfg.extraCharts ?? []).map((spec) => ({ spec, box: h("div"), title: spec.title }))];
   root.append(
-    panel("console.tiles", tiles.el),
-    panel(`console.chart.${scenario}`, chartBox),
+    panel("console.tiles", tiles.el, sound?.el),
+    ...charts.map((c) => panel(c.title, c.box)),
     panel("console.table", tableBox));
-  const chart = new LiveChart(chartBox, { yAxes: cfg.chart.yAxes, step: cfg.chart.step,
-    metricCount: cfg.chart.metrics.length, keys: cfg.known.length ? cfg.known : PATIENTS });
-  for (const m of cfg.chart.metrics) m.keyName = cfg.chart.keyName;
+  for (const c of charts) {
+    c.chart = new LiveChart(c.box, { yAxes: c.spec.yAxes, step: c.spec.step, small: c.spec.small, marks: c.spec.marks,
+      metricCount: c.spec.metrics.length, keys });
+    for (const m of c.spec.metrics) m.keyName = c.spec.keyName;
+  }
   const table = new LatestTable(tableBox, cfg.columns);
   onLangChange(() => tiles.render());
 
@@ -271,7 +304,7 @@ async function main() {
     if (!tiles.update(key, data, opts)) return; // older than what is shown
     table.update(key, data, opts);
     const ms = eventTime(data) ?? Date.now();
-    for (const m of cfg.chart.metrics) chart.add(key, m, ms, m.value(data));
+    for (const c of charts) for (const m of c.spec.metrics) c.chart.add(key, m, ms, m.value(data));
   };
 
   let retry = null;

@@ -2,6 +2,7 @@
 // page and the consoles. Each tile shows "waiting for data…" until its first value arrives.
 import { clock, eventTime, flash, fmt, fmtInt, h, isNewer, num, num0 } from "./format.js";
 import { has, nameOf, t } from "./i18n.js";
+import { joinList, monitoringText, news2Of, PARAMETERS, paramName, responseText, riskName } from "./news2.js";
 
 class Tile {
   constructor(kind, id, opts = {}) {
@@ -202,9 +203,27 @@ function vitalClass(kind, v) {
   }
 }
 
+/** A vital's colouring from its NEWS2 points, when scored: 3 → crit, 1–2 → warn. */
+function pointsClass(points) {
+  return points >= 3 ? "crit" : points >= 1 ? "warn" : "";
+}
+
+const ALERT_REPEAT_MS = 2 * 60 * 1000;
+
 export class PatientTile extends Tile {
   constructor(id, opts) {
     super("patient", id, opts);
+    this.lastAlert = null; // {rank, at}: a rise back to the same risk soon after is not re-alerted
+    this.alerts = 0;
+    this.el.addEventListener("animationend", (e) => {
+      if (e.animationName === "news2-alarm") this.el.classList.remove("news2-alarm");
+    });
+  }
+
+  /** Order of the console: highest risk first, then highest aggregate; waiting tiles last. */
+  static sortKey(tile) {
+    const n = tile.data ? news2Of(tile.data) : null;
+    return n ? [n.rank, n.aggregate] : [-1, -1];
   }
 
   build() {
@@ -217,58 +236,204 @@ export class PatientTile extends Tile {
     this.rr = h("dd");
     this.temp = h("dd");
     this.o2 = h("dd");
+    // NEWS2 points chips, one per parameter, beside the vital they score.
+    this.chips = new Map(PARAMETERS.map((p) => [p,
+      h("span", { class: "pts", hidden: true, dataset: { testid: `news2-points-${id}-${p}`, parameter: p } })]));
+    const chip = (p) => this.chips.get(p);
+    // The NEWS2 block: "incomplete" first (the score is then a lower bound), the badge, advice.
+    this.nIncomplete = h("div", { class: "news2-incomplete", role: "note", hidden: true,
+      dataset: { testid: `news2-incomplete-${id}` } });
+    this.nLabel = h("span", { class: "news2-label" });
+    this.nScore = h("span", { class: "news2-score" });
+    this.nRisk = h("span", { class: "news2-risk" });
+    this.nBadge = h("div", { class: "news2-badge", dataset: { testid: `news2-${id}` } },
+      this.nLabel, this.nScore, this.nRisk);
+    this.nMonitoring = h("div", { class: "news2-monitoring", dataset: { testid: `news2-monitoring-${id}` } });
+    this.nRed = h("span", { class: "news2-flag news2-flag-red", hidden: true, dataset: { testid: `news2-red-${id}` } });
+    this.nScale = h("span", { class: "news2-flag news2-flag-scale", hidden: true,
+      dataset: { testid: `news2-scale2-${id}` } });
+    this.nResponse = h("p", { class: "news2-response", dataset: { testid: `news2-response-${id}` } });
+    this.news2 = h("section", { class: "news2", hidden: true },
+      this.nIncomplete,
+      h("div", { class: "news2-row" }, this.nBadge,
+        h("div", { class: "news2-advice" }, this.nMonitoring, h("div", { class: "news2-flags" }, this.nRed, this.nScale))),
+      this.nResponse);
     this.el.append(
-      h("header", { class: "tile-head" }, h("div", {}, this.title, this.sub), this.cons),
-      h("div", { class: "tile-main" }, this.hrLabel, this.hr),
-      this.metrics([["f.spo2", this.spo2], ["f.bp", this.bp], ["f.resp_rate", this.rr],
-        ["f.body_temp", this.temp], ["f.on_oxygen", this.o2]]),
+      h("header", { class: "tile-head" }, h("div", {}, this.title, this.sub),
+        h("div", { class: "tile-head-end" }, this.cons, chip("consciousness"))),
+      this.news2,
+      h("div", { class: "tile-main" }, h("span", { class: "big-label-wrap" }, this.hrLabel, chip("heart_rate_bpm")), this.hr),
+      this.metrics([["f.spo2", this.spo2, chip("spo2_pct")], ["f.bp", this.bp, chip("systolic_mmhg")],
+        ["f.resp_rate", this.rr, chip("resp_rate_per_min")], ["f.body_temp", this.temp, chip("temperature_c")],
+        ["f.on_oxygen", this.o2, chip("on_oxygen")]]),
       this.updated);
+  }
+
+  metrics(triples) {
+    // A label with the parameter's NEWS2 chip beside it; the value element keeps only the value.
+    return h("dl", { class: "metrics" }, triples.map(([key, dd, pts]) =>
+      h("div", { class: "metric" }, h("dt", {}, h("span", { dataset: { i18nKey: key } }), pts), dd)));
+  }
+
+  renderLabels() {
+    for (const el of this.el.querySelectorAll("[data-i18n-key]")) el.textContent = t(el.dataset.i18nKey);
+  }
+
+  update(data, opts = {}) {
+    const before = this.data ? news2Of(this.data) : null;
+    const taken = super.update(data, opts);
+    if (taken && before) {
+      // A rise to medium or high, after the first value (opening the page is not a rise).
+      const after = news2Of(data);
+      if (after && after.rank >= 2 && after.rank > before.rank) this.alarm(after);
+    }
+    return taken;
+  }
+
+  alarm(n) {
+    const now = Date.now();
+    const last = this.lastAlert;
+    if (last && n.rank <= last.rank && now - last.at < ALERT_REPEAT_MS) return;
+    this.lastAlert = { rank: n.rank, at: now };
+    this.alerts += 1;
+    this.el.dataset.alerts = String(this.alerts);
+    this.el.classList.remove("news2-alarm");
+    void this.el.offsetWidth; // restart the animation
+    this.el.classList.add("news2-alarm");
+    clearTimeout(this.alarmTimer); // animationend does not come with reduced motion
+    this.alarmTimer = setTimeout(() => this.el.classList.remove("news2-alarm"), 4000);
+    this.opts.onRiskRise?.(this.id, n);
+  }
+
+  renderNews2(n) {
+    this.news2.hidden = !this.data;
+    const b = this.nBadge;
+    this.nLabel.textContent = t("news2.label");
+    if (!n) {
+      // A payload from before NEWS2 scoring: say so rather than show a score of 0.
+      this.nScore.textContent = t("common.unknown");
+      this.nRisk.textContent = t("news2.none");
+      b.dataset.risk = "";
+      b.dataset.aggregate = "";
+      b.title = "";
+      this.nIncomplete.hidden = true;
+      this.nMonitoring.textContent = "";
+      this.nResponse.textContent = "";
+      this.nRed.hidden = true;
+      this.nScale.hidden = true;
+      this.el.dataset.risk = "";
+      this.news2.dataset.risk = "";
+      return;
+    }
+    const lowerBound = !n.complete;
+    this.nScore.textContent = lowerBound ? `≥${n.aggregate}` : String(n.aggregate);
+    this.nRisk.textContent = t("news2.risk_text", { risk: riskName(n.risk) });
+    b.dataset.risk = n.risk;
+    b.dataset.aggregate = String(n.aggregate);
+    b.dataset.complete = String(n.complete);
+    b.title = t(lowerBound ? "news2.badge_title_partial" : "news2.badge_title",
+      { score: n.aggregate, risk: riskName(n.risk) });
+    this.el.dataset.risk = n.risk;
+    this.news2.dataset.risk = n.risk;
+    this.nIncomplete.hidden = !lowerBound;
+    if (lowerBound) {
+      const names = n.missing.map(paramName);
+      this.nIncomplete.replaceChildren(
+        h("strong", {}, t("news2.incomplete")),
+        " ",
+        names.length ? t("news2.incomplete.missing", { list: joinList(names) }) : "",
+        " ",
+        t("news2.incomplete.lower_bound"));
+      this.nIncomplete.dataset.missing = n.missing.join(",");
+    }
+    this.nMonitoring.textContent = n.monitoring
+      ? t("news2.monitoring", { text: monitoringText(n.monitoring) }) : "";
+    this.nResponse.textContent = n.response ? responseText(n.response) : "";
+    this.nRed.hidden = !n.red;
+    this.nRed.textContent = t("news2.red");
+    this.nRed.title = t("news2.red.title");
+    this.nScale.hidden = n.scale !== 2;
+    this.nScale.textContent = t("news2.scale2");
+    this.nScale.title = t("news2.scale2.title");
+  }
+
+  renderChips(n) {
+    for (const [p, el] of this.chips) {
+      const scored = n?.points.get(p);
+      el.hidden = !n;
+      if (!n) continue;
+      if (scored) {
+        el.textContent = `+${scored.points}`;
+        el.dataset.points = String(scored.points);
+        el.title = t("news2.points.title", { param: paramName(p), points: scored.points });
+      } else {
+        el.textContent = "?";
+        el.dataset.points = "";
+        el.title = t("news2.points.missing", { param: paramName(p) });
+      }
+    }
   }
 
   renderValues() {
     const d = this.data ?? {};
     const v = d.latest ?? {};
+    const n = this.data ? news2Of(d) : null;
+    const cls = (kind, p, value) => {
+      if (!this.data) return "waiting";
+      const scored = n?.points.get(p);
+      return scored ? pointsClass(scored.points) : vitalClass(kind, value);
+    };
     this.title.textContent = nameOf("patient", this.id);
     this.sub.textContent = v.device_id ? `${t("f.device")} ${v.device_id}` : "";
     this.hrLabel.textContent = t("f.heart_rate");
     const hr = num(v.heart_rate_bpm);
     this.value(this.hr, fmt(hr, 0, "bpm"), hr);
-    this.hr.className = `big-value ${this.data ? vitalClass("hr", hr) : "waiting"}`;
+    this.hr.className = `big-value ${cls("hr", "heart_rate_bpm", hr)}`;
     const spo2 = num(v.spo2_pct);
     this.value(this.spo2, fmt(spo2, 0, "%"), spo2, { secondary: true });
-    this.spo2.className = this.data ? vitalClass("spo2", spo2) : "waiting";
+    // Scale 2 (88–92 % target): the scale 1 colouring would mislead; only the points count.
+    this.spo2.className = n?.scale === 2 && !n.points.has("spo2_pct") && this.data ? "" : cls("spo2", "spo2_pct", spo2);
     const sys = num(v.systolic_mmhg);
     const dia = num(v.diastolic_mmhg);
     this.value(this.bp, sys === null ? t("common.unknown") : `${Math.round(sys)}/${dia === null ? "–" : Math.round(dia)} mmHg`,
       undefined, { secondary: true });
-    this.bp.className = this.data ? vitalClass("sys", sys) : "waiting";
+    this.bp.className = cls("sys", "systolic_mmhg", sys);
     const rr = num(v.resp_rate_per_min);
     this.value(this.rr, fmt(rr, 0, "/min"), undefined, { secondary: true });
-    this.rr.className = this.data ? vitalClass("rr", rr) : "waiting";
+    this.rr.className = cls("rr", "resp_rate_per_min", rr);
     const temp = num(v.temperature_c);
     this.value(this.temp, fmt(temp, 1, "°C"), undefined, { secondary: true });
-    this.temp.className = this.data ? vitalClass("temp", temp) : "waiting";
+    this.temp.className = cls("temp", "temperature_c", temp);
     this.value(this.o2, v.on_oxygen === undefined ? t("common.unknown") : t(v.on_oxygen ? "common.yes" : "common.no"), undefined, { secondary: true });
+    this.o2.className = cls("o2", "on_oxygen", null);
     const cons = v.consciousness || "CONSCIOUSNESS_UNSPECIFIED";
     this.value(this.cons, t(`cons.${cons}`));
     this.cons.dataset.level = !this.data ? "" : cons === "CONSCIOUSNESS_ALERT" ? "ok"
       : cons === "CONSCIOUSNESS_UNSPECIFIED" ? "" : "crit";
+    this.renderNews2(n);
+    this.renderChips(n);
     this.renderLabels();
   }
 }
 
 /**
  * A grid of tiles of one kind keyed by id: known ids are shown (waiting) from the start, others
- * are added as their data arrives. `onCount` is told the number of tiles with data.
+ * are added as their data arrives. Tiles are in id order, or, for a tile class with a static
+ * sortKey(tile) (an array compared in descending order, e.g. [risk, score]), in that order:
+ * a change of the first element (the risk) reorders at once; a change further down is applied
+ * within a few seconds, so that scores flickering by a point do not make the tiles jump every
+ * second. `tileOpts` are passed to each tile.
  */
 export class TileGrid {
-  constructor(TileClass, { known = [], compact = false, emptyText = null } = {}) {
+  constructor(TileClass, { known = [], compact = false, emptyText = null, tileOpts = {} } = {}) {
     this.TileClass = TileClass;
     this.compact = compact;
+    this.tileOpts = tileOpts;
     this.tiles = new Map();
     this.el = h("div", { class: "tiles" });
     this.empty = h("p", { class: "empty waiting" });
     this.emptyKey = emptyText;
+    this.reorderTimer = null;
     for (const id of known) this.tile(id);
     this.render();
   }
@@ -276,7 +441,7 @@ export class TileGrid {
   tile(id) {
     let tile = this.tiles.get(id);
     if (!tile) {
-      tile = new this.TileClass(id, { compact: this.compact });
+      tile = new this.TileClass(id, { ...this.tileOpts, compact: this.compact });
       this.tiles.set(id, tile);
       // Keep tiles in id order so that p-1001 comes before p-1002 whatever arrives first.
       const after = [...this.tiles.keys()].sort().find((k) => k > id && this.tiles.get(k).el.isConnected);
@@ -290,7 +455,44 @@ export class TileGrid {
     if (!id) return false;
     const taken = this.tile(id).update(data, opts);
     this.render(false);
+    if (taken) this.reorder();
     return taken;
+  }
+
+  /** Tiles in their sort order (ties keep their current place), and whether the risk order is off. */
+  sorted() {
+    const keyOf = this.TileClass.sortKey;
+    const current = [...this.tiles.values()].filter((tile) => tile.el.isConnected)
+      .sort((a, b) => (a.el.compareDocumentPosition(b.el) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+    const keys = new Map(current.map((tile) => [tile, keyOf(tile)]));
+    const cmp = (a, b) => {
+      const ka = keys.get(a);
+      const kb = keys.get(b);
+      for (let i = 0; i < Math.max(ka.length, kb.length); i += 1) {
+        const d = (kb[i] ?? 0) - (ka[i] ?? 0);
+        if (d) return d;
+      }
+      return 0;
+    };
+    const sorted = [...current].sort(cmp); // stable: ties keep the current order
+    const riskOff = current.some((tile, i) => i > 0 && keys.get(tile)[0] > keys.get(current[i - 1])[0]);
+    const same = sorted.every((tile, i) => tile === current[i]);
+    return { sorted, riskOff, same };
+  }
+
+  reorder() {
+    if (!this.TileClass.sortKey) return;
+    const { riskOff, same } = this.sorted();
+    if (same) return;
+    if (riskOff) this.applyOrder();
+    else if (!this.reorderTimer) this.reorderTimer = setTimeout(() => this.applyOrder(), 5000);
+  }
+
+  applyOrder() {
+    clearTimeout(this.reorderTimer);
+    this.reorderTimer = null;
+    const { sorted, same } = this.sorted();
+    if (!same) this.el.append(...sorted.map((tile) => tile.el));
   }
 
   render(all = true) {
