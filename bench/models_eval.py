@@ -31,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
+from zezhou5g.platform import paths
 from zezhou5g.vision import (
     DEFAULT_MATCH_THRESHOLD,
     FaceDetections,
@@ -55,7 +56,7 @@ MULTI_FACE = {
 
 def people_counts() -> dict:
     frames = samples.read_frames(samples.vtest_path(), list(samples.VTEST_HAND_COUNTS))
-    td = samples.testdata_dir(ROOT)
+    td = paths.testdata_dir(ROOT)
     photos = {p: samples.imread(td / p) for p in samples.PHOTO_HAND_COUNTS}
     print("\n== People counting: |count - hand count| ==")
     print(f"vtest.avi frames {sorted(frames)}, hand counts "
@@ -85,10 +86,10 @@ def people_counts() -> dict:
 
 def face_items(detector: FaceDetector) -> list[tuple[str, str, np.ndarray, FaceDetections, int]]:
     """(label, identity, image, faces, face index) for every labelled face."""
-    base = samples.testdata_dir(ROOT) / "faces_ageitgey"
+    base = paths.testdata_dir(ROOT) / "faces_ageitgey"
     seen: set[str] = set()
     items = []
-    singles = samples.single_identity_faces(samples.testdata_dir(ROOT))
+    singles = samples.single_identity_faces(paths.testdata_dir(ROOT))
     for rel, ident in [*singles.items(), *((r, "") for r in MULTI_FACE)]:
         digest = hashlib.sha256((base / rel).read_bytes()).hexdigest()
         if digest in seen:
@@ -185,7 +186,7 @@ def latency(runs: int, device: str) -> dict:
         out[name] = median_ms(lambda m=model, x=x: m.run(x), runs)
         print(f"{name:10s} {out[name]:8.1f} ms   ({model.providers[0]})")
     frame = samples.read_frames(samples.vtest_path(), [100])[100]
-    faces = samples.testdata_dir(ROOT) / "faces_ageitgey"
+    faces = paths.testdata_dir(ROOT) / "faces_ageitgey"
     photo = samples.imread(faces / "tests/test_images/obama.jpg")
     pipelines: dict[str, Callable[[], object]] = {}
     for backend in ("centernet", "nanodet"):

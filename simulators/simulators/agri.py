@@ -15,9 +15,9 @@ from datetime import datetime
 from pathlib import Path
 
 from zezhou5g.agri.v1 import agri_pb2
+from zezhou5g.platform.paths import testdata_dir
 
 from simulators.base import Emission
-from simulators.testdata import testdata_dir
 
 TOPIC = "agri.telemetry"
 PLOTS = {"E1": "field-e1", "E2": "field-e2", "E3": "field-e3"}

@@ -8,7 +8,9 @@ import subprocess
 import uuid
 from pathlib import Path
 
-from localinfra.proc import InfraError, ManagedProcess, cache_dir, port_open, wait_until
+from zezhou5g.platform.paths import cache_dir
+
+from localinfra.proc import InfraError, ManagedProcess, port_open, wait_until
 
 POM = Path(__file__).resolve().parent.parent / "kafka" / "pom.xml"
 KAFKA_VERSION = re.search(r"<kafka.version>([^<]+)</kafka.version>", POM.read_text()).group(1)  # type: ignore[union-attr]

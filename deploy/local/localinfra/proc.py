@@ -15,12 +15,6 @@ class InfraError(RuntimeError):
     """A local server could not be prepared, started or reached; the message says what to do."""
 
 
-def cache_dir() -> Path:
-    """Folder outside the repository for downloaded jars and tools (``$Z5G_CACHE_DIR``)."""
-    default = Path.home() / ".cache" / "zezhou5g"
-    return Path(os.environ.get("Z5G_CACHE_DIR", default))
-
-
 def require_binary(name: str, hint: str) -> str:
     """Return the path of an executable on PATH or raise with an install hint."""
     path = shutil.which(name)

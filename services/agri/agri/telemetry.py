@@ -7,6 +7,7 @@ from zezhou5g.agri.v1 import agri_pb2
 from zezhou5g.platform.events import ConsumedEvent
 from zezhou5g.platform.kafka import EventProducer, RejectEvent
 from zezhou5g.platform.latest import LatestStore
+from zezhou5g.platform.redis import first_seen
 from zezhou5g.platform.validation import present_fields, range_violations
 
 from agri.domain.plausibility import RANGES
@@ -31,7 +32,7 @@ class TelemetryProcessor:
         bad = range_violations(present_fields(reading, list(RANGES)), RANGES)
         if bad:
             raise RejectEvent("; ".join(bad))
-        if not self.client.set(f"seen:{event.event_id}", "1", nx=True, ex=86400):
+        if not first_seen(self.client, event.event_id):
             return
         total = int(self.client.incr(f"agri:readings_total:{reading.field_id}"))
         status = agri_pb2.FieldStatus(field_id=reading.field_id, latest=reading,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from zezhou5g.platform.events import ConsumedEvent
 from zezhou5g.platform.kafka import EventProducer, RejectEvent
+from zezhou5g.platform.redis import first_seen
 from zezhou5g.platform.validation import present_fields, range_violations
 from zezhou5g.tourism.v1 import tourism_pb2
 
@@ -30,7 +31,7 @@ class EnvironmentProcessor:
         bad = range_violations(present_fields(reading, FIELDS), VALID_RANGES)
         if bad:
             raise RejectEvent("; ".join(bad))
-        if not self.store.client.set(f"seen:{event.event_id}", "1", nx=True, ex=86400):
+        if not first_seen(self.store.client, event.event_id):
             return  # a redelivered event: already folded in
         at_s = reading.meta.event_time.ToMicroseconds() / 1e6
         self.store.put_reading(reading, at_s)

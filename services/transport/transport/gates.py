@@ -6,6 +6,7 @@ import redis
 from zezhou5g.platform.events import ConsumedEvent
 from zezhou5g.platform.kafka import EventProducer, RejectEvent
 from zezhou5g.platform.latest import LatestStore
+from zezhou5g.platform.redis import first_seen
 from zezhou5g.transport.v1 import transport_pb2
 
 from transport.topics import GATE_STATUS
@@ -35,7 +36,7 @@ class GateProcessor:
         assert isinstance(beat, transport_pb2.GateHeartbeat)
         if not beat.gate_id or not beat.station_id:
             raise RejectEvent("gate_id and station_id are required")
-        if not self.client.set(f"seen:{event.event_id}", "1", nx=True, ex=86400):
+        if not first_seen(self.client, event.event_id):
             return
         total = int(self.client.incr(f"transport:heartbeats_total:{beat.gate_id}"))
         status = transport_pb2.GateStatus(

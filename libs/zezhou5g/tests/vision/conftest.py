@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from zezhou5g.platform import paths
 from zezhou5g.vision import FaceDetector, FaceEmbedder, models_dir, samples
 
 REPO = Path(__file__).resolve().parents[4]
@@ -46,7 +47,7 @@ def vision_models() -> Path:
 
 @pytest.fixture(scope="session")
 def testdata() -> Path:
-    return samples.testdata_dir(REPO)
+    return paths.testdata_dir(REPO)
 
 
 @pytest.fixture(scope="session")

@@ -53,3 +53,10 @@ def test_fixed_batch_models_take_any_number_of_images(vision_models):
     assert model.max_batch == 1
     out = model.run(np.zeros((3, 256, 256, 3), np.float32))
     assert all(o.shape[0] == 3 for o in out)
+
+
+def test_models_dir_follows_the_cache_dir_like_the_build(monkeypatch, tmp_path):
+    # models/build.py writes to $Z5G_CACHE_DIR/models when only the cache dir is set.
+    monkeypatch.delenv("Z5G_MODELS_DIR", raising=False)
+    monkeypatch.setenv("Z5G_CACHE_DIR", str(tmp_path))
+    assert runtime.models_dir() == tmp_path / "models"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 
 import pytest
+from zezhou5g.platform import paths
 from zezhou5g.vision import samples
 
 
@@ -28,10 +29,10 @@ def test_missing_opencv_doc_says_what_to_install(monkeypatch, tmp_path):
 
 def test_testdata_from_env(monkeypatch, tmp_path):
     monkeypatch.setenv("Z5G_TESTDATA", str(tmp_path))
-    assert samples.testdata_dir() == tmp_path
+    assert paths.testdata_dir() == tmp_path
     monkeypatch.setenv("Z5G_TESTDATA", str(tmp_path / "nope"))
     with pytest.raises(FileNotFoundError, match="Z5G_TESTDATA"):
-        samples.testdata_dir()
+        paths.testdata_dir()
 
 
 def test_hand_counted_frames_exist_and_are_disjoint(testdata):

@@ -21,6 +21,8 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
+from zezhou5g.platform.paths import models_dir
+
 MODELS_ENV = "Z5G_MODELS_DIR"
 DEVICE_ENV = "Z5G_INFERENCE_DEVICE"
 BUILD_HINT = "python3 models/build.py"
@@ -33,14 +35,6 @@ ort.set_default_logger_severity(3)
 
 class ModelNotFoundError(FileNotFoundError):
     """A model file is missing; the message says how to build it."""
-
-
-def models_dir() -> Path:
-    """Directory holding the converted ONNX models (``$Z5G_MODELS_DIR`` or the default)."""
-    env = os.environ.get(MODELS_ENV)
-    if env:
-        return Path(env).expanduser()
-    return Path.home() / ".cache" / "zezhou5g" / "models"
 
 
 def model_path(name: str) -> Path:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -71,20 +70,6 @@ PHOTO_HAND_COUNTS: dict[str, int] = {
     "faces_ageitgey/examples/alex-lacamoire.png": 1,
     "faces_ageitgey/examples/lin-manuel-miranda.png": 1,
 }
-
-
-def testdata_dir(repo_root: Path | None = None) -> Path:
-    """``$Z5G_TESTDATA`` or ``<repo>/../shared/testdata``.
-
-    Raises:
-        FileNotFoundError: neither exists.
-    """
-    env = os.environ.get("Z5G_TESTDATA")
-    root = repo_root or Path(__file__).resolve().parents[5]
-    path = Path(env) if env else root.parent / "shared" / "testdata"
-    if not path.is_dir():
-        raise FileNotFoundError(f"test data not found at {path}; set Z5G_TESTDATA")
-    return path
 
 
 def vtest_path() -> Path:
