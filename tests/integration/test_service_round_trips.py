@@ -141,4 +141,10 @@ def test_redelivered_event_is_not_counted_twice(base_env, kafka, redis_client, i
              "two distinct readings counted")
         threading.Event().wait(2)
         assert redis_client.get("tourism:env:readings_total:dayang") == "2"
+        from prometheus_client import REGISTRY
+
+        skipped = REGISTRY.get_sample_value(
+            "z5g_kafka_events_duplicate_total",
+            {"service": "tourism", "topic": "tourism.env.readings"})
+        assert skipped == 1, "the duplicate must be counted, not silently dropped"
     producer.close()

@@ -32,7 +32,7 @@ class TelemetryProcessor:
         bad = range_violations(present_fields(reading, list(RANGES)), RANGES)
         if bad:
             raise RejectEvent("; ".join(bad))
-        if not first_seen(self.client, event.event_id):
+        if not first_seen(self.client, event, "agri"):
             return
         total = int(self.client.incr(f"agri:readings_total:{reading.field_id}"))
         status = agri_pb2.FieldStatus(field_id=reading.field_id, latest=reading,

@@ -9,6 +9,7 @@ from zezhou5g.medical.v1 import medical_pb2
 from zezhou5g.platform.events import ConsumedEvent
 from zezhou5g.platform.kafka import EventProducer, RejectEvent
 from zezhou5g.platform.latest import LatestStore
+from zezhou5g.platform.metrics import EVENTS_DUPLICATE
 from zezhou5g.platform.validation import present_fields, range_violations
 
 from medical.adapters.observations import ObservationStore
@@ -83,6 +84,7 @@ class VitalsProcessor:
         if bad:
             raise RejectEvent("; ".join(bad))
         if not self._is_newer(vitals):
+            EVENTS_DUPLICATE.labels("medical", event.topic).inc()
             return
         total = int(self.client.incr(f"medical:observations_total:{vitals.patient_id}"))
         at = vitals.meta.event_time.ToDatetime(tzinfo=UTC)

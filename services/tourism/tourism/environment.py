@@ -31,7 +31,7 @@ class EnvironmentProcessor:
         bad = range_violations(present_fields(reading, FIELDS), VALID_RANGES)
         if bad:
             raise RejectEvent("; ".join(bad))
-        if not first_seen(self.store.client, event.event_id):
+        if not first_seen(self.store.client, event, "tourism"):
             return  # a redelivered event: already folded in
         at_s = reading.meta.event_time.ToMicroseconds() / 1e6
         self.store.put_reading(reading, at_s)

@@ -36,7 +36,7 @@ class GateProcessor:
         assert isinstance(beat, transport_pb2.GateHeartbeat)
         if not beat.gate_id or not beat.station_id:
             raise RejectEvent("gate_id and station_id are required")
-        if not first_seen(self.client, event.event_id):
+        if not first_seen(self.client, event, "transport"):
             return
         total = int(self.client.incr(f"transport:heartbeats_total:{beat.gate_id}"))
         status = transport_pb2.GateStatus(

@@ -11,7 +11,7 @@ EVENTS_REJECTED = Counter("z5g_kafka_events_rejected_total",
                           "Kafka events that could not be processed, sent to the dead-letter topic",
                           ["service", "topic", "reason"])
 EVENTS_DUPLICATE = Counter("z5g_kafka_events_duplicate_total",
-                           "Kafka events skipped because their event id was already processed",
+                           "Kafka events skipped as already processed (same id or older)",
                            ["service", "topic"])
 EVENTS_PRODUCED = Counter("z5g_kafka_events_produced_total",
                           "Kafka events acknowledged by the broker", ["service", "topic"])

@@ -7,6 +7,9 @@ import redis.asyncio as aioredis
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
+from zezhou5g.platform.events import ConsumedEvent
+from zezhou5g.platform.metrics import EVENTS_DUPLICATE
+
 _RETRY_ON = (redis.ConnectionError, redis.TimeoutError)
 
 
@@ -26,6 +29,13 @@ def make_async_redis(url: str) -> aioredis.Redis:
         retry_on_error=list(_RETRY_ON))
 
 
-def first_seen(client: redis.Redis, event_id: str, ttl_s: int = 7 * 24 * 3600) -> bool:
-    """Record ``event_id`` as processed; False when it had been seen before (a duplicate)."""
-    return bool(client.set(f"seen:{event_id}", "1", nx=True, ex=ttl_s))
+def first_seen(client: redis.Redis, event: ConsumedEvent, service: str,
+               ttl_s: int = 7 * 24 * 3600) -> bool:
+    """Record the event's id as processed; False (and counted) when it is a duplicate.
+
+    The window matches the broker's retention: an event older than that cannot come again.
+    """
+    if client.set(f"seen:{event.event_id}", "1", nx=True, ex=ttl_s):
+        return True
+    EVENTS_DUPLICATE.labels(service, event.topic).inc()
+    return False

@@ -49,7 +49,6 @@ class ServiceRuntime:
         self._consumer_specs: list[tuple[Mapping[str, type[Message]], Handler, str]] = []
         self.health = HealthServicer()
         self.bound_port: int | None = None
-        self.started = asyncio.Event()
         self._topics: set[str] = set()
 
     @property
@@ -94,7 +93,6 @@ class ServiceRuntime:
             await self.health.set(service_name, health_pb2.HealthCheckResponse.SERVING)
         log.info("serving", extra=log_fields(grpc_port=self.bound_port,
                                              metrics_port=self.settings.metrics_port))
-        self.started.set()
 
         stop = stop or asyncio.Event()
         loop = asyncio.get_running_loop()
