@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -47,8 +48,9 @@ async def _gates(request: Request) -> list[dict[str, Any]]:
 @router.get("/api/public/overview", dependencies=[Depends(public_limit)])
 async def public_overview(request: Request) -> dict[str, Any]:
     """What the experience-zone page shows first: areas, gates and fields, no personal data."""
-    return {"tourism": await _areas(request), "transport": await _gates(request),
-            "agri": await _fields(request)}
+    areas, gates, fields = await asyncio.gather(_areas(request), _gates(request),
+                                                _fields(request))
+    return {"tourism": areas, "transport": gates, "agri": fields}
 
 
 @router.get("/api/tourism/environment")
