@@ -21,7 +21,7 @@ from gateway import devices
 from gateway.config import GatewaySettings
 from gateway.grpc_clients import open_channels
 from gateway.readiness import KafkaProbe, Readiness
-from gateway.routes import auth, health, scenarios, streams
+from gateway.routes import agri, auth, health, medical, public, streams, tourism, transport
 from gateway.scenarios import STATUS_STREAMS
 from gateway.stream import StreamHub
 from gateway.users import seed_demo_users
@@ -102,8 +102,8 @@ def create_app(settings: GatewaySettings) -> FastAPI:
                   description="REST and live streams of the Zezhou 5G+ scenario platform.")
     app.state.settings = settings
     app.state.device_tokens = settings.device_token_map()
-    for router in (health.router, auth.router, scenarios.router, streams.router,
-                   devices.router):
+    for router in (health.router, auth.router, public.router, streams.router, devices.router,
+                   tourism.router, medical.router, agri.router, transport.router):
         app.include_router(router)
     app.mount("/metrics", make_asgi_app())
     web = web_dir()

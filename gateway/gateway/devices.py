@@ -28,16 +28,19 @@ def _device_for(token: str, tokens: dict[str, str]) -> str | None:
     return found
 
 
-@router.post("/{scenario}/readings", status_code=status.HTTP_202_ACCEPTED)
+@router.post("/{scenario}/{kind}", status_code=status.HTTP_202_ACCEPTED)
 async def post_reading(
-    scenario: str, request: Request, body: Annotated[dict[str, Any], Body()],
+    scenario: str, kind: str, request: Request, body: Annotated[dict[str, Any], Body()],
     authorization: Annotated[str | None, Header()] = None,
 ) -> dict[str, str]:
-    """Accept one reading from a device of ``scenario`` and publish it; returns its event id."""
-    spec = DEVICE_INGEST.get(scenario)
+    """Publish one message from a device of ``scenario``; returns its event id.
+
+    ``kind`` names the device type (``readings`` for sensors; scenarios may add more).
+    """
+    spec = DEVICE_INGEST.get((scenario, kind))
     if spec is None:
-        REJECTED.labels("unknown_scenario").inc()
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no such scenario: {scenario}")
+        REJECTED.labels("unknown_device_kind").inc()
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no such device kind: {scenario}/{kind}")
     if not authorization or not authorization.startswith("Bearer "):
         REJECTED.labels("no_token").inc()
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "send 'Authorization: Bearer <token>'",

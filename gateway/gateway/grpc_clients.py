@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import grpc
 from fastapi import HTTPException, status
+from google.protobuf import json_format
+from google.protobuf.message import Message
 
 T = TypeVar("T")
 
@@ -34,3 +36,8 @@ async def call(rpc: Awaitable[T], service: str) -> T:
     except grpc.aio.AioRpcError as exc:
         code = _HTTP.get(exc.code(), status.HTTP_502_BAD_GATEWAY)
         raise HTTPException(code, f"{service}: {exc.details() or exc.code().name}") from exc
+
+
+def dicts(messages: list[Message]) -> list[dict[str, Any]]:
+    """Messages as JSON-ready dicts with the proto field names."""
+    return [json_format.MessageToDict(m, preserving_proto_field_name=True) for m in messages]

@@ -23,7 +23,7 @@ def test_health_readiness_and_docs(stack):
     assert set(ready["checks"]) == {"kafka", "redis", "tourism", "medical", "agri", "transport"}
     assert all(c["ok"] for c in ready["checks"].values())
     spec = httpx.get(f"{url}/openapi.json").json()
-    assert "/api/devices/{scenario}/readings" in spec["paths"]
+    assert "/api/devices/{scenario}/{kind}" in spec["paths"]
     assert "z5g_gateway" in httpx.get(f"{url}/metrics/").text
 
 

@@ -387,6 +387,19 @@ const DICT = {
   },
 };
 
+/**
+ * Add strings for one part of the site (a scenario's pages keep theirs in js/<scenario>/i18n.js):
+ * addStrings({"zh-CN": {...}, en: {...}}). Existing keys are not overwritten.
+ */
+export function addStrings(dicts) {
+  for (const [code, entries] of Object.entries(dicts)) {
+    if (!DICT[code]) continue;
+    for (const [key, value] of Object.entries(entries)) {
+      if (!(key in DICT[code])) DICT[code][key] = value;
+    }
+  }
+}
+
 function initialLang() {
   try {
     const saved = localStorage.getItem(STORAGE_KEY);

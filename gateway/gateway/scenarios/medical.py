@@ -1,0 +1,13 @@
+"""Medical's streams and devices, as the gateway sees them."""
+
+from zezhou5g.medical.v1 import medical_pb2
+
+from gateway.scenarios.contract import DeviceIngest, StatusStream
+
+STREAMS = {
+    "medical.patient.status": StatusStream("medical", medical_pb2.PatientVitals, public=False),
+}
+# Keyed by device kind: POST /api/devices/medical/<kind>.
+DEVICES = {
+    "readings": DeviceIngest("medical.vitals", medical_pb2.VitalSigns, "device_id"),
+}

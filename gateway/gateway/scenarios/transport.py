@@ -1,0 +1,13 @@
+"""Transport's streams and devices, as the gateway sees them."""
+
+from zezhou5g.transport.v1 import transport_pb2
+
+from gateway.scenarios.contract import DeviceIngest, StatusStream
+
+STREAMS = {
+    "transport.gate.status": StatusStream("transport", transport_pb2.GateStatus, public=True),
+}
+# Keyed by device kind: POST /api/devices/transport/<kind>.
+DEVICES = {
+    "readings": DeviceIngest("transport.gate.heartbeats", transport_pb2.GateHeartbeat, "gate_id"),
+}
