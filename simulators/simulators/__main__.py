@@ -38,7 +38,7 @@ def main() -> None:
     if metrics_port:
         serve_metrics(metrics_port)
     sims: list[Simulator] = [FACTORIES[n]() for n in (args.names or FACTORIES)]
-    ensure_topics(bootstrap, [s.topic for s in sims])
+    ensure_topics(bootstrap, sorted({t for s in sims for t in getattr(s, "topics", (s.topic,))}))
     producer = EventProducer(bootstrap, "simulators")
     stop = threading.Event()
     # Signals are taken synchronously by sigwait below: a Python-level handler calling

@@ -21,6 +21,7 @@ class Simulator(Protocol):
     """What the runner needs from a scenario's device simulator."""
 
     name: str
+    # The topic it publishes to; a simulator of several device kinds also has ``topics``.
     topic: str
 
     def tick(self, now: datetime) -> Iterable[Emission]:
