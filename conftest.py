@@ -193,7 +193,8 @@ def start_stack(base_env: dict[str, str], tmp: Path, redis_url: str) -> dict[str
     import httpx
 
     ports = {s: free_port() for s in SERVICES}
-    procs = [Proc(s, base_env | {"Z5G_GRPC_PORT": str(ports[s]), "Z5G_METRICS_PORT": "0"}, tmp)
+    procs = [Proc(s, base_env | {"Z5G_GRPC_PORT": str(ports[s]), "Z5G_METRICS_PORT": "0",
+                                 "Z5G_DATABASE_URL": f"sqlite:///{tmp}/{s}.db"}, tmp)
              for s in SERVICES]
     http = free_port()
     secrets = {"Z5G_SESSION_SECRET": "t" * 8 + os.urandom(16).hex(),

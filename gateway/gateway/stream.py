@@ -34,15 +34,19 @@ class Subscriber:
     """One browser stream: the topics it may see and its queue of JSON strings."""
 
     topics: frozenset[str]
+    # Only events of this care team on team-scoped topics (None: all).
+    team: str | None = None
     queue: asyncio.Queue[str] = field(default_factory=lambda: asyncio.Queue(maxsize=256))
 
 
 class StreamHub:
     """Fans out decoded Kafka events as JSON to subscribers (asyncio side)."""
 
-    def __init__(self, bootstrap: str, topics: dict[str, type[Message]]) -> None:
+    def __init__(self, bootstrap: str, topics: dict[str, type[Message]],
+                 team_fields: dict[str, str] | None = None) -> None:
         self.bootstrap = bootstrap
         self.topics = topics
+        self.team_fields = team_fields or {}
         self.subscribers: set[Subscriber] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop = threading.Event()
@@ -60,9 +64,9 @@ class StreamHub:
         if self._thread:
             self._thread.join(timeout=5)
 
-    def subscribe(self, topics: Iterable[str]) -> Subscriber:
-        """Register a subscriber for ``topics``."""
-        sub = Subscriber(frozenset(topics))
+    def subscribe(self, topics: Iterable[str], team: str | None = None) -> Subscriber:
+        """Register a subscriber for ``topics`` (of one care team when ``team`` is given)."""
+        sub = Subscriber(frozenset(topics), team)
         self.subscribers.add(sub)
         SUBSCRIBERS.set(len(self.subscribers))
         return sub
@@ -72,9 +76,10 @@ class StreamHub:
         self.subscribers.discard(sub)
         SUBSCRIBERS.set(len(self.subscribers))
 
-    def _deliver(self, topic: str, payload: str) -> None:
+    def _deliver(self, topic: str, payload: str, team: str | None = None) -> None:
         for sub in list(self.subscribers):
-            if topic in sub.topics:
+            if topic in sub.topics and (sub.team is None or topic not in self.team_fields
+                                        or team == sub.team):
                 try:
                     sub.queue.put_nowait(payload)
                 except asyncio.QueueFull:
@@ -136,5 +141,7 @@ class StreamHub:
             "data": json_format.MessageToDict(message, preserving_proto_field_name=True),
         }, ensure_ascii=False)
         FORWARDED.labels(record.topic).inc()
+        field_name = self.team_fields.get(record.topic)
+        team = getattr(message, field_name) if field_name else None
         if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._deliver, record.topic, payload)
+            self._loop.call_soon_threadsafe(self._deliver, record.topic, payload, team)

@@ -27,6 +27,7 @@ class Case:
     bad: Any
     bad_reason: str
     query: Any  # (channel) -> list of status messages
+    extra: Any = None  # (tmp_path) -> extra settings
 
     def serve_and_settings(self, env):
         import importlib
@@ -48,13 +49,16 @@ CASES = [
          lambda ch: list(tourism_pb2_grpc.TourismServiceStub(ch).ListAreaEnvironment(
              tourism_pb2.ListAreaEnvironmentRequest(), timeout=5).areas)),
     Case("medical", "medical.vitals", "medical.patient.status",
-         medical_pb2.VitalSigns(patient_id="p-1", device_id="w-1", seq=1, heart_rate_bpm=72,
-                                spo2_pct=97),
-         medical_pb2.VitalSigns(patient_id="p-1", device_id="w-1", seq=2, heart_rate_bpm=0,
+         medical_pb2.VitalSigns(patient_id="p-1001", device_id="w-1", seq=1,
+                                heart_rate_bpm=72, spo2_pct=97),
+         medical_pb2.VitalSigns(patient_id="p-1001", device_id="w-1", seq=2, heart_rate_bpm=0,
                                 spo2_pct=97),
          "heart_rate_bpm=0",
          lambda ch: [medical_pb2_grpc.MedicalServiceStub(ch).GetPatientVitals(
-             medical_pb2.GetPatientVitalsRequest(patient_id="p-1"), timeout=5)]),
+             medical_pb2.GetPatientVitalsRequest(
+                 patient_id="p-1001", requester=medical_pb2.Requester(
+                     user="dr-wang", care_team="team-a", role="clinician")), timeout=5)],
+         lambda tmp: {"database_url": f"sqlite:///{tmp}/medical.db"}),
     Case("agri", "agri.telemetry", "agri.field.status",
          agri_pb2.SensorReading(device_id="d1", field_id="f1", soil_moisture_vwc=0.25),
          agri_pb2.SensorReading(device_id="d1", field_id="f1", soil_moisture_vwc=0.95),
@@ -73,9 +77,10 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_device_event_flows_through_the_service(case, base_env, kafka, redis_client,
-                                                in_process, wait):
+                                                in_process, wait, tmp_path):
     port = free_port()
     env = {k.removeprefix("Z5G_").lower(): v for k, v in base_env.items()}
+    env |= case.extra(tmp_path) if case.extra else {}
     serve, settings = case.serve_and_settings(env | {"grpc_port": port, "metrics_port": 0})
     producer = EventProducer(kafka.bootstrap, "test-device")
     statuses = KafkaConsumer(bootstrap_servers=kafka.bootstrap, group_id=f"t-{uuid.uuid4()}",

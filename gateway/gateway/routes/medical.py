@@ -1,30 +1,113 @@
-"""Medical REST routes for clinicians."""
+"""Medical REST routes for clinicians: the service checks care teams and audits every read."""
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Body, Depends, Query, Request
 from google.protobuf import json_format
+from google.protobuf.message import Message
 from zezhou5g.medical.v1 import medical_pb2, medical_pb2_grpc
 
 from gateway.auth import Principal, require_scenario
-from gateway.grpc_clients import DEADLINE_S, call
+from gateway.grpc_clients import DEADLINE_S, call, dicts
 
-router = APIRouter(tags=["medical"])
+router = APIRouter(prefix="/api/medical", tags=["medical"])
+Clinician = Annotated[Principal, Depends(require_scenario("medical"))]
 
 
 def _stub(request: Request) -> medical_pb2_grpc.MedicalServiceStub:
     return medical_pb2_grpc.MedicalServiceStub(request.app.state.channels["medical"])
 
 
-@router.get("/api/medical/patients/{patient_id}/vitals")
-async def patient_vitals(
-    patient_id: str, request: Request,
-    _: Annotated[Principal, Depends(require_scenario("medical"))],
-) -> dict[str, Any]:
-    """Latest vitals of one patient."""
-    reply = await call(_stub(request).GetPatientVitals(
-        medical_pb2.GetPatientVitalsRequest(patient_id=patient_id), timeout=DEADLINE_S),
+def requester(principal: Principal) -> medical_pb2.Requester:
+    """Who asks, as the medical service checks it (clinicians carry their care team)."""
+    return medical_pb2.Requester(user=principal.username, care_team=principal.care_team or "",
+                                 role=principal.role.value)
+
+
+def _dict(message: Message) -> dict[str, Any]:
+    return json_format.MessageToDict(message, preserving_proto_field_name=True)
+
+
+@router.get("/patients")
+async def list_patients(request: Request, principal: Clinician) -> list[dict[str, Any]]:
+    """The signed-in clinician's patients with latest vitals, NEWS2 and open alert."""
+    reply = await call(_stub(request).ListPatients(
+        medical_pb2.ListPatientsRequest(requester=requester(principal)), timeout=DEADLINE_S),
         "medical")
-    return json_format.MessageToDict(reply, preserving_proto_field_name=True)
+    return dicts(list(reply.patients))
+
+
+@router.get("/patients/{patient_id}")
+async def get_patient(patient_id: str, request: Request, principal: Clinician,
+                      minutes: Annotated[int, Query(ge=1, le=1440)] = 60) -> dict[str, Any]:
+    """One patient with trend points and alert history; 403 outside the care team."""
+    reply = await call(_stub(request).GetPatient(medical_pb2.GetPatientRequest(
+        patient_id=patient_id, requester=requester(principal), minutes=minutes),
+        timeout=DEADLINE_S), "medical")
+    return _dict(reply)
+
+
+@router.get("/patients/{patient_id}/vitals")
+async def patient_vitals(patient_id: str, request: Request,
+                         principal: Clinician) -> dict[str, Any]:
+    """Latest vitals of one patient; 403 outside the care team."""
+    reply = await call(_stub(request).GetPatientVitals(medical_pb2.GetPatientVitalsRequest(
+        patient_id=patient_id, requester=requester(principal)), timeout=DEADLINE_S), "medical")
+    return _dict(reply)
+
+
+@router.get("/patients/{patient_id}/fhir")
+async def export_fhir(patient_id: str, request: Request, principal: Clinician,
+                      minutes: Annotated[int, Query(ge=1, le=1440)] = 60) -> dict[str, Any]:
+    """FHIR R4 Bundle (collection) of the patient and their vital-sign Observations."""
+    reply = await call(_stub(request).ExportFhir(medical_pb2.ExportFhirRequest(
+        patient_id=patient_id, requester=requester(principal), minutes=minutes),
+        timeout=DEADLINE_S), "medical")
+    return json.loads(reply.bundle_json)  # type: ignore[no-any-return]
+
+
+@router.put("/patients/{patient_id}/spo2-scale")
+async def set_spo2_scale(patient_id: str, request: Request, principal: Clinician,
+                         scale2: Annotated[bool, Body(embed=True)]) -> dict[str, Any]:
+    """Put the patient on SpO2 scale 2 (confirmed hypercapnic failure) or back on scale 1."""
+    reply = await call(_stub(request).SetSpo2Scale(medical_pb2.SetSpo2ScaleRequest(
+        patient_id=patient_id, requester=requester(principal), scale2=scale2),
+        timeout=DEADLINE_S), "medical")
+    return _dict(reply)
+
+
+@router.get("/alerts")
+async def list_alerts(request: Request, principal: Clinician,
+                      open_only: bool = True) -> list[dict[str, Any]]:
+    """Alerts of the clinician's patients, newest first."""
+    reply = await call(_stub(request).ListAlerts(medical_pb2.ListAlertsRequest(
+        requester=requester(principal), open_only=open_only), timeout=DEADLINE_S), "medical")
+    return dicts(list(reply.alerts))
+
+
+@router.post("/alerts/{alert_id}/ack")
+async def acknowledge(alert_id: str, request: Request, principal: Clinician) -> dict[str, Any]:
+    """Acknowledge an alert; 409 when it was already acknowledged or resolved."""
+    reply = await call(_stub(request).AcknowledgeAlert(medical_pb2.AcknowledgeAlertRequest(
+        alert_id=alert_id, requester=requester(principal)), timeout=DEADLINE_S), "medical")
+    return _dict(reply)
+
+
+@router.get("/prearrivals")
+async def prearrivals(request: Request, principal: Clinician) -> list[dict[str, Any]]:
+    """Ambulances on their way to the emergency department, soonest first."""
+    reply = await call(_stub(request).ListPreArrivals(medical_pb2.ListPreArrivalsRequest(
+        requester=requester(principal)), timeout=DEADLINE_S), "medical")
+    return dicts(list(reply.notices))
+
+
+@router.get("/audit")
+async def audit(request: Request, principal: Clinician,
+                limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[dict[str, Any]]:
+    """Newest audit entries (administrators only)."""
+    reply = await call(_stub(request).ListAudit(medical_pb2.ListAuditRequest(
+        requester=requester(principal), limit=limit), timeout=DEADLINE_S), "medical")
+    return dicts(list(reply.entries))

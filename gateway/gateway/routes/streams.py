@@ -11,14 +11,15 @@ from fastapi.responses import StreamingResponse
 from gateway.auth import CurrentPrincipal
 from gateway.ratelimit import public_limit
 from gateway.scenarios import STATUS_STREAMS
-from gateway.users import SCENARIO_ROLES
+from gateway.users import SCENARIO_ROLES, Role
 
 router = APIRouter(tags=["streams"])
 KEEPALIVE_S = 15.0
 
-async def _sse(request: Request, topics: set[str]) -> AsyncIterator[str]:
+async def _sse(request: Request, topics: set[str],
+               team: str | None = None) -> AsyncIterator[str]:
     hub = request.app.state.hub
-    sub = hub.subscribe(topics)
+    sub = hub.subscribe(topics, team)
     try:
         yield "retry: 2000\n\n"
         while not await request.is_disconnected():
@@ -31,8 +32,8 @@ async def _sse(request: Request, topics: set[str]) -> AsyncIterator[str]:
     finally:
         hub.unsubscribe(sub)
 
-def _response(request: Request, topics: set[str]) -> StreamingResponse:
-    return StreamingResponse(_sse(request, topics), media_type="text/event-stream",
+def _response(request: Request, topics: set[str], team: str | None = None) -> StreamingResponse:
+    return StreamingResponse(_sse(request, topics, team), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 @router.get("/api/public/stream", dependencies=[Depends(public_limit)])
@@ -49,5 +50,10 @@ async def console_stream(scenario: str, request: Request,
     if principal.role not in SCENARIO_ROLES[scenario]:
         raise HTTPException(status.HTTP_403_FORBIDDEN,
                             f"role {principal.role.value} may not use the {scenario} console")
-    return _response(request, {t for t, s in STATUS_STREAMS.items() if s.scenario == scenario})
+    # A clinician sees only their care team's patients; others allowed here see everything.
+    team = principal.care_team if principal.role == Role.CLINICIAN else None
+    if principal.role == Role.CLINICIAN and not team:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "clinician without a care team")
+    return _response(request, {t for t, s in STATUS_STREAMS.items() if s.scenario == scenario},
+                     team)
 

@@ -5,9 +5,16 @@ from zezhou5g.medical.v1 import medical_pb2
 from gateway.scenarios.contract import DeviceIngest, StatusStream
 
 STREAMS = {
-    "medical.patient.status": StatusStream("medical", medical_pb2.PatientVitals, public=False),
+    "medical.patient.status": StatusStream("medical", medical_pb2.PatientVitals, public=False,
+                                           team_field="care_team"),
+    "medical.alerts": StatusStream("medical", medical_pb2.Alert, public=False,
+                                   team_field="care_team"),
+    # The emergency department's board: every clinician sees the ambulances coming in.
+    "medical.prearrival": StatusStream("medical", medical_pb2.PreArrivalNotice, public=False),
 }
 # Keyed by device kind: POST /api/devices/medical/<kind>.
 DEVICES = {
     "readings": DeviceIngest("medical.vitals", medical_pb2.VitalSigns, "device_id"),
+    "ambulance": DeviceIngest("medical.ambulance.telemetry", medical_pb2.AmbulanceTelemetry,
+                              "ambulance_id"),
 }

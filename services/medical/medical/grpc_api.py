@@ -1,25 +1,228 @@
-"""gRPC API of the medical service."""
+"""gRPC API of the medical service: patient data for clinicians, checked and audited.
+
+A clinician may read only the patients of their own care team; an administrator reads all.
+Every attempt to read or change patient data, allowed or not, is written to the audit log.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import json
+from datetime import UTC, datetime, timedelta
+from typing import NoReturn
+
 import grpc
 from zezhou5g.medical.v1 import medical_pb2, medical_pb2_grpc
-from zezhou5g.platform.latest import LatestStore
+
+from medical.adapters.records import Records
+from medical.adapters.state import PatientState
+from medical.alerting import AlertDesk, AlertNotFound
+from medical.ambulance import AmbulanceTracker
+from medical.domain import fhir
+from medical.domain.alerts import AlertError
+from medical.wire import alert_message
+
+ADMIN = "admin"
+CLINICIAN = "clinician"
+
+
+async def _abort(context: grpc.aio.ServicerContext, code: grpc.StatusCode, text: str) -> NoReturn:
+    await context.abort(code, text)
+    raise AssertionError("unreachable: abort raises")
 
 
 class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
     """``zezhou5g.medical.v1.MedicalService``."""
 
-    def __init__(self, patients: LatestStore[medical_pb2.PatientVitals]) -> None:
-        self.patients = patients
+    def __init__(self, state: PatientState, records: Records, desk: AlertDesk,
+                 ambulances: AmbulanceTracker) -> None:
+        self.state = state
+        self.records = records
+        self.desk = desk
+        self.ambulances = ambulances
+
+    async def _audit(self, req: medical_pb2.Requester, action: str, patient_id: str,
+                     allowed: bool, detail: str = "") -> None:
+        await asyncio.to_thread(self.records.audit, req.user or "?", req.care_team, action,
+                                patient_id, allowed, detail)
+
+    async def _requester(self, req: medical_pb2.Requester,
+                         context: grpc.aio.ServicerContext) -> None:
+        if not req.user or req.role not in (ADMIN, CLINICIAN):
+            await _abort(context, grpc.StatusCode.UNAUTHENTICATED,
+                         "requester must be a signed-in clinician or administrator")
+        if req.role == CLINICIAN and not req.care_team:
+            await _abort(context, grpc.StatusCode.PERMISSION_DENIED,
+                         "clinician without a care team")
+
+    async def _patient(self, patient_id: str, req: medical_pb2.Requester, action: str,
+                       context: grpc.aio.ServicerContext) -> medical_pb2.Patient:
+        """The patient if the requester may see them; audits the attempt either way."""
+        await self._requester(req, context)
+        patient = await asyncio.to_thread(self.state.registry, patient_id)
+        if patient is None:
+            await self._audit(req, action, patient_id, False, "no such patient")
+            await _abort(context, grpc.StatusCode.NOT_FOUND, "no such patient")
+        if req.role != ADMIN and patient.care_team != req.care_team:
+            await self._audit(req, action, patient_id, False, "not the requester's care team")
+            await _abort(context, grpc.StatusCode.PERMISSION_DENIED,
+                         "this patient is not in your care team")
+        await self._audit(req, action, patient_id, True)
+        return patient
+
+    def _visible(self, req: medical_pb2.Requester) -> list[medical_pb2.Patient]:
+        return [p for p in self.state.all_registered()
+                if req.role == ADMIN or p.care_team == req.care_team]
+
+    def _summary(self, patient: medical_pb2.Patient) -> medical_pb2.PatientSummary:
+        summary = medical_pb2.PatientSummary(patient=patient)
+        status = self.state.status(patient.patient_id)
+        if status is not None:
+            summary.status.CopyFrom(status)
+        alert = self.state.open_alert(patient.patient_id)
+        if alert is not None:
+            summary.alert.CopyFrom(alert_message(alert))
+        return summary
 
     async def GetPatientVitals(  # noqa: N802 - gRPC method name
         self, request: medical_pb2.GetPatientVitalsRequest, context: grpc.aio.ServicerContext
     ) -> medical_pb2.PatientVitals:
         """Latest vitals of one patient."""
-        found = self.patients.get(request.patient_id)
+        patient = await self._patient(request.patient_id, request.requester, "read_vitals",
+                                      context)
+        summary = await asyncio.to_thread(self._summary, patient)
+        if not summary.HasField("status"):
+            await _abort(context, grpc.StatusCode.NOT_FOUND, "no vitals received yet")
+        return summary.status
+
+    async def ListPatients(  # noqa: N802
+        self, request: medical_pb2.ListPatientsRequest, context: grpc.aio.ServicerContext
+    ) -> medical_pb2.ListPatientsResponse:
+        """The requester's patients with status and open alert."""
+        await self._requester(request.requester, context)
+
+        def build() -> medical_pb2.ListPatientsResponse:
+            return medical_pb2.ListPatientsResponse(
+                patients=[self._summary(p) for p in self._visible(request.requester)])
+
+        reply = await asyncio.to_thread(build)
+        await self._audit(request.requester, "list_patients", "*", True,
+                          f"{len(reply.patients)} patients")
+        return reply
+
+    async def GetPatient(  # noqa: N802
+        self, request: medical_pb2.GetPatientRequest, context: grpc.aio.ServicerContext
+    ) -> medical_pb2.PatientDetail:
+        """One patient with trends and alert history."""
+        patient = await self._patient(request.patient_id, request.requester, "read_patient",
+                                      context)
+        since_us = (datetime.now(UTC) - timedelta(minutes=request.minutes or 60)).timestamp()
+
+        def build() -> medical_pb2.PatientDetail:
+            detail = medical_pb2.PatientDetail(summary=self._summary(patient))
+            for point in self.state.trend(patient.patient_id):
+                if point["at_us"] / 1e6 < since_us:
+                    continue
+                tp = detail.trend.add(news2=int(point["news2"]))
+                tp.at.FromMicroseconds(int(point["at_us"]))
+                for name in ("heart_rate_bpm", "resp_rate_per_min", "spo2_pct",
+                             "systolic_mmhg", "temperature_c"):
+                    if name in point:
+                        setattr(tp, name, point[name])
+            ids = {a.alert_id for a in self.state.recent_alerts(2000)
+                   if a.patient_id == patient.patient_id}
+            for alert_id in sorted(ids):
+                found = self.state.get_alert(alert_id)
+                if found is not None:
+                    detail.alerts.append(alert_message(found))
+            detail.alerts.sort(key=lambda a: a.raised_at.ToMicroseconds(), reverse=True)
+            return detail
+
+        return await asyncio.to_thread(build)
+
+    async def ListAlerts(  # noqa: N802
+        self, request: medical_pb2.ListAlertsRequest, context: grpc.aio.ServicerContext
+    ) -> medical_pb2.ListAlertsResponse:
+        """Alerts of the requester's patients, newest first."""
+        await self._requester(request.requester, context)
+        req = request.requester
+
+        def build() -> list[medical_pb2.Alert]:
+            return [a for a in self.state.recent_alerts(500)
+                    if (req.role == ADMIN or a.care_team == req.care_team)
+                    and (not request.open_only or a.state != medical_pb2.ALERT_STATE_RESOLVED)]
+
+        alerts = await asyncio.to_thread(build)
+        await self._audit(req, "list_alerts", "*", True, f"{len(alerts)} alerts")
+        return medical_pb2.ListAlertsResponse(alerts=alerts[:200])
+
+    async def AcknowledgeAlert(  # noqa: N802
+        self, request: medical_pb2.AcknowledgeAlertRequest, context: grpc.aio.ServicerContext
+    ) -> medical_pb2.Alert:
+        """Acknowledge an open alert of one of the requester's patients."""
+        found = await asyncio.to_thread(self.state.get_alert, request.alert_id)
         if found is None:
-            await context.abort(grpc.StatusCode.NOT_FOUND,
-                                f"no vitals received for patient {request.patient_id!r}")
-            raise AssertionError("unreachable: abort raises")
-        return found
+            await _abort(context, grpc.StatusCode.NOT_FOUND, "no such alert")
+        await self._patient(found.patient_id, request.requester, "ack_alert", context)
+        try:
+            return await asyncio.to_thread(self.desk.acknowledge, request.alert_id,
+                                           request.requester.user)
+        except AlertNotFound:
+            await _abort(context, grpc.StatusCode.NOT_FOUND, "no such alert")
+        except AlertError as exc:
+            await _abort(context, grpc.StatusCode.FAILED_PRECONDITION, str(exc))
+
+    async def SetSpo2Scale(  # noqa: N802
+        self, request: medical_pb2.SetSpo2ScaleRequest, context: grpc.aio.ServicerContext
+    ) -> medical_pb2.Patient:
+        """Put a patient on SpO2 scale 2 (or back on scale 1)."""
+        patient = await self._patient(request.patient_id, request.requester,
+                                      "set_spo2_scale", context)
+        patient.spo2_scale2 = request.scale2
+        await asyncio.to_thread(self.records.set_scale2, patient.patient_id, request.scale2)
+        await asyncio.to_thread(self.state.register, [patient])
+        return patient
+
+    async def ListPreArrivals(  # noqa: N802
+        self, request: medical_pb2.ListPreArrivalsRequest, context: grpc.aio.ServicerContext
+    ) -> medical_pb2.ListPreArrivalsResponse:
+        """Ambulances on their way, soonest first (every clinician sees the ED board)."""
+        await self._requester(request.requester, context)
+        notices = await asyncio.to_thread(self.ambulances.notices)
+        await self._audit(request.requester, "list_prearrivals", "*", True,
+                          f"{len(notices)} ambulances")
+        return medical_pb2.ListPreArrivalsResponse(notices=notices)
+
+    async def ExportFhir(  # noqa: N802
+        self, request: medical_pb2.ExportFhirRequest, context: grpc.aio.ServicerContext
+    ) -> medical_pb2.ExportFhirResponse:
+        """FHIR R4 Bundle of the patient and their recent vital-sign Observations."""
+        patient = await self._patient(request.patient_id, request.requester, "export_fhir",
+                                      context)
+        now = datetime.now(UTC)
+        rows = await asyncio.to_thread(self.records.observations, patient.patient_id,
+                                       now - timedelta(minutes=request.minutes or 60))
+        sets = [fhir.VitalSet(r.event_id, r.at if r.at.tzinfo else r.at.replace(tzinfo=UTC), {
+            f: getattr(r, f) for f in ("heart_rate_bpm", "resp_rate_per_min", "spo2_pct",
+                                       "systolic_mmhg", "diastolic_mmhg", "temperature_c")})
+            for r in rows]
+        body = fhir.bundle(fhir.patient_resource(patient.patient_id, patient.name,
+                                                 patient.gender, patient.birth_date),
+                           fhir.observations(patient.patient_id, sets), now)
+        return medical_pb2.ExportFhirResponse(bundle_json=json.dumps(body, ensure_ascii=False))
+
+    async def ListAudit(  # noqa: N802
+        self, request: medical_pb2.ListAuditRequest, context: grpc.aio.ServicerContext
+    ) -> medical_pb2.ListAuditResponse:
+        """The newest audit entries (administrators only)."""
+        if request.requester.role != ADMIN:
+            await _abort(context, grpc.StatusCode.PERMISSION_DENIED,
+                         "only administrators read the audit log")
+        rows = await asyncio.to_thread(self.records.audit_log, request.limit or 200)
+        reply = medical_pb2.ListAuditResponse()
+        for r in rows:
+            entry = reply.entries.add(user=r.user, care_team=r.care_team, action=r.action,
+                                      patient_id=r.patient_id, allowed=r.allowed,
+                                      detail=r.detail)
+            entry.at.FromDatetime(r.at if r.at.tzinfo else r.at.replace(tzinfo=UTC))
+        return reply

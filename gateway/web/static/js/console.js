@@ -10,8 +10,7 @@ import { KNOWN } from "./overview.js";
 import { AlertSound, news2Of, riskName } from "./news2.js";
 import { loginUrl, renderShell } from "./shell.js";
 import { AreaTile, FieldTile, GateTile, PatientTile, TileGrid } from "./tiles.js";
-
-const PATIENTS = ["p-1001", "p-1002", "p-1003", "p-1004"];
+import { AlertQueue, AmbulanceBoard } from "./medical/panels.js";
 
 const timeCol = { id: "time", label: "f.event_time", get: (d) => clock(eventTime(d)) };
 
@@ -52,17 +51,19 @@ const SCENARIOS = {
     Tile: PatientTile,
     known: [],
     emptyText: "console.medical.patients_hint",
-    async load() {
-      // No list endpoint yet: ask for the demo patients one by one, ignoring unknown ones.
-      const results = await Promise.allSettled(PATIENTS.map((p) => api(`/api/medical/patients/${p}/vitals`)));
-      const found = [];
-      for (const r of results) {
-        if (r.status === "fulfilled" && r.value) found.push(r.value);
-        else if (r.status === "rejected" && !(r.reason instanceof ApiError && [403, 404].includes(r.reason.status))) {
-          throw r.reason;
-        }
-      }
-      return found;
+    // The clinician's own care team's patients (the service filters and audits).
+    load: async () => ((await api("/api/medical/patients")) ?? []).map((p) => p.status).filter(Boolean),
+    // Alert queue and ambulance board beside the wall, fed by their own topics.
+    panels() {
+      const sound = this.soundRef;
+      const queue = new AlertQueue((a, prev) => {
+        if (!prev && a.state === "ALERT_STATE_RAISED") sound?.alert(a.risk === "high" ? 3 : 2);
+      });
+      const board = new AmbulanceBoard();
+      return [
+        { title: "med.alerts.title", el: queue.el, topic: "medical.alerts", update: (d) => queue.update(d), load: () => queue.load() },
+        { title: "med.amb.title", el: board.el, topic: "medical.prearrival", update: (d) => board.update(d), load: () => board.load() },
+      ];
     },
     chart: {
       yAxes: [{ name: () => "bpm" }, { name: () => `${t("f.spo2")} %`, min: 80, max: 100 }],
@@ -283,11 +284,15 @@ async function main() {
     tileOpts: sound ? { onRiskRise: (id, n) => sound.alert(n.rank) } : {} });
   const chartBox = h("div");
   const tableBox = h("div");
-  const keys = cfg.known.length ? cfg.known : PATIENTS;
+  const keys = cfg.known;
+  cfg.soundRef = sound;
+  const extra = cfg.panels ? cfg.panels() : [];
   const charts = [{ spec: cfg.chart, box: chartBox, title: `console.chart.${scenario}` },
     ...(cfg.extraCharts ?? []).map((spec) => ({ spec, box: h("div"), title: spec.title }))];
   root.append(
+    ...extra.filter((p) => p.title === "med.alerts.title").map((p) => panel(p.title, p.el)),
     panel("console.tiles", tiles.el, sound?.el),
+    ...extra.filter((p) => p.title !== "med.alerts.title").map((p) => panel(p.title, p.el)),
     ...charts.map((c) => panel(c.title, c.box)),
     panel("console.table", tableBox));
   for (const c of charts) {
@@ -313,6 +318,7 @@ async function main() {
     clearTimeout(retry);
     try {
       const list = await cfg.load();
+      await Promise.all(extra.map((p) => p.load()));
       clearError("load");
       failures = 0;
       for (const d of list ?? []) apply(d, { animate: false });
@@ -333,7 +339,14 @@ async function main() {
       if (again) load();
     },
     onEvent: (msg) => {
-      if (!msg?.data || !cfg.topics.includes(msg.topic)) return;
+      if (!msg?.data) return;
+      const other = extra.find((p) => p.topic === msg.topic);
+      if (other) {
+        other.update(msg.data);
+        live.event();
+        return;
+      }
+      if (!cfg.topics.includes(msg.topic)) return;
       apply(msg.data);
       live.event();
     },

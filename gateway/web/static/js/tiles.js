@@ -2,6 +2,7 @@
 // page and the consoles. Each tile shows "waiting for data…" until its first value arrives.
 import { clock, eventTime, flash, fmt, fmtInt, h, isNewer, num, num0 } from "./format.js";
 import { has, nameOf, t } from "./i18n.js";
+import "./medical/i18n.js";
 import { joinList, monitoringText, news2Of, PARAMETERS, paramName, responseText, riskName } from "./news2.js";
 
 class Tile {
@@ -259,7 +260,9 @@ export class PatientTile extends Tile {
         h("div", { class: "news2-advice" }, this.nMonitoring, h("div", { class: "news2-flags" }, this.nRed, this.nScale))),
       this.nResponse);
     this.el.append(
-      h("header", { class: "tile-head" }, h("div", {}, this.title, this.sub),
+      h("header", { class: "tile-head" }, h("div", {}, this.title, this.sub,
+        h("a", { class: "tile-link", href: `/medical/patient.html?id=${encodeURIComponent(id)}`,
+          dataset: { testid: `patient-detail-${id}`, i18n: "med.detail.open" } }, t("med.detail.open"))),
         h("div", { class: "tile-head-end" }, this.cons, chip("consciousness"))),
       this.news2,
       h("div", { class: "tile-main" }, h("span", { class: "big-label-wrap" }, this.hrLabel, chip("heart_rate_bpm")), this.hr),

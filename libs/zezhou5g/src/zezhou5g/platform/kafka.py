@@ -72,6 +72,9 @@ def ensure_topics(bootstrap: str, topics: Iterable[str], partitions: int = 3,
         admin.close()
 
 
+OnDelivered = Callable[[str], None] | None
+
+
 class EventProducer:
     """Publishes protobuf events; thread-safe.
 
@@ -95,7 +98,8 @@ class EventProducer:
         config.update(overrides)
         self.service = service
         self._producer = KafkaProducer(**config)
-        self._resend: queue.Queue[tuple[float, str, Message, str | None, str]] = queue.Queue()
+        self._resend: queue.Queue[tuple[float, str, Message, str | None, str, OnDelivered]] = (
+            queue.Queue())
         self._pending = 0
         self._pending_lock = threading.Condition()
         self._closed = threading.Event()
@@ -104,20 +108,23 @@ class EventProducer:
         self._resender.start()
 
     def publish(self, topic: str, message: Message, key: str | None = None,
-                traceparent: str | None = None) -> str:
+                traceparent: str | None = None, on_delivered: OnDelivered = None) -> str:
         """Stamp and send ``message``; returns its event id. Delivery completes in background.
 
         The event is retried until the broker has it (see module doc); :meth:`flush` waits.
+        ``on_delivered(event_id)`` is called once the broker acknowledged it, from the
+        producer's I/O thread: it must be quick (e.g. put the id on a queue).
         """
         event_id = stamp(message, self.service)
         if traceparent is None:
             traceparent = new_traceparent(trace_id_var.get())
         with self._pending_lock:
             self._pending += 1
-        self._send(topic, message, key, traceparent)
+        self._send(topic, message, key, traceparent, on_delivered)
         return event_id
 
-    def _send(self, topic: str, message: Message, key: str | None, traceparent: str) -> None:
+    def _send(self, topic: str, message: Message, key: str | None, traceparent: str,
+              on_delivered: OnDelivered = None) -> None:
         headers = [
             ("event-id", message.meta.event_id.encode()),  # type: ignore[attr-defined]
             ("content-type",
@@ -128,34 +135,39 @@ class EventProducer:
             fut = self._producer.send(topic, value=message.SerializeToString(),
                                       key=key.encode() if key else None, headers=headers)
         except KafkaError as exc:
-            self._failed(topic, message, key, traceparent, exc)
+            self._failed(topic, message, key, traceparent, exc, on_delivered)
             return
-        fut.add_callback(lambda _md: self._delivered(topic))
-        fut.add_errback(lambda exc: self._failed(topic, message, key, traceparent, exc))
+        fut.add_callback(lambda _md: self._delivered(topic, message, on_delivered))
+        fut.add_errback(lambda exc: self._failed(topic, message, key, traceparent, exc,
+                                                 on_delivered))
 
-    def _delivered(self, topic: str) -> None:
+    def _delivered(self, topic: str, message: Message, on_delivered: OnDelivered) -> None:
         EVENTS_PRODUCED.labels(self.service, topic).inc()
+        if on_delivered is not None:
+            on_delivered(message.meta.event_id)  # type: ignore[attr-defined]
         with self._pending_lock:
             self._pending -= 1
             self._pending_lock.notify_all()
 
     def _failed(self, topic: str, message: Message, key: str | None, traceparent: str,
-                exc: BaseException) -> None:
+                exc: BaseException, on_delivered: OnDelivered = None) -> None:
         PRODUCE_ERRORS.labels(self.service, topic).inc()
         log.warning("send failed, will retry", extra=log_fields(topic=topic, error=repr(exc)))
         # Re-sending from the producer's I/O thread could block it; hand over to our thread.
-        self._resend.put((time.monotonic() + RESEND_BACKOFF_S, topic, message, key, traceparent))
+        self._resend.put((time.monotonic() + RESEND_BACKOFF_S, topic, message, key, traceparent,
+                          on_delivered))
 
     def _resend_loop(self) -> None:
         while not self._closed.is_set():
             try:
-                due, topic, message, key, traceparent = self._resend.get(timeout=0.5)
+                due, topic, message, key, traceparent, on_delivered = self._resend.get(
+                    timeout=0.5)
             except queue.Empty:
                 continue
             delay = due - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
-            self._send(topic, message, key, traceparent)
+            self._send(topic, message, key, traceparent, on_delivered)
 
     def send_raw(self, topic: str, value: bytes, key: bytes | None,
                  headers: list[tuple[str, bytes]]) -> None:
@@ -189,6 +201,9 @@ class EventProducer:
 
 
 Handler = Callable[[ConsumedEvent], None]
+# Takes every decoded event of one poll; idempotent; raising means "retry the whole batch".
+# Returns the events it rejects as invalid (index in the list → reason), dead-lettered.
+BatchHandler = Callable[[list[ConsumedEvent]], Mapping[int, str] | None]
 
 
 class RejectEvent(Exception):  # noqa: N818 - reads as an instruction at the raise site
@@ -210,11 +225,18 @@ class EventConsumer:
         service: metrics label and DLQ ``source``.
         dlq: producer for dead letters (``<topic>.dlq``); rejects are only counted without it.
         attempts: how many times a failing handler is tried before dead-lettering.
+        batch_handler: instead of ``handler``, called with all events of one poll (a writer
+            that inserts in bulk). A failing batch is retried with backoff until it succeeds
+            or the consumer stops, and its offsets are not committed meanwhile: a store that
+            is down delays the records, it does not lose or dead-letter them.
     """
 
     def __init__(self, bootstrap: str, group_id: str, topics: Mapping[str, type[Message]],
-                 handler: Handler, service: str, dlq: EventProducer | None = None,
-                 attempts: int = 3, **overrides: object) -> None:
+                 handler: Handler | None, service: str, dlq: EventProducer | None = None,
+                 attempts: int = 3, batch_handler: BatchHandler | None = None,
+                 **overrides: object) -> None:
+        if (handler is None) == (batch_handler is None):
+            raise ValueError("give exactly one of handler and batch_handler")
         config: dict[str, object] = {
             "bootstrap_servers": bootstrap,
             "group_id": group_id,
@@ -229,6 +251,7 @@ class EventConsumer:
         config.update(overrides)
         self.topics = dict(topics)
         self.handler = handler
+        self.batch_handler = batch_handler
         self.service = service
         self.dlq = dlq
         self.attempts = attempts
@@ -260,9 +283,13 @@ class EventConsumer:
                 batch = self._consumer.poll(timeout_ms=250)
                 if not batch:
                     continue
-                for records in batch.values():
-                    for record in records:
-                        self._process(record)
+                if self.batch_handler is not None:
+                    if not self._process_batch([r for rs in batch.values() for r in rs]):
+                        return  # stopped while the batch kept failing: not committed
+                else:
+                    for records in batch.values():
+                        for record in records:
+                            self._process(record)
                 self._commit()
         finally:
             self._commit()
@@ -275,21 +302,55 @@ class EventConsumer:
             # The records will be delivered again; handlers are idempotent.
             log.warning("offset commit failed", extra=log_fields(error=repr(exc)))
 
-    def _process(self, record) -> None:  # type: ignore[no-untyped-def]
-        topic = record.topic
+    def _decode(self, record) -> ConsumedEvent | None:  # type: ignore[no-untyped-def]
         headers = {k: v.decode(errors="replace") for k, v in (record.headers or [])}
-        cls = self.topics[topic]
         try:
-            message = cls.FromString(record.value)
+            message = self.topics[record.topic].FromString(record.value)
         except (DecodeError, TypeError) as exc:
             self._reject(record, headers, "undecodable", str(exc))
-            return
+            return None
         event_id = message.meta.event_id or headers.get("event-id", "")  # type: ignore[attr-defined]
-        event = ConsumedEvent(
-            topic=topic, partition=record.partition, offset=record.offset,
+        return ConsumedEvent(
+            topic=record.topic, partition=record.partition, offset=record.offset,
             key=record.key.decode(errors="replace") if record.key else None, message=message,
             event_id=event_id, trace_id=trace_id_of(headers.get("traceparent")),
             timestamp_ms=record.timestamp)
+
+    def _process_batch(self, records: list) -> bool:  # type: ignore[type-arg]
+        decoded = [(r, self._decode(r)) for r in records]
+        pairs = [(r, e) for r, e in decoded if e is not None]
+        events = [e for _, e in pairs]
+        assert self.batch_handler is not None
+        delay = 0.2
+        while True:
+            try:
+                started = time.perf_counter()
+                rejects = self.batch_handler(events) or {}
+                if events:
+                    per_event = (time.perf_counter() - started) / len(events)
+                    for e in events:
+                        PROCESS_SECONDS.labels(self.service, e.topic).observe(per_event)
+                break
+            except Exception:  # noqa: BLE001 - the store may be down: retry, never drop
+                log.exception("batch failed, will retry", extra=log_fields(events=len(events)))
+                if self._stop.wait(delay):
+                    return False
+                delay = min(delay * 2, 5.0)
+        for i, (record, e) in enumerate(pairs):
+            if i in rejects:
+                headers = {k: v.decode(errors="replace") for k, v in (record.headers or [])}
+                self._reject(record, headers, "handler_error", f"invalid: {rejects[i]}")
+            else:
+                EVENTS_CONSUMED.labels(self.service, e.topic).inc()
+        return True
+
+    def _process(self, record) -> None:  # type: ignore[no-untyped-def]
+        topic = record.topic
+        headers = {k: v.decode(errors="replace") for k, v in (record.headers or [])}
+        event = self._decode(record)
+        if event is None:
+            return
+        message = event.message
         token = trace_id_var.set(event.trace_id)
         try:
             with PROCESS_SECONDS.labels(self.service, topic).time():
@@ -307,6 +368,7 @@ class EventConsumer:
     def _handle(self, event: ConsumedEvent) -> str | None:
         for attempt in range(1, self.attempts + 1):
             try:
+                assert self.handler is not None
                 self.handler(event)
                 return None
             except RejectEvent as exc:

@@ -5,10 +5,25 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
+import re
 import sys
 import time
 
 trace_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("trace_id", default=None)
+
+
+# Personal identifiers that may appear in request paths (access logs): replaced before writing.
+REDACT = [
+    (re.compile(r"(/api/medical/patients/)[^/\s?\"']+"), r"\1<patient>"),
+    (re.compile(r"(/medical/patient\.html\?id=)[^&\s\"']+"), r"\1<patient>"),
+]
+
+
+def redact(text: str) -> str:
+    """``text`` with patient identifiers in URLs replaced by ``<patient>``."""
+    for pattern, repl in REDACT:
+        text = pattern.sub(repl, text)
+    return text
 
 
 class JsonFormatter(logging.Formatter):
@@ -25,7 +40,7 @@ class JsonFormatter(logging.Formatter):
             + f".{int(record.msecs):03d}Z",
             "level": record.levelname,
             "logger": record.name,
-            "msg": record.getMessage(),
+            "msg": redact(record.getMessage()),
             "service": self.service,
         }
         trace_id = trace_id_var.get()
@@ -34,7 +49,7 @@ class JsonFormatter(logging.Formatter):
         for key, value in getattr(record, "fields", {}).items():
             out[key] = value
         if record.exc_info:
-            out["exc"] = self.formatException(record.exc_info)
+            out["exc"] = redact(self.formatException(record.exc_info))
         return json.dumps(out, ensure_ascii=False, default=str)
 
 

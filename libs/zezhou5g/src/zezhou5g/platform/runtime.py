@@ -21,6 +21,7 @@ from grpc_health.v1._async import HealthServicer
 from grpc_reflection.v1alpha import reflection
 
 from zezhou5g.platform.kafka import (
+    BatchHandler,
     EventConsumer,
     EventProducer,
     Handler,
@@ -46,10 +47,12 @@ class ServiceRuntime:
         self._producer: EventProducer | None = None
         self._consumers: list[EventConsumer] = []
         self._threads: list[threading.Thread] = []
-        self._consumer_specs: list[tuple[Mapping[str, type[Message]], Handler, str]] = []
+        self._consumer_specs: list[
+            tuple[Mapping[str, type[Message]], Handler | None, BatchHandler | None, str]] = []
         self.health = HealthServicer()
         self.bound_port: int | None = None
         self._topics: set[str] = set()
+        self._on_shutdown: list[Callable[[], None]] = []
 
     @property
     def producer(self) -> EventProducer:
@@ -65,7 +68,16 @@ class ServiceRuntime:
     def add_consumer(self, topics: Mapping[str, type[Message]], handler: Handler,
                      group_id: str | None = None) -> None:
         """Consume ``topics`` with ``handler`` once the service runs (group defaults to name)."""
-        self._consumer_specs.append((topics, handler, group_id or self.name))
+        self._consumer_specs.append((topics, handler, None, group_id or self.name))
+
+    def on_shutdown(self, fn: Callable[[], None]) -> None:
+        """Call ``fn`` (blocking is fine) once consumers stopped, before the producer closes."""
+        self._on_shutdown.append(fn)
+
+    def add_batch_consumer(self, topics: Mapping[str, type[Message]], handler: BatchHandler,
+                           group_id: str) -> None:
+        """Consume ``topics`` a poll at a time (bulk writers) in their own group."""
+        self._consumer_specs.append((topics, None, handler, group_id))
 
     async def run(self, register: Registrar, stop: asyncio.Event | None = None) -> None:
         """Serve until SIGTERM/SIGINT (or ``stop`` is set), then stop gracefully."""
@@ -81,12 +93,12 @@ class ServiceRuntime:
                  reflection.SERVICE_NAME], server)
         self.bound_port = server.add_insecure_port(f"[::]:{self.settings.grpc_port}")
         await server.start()
-        consumed = {t for topics, _, _ in self._consumer_specs for t in topics}
+        consumed = {t for topics, *_ in self._consumer_specs for t in topics}
         wanted = self._topics | consumed | {f"{t}.dlq" for t in consumed}
         await asyncio.to_thread(ensure_topics, self.settings.kafka_bootstrap, sorted(wanted))
-        for topics, handler, group in self._consumer_specs:
+        for topics, handler, batch_handler, group in self._consumer_specs:
             consumer = EventConsumer(self.settings.kafka_bootstrap, group, topics, handler,
-                                     self.name, dlq=self.producer)
+                                     self.name, dlq=self.producer, batch_handler=batch_handler)
             self._consumers.append(consumer)
             self._threads.append(consume_in_thread(consumer, f"consume-{group}"))
         for service_name in ("", *names):
@@ -109,6 +121,8 @@ class ServiceRuntime:
         for thread in self._threads:
             await asyncio.to_thread(thread.join, 15)
         await server.stop(grace=5)
+        for fn in self._on_shutdown:
+            await asyncio.to_thread(fn)
         if self._producer is not None:
             await asyncio.to_thread(self._producer.close)
         log.info("stopped")

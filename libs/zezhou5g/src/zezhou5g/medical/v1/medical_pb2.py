@@ -22,28 +22,77 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from zezhou5g.common.v1 import envelope_pb2 as zezhou5g_dot_common_dot_v1_dot_envelope__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!zezhou5g/medical/v1/medical.proto\x12\x13zezhou5g.medical.v1\x1a!zezhou5g/common/v1/envelope.proto\"\xe4\x03\n\nVitalSigns\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x12\n\npatient_id\x18\x02 \x01(\t\x12\x11\n\tdevice_id\x18\x03 \x01(\t\x12\x0b\n\x03seq\x18\x04 \x01(\x04\x12\x1b\n\x0eheart_rate_bpm\x18\x05 \x01(\x01H\x00\x88\x01\x01\x12\x1e\n\x11resp_rate_per_min\x18\x06 \x01(\x01H\x01\x88\x01\x01\x12\x15\n\x08spo2_pct\x18\x07 \x01(\x01H\x02\x88\x01\x01\x12\x1a\n\rsystolic_mmhg\x18\x08 \x01(\x01H\x03\x88\x01\x01\x12\x1b\n\x0e\x64iastolic_mmhg\x18\t \x01(\x01H\x04\x88\x01\x01\x12\x1a\n\rtemperature_c\x18\n \x01(\x01H\x05\x88\x01\x01\x12\x39\n\rconsciousness\x18\x0b \x01(\x0e\x32\".zezhou5g.medical.v1.Consciousness\x12\x16\n\ton_oxygen\x18\x0c \x01(\x08H\x06\x88\x01\x01\x42\x11\n\x0f_heart_rate_bpmB\x14\n\x12_resp_rate_per_minB\x0b\n\t_spo2_pctB\x10\n\x0e_systolic_mmhgB\x11\n\x0f_diastolic_mmhgB\x10\n\x0e_temperature_cB\x0c\n\n_on_oxygen\"B\n\x0eNews2Parameter\x12\x11\n\tparameter\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01\x12\x0e\n\x06points\x18\x03 \x01(\r\"\xda\x01\n\x05News2\x12\x11\n\taggregate\x18\x01 \x01(\r\x12\x0c\n\x04risk\x18\x02 \x01(\t\x12\x1a\n\x12single_parameter_3\x18\x03 \x01(\x08\x12\x10\n\x08\x63omplete\x18\x04 \x01(\x08\x12\x0f\n\x07missing\x18\x05 \x03(\t\x12\x12\n\nspo2_scale\x18\x06 \x01(\r\x12\x12\n\nmonitoring\x18\x07 \x01(\t\x12\x10\n\x08response\x18\x08 \x01(\t\x12\x37\n\nparameters\x18\t \x03(\x0b\x32#.zezhou5g.medical.v1.News2Parameter\"\xc8\x01\n\rPatientVitals\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x12\n\npatient_id\x18\x02 \x01(\t\x12/\n\x06latest\x18\x03 \x01(\x0b\x32\x1f.zezhou5g.medical.v1.VitalSigns\x12\x1a\n\x12observations_total\x18\x04 \x01(\x04\x12)\n\x05news2\x18\x05 \x01(\x0b\x32\x1a.zezhou5g.medical.v1.News2\"-\n\x17GetPatientVitalsRequest\x12\x12\n\npatient_id\x18\x01 \x01(\t*\xb5\x01\n\rConsciousness\x12\x1d\n\x19\x43ONSCIOUSNESS_UNSPECIFIED\x10\x00\x12\x17\n\x13\x43ONSCIOUSNESS_ALERT\x10\x01\x12\x1b\n\x17\x43ONSCIOUSNESS_CONFUSION\x10\x02\x12\x17\n\x13\x43ONSCIOUSNESS_VOICE\x10\x03\x12\x16\n\x12\x43ONSCIOUSNESS_PAIN\x10\x04\x12\x1e\n\x1a\x43ONSCIOUSNESS_UNRESPONSIVE\x10\x05\x32v\n\x0eMedicalService\x12\x64\n\x10GetPatientVitals\x12,.zezhou5g.medical.v1.GetPatientVitalsRequest\x1a\".zezhou5g.medical.v1.PatientVitalsb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!zezhou5g/medical/v1/medical.proto\x12\x13zezhou5g.medical.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a!zezhou5g/common/v1/envelope.proto\"\xe4\x03\n\nVitalSigns\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x12\n\npatient_id\x18\x02 \x01(\t\x12\x11\n\tdevice_id\x18\x03 \x01(\t\x12\x0b\n\x03seq\x18\x04 \x01(\x04\x12\x1b\n\x0eheart_rate_bpm\x18\x05 \x01(\x01H\x00\x88\x01\x01\x12\x1e\n\x11resp_rate_per_min\x18\x06 \x01(\x01H\x01\x88\x01\x01\x12\x15\n\x08spo2_pct\x18\x07 \x01(\x01H\x02\x88\x01\x01\x12\x1a\n\rsystolic_mmhg\x18\x08 \x01(\x01H\x03\x88\x01\x01\x12\x1b\n\x0e\x64iastolic_mmhg\x18\t \x01(\x01H\x04\x88\x01\x01\x12\x1a\n\rtemperature_c\x18\n \x01(\x01H\x05\x88\x01\x01\x12\x39\n\rconsciousness\x18\x0b \x01(\x0e\x32\".zezhou5g.medical.v1.Consciousness\x12\x16\n\ton_oxygen\x18\x0c \x01(\x08H\x06\x88\x01\x01\x42\x11\n\x0f_heart_rate_bpmB\x14\n\x12_resp_rate_per_minB\x0b\n\t_spo2_pctB\x10\n\x0e_systolic_mmhgB\x11\n\x0f_diastolic_mmhgB\x10\n\x0e_temperature_cB\x0c\n\n_on_oxygen\"B\n\x0eNews2Parameter\x12\x11\n\tparameter\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01\x12\x0e\n\x06points\x18\x03 \x01(\r\"\xda\x01\n\x05News2\x12\x11\n\taggregate\x18\x01 \x01(\r\x12\x0c\n\x04risk\x18\x02 \x01(\t\x12\x1a\n\x12single_parameter_3\x18\x03 \x01(\x08\x12\x10\n\x08\x63omplete\x18\x04 \x01(\x08\x12\x0f\n\x07missing\x18\x05 \x03(\t\x12\x12\n\nspo2_scale\x18\x06 \x01(\r\x12\x12\n\nmonitoring\x18\x07 \x01(\t\x12\x10\n\x08response\x18\x08 \x01(\t\x12\x37\n\nparameters\x18\t \x03(\x0b\x32#.zezhou5g.medical.v1.News2Parameter\"\xdb\x01\n\rPatientVitals\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x12\n\npatient_id\x18\x02 \x01(\t\x12/\n\x06latest\x18\x03 \x01(\x0b\x32\x1f.zezhou5g.medical.v1.VitalSigns\x12\x1a\n\x12observations_total\x18\x04 \x01(\x04\x12)\n\x05news2\x18\x05 \x01(\x0b\x32\x1a.zezhou5g.medical.v1.News2\x12\x11\n\tcare_team\x18\x06 \x01(\t\"\xf1\x03\n\x05\x41lert\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x10\n\x08\x61lert_id\x18\x02 \x01(\t\x12\x12\n\npatient_id\x18\x03 \x01(\t\x12\x11\n\tcare_team\x18\x04 \x01(\t\x12\x0c\n\x04risk\x18\x05 \x01(\t\x12\x17\n\x0fnews2_aggregate\x18\x06 \x01(\r\x12.\n\x05state\x18\x07 \x01(\x0e\x32\x1f.zezhou5g.medical.v1.AlertState\x12\x18\n\x10\x65scalation_level\x18\x08 \x01(\r\x12\x11\n\trouted_to\x18\t \x01(\t\x12-\n\traised_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x65scalate_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x17\n\x0f\x61\x63knowledged_by\x18\x0c \x01(\t\x12\x33\n\x0f\x61\x63knowledged_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bresolved_at\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06reason\x18\x0f \x01(\t\x12\x0f\n\x07version\x18\x10 \x01(\r\"\xde\x01\n\x12\x41mbulanceTelemetry\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x14\n\x0c\x61mbulance_id\x18\x02 \x01(\t\x12\x12\n\npatient_id\x18\x03 \x01(\t\x12\x0b\n\x03lat\x18\x04 \x01(\x01\x12\x0b\n\x03lon\x18\x05 \x01(\x01\x12\x11\n\tspeed_kmh\x18\x06 \x01(\x01\x12\x13\n\x0b\x64\x65stination\x18\x07 \x01(\t\x12/\n\x06vitals\x18\x08 \x01(\x0b\x32\x1f.zezhou5g.medical.v1.VitalSigns\"\xd1\x02\n\x10PreArrivalNotice\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x14\n\x0c\x61mbulance_id\x18\x02 \x01(\t\x12\x12\n\npatient_id\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65stination\x18\x04 \x01(\t\x12\x0b\n\x03lat\x18\x05 \x01(\x01\x12\x0b\n\x03lon\x18\x06 \x01(\x01\x12\x13\n\x0b\x64istance_km\x18\x07 \x01(\x01\x12\r\n\x05\x65ta_s\x18\x08 \x01(\r\x12)\n\x05news2\x18\t \x01(\x0b\x32\x1a.zezhou5g.medical.v1.News2\x12\x13\n\x0bnews2_trend\x18\n \x03(\r\x12/\n\x06latest\x18\x0b \x01(\x0b\x32\x1f.zezhou5g.medical.v1.VitalSigns\x12\x0f\n\x07\x61rrived\x18\x0c \x01(\x08\x12\x11\n\tcare_team\x18\r \x01(\t\"\x85\x01\n\x07Patient\x12\x12\n\npatient_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0e\n\x06gender\x18\x03 \x01(\t\x12\x12\n\nbirth_date\x18\x04 \x01(\t\x12\x11\n\tcare_team\x18\x05 \x01(\t\x12\x0c\n\x04ward\x18\x06 \x01(\t\x12\x13\n\x0bspo2_scale2\x18\x07 \x01(\x08\")\n\x08\x43\x61reTeam\x12\x0f\n\x07team_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\":\n\tRequester\x12\x0c\n\x04user\x18\x01 \x01(\t\x12\x11\n\tcare_team\x18\x02 \x01(\t\x12\x0c\n\x04role\x18\x03 \x01(\t\"`\n\x17GetPatientVitalsRequest\x12\x12\n\npatient_id\x18\x01 \x01(\t\x12\x31\n\trequester\x18\x02 \x01(\x0b\x32\x1e.zezhou5g.medical.v1.Requester\"H\n\x13ListPatientsRequest\x12\x31\n\trequester\x18\x01 \x01(\x0b\x32\x1e.zezhou5g.medical.v1.Requester\"\x9e\x01\n\x0ePatientSummary\x12-\n\x07patient\x18\x01 \x01(\x0b\x32\x1c.zezhou5g.medical.v1.Patient\x12\x32\n\x06status\x18\x02 \x01(\x0b\x32\".zezhou5g.medical.v1.PatientVitals\x12)\n\x05\x61lert\x18\x03 \x01(\x0b\x32\x1a.zezhou5g.medical.v1.Alert\"M\n\x14ListPatientsResponse\x12\x35\n\x08patients\x18\x01 \x03(\x0b\x32#.zezhou5g.medical.v1.PatientSummary\"k\n\x11GetPatientRequest\x12\x12\n\npatient_id\x18\x01 \x01(\t\x12\x31\n\trequester\x18\x02 \x01(\x0b\x32\x1e.zezhou5g.medical.v1.Requester\x12\x0f\n\x07minutes\x18\x03 \x01(\r\"\xa9\x02\n\nTrendPoint\x12&\n\x02\x61t\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1b\n\x0eheart_rate_bpm\x18\x02 \x01(\x01H\x00\x88\x01\x01\x12\x1e\n\x11resp_rate_per_min\x18\x03 \x01(\x01H\x01\x88\x01\x01\x12\x15\n\x08spo2_pct\x18\x04 \x01(\x01H\x02\x88\x01\x01\x12\x1a\n\rsystolic_mmhg\x18\x05 \x01(\x01H\x03\x88\x01\x01\x12\x1a\n\rtemperature_c\x18\x06 \x01(\x01H\x04\x88\x01\x01\x12\r\n\x05news2\x18\x07 \x01(\rB\x11\n\x0f_heart_rate_bpmB\x14\n\x12_resp_rate_per_minB\x0b\n\t_spo2_pctB\x10\n\x0e_systolic_mmhgB\x10\n\x0e_temperature_c\"\xa1\x01\n\rPatientDetail\x12\x34\n\x07summary\x18\x01 \x01(\x0b\x32#.zezhou5g.medical.v1.PatientSummary\x12.\n\x05trend\x18\x02 \x03(\x0b\x32\x1f.zezhou5g.medical.v1.TrendPoint\x12*\n\x06\x61lerts\x18\x03 \x03(\x0b\x32\x1a.zezhou5g.medical.v1.Alert\"Y\n\x11ListAlertsRequest\x12\x31\n\trequester\x18\x01 \x01(\x0b\x32\x1e.zezhou5g.medical.v1.Requester\x12\x11\n\topen_only\x18\x02 \x01(\x08\"@\n\x12ListAlertsResponse\x12*\n\x06\x61lerts\x18\x01 \x03(\x0b\x32\x1a.zezhou5g.medical.v1.Alert\"^\n\x17\x41\x63knowledgeAlertRequest\x12\x10\n\x08\x61lert_id\x18\x01 \x01(\t\x12\x31\n\trequester\x18\x02 \x01(\x0b\x32\x1e.zezhou5g.medical.v1.Requester\"l\n\x13SetSpo2ScaleRequest\x12\x12\n\npatient_id\x18\x01 \x01(\t\x12\x31\n\trequester\x18\x02 \x01(\x0b\x32\x1e.zezhou5g.medical.v1.Requester\x12\x0e\n\x06scale2\x18\x03 \x01(\x08\"K\n\x16ListPreArrivalsRequest\x12\x31\n\trequester\x18\x01 \x01(\x0b\x32\x1e.zezhou5g.medical.v1.Requester\"Q\n\x17ListPreArrivalsResponse\x12\x36\n\x07notices\x18\x01 \x03(\x0b\x32%.zezhou5g.medical.v1.PreArrivalNotice\"k\n\x11\x45xportFhirRequest\x12\x12\n\npatient_id\x18\x01 \x01(\t\x12\x31\n\trequester\x18\x02 \x01(\x0b\x32\x1e.zezhou5g.medical.v1.Requester\x12\x0f\n\x07minutes\x18\x03 \x01(\r\")\n\x12\x45xportFhirResponse\x12\x13\n\x0b\x62undle_json\x18\x01 \x01(\t\"\x9a\x01\n\nAuditEntry\x12&\n\x02\x61t\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04user\x18\x02 \x01(\t\x12\x11\n\tcare_team\x18\x03 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x04 \x01(\t\x12\x12\n\npatient_id\x18\x05 \x01(\t\x12\x0f\n\x07\x61llowed\x18\x06 \x01(\x08\x12\x0e\n\x06\x64\x65tail\x18\x07 \x01(\t\"T\n\x10ListAuditRequest\x12\x31\n\trequester\x18\x01 \x01(\x0b\x32\x1e.zezhou5g.medical.v1.Requester\x12\r\n\x05limit\x18\x02 \x01(\r\"E\n\x11ListAuditResponse\x12\x30\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\x1f.zezhou5g.medical.v1.AuditEntry*\xb5\x01\n\rConsciousness\x12\x1d\n\x19\x43ONSCIOUSNESS_UNSPECIFIED\x10\x00\x12\x17\n\x13\x43ONSCIOUSNESS_ALERT\x10\x01\x12\x1b\n\x17\x43ONSCIOUSNESS_CONFUSION\x10\x02\x12\x17\n\x13\x43ONSCIOUSNESS_VOICE\x10\x03\x12\x16\n\x12\x43ONSCIOUSNESS_PAIN\x10\x04\x12\x1e\n\x1a\x43ONSCIOUSNESS_UNRESPONSIVE\x10\x05*y\n\nAlertState\x12\x1b\n\x17\x41LERT_STATE_UNSPECIFIED\x10\x00\x12\x16\n\x12\x41LERT_STATE_RAISED\x10\x01\x12\x1c\n\x18\x41LERT_STATE_ACKNOWLEDGED\x10\x02\x12\x18\n\x14\x41LERT_STATE_RESOLVED\x10\x03\x32\xf3\x06\n\x0eMedicalService\x12\x64\n\x10GetPatientVitals\x12,.zezhou5g.medical.v1.GetPatientVitalsRequest\x1a\".zezhou5g.medical.v1.PatientVitals\x12\x63\n\x0cListPatients\x12(.zezhou5g.medical.v1.ListPatientsRequest\x1a).zezhou5g.medical.v1.ListPatientsResponse\x12X\n\nGetPatient\x12&.zezhou5g.medical.v1.GetPatientRequest\x1a\".zezhou5g.medical.v1.PatientDetail\x12]\n\nListAlerts\x12&.zezhou5g.medical.v1.ListAlertsRequest\x1a\'.zezhou5g.medical.v1.ListAlertsResponse\x12\\\n\x10\x41\x63knowledgeAlert\x12,.zezhou5g.medical.v1.AcknowledgeAlertRequest\x1a\x1a.zezhou5g.medical.v1.Alert\x12V\n\x0cSetSpo2Scale\x12(.zezhou5g.medical.v1.SetSpo2ScaleRequest\x1a\x1c.zezhou5g.medical.v1.Patient\x12l\n\x0fListPreArrivals\x12+.zezhou5g.medical.v1.ListPreArrivalsRequest\x1a,.zezhou5g.medical.v1.ListPreArrivalsResponse\x12]\n\nExportFhir\x12&.zezhou5g.medical.v1.ExportFhirRequest\x1a\'.zezhou5g.medical.v1.ExportFhirResponse\x12Z\n\tListAudit\x12%.zezhou5g.medical.v1.ListAuditRequest\x1a&.zezhou5g.medical.v1.ListAuditResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'zezhou5g.medical.v1.medical_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CONSCIOUSNESS']._serialized_start=1120
-  _globals['_CONSCIOUSNESS']._serialized_end=1301
-  _globals['_VITALSIGNS']._serialized_start=94
-  _globals['_VITALSIGNS']._serialized_end=578
-  _globals['_NEWS2PARAMETER']._serialized_start=580
-  _globals['_NEWS2PARAMETER']._serialized_end=646
-  _globals['_NEWS2']._serialized_start=649
-  _globals['_NEWS2']._serialized_end=867
-  _globals['_PATIENTVITALS']._serialized_start=870
-  _globals['_PATIENTVITALS']._serialized_end=1070
-  _globals['_GETPATIENTVITALSREQUEST']._serialized_start=1072
-  _globals['_GETPATIENTVITALSREQUEST']._serialized_end=1117
-  _globals['_MEDICALSERVICE']._serialized_start=1303
-  _globals['_MEDICALSERVICE']._serialized_end=1421
+  _globals['_CONSCIOUSNESS']._serialized_start=4403
+  _globals['_CONSCIOUSNESS']._serialized_end=4584
+  _globals['_ALERTSTATE']._serialized_start=4586
+  _globals['_ALERTSTATE']._serialized_end=4707
+  _globals['_VITALSIGNS']._serialized_start=127
+  _globals['_VITALSIGNS']._serialized_end=611
+  _globals['_NEWS2PARAMETER']._serialized_start=613
+  _globals['_NEWS2PARAMETER']._serialized_end=679
+  _globals['_NEWS2']._serialized_start=682
+  _globals['_NEWS2']._serialized_end=900
+  _globals['_PATIENTVITALS']._serialized_start=903
+  _globals['_PATIENTVITALS']._serialized_end=1122
+  _globals['_ALERT']._serialized_start=1125
+  _globals['_ALERT']._serialized_end=1622
+  _globals['_AMBULANCETELEMETRY']._serialized_start=1625
+  _globals['_AMBULANCETELEMETRY']._serialized_end=1847
+  _globals['_PREARRIVALNOTICE']._serialized_start=1850
+  _globals['_PREARRIVALNOTICE']._serialized_end=2187
+  _globals['_PATIENT']._serialized_start=2190
+  _globals['_PATIENT']._serialized_end=2323
+  _globals['_CARETEAM']._serialized_start=2325
+  _globals['_CARETEAM']._serialized_end=2366
+  _globals['_REQUESTER']._serialized_start=2368
+  _globals['_REQUESTER']._serialized_end=2426
+  _globals['_GETPATIENTVITALSREQUEST']._serialized_start=2428
+  _globals['_GETPATIENTVITALSREQUEST']._serialized_end=2524
+  _globals['_LISTPATIENTSREQUEST']._serialized_start=2526
+  _globals['_LISTPATIENTSREQUEST']._serialized_end=2598
+  _globals['_PATIENTSUMMARY']._serialized_start=2601
+  _globals['_PATIENTSUMMARY']._serialized_end=2759
+  _globals['_LISTPATIENTSRESPONSE']._serialized_start=2761
+  _globals['_LISTPATIENTSRESPONSE']._serialized_end=2838
+  _globals['_GETPATIENTREQUEST']._serialized_start=2840
+  _globals['_GETPATIENTREQUEST']._serialized_end=2947
+  _globals['_TRENDPOINT']._serialized_start=2950
+  _globals['_TRENDPOINT']._serialized_end=3247
+  _globals['_PATIENTDETAIL']._serialized_start=3250
+  _globals['_PATIENTDETAIL']._serialized_end=3411
+  _globals['_LISTALERTSREQUEST']._serialized_start=3413
+  _globals['_LISTALERTSREQUEST']._serialized_end=3502
+  _globals['_LISTALERTSRESPONSE']._serialized_start=3504
+  _globals['_LISTALERTSRESPONSE']._serialized_end=3568
+  _globals['_ACKNOWLEDGEALERTREQUEST']._serialized_start=3570
+  _globals['_ACKNOWLEDGEALERTREQUEST']._serialized_end=3664
+  _globals['_SETSPO2SCALEREQUEST']._serialized_start=3666
+  _globals['_SETSPO2SCALEREQUEST']._serialized_end=3774
+  _globals['_LISTPREARRIVALSREQUEST']._serialized_start=3776
+  _globals['_LISTPREARRIVALSREQUEST']._serialized_end=3851
+  _globals['_LISTPREARRIVALSRESPONSE']._serialized_start=3853
+  _globals['_LISTPREARRIVALSRESPONSE']._serialized_end=3934
+  _globals['_EXPORTFHIRREQUEST']._serialized_start=3936
+  _globals['_EXPORTFHIRREQUEST']._serialized_end=4043
+  _globals['_EXPORTFHIRRESPONSE']._serialized_start=4045
+  _globals['_EXPORTFHIRRESPONSE']._serialized_end=4086
+  _globals['_AUDITENTRY']._serialized_start=4089
+  _globals['_AUDITENTRY']._serialized_end=4243
+  _globals['_LISTAUDITREQUEST']._serialized_start=4245
+  _globals['_LISTAUDITREQUEST']._serialized_end=4329
+  _globals['_LISTAUDITRESPONSE']._serialized_start=4331
+  _globals['_LISTAUDITRESPONSE']._serialized_end=4400
+  _globals['_MEDICALSERVICE']._serialized_start=4710
+  _globals['_MEDICALSERVICE']._serialized_end=5593
 # @@protoc_insertion_point(module_scope)

@@ -1,3 +1,6 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from zezhou5g.common.v1 import envelope_pb2 as _envelope_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -16,12 +19,23 @@ class Consciousness(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CONSCIOUSNESS_VOICE: _ClassVar[Consciousness]
     CONSCIOUSNESS_PAIN: _ClassVar[Consciousness]
     CONSCIOUSNESS_UNRESPONSIVE: _ClassVar[Consciousness]
+
+class AlertState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ALERT_STATE_UNSPECIFIED: _ClassVar[AlertState]
+    ALERT_STATE_RAISED: _ClassVar[AlertState]
+    ALERT_STATE_ACKNOWLEDGED: _ClassVar[AlertState]
+    ALERT_STATE_RESOLVED: _ClassVar[AlertState]
 CONSCIOUSNESS_UNSPECIFIED: Consciousness
 CONSCIOUSNESS_ALERT: Consciousness
 CONSCIOUSNESS_CONFUSION: Consciousness
 CONSCIOUSNESS_VOICE: Consciousness
 CONSCIOUSNESS_PAIN: Consciousness
 CONSCIOUSNESS_UNRESPONSIVE: Consciousness
+ALERT_STATE_UNSPECIFIED: AlertState
+ALERT_STATE_RAISED: AlertState
+ALERT_STATE_ACKNOWLEDGED: AlertState
+ALERT_STATE_RESOLVED: AlertState
 
 class VitalSigns(_message.Message):
     __slots__ = ("meta", "patient_id", "device_id", "seq", "heart_rate_bpm", "resp_rate_per_min", "spo2_pct", "systolic_mmhg", "diastolic_mmhg", "temperature_c", "consciousness", "on_oxygen")
@@ -84,21 +98,299 @@ class News2(_message.Message):
     def __init__(self, aggregate: _Optional[int] = ..., risk: _Optional[str] = ..., single_parameter_3: _Optional[bool] = ..., complete: _Optional[bool] = ..., missing: _Optional[_Iterable[str]] = ..., spo2_scale: _Optional[int] = ..., monitoring: _Optional[str] = ..., response: _Optional[str] = ..., parameters: _Optional[_Iterable[_Union[News2Parameter, _Mapping]]] = ...) -> None: ...
 
 class PatientVitals(_message.Message):
-    __slots__ = ("meta", "patient_id", "latest", "observations_total", "news2")
+    __slots__ = ("meta", "patient_id", "latest", "observations_total", "news2", "care_team")
     META_FIELD_NUMBER: _ClassVar[int]
     PATIENT_ID_FIELD_NUMBER: _ClassVar[int]
     LATEST_FIELD_NUMBER: _ClassVar[int]
     OBSERVATIONS_TOTAL_FIELD_NUMBER: _ClassVar[int]
     NEWS2_FIELD_NUMBER: _ClassVar[int]
+    CARE_TEAM_FIELD_NUMBER: _ClassVar[int]
     meta: _envelope_pb2.EventMeta
     patient_id: str
     latest: VitalSigns
     observations_total: int
     news2: News2
-    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., patient_id: _Optional[str] = ..., latest: _Optional[_Union[VitalSigns, _Mapping]] = ..., observations_total: _Optional[int] = ..., news2: _Optional[_Union[News2, _Mapping]] = ...) -> None: ...
+    care_team: str
+    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., patient_id: _Optional[str] = ..., latest: _Optional[_Union[VitalSigns, _Mapping]] = ..., observations_total: _Optional[int] = ..., news2: _Optional[_Union[News2, _Mapping]] = ..., care_team: _Optional[str] = ...) -> None: ...
+
+class Alert(_message.Message):
+    __slots__ = ("meta", "alert_id", "patient_id", "care_team", "risk", "news2_aggregate", "state", "escalation_level", "routed_to", "raised_at", "escalate_at", "acknowledged_by", "acknowledged_at", "resolved_at", "reason", "version")
+    META_FIELD_NUMBER: _ClassVar[int]
+    ALERT_ID_FIELD_NUMBER: _ClassVar[int]
+    PATIENT_ID_FIELD_NUMBER: _ClassVar[int]
+    CARE_TEAM_FIELD_NUMBER: _ClassVar[int]
+    RISK_FIELD_NUMBER: _ClassVar[int]
+    NEWS2_AGGREGATE_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    ESCALATION_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    ROUTED_TO_FIELD_NUMBER: _ClassVar[int]
+    RAISED_AT_FIELD_NUMBER: _ClassVar[int]
+    ESCALATE_AT_FIELD_NUMBER: _ClassVar[int]
+    ACKNOWLEDGED_BY_FIELD_NUMBER: _ClassVar[int]
+    ACKNOWLEDGED_AT_FIELD_NUMBER: _ClassVar[int]
+    RESOLVED_AT_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    meta: _envelope_pb2.EventMeta
+    alert_id: str
+    patient_id: str
+    care_team: str
+    risk: str
+    news2_aggregate: int
+    state: AlertState
+    escalation_level: int
+    routed_to: str
+    raised_at: _timestamp_pb2.Timestamp
+    escalate_at: _timestamp_pb2.Timestamp
+    acknowledged_by: str
+    acknowledged_at: _timestamp_pb2.Timestamp
+    resolved_at: _timestamp_pb2.Timestamp
+    reason: str
+    version: int
+    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., alert_id: _Optional[str] = ..., patient_id: _Optional[str] = ..., care_team: _Optional[str] = ..., risk: _Optional[str] = ..., news2_aggregate: _Optional[int] = ..., state: _Optional[_Union[AlertState, str]] = ..., escalation_level: _Optional[int] = ..., routed_to: _Optional[str] = ..., raised_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., escalate_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged_by: _Optional[str] = ..., acknowledged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolved_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reason: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
+
+class AmbulanceTelemetry(_message.Message):
+    __slots__ = ("meta", "ambulance_id", "patient_id", "lat", "lon", "speed_kmh", "destination", "vitals")
+    META_FIELD_NUMBER: _ClassVar[int]
+    AMBULANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    PATIENT_ID_FIELD_NUMBER: _ClassVar[int]
+    LAT_FIELD_NUMBER: _ClassVar[int]
+    LON_FIELD_NUMBER: _ClassVar[int]
+    SPEED_KMH_FIELD_NUMBER: _ClassVar[int]
+    DESTINATION_FIELD_NUMBER: _ClassVar[int]
+    VITALS_FIELD_NUMBER: _ClassVar[int]
+    meta: _envelope_pb2.EventMeta
+    ambulance_id: str
+    patient_id: str
+    lat: float
+    lon: float
+    speed_kmh: float
+    destination: str
+    vitals: VitalSigns
+    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., ambulance_id: _Optional[str] = ..., patient_id: _Optional[str] = ..., lat: _Optional[float] = ..., lon: _Optional[float] = ..., speed_kmh: _Optional[float] = ..., destination: _Optional[str] = ..., vitals: _Optional[_Union[VitalSigns, _Mapping]] = ...) -> None: ...
+
+class PreArrivalNotice(_message.Message):
+    __slots__ = ("meta", "ambulance_id", "patient_id", "destination", "lat", "lon", "distance_km", "eta_s", "news2", "news2_trend", "latest", "arrived", "care_team")
+    META_FIELD_NUMBER: _ClassVar[int]
+    AMBULANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    PATIENT_ID_FIELD_NUMBER: _ClassVar[int]
+    DESTINATION_FIELD_NUMBER: _ClassVar[int]
+    LAT_FIELD_NUMBER: _ClassVar[int]
+    LON_FIELD_NUMBER: _ClassVar[int]
+    DISTANCE_KM_FIELD_NUMBER: _ClassVar[int]
+    ETA_S_FIELD_NUMBER: _ClassVar[int]
+    NEWS2_FIELD_NUMBER: _ClassVar[int]
+    NEWS2_TREND_FIELD_NUMBER: _ClassVar[int]
+    LATEST_FIELD_NUMBER: _ClassVar[int]
+    ARRIVED_FIELD_NUMBER: _ClassVar[int]
+    CARE_TEAM_FIELD_NUMBER: _ClassVar[int]
+    meta: _envelope_pb2.EventMeta
+    ambulance_id: str
+    patient_id: str
+    destination: str
+    lat: float
+    lon: float
+    distance_km: float
+    eta_s: int
+    news2: News2
+    news2_trend: _containers.RepeatedScalarFieldContainer[int]
+    latest: VitalSigns
+    arrived: bool
+    care_team: str
+    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., ambulance_id: _Optional[str] = ..., patient_id: _Optional[str] = ..., destination: _Optional[str] = ..., lat: _Optional[float] = ..., lon: _Optional[float] = ..., distance_km: _Optional[float] = ..., eta_s: _Optional[int] = ..., news2: _Optional[_Union[News2, _Mapping]] = ..., news2_trend: _Optional[_Iterable[int]] = ..., latest: _Optional[_Union[VitalSigns, _Mapping]] = ..., arrived: _Optional[bool] = ..., care_team: _Optional[str] = ...) -> None: ...
+
+class Patient(_message.Message):
+    __slots__ = ("patient_id", "name", "gender", "birth_date", "care_team", "ward", "spo2_scale2")
+    PATIENT_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    GENDER_FIELD_NUMBER: _ClassVar[int]
+    BIRTH_DATE_FIELD_NUMBER: _ClassVar[int]
+    CARE_TEAM_FIELD_NUMBER: _ClassVar[int]
+    WARD_FIELD_NUMBER: _ClassVar[int]
+    SPO2_SCALE2_FIELD_NUMBER: _ClassVar[int]
+    patient_id: str
+    name: str
+    gender: str
+    birth_date: str
+    care_team: str
+    ward: str
+    spo2_scale2: bool
+    def __init__(self, patient_id: _Optional[str] = ..., name: _Optional[str] = ..., gender: _Optional[str] = ..., birth_date: _Optional[str] = ..., care_team: _Optional[str] = ..., ward: _Optional[str] = ..., spo2_scale2: _Optional[bool] = ...) -> None: ...
+
+class CareTeam(_message.Message):
+    __slots__ = ("team_id", "name")
+    TEAM_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    team_id: str
+    name: str
+    def __init__(self, team_id: _Optional[str] = ..., name: _Optional[str] = ...) -> None: ...
+
+class Requester(_message.Message):
+    __slots__ = ("user", "care_team", "role")
+    USER_FIELD_NUMBER: _ClassVar[int]
+    CARE_TEAM_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    user: str
+    care_team: str
+    role: str
+    def __init__(self, user: _Optional[str] = ..., care_team: _Optional[str] = ..., role: _Optional[str] = ...) -> None: ...
 
 class GetPatientVitalsRequest(_message.Message):
-    __slots__ = ("patient_id",)
+    __slots__ = ("patient_id", "requester")
     PATIENT_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUESTER_FIELD_NUMBER: _ClassVar[int]
     patient_id: str
-    def __init__(self, patient_id: _Optional[str] = ...) -> None: ...
+    requester: Requester
+    def __init__(self, patient_id: _Optional[str] = ..., requester: _Optional[_Union[Requester, _Mapping]] = ...) -> None: ...
+
+class ListPatientsRequest(_message.Message):
+    __slots__ = ("requester",)
+    REQUESTER_FIELD_NUMBER: _ClassVar[int]
+    requester: Requester
+    def __init__(self, requester: _Optional[_Union[Requester, _Mapping]] = ...) -> None: ...
+
+class PatientSummary(_message.Message):
+    __slots__ = ("patient", "status", "alert")
+    PATIENT_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    ALERT_FIELD_NUMBER: _ClassVar[int]
+    patient: Patient
+    status: PatientVitals
+    alert: Alert
+    def __init__(self, patient: _Optional[_Union[Patient, _Mapping]] = ..., status: _Optional[_Union[PatientVitals, _Mapping]] = ..., alert: _Optional[_Union[Alert, _Mapping]] = ...) -> None: ...
+
+class ListPatientsResponse(_message.Message):
+    __slots__ = ("patients",)
+    PATIENTS_FIELD_NUMBER: _ClassVar[int]
+    patients: _containers.RepeatedCompositeFieldContainer[PatientSummary]
+    def __init__(self, patients: _Optional[_Iterable[_Union[PatientSummary, _Mapping]]] = ...) -> None: ...
+
+class GetPatientRequest(_message.Message):
+    __slots__ = ("patient_id", "requester", "minutes")
+    PATIENT_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUESTER_FIELD_NUMBER: _ClassVar[int]
+    MINUTES_FIELD_NUMBER: _ClassVar[int]
+    patient_id: str
+    requester: Requester
+    minutes: int
+    def __init__(self, patient_id: _Optional[str] = ..., requester: _Optional[_Union[Requester, _Mapping]] = ..., minutes: _Optional[int] = ...) -> None: ...
+
+class TrendPoint(_message.Message):
+    __slots__ = ("at", "heart_rate_bpm", "resp_rate_per_min", "spo2_pct", "systolic_mmhg", "temperature_c", "news2")
+    AT_FIELD_NUMBER: _ClassVar[int]
+    HEART_RATE_BPM_FIELD_NUMBER: _ClassVar[int]
+    RESP_RATE_PER_MIN_FIELD_NUMBER: _ClassVar[int]
+    SPO2_PCT_FIELD_NUMBER: _ClassVar[int]
+    SYSTOLIC_MMHG_FIELD_NUMBER: _ClassVar[int]
+    TEMPERATURE_C_FIELD_NUMBER: _ClassVar[int]
+    NEWS2_FIELD_NUMBER: _ClassVar[int]
+    at: _timestamp_pb2.Timestamp
+    heart_rate_bpm: float
+    resp_rate_per_min: float
+    spo2_pct: float
+    systolic_mmhg: float
+    temperature_c: float
+    news2: int
+    def __init__(self, at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., heart_rate_bpm: _Optional[float] = ..., resp_rate_per_min: _Optional[float] = ..., spo2_pct: _Optional[float] = ..., systolic_mmhg: _Optional[float] = ..., temperature_c: _Optional[float] = ..., news2: _Optional[int] = ...) -> None: ...
+
+class PatientDetail(_message.Message):
+    __slots__ = ("summary", "trend", "alerts")
+    SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    TREND_FIELD_NUMBER: _ClassVar[int]
+    ALERTS_FIELD_NUMBER: _ClassVar[int]
+    summary: PatientSummary
+    trend: _containers.RepeatedCompositeFieldContainer[TrendPoint]
+    alerts: _containers.RepeatedCompositeFieldContainer[Alert]
+    def __init__(self, summary: _Optional[_Union[PatientSummary, _Mapping]] = ..., trend: _Optional[_Iterable[_Union[TrendPoint, _Mapping]]] = ..., alerts: _Optional[_Iterable[_Union[Alert, _Mapping]]] = ...) -> None: ...
+
+class ListAlertsRequest(_message.Message):
+    __slots__ = ("requester", "open_only")
+    REQUESTER_FIELD_NUMBER: _ClassVar[int]
+    OPEN_ONLY_FIELD_NUMBER: _ClassVar[int]
+    requester: Requester
+    open_only: bool
+    def __init__(self, requester: _Optional[_Union[Requester, _Mapping]] = ..., open_only: _Optional[bool] = ...) -> None: ...
+
+class ListAlertsResponse(_message.Message):
+    __slots__ = ("alerts",)
+    ALERTS_FIELD_NUMBER: _ClassVar[int]
+    alerts: _containers.RepeatedCompositeFieldContainer[Alert]
+    def __init__(self, alerts: _Optional[_Iterable[_Union[Alert, _Mapping]]] = ...) -> None: ...
+
+class AcknowledgeAlertRequest(_message.Message):
+    __slots__ = ("alert_id", "requester")
+    ALERT_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUESTER_FIELD_NUMBER: _ClassVar[int]
+    alert_id: str
+    requester: Requester
+    def __init__(self, alert_id: _Optional[str] = ..., requester: _Optional[_Union[Requester, _Mapping]] = ...) -> None: ...
+
+class SetSpo2ScaleRequest(_message.Message):
+    __slots__ = ("patient_id", "requester", "scale2")
+    PATIENT_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUESTER_FIELD_NUMBER: _ClassVar[int]
+    SCALE2_FIELD_NUMBER: _ClassVar[int]
+    patient_id: str
+    requester: Requester
+    scale2: bool
+    def __init__(self, patient_id: _Optional[str] = ..., requester: _Optional[_Union[Requester, _Mapping]] = ..., scale2: _Optional[bool] = ...) -> None: ...
+
+class ListPreArrivalsRequest(_message.Message):
+    __slots__ = ("requester",)
+    REQUESTER_FIELD_NUMBER: _ClassVar[int]
+    requester: Requester
+    def __init__(self, requester: _Optional[_Union[Requester, _Mapping]] = ...) -> None: ...
+
+class ListPreArrivalsResponse(_message.Message):
+    __slots__ = ("notices",)
+    NOTICES_FIELD_NUMBER: _ClassVar[int]
+    notices: _containers.RepeatedCompositeFieldContainer[PreArrivalNotice]
+    def __init__(self, notices: _Optional[_Iterable[_Union[PreArrivalNotice, _Mapping]]] = ...) -> None: ...
+
+class ExportFhirRequest(_message.Message):
+    __slots__ = ("patient_id", "requester", "minutes")
+    PATIENT_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUESTER_FIELD_NUMBER: _ClassVar[int]
+    MINUTES_FIELD_NUMBER: _ClassVar[int]
+    patient_id: str
+    requester: Requester
+    minutes: int
+    def __init__(self, patient_id: _Optional[str] = ..., requester: _Optional[_Union[Requester, _Mapping]] = ..., minutes: _Optional[int] = ...) -> None: ...
+
+class ExportFhirResponse(_message.Message):
+    __slots__ = ("bundle_json",)
+    BUNDLE_JSON_FIELD_NUMBER: _ClassVar[int]
+    bundle_json: str
+    def __init__(self, bundle_json: _Optional[str] = ...) -> None: ...
+
+class AuditEntry(_message.Message):
+    __slots__ = ("at", "user", "care_team", "action", "patient_id", "allowed", "detail")
+    AT_FIELD_NUMBER: _ClassVar[int]
+    USER_FIELD_NUMBER: _ClassVar[int]
+    CARE_TEAM_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    PATIENT_ID_FIELD_NUMBER: _ClassVar[int]
+    ALLOWED_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
+    at: _timestamp_pb2.Timestamp
+    user: str
+    care_team: str
+    action: str
+    patient_id: str
+    allowed: bool
+    detail: str
+    def __init__(self, at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., user: _Optional[str] = ..., care_team: _Optional[str] = ..., action: _Optional[str] = ..., patient_id: _Optional[str] = ..., allowed: _Optional[bool] = ..., detail: _Optional[str] = ...) -> None: ...
+
+class ListAuditRequest(_message.Message):
+    __slots__ = ("requester", "limit")
+    REQUESTER_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    requester: Requester
+    limit: int
+    def __init__(self, requester: _Optional[_Union[Requester, _Mapping]] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class ListAuditResponse(_message.Message):
+    __slots__ = ("entries",)
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    entries: _containers.RepeatedCompositeFieldContainer[AuditEntry]
+    def __init__(self, entries: _Optional[_Iterable[_Union[AuditEntry, _Mapping]]] = ...) -> None: ...

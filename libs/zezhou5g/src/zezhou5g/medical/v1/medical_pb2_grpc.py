@@ -26,7 +26,8 @@ if _version_not_supported:
 
 
 class MedicalServiceStub:
-    """Requests from the gateway to the medical service.
+    """Requests from the gateway to the medical service. Patient data RPCs answer PERMISSION_DENIED
+    when the requester's care team is not the patient's, and write every attempt to the audit log.
     """
 
     def __init__(self, channel):
@@ -40,14 +41,107 @@ class MedicalServiceStub:
                 request_serializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.GetPatientVitalsRequest.SerializeToString,
                 response_deserializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.PatientVitals.FromString,
                 _registered_method=True)
+        self.ListPatients = channel.unary_unary(
+                '/zezhou5g.medical.v1.MedicalService/ListPatients',
+                request_serializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ListPatientsRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ListPatientsResponse.FromString,
+                _registered_method=True)
+        self.GetPatient = channel.unary_unary(
+                '/zezhou5g.medical.v1.MedicalService/GetPatient',
+                request_serializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.GetPatientRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.PatientDetail.FromString,
+                _registered_method=True)
+        self.ListAlerts = channel.unary_unary(
+                '/zezhou5g.medical.v1.MedicalService/ListAlerts',
+                request_serializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ListAlertsRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ListAlertsResponse.FromString,
+                _registered_method=True)
+        self.AcknowledgeAlert = channel.unary_unary(
+                '/zezhou5g.medical.v1.MedicalService/AcknowledgeAlert',
+                request_serializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.AcknowledgeAlertRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.Alert.FromString,
+                _registered_method=True)
+        self.SetSpo2Scale = channel.unary_unary(
+                '/zezhou5g.medical.v1.MedicalService/SetSpo2Scale',
+                request_serializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.SetSpo2ScaleRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.Patient.FromString,
+                _registered_method=True)
+        self.ListPreArrivals = channel.unary_unary(
+                '/zezhou5g.medical.v1.MedicalService/ListPreArrivals',
+                request_serializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ListPreArrivalsRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ListPreArrivalsResponse.FromString,
+                _registered_method=True)
+        self.ExportFhir = channel.unary_unary(
+                '/zezhou5g.medical.v1.MedicalService/ExportFhir',
+                request_serializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ExportFhirRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ExportFhirResponse.FromString,
+                _registered_method=True)
+        self.ListAudit = channel.unary_unary(
+                '/zezhou5g.medical.v1.MedicalService/ListAudit',
+                request_serializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ListAuditRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ListAuditResponse.FromString,
+                _registered_method=True)
 
 
 class MedicalServiceServicer:
-    """Requests from the gateway to the medical service.
+    """Requests from the gateway to the medical service. Patient data RPCs answer PERMISSION_DENIED
+    when the requester's care team is not the patient's, and write every attempt to the audit log.
     """
 
     def GetPatientVitals(self, request, context):
         """Latest vitals of one patient; NOT_FOUND when none were received.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListPatients(self, request, context):
+        """The requester's patients (an administrator: all) with their status and open alert.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetPatient(self, request, context):
+        """One patient with trends and alert history.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAlerts(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AcknowledgeAlert(self, request, context):
+        """FAILED_PRECONDITION when already acknowledged or resolved.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetSpo2Scale(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListPreArrivals(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportFhir(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAudit(self, request, context):
+        """Administrators only.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -61,6 +155,46 @@ def add_MedicalServiceServicer_to_server(servicer, server):
                     request_deserializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.GetPatientVitalsRequest.FromString,
                     response_serializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.PatientVitals.SerializeToString,
             ),
+            'ListPatients': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListPatients,
+                    request_deserializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ListPatientsRequest.FromString,
+                    response_serializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ListPatientsResponse.SerializeToString,
+            ),
+            'GetPatient': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPatient,
+                    request_deserializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.GetPatientRequest.FromString,
+                    response_serializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.PatientDetail.SerializeToString,
+            ),
+            'ListAlerts': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAlerts,
+                    request_deserializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ListAlertsRequest.FromString,
+                    response_serializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ListAlertsResponse.SerializeToString,
+            ),
+            'AcknowledgeAlert': grpc.unary_unary_rpc_method_handler(
+                    servicer.AcknowledgeAlert,
+                    request_deserializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.AcknowledgeAlertRequest.FromString,
+                    response_serializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.Alert.SerializeToString,
+            ),
+            'SetSpo2Scale': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetSpo2Scale,
+                    request_deserializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.SetSpo2ScaleRequest.FromString,
+                    response_serializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.Patient.SerializeToString,
+            ),
+            'ListPreArrivals': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListPreArrivals,
+                    request_deserializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ListPreArrivalsRequest.FromString,
+                    response_serializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ListPreArrivalsResponse.SerializeToString,
+            ),
+            'ExportFhir': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExportFhir,
+                    request_deserializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ExportFhirRequest.FromString,
+                    response_serializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ExportFhirResponse.SerializeToString,
+            ),
+            'ListAudit': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAudit,
+                    request_deserializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ListAuditRequest.FromString,
+                    response_serializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ListAuditResponse.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'zezhou5g.medical.v1.MedicalService', rpc_method_handlers)
@@ -70,7 +204,8 @@ def add_MedicalServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class MedicalService:
-    """Requests from the gateway to the medical service.
+    """Requests from the gateway to the medical service. Patient data RPCs answer PERMISSION_DENIED
+    when the requester's care team is not the patient's, and write every attempt to the audit log.
     """
 
     @staticmethod
@@ -90,6 +225,222 @@ class MedicalService:
             '/zezhou5g.medical.v1.MedicalService/GetPatientVitals',
             zezhou5g_dot_medical_dot_v1_dot_medical__pb2.GetPatientVitalsRequest.SerializeToString,
             zezhou5g_dot_medical_dot_v1_dot_medical__pb2.PatientVitals.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListPatients(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.medical.v1.MedicalService/ListPatients',
+            zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ListPatientsRequest.SerializeToString,
+            zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ListPatientsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPatient(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.medical.v1.MedicalService/GetPatient',
+            zezhou5g_dot_medical_dot_v1_dot_medical__pb2.GetPatientRequest.SerializeToString,
+            zezhou5g_dot_medical_dot_v1_dot_medical__pb2.PatientDetail.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAlerts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.medical.v1.MedicalService/ListAlerts',
+            zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ListAlertsRequest.SerializeToString,
+            zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ListAlertsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AcknowledgeAlert(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.medical.v1.MedicalService/AcknowledgeAlert',
+            zezhou5g_dot_medical_dot_v1_dot_medical__pb2.AcknowledgeAlertRequest.SerializeToString,
+            zezhou5g_dot_medical_dot_v1_dot_medical__pb2.Alert.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetSpo2Scale(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.medical.v1.MedicalService/SetSpo2Scale',
+            zezhou5g_dot_medical_dot_v1_dot_medical__pb2.SetSpo2ScaleRequest.SerializeToString,
+            zezhou5g_dot_medical_dot_v1_dot_medical__pb2.Patient.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListPreArrivals(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.medical.v1.MedicalService/ListPreArrivals',
+            zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ListPreArrivalsRequest.SerializeToString,
+            zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ListPreArrivalsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportFhir(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.medical.v1.MedicalService/ExportFhir',
+            zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ExportFhirRequest.SerializeToString,
+            zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ExportFhirResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAudit(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.medical.v1.MedicalService/ListAudit',
+            zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ListAuditRequest.SerializeToString,
+            zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ListAuditResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,193 @@
+"""Medical ingest: sustained vitals/s and measurement→alert latency through the real service.
+
+Starts its own Kafka and Redis (deploy/local) on free ports, ``--workers`` medical service
+processes in one consumer group, and publisher processes sending every patient of a cohort one
+observation set per ``--period`` seconds. A few patients deteriorate and recover in turns, so
+alerts are raised throughout; the latency of each is measured from the moment its observation
+set was taken (its event time) to the alert arriving on ``medical.alerts``.
+
+Prints: offered and processed vitals/s over the measured window, the backlog at the end, and
+alert latency p50/p95/p99.
+
+    uv run python bench/medical_ingest.py [--patients 1000] [--period 1] [--seconds 30]
+        [--workers 2] [--publishers 2] [--records]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kafka import KafkaConsumer, TopicPartition
+from localinfra import KafkaServer, RedisServer
+from localinfra.proc import free_port
+from zezhou5g.medical.v1 import medical_pb2
+from zezhou5g.platform.kafka import EventProducer, ensure_topics
+
+ROOT = Path(__file__).resolve().parents[1]
+WELL = dict(resp_rate_per_min=16, spo2_pct=97, on_oxygen=False, systolic_mmhg=120,
+            heart_rate_bpm=75, temperature_c=37.0, consciousness=medical_pb2.CONSCIOUSNESS_ALERT)
+SICK = dict(WELL, resp_rate_per_min=26, spo2_pct=91, systolic_mmhg=95, heart_rate_bpm=125,
+            temperature_c=39.2)
+
+
+def _pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def publish(bootstrap: str, patients: list[str], period: float, seconds: float,
+            sick_every: int) -> None:
+    """One publisher process: every patient once per ``period`` for ``seconds``."""
+    producer = EventProducer(bootstrap, "bench-wearables", linger_ms=10)
+    start = time.monotonic()
+    tick = 0
+    while time.monotonic() - start < seconds:
+        tick_start = time.monotonic()
+        for i, pid in enumerate(patients):
+            # Every ``sick_every``-th patient is septic for 5 ticks in every 10 (raise, resolve).
+            sick = i % sick_every == 0 and (tick // 5) % 2 == 1
+            v = medical_pb2.VitalSigns(patient_id=pid, device_id=f"d-{pid}", seq=tick + 1,
+                                       **(SICK if sick else WELL))
+            v.meta.event_time.FromDatetime(datetime.now(UTC))
+            producer.publish("medical.vitals", v, key=pid)
+        tick += 1
+        time.sleep(max(0.0, period - (time.monotonic() - tick_start)))
+    producer.close(30)
+
+
+def _end_offsets(bootstrap: str, topic: str) -> int:
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap)
+    parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or []]
+    total = sum(consumer.end_offsets(parts).values())
+    consumer.close()
+    return total
+
+
+def main() -> None:  # noqa: PLR0915 - a linear script
+    """Run the benchmark and print its figures."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--patients", type=int, default=1000)
+    ap.add_argument("--period", type=float, default=1.0, help="seconds between sets per patient")
+    ap.add_argument("--seconds", type=float, default=30.0)
+    ap.add_argument("--warmup", type=float, default=10.0)
+    ap.add_argument("--workers", type=int, default=2, help="medical service processes")
+    ap.add_argument("--publishers", type=int, default=2)
+    ap.add_argument("--sick-every", type=int, default=50)
+    ap.add_argument("--records", action="store_true", help="also write SQL records (SQLite)")
+    args = ap.parse_args()
+
+    run = Path(tempfile.mkdtemp(prefix="z5g-bench-medical-"))
+    kafka = KafkaServer(run, free_port(), free_port(), heap="512m")
+    redis_server = RedisServer(run, free_port())
+    kafka.start()
+    redis_server.start()
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        patients = [f"b-{i:05d}" for i in range(args.patients)]
+        cohort = run / "cohort.json"
+        cohort.write_text(json.dumps({
+            "care_teams": [{"team_id": "bench", "name": "bench"}],
+            "patients": [{"patient_id": p, "name": p, "gender": "unknown",
+                          "birth_date": "1970-01-01", "care_team": "bench"}
+                         for p in patients]}))
+        ensure_topics(kafka.bootstrap, ["medical.vitals", "medical.patient.status",
+                                        "medical.alerts", "medical.vitals.dlq"])
+        env = {k: v for k, v in os.environ.items() if not k.startswith("Z5G_")} | {
+            "Z5G_ENV": "dev", "Z5G_KAFKA_BOOTSTRAP": kafka.bootstrap,
+            "Z5G_REDIS_URL": redis_server.url, "Z5G_LOG_LEVEL": "WARNING",
+            "Z5G_METRICS_PORT": "0", "Z5G_MEDICAL_COHORT": str(cohort),
+            "Z5G_DATABASE_URL": f"sqlite:///{run}/medical.db",
+            "Z5G_MEDICAL_RECORDS": "true" if args.records else "false",
+            "Z5G_MEDICAL_ESCALATE_TEAM_S": "86400"}
+        for w in range(args.workers):
+            procs.append(subprocess.Popen(  # noqa: S603
+                [sys.executable, "-m", "medical"], cwd=ROOT,
+                env=env | {"Z5G_GRPC_PORT": str(free_port()), "Z5G_INSTANCE": str(w)},
+                stdout=open(run / f"medical-{w}.log", "wb"), stderr=subprocess.STDOUT))
+            time.sleep(3)  # the first migrates the database alone
+
+        latencies: list[float] = []
+        stop = threading.Event()
+
+        def alerts() -> None:
+            consumer = KafkaConsumer("medical.alerts", bootstrap_servers=kafka.bootstrap,
+                                     group_id=f"bench-{uuid.uuid4()}",
+                                     auto_offset_reset="latest")
+            while not stop.is_set():
+                for records in consumer.poll(timeout_ms=200).values():
+                    now = time.time()
+                    for r in records:
+                        a = medical_pb2.Alert.FromString(r.value)
+                        if a.state == medical_pb2.ALERT_STATE_RAISED and a.version == 1:
+                            latencies.append(now - a.raised_at.ToNanoseconds() / 1e9)
+            consumer.close()
+
+        watcher = threading.Thread(target=alerts, daemon=True)
+        watcher.start()
+        time.sleep(12)  # service group joins
+        total_s = args.warmup + args.seconds
+        ctx = mp.get_context("spawn")
+        pubs = [ctx.Process(target=publish, args=(kafka.bootstrap, patients[i::args.publishers],
+                                                  args.period, total_s, args.sick_every))
+                for i in range(args.publishers)]
+        for p in pubs:
+            p.start()
+        time.sleep(args.warmup)
+        latencies.clear()
+        t1, in1 = time.monotonic(), _end_offsets(kafka.bootstrap, "medical.vitals")
+        out1 = _end_offsets(kafka.bootstrap, "medical.patient.status")
+        time.sleep(args.seconds)
+        t2, in2 = time.monotonic(), _end_offsets(kafka.bootstrap, "medical.vitals")
+        out2 = _end_offsets(kafka.bootstrap, "medical.patient.status")
+        for p in pubs:
+            p.join(60)
+        # Let the service finish what was offered, then read the backlog it had at the end.
+        time.sleep(5)
+        out3 = _end_offsets(kafka.bootstrap, "medical.patient.status")
+        in3 = _end_offsets(kafka.bootstrap, "medical.vitals")
+        stop.set()
+        watcher.join(5)
+        span = t2 - t1
+        offered = (in2 - in1) / span
+        processed = (out2 - out1) / span
+        print(f"cohort {args.patients} patients, one set per {args.period:g} s each "
+              f"({args.patients / args.period:,.0f} vitals/s asked), {args.workers} medical "
+              f"process(es), {args.publishers} publisher(s), SQL records "
+              f"{'on' if args.records else 'off'}; 2-core machine, Kafka + Redis local")
+        print(f"measured over {span:.1f} s after {args.warmup:g} s warm-up:")
+        print(f"  offered   {offered:8,.0f} vitals/s (published and acknowledged)")
+        print(f"  processed {processed:8,.0f} vitals/s (scored, state + status event written)")
+        print(f"  backlog 5 s after publishing stopped: {in3 - out3:,} sets")
+        if latencies:
+            print(f"  measurement→alert latency over {len(latencies)} alerts: "
+                  f"p50 {_pct(latencies, 50) * 1000:.0f} ms, p95 "
+                  f"{_pct(latencies, 95) * 1000:.0f} ms, p99 {_pct(latencies, 99) * 1000:.0f} ms,"
+                  f" mean {statistics.mean(latencies) * 1000:.0f} ms")
+        else:
+            print("  no alerts observed in the window")
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        kafka.stop()
+        redis_server.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,154 @@
+"""Deterioration alerts: when one is raised, escalated, acknowledged and resolved.
+
+Pure state transitions, no I/O. One patient has at most one open alert. A rise of the NEWS2
+clinical risk band into an alerting band raises one (superseding a lower open alert); a fall
+below the band that raised it resolves it; an alert nobody acknowledged escalates one level
+per timeout (care team → the team's senior clinician → the rapid response team).
+
+Every transition gets a deterministic id derived from what caused it, so the same input
+replayed after a crash produces the same alert ids and transition event ids.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+RISK_RANK = {"low": 0, "low-medium": 1, "medium": 2, "high": 3}
+ALERTING_FROM = "low-medium"
+
+RAISED = "raised"
+ACKNOWLEDGED = "acknowledged"
+RESOLVED = "resolved"
+
+_NAMESPACE = uuid.UUID("6f0c3c3e-4d7e-4b55-9a59-0b6a3f3f2a51")
+
+
+class AlertError(ValueError):
+    """A transition that is not allowed (e.g. acknowledging a resolved alert)."""
+
+
+@dataclass(frozen=True)
+class EscalationPolicy:
+    """How long an alert may stay unacknowledged at each level before it goes up one.
+
+    ``timeouts_s[i]`` is the wait at level ``i``; the last level does not escalate further.
+    """
+
+    timeouts_s: tuple[float, ...] = (120.0, 120.0)
+
+    @property
+    def top_level(self) -> int:
+        """The highest escalation level."""
+        return len(self.timeouts_s)
+
+    def routed_to(self, care_team: str, level: int) -> str:
+        """Who must respond at ``level``: the team, its senior clinician, rapid response."""
+        if level == 0:
+            return care_team
+        if level < self.top_level:
+            return f"{care_team}/senior"
+        return "rapid-response"
+
+    def escalate_at(self, since: datetime, level: int) -> datetime | None:
+        """When an alert that reached ``level`` at ``since`` escalates; None at the top."""
+        if level >= self.top_level:
+            return None
+        return since + timedelta(seconds=self.timeouts_s[level])
+
+
+@dataclass(frozen=True)
+class AlertRecord:
+    """One alert as it stands after its latest transition (times are UTC)."""
+
+    alert_id: str
+    patient_id: str
+    care_team: str
+    risk: str
+    aggregate: int
+    state: str
+    level: int
+    routed_to: str
+    raised_at: datetime
+    escalate_at: datetime | None
+    reason: str
+    # When the latest transition happened.
+    changed_at: datetime
+    version: int = 1
+    acknowledged_by: str = ""
+    acknowledged_at: datetime | None = None
+    resolved_at: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """Raised or acknowledged, not yet resolved."""
+        return self.state != RESOLVED
+
+    @property
+    def transition_id(self) -> str:
+        """Deterministic event id of this transition (alert id + version)."""
+        return str(uuid.uuid5(_NAMESPACE, f"{self.alert_id}/{self.version}"))
+
+
+def alerting(risk: str) -> bool:
+    """Whether a NEWS2 risk band calls for an alert (low-medium and above)."""
+    return RISK_RANK.get(risk, 0) >= RISK_RANK[ALERTING_FROM]
+
+
+def on_score(open_alert: AlertRecord | None, *, patient_id: str, care_team: str, risk: str,
+             aggregate: int, at: datetime, cause_id: str,
+             policy: EscalationPolicy) -> list[AlertRecord]:
+    """Transitions caused by a new NEWS2 result of the patient (oldest first).
+
+    ``cause_id`` is the id of the observation event that produced the score; the alert id is
+    derived from it, so a replay raises the same alert.
+    """
+    rank = RISK_RANK.get(risk, 0)
+    out: list[AlertRecord] = []
+    if open_alert is not None:
+        open_rank = RISK_RANK[open_alert.risk]
+        if rank == open_rank:
+            return []
+        if rank < open_rank:
+            return [_resolve(open_alert, at, f"band fell to {risk} (NEWS2 {aggregate})")]
+        out.append(_resolve(open_alert, at, f"superseded: band rose to {risk}"))
+    if not alerting(risk):
+        return out
+    reason = f"NEWS2 {aggregate}: band rose to {risk}"
+    out.append(AlertRecord(
+        alert_id=str(uuid.uuid5(_NAMESPACE, f"raise/{cause_id}")), patient_id=patient_id,
+        care_team=care_team, risk=risk, aggregate=aggregate, state=RAISED, level=0,
+        routed_to=policy.routed_to(care_team, 0), raised_at=at,
+        escalate_at=policy.escalate_at(at, 0), reason=reason, changed_at=at))
+    return out
+
+
+def acknowledge(alert: AlertRecord, user: str, at: datetime) -> AlertRecord:
+    """A clinician takes the alert: escalation stops."""
+    if alert.state == RESOLVED:
+        raise AlertError("the alert is already resolved")
+    if alert.state == ACKNOWLEDGED:
+        raise AlertError(f"the alert was already acknowledged by {alert.acknowledged_by}")
+    return replace(alert, state=ACKNOWLEDGED, acknowledged_by=user, acknowledged_at=at,
+                   escalate_at=None, version=alert.version + 1, changed_at=at,
+                   reason=f"acknowledged by {user}")
+
+
+def escalate_due(alert: AlertRecord, now: datetime,
+                 policy: EscalationPolicy) -> AlertRecord | None:
+    """The escalated alert when its timeout passed unacknowledged, else None."""
+    if alert.state != RAISED or alert.escalate_at is None or now < alert.escalate_at:
+        return None
+    level = alert.level + 1
+    waited = policy.timeouts_s[alert.level]
+    return replace(alert, level=level, routed_to=policy.routed_to(alert.care_team, level),
+                   escalate_at=policy.escalate_at(alert.escalate_at, level),
+                   version=alert.version + 1, changed_at=alert.escalate_at,
+                   reason=f"not acknowledged within {waited:g} s: escalated to "
+                          f"{policy.routed_to(alert.care_team, level)}")
+
+
+def _resolve(alert: AlertRecord, at: datetime, reason: str) -> AlertRecord:
+    return replace(alert, state=RESOLVED, resolved_at=at, escalate_at=None,
+                   version=alert.version + 1, reason=reason, changed_at=at)

@@ -1,0 +1,38 @@
+"""Keeps the SQL records in step with the event streams (its own consumer group, in bulk)."""
+
+from __future__ import annotations
+
+import logging
+
+from prometheus_client import Counter
+from zezhou5g.medical.v1 import medical_pb2
+from zezhou5g.platform.events import ConsumedEvent
+from zezhou5g.platform.logging import log_fields
+
+from medical.adapters.records import Records
+
+log = logging.getLogger(__name__)
+SKIPPED = Counter("z5g_medical_records_skipped_total",
+                  "Events not stored in SQL because their patient is not registered there",
+                  ["topic"])
+
+
+class RecordsWriter:
+    """Batch handler for ``medical.patient.status`` and ``medical.alerts``: idempotent upserts."""
+
+    def __init__(self, records: Records) -> None:
+        self.records = records
+
+    def handle_batch(self, events: list[ConsumedEvent]) -> None:
+        """Store a poll's observation sets in one insert, then its alert transitions in order."""
+        statuses = [e.message for e in events
+                    if isinstance(e.message, medical_pb2.PatientVitals)]
+        skipped = self.records.save_statuses(statuses)  # type: ignore[arg-type]
+        if skipped:
+            SKIPPED.labels("medical.patient.status").inc(skipped)
+            log.warning("observation sets of unregistered patients not stored",
+                        extra=log_fields(count=skipped))
+        for e in events:
+            if isinstance(e.message, medical_pb2.Alert) and not self.records.save_alert(
+                    e.message):
+                SKIPPED.labels("medical.alerts").inc()
