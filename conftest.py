@@ -210,7 +210,7 @@ def start_stack(base_env: dict[str, str], tmp: Path, redis_url: str) -> dict[str
     stack = {"url": url, "env": gw_env, "procs": procs, "ports": ports, "tmp": tmp,
              "password": secrets["Z5G_DEMO_PASSWORD"], "redis_url": redis_url}
     try:
-        wait_for(lambda: httpx.get(f"{url}/readyz", timeout=3).status_code == 200, 90,
+        wait_for(lambda: httpx.get(f"{url}/readyz", timeout=3).status_code == 200, 150,
                  "gateway /readyz 200", tuple(procs))
     except BaseException:
         stop_stack(stack)

@@ -103,6 +103,10 @@ def test_deteriorating_patient_alerts_own_team_only_and_ack_is_once(stack, produ
     assert bundle["resourceType"] == "Bundle"
     codes = {e["resource"]["code"]["coding"][0]["code"] for e in bundle["entry"][1:]}
     assert {"8867-4", "9279-1", "2708-6", "8310-5", "85354-9"} <= codes
+    # Opening the live stream of patient data is audited too.
+    entries = _login(stack, "admin").get("/api/medical/audit").json()
+    assert {("dr-wang", "open_stream"), ("dr-li", "open_stream")} <= {
+        (e["user"], e["action"]) for e in entries}
 
 
 def test_no_patient_identifier_in_application_logs(stack):

@@ -111,3 +111,10 @@ async def audit(request: Request, principal: Clinician,
     reply = await call(_stub(request).ListAudit(medical_pb2.ListAuditRequest(
         requester=requester(principal), limit=limit), timeout=DEADLINE_S), "medical")
     return dicts(list(reply.entries))
+
+
+async def audit_stream(request: Request, principal: Principal) -> None:
+    """Write the opening of a clinician's live stream to the medical audit log (or fail)."""
+    await call(_stub(request).RecordAccess(medical_pb2.RecordAccessRequest(
+        requester=requester(principal), action="open_stream",
+        detail=f"team {principal.care_team or 'all'}"), timeout=DEADLINE_S), "medical")

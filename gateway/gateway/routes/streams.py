@@ -10,6 +10,7 @@ from fastapi.responses import StreamingResponse
 
 from gateway.auth import CurrentPrincipal
 from gateway.ratelimit import public_limit
+from gateway.routes import medical
 from gateway.scenarios import STATUS_STREAMS
 from gateway.users import SCENARIO_ROLES, Role
 
@@ -54,6 +55,9 @@ async def console_stream(scenario: str, request: Request,
     team = principal.care_team if principal.role == Role.CLINICIAN else None
     if principal.role == Role.CLINICIAN and not team:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "clinician without a care team")
+    if scenario == "medical":
+        # Patient data: refuse the stream when its opening cannot be audited.
+        await medical.audit_stream(request, principal)
     return _response(request, {t for t, s in STATUS_STREAMS.items() if s.scenario == scenario},
                      team)
 

@@ -226,3 +226,12 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
                                       detail=r.detail)
             entry.at.FromDatetime(r.at if r.at.tzinfo else r.at.replace(tzinfo=UTC))
         return reply
+
+    async def RecordAccess(  # noqa: N802
+        self, request: medical_pb2.RecordAccessRequest, context: grpc.aio.ServicerContext
+    ) -> medical_pb2.RecordAccessResponse:
+        """Audit access served by the gateway (e.g. a clinician opening the live stream)."""
+        await self._requester(request.requester, context)
+        await self._audit(request.requester, request.action or "access", "*", True,
+                          request.detail)
+        return medical_pb2.RecordAccessResponse()

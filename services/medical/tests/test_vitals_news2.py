@@ -103,3 +103,30 @@ def test_unregistered_patient_is_rejected_without_naming_them(parts):
             patient_id="p-unknown-77", device_id="w", seq=1, heart_rate_bpm=70),
             datetime.now(UTC), 1))
     assert "p-unknown-77" not in str(info.value)
+
+
+def test_unacknowledged_alert_escalates_once_per_level_then_ack_stops_it(parts):
+    import pytest
+    from medical.domain.alerts import AlertError
+
+    t0 = datetime.now(UTC)
+    sick = dict(resp_rate_per_min=26, spo2_pct=91, on_oxygen=False, systolic_mmhg=95,
+                heart_rate_bpm=125, temperature_c=39.2,
+                consciousness=medical_pb2.CONSCIOUSNESS_ALERT)
+    parts.processor.handle(_event(medical_pb2.VitalSigns(
+        patient_id="p-9", device_id="mon-e", seq=1, **sick), t0, 1))
+    alert = parts.state.open_alert("p-9")
+    assert alert.level == 0 and alert.routed_to == "team-a"
+    # Policy in the fixture: 60 s at each level.
+    assert parts.desk.escalate(t0 + timedelta(seconds=59)) == 0
+    assert parts.desk.escalate(t0 + timedelta(seconds=61)) == 1
+    assert parts.desk.escalate(t0 + timedelta(seconds=62)) == 0  # once per level
+    assert parts.state.open_alert("p-9").routed_to == "team-a/senior"
+    assert parts.desk.escalate(t0 + timedelta(seconds=125)) == 1
+    up = parts.state.open_alert("p-9")
+    assert (up.level, up.routed_to, up.escalate_at) == (2, "rapid-response", None)
+    acked = parts.desk.acknowledge(alert.alert_id, "dr-wang")
+    assert acked.state == medical_pb2.ALERT_STATE_ACKNOWLEDGED and acked.version == 4
+    with pytest.raises(AlertError, match="already acknowledged"):
+        parts.desk.acknowledge(alert.alert_id, "dr-li")
+    assert parts.desk.escalate(t0 + timedelta(hours=1)) == 0

@@ -394,3 +394,17 @@ class ListAuditResponse(_message.Message):
     ENTRIES_FIELD_NUMBER: _ClassVar[int]
     entries: _containers.RepeatedCompositeFieldContainer[AuditEntry]
     def __init__(self, entries: _Optional[_Iterable[_Union[AuditEntry, _Mapping]]] = ...) -> None: ...
+
+class RecordAccessRequest(_message.Message):
+    __slots__ = ("requester", "action", "detail")
+    REQUESTER_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
+    requester: Requester
+    action: str
+    detail: str
+    def __init__(self, requester: _Optional[_Union[Requester, _Mapping]] = ..., action: _Optional[str] = ..., detail: _Optional[str] = ...) -> None: ...
+
+class RecordAccessResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...

@@ -81,6 +81,11 @@ class MedicalServiceStub:
                 request_serializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ListAuditRequest.SerializeToString,
                 response_deserializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ListAuditResponse.FromString,
                 _registered_method=True)
+        self.RecordAccess = channel.unary_unary(
+                '/zezhou5g.medical.v1.MedicalService/RecordAccess',
+                request_serializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.RecordAccessRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.RecordAccessResponse.FromString,
+                _registered_method=True)
 
 
 class MedicalServiceServicer:
@@ -147,6 +152,13 @@ class MedicalServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RecordAccess(self, request, context):
+        """Writes an audit entry for access the gateway serves itself (a clinician's live stream).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_MedicalServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -194,6 +206,11 @@ def add_MedicalServiceServicer_to_server(servicer, server):
                     servicer.ListAudit,
                     request_deserializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ListAuditRequest.FromString,
                     response_serializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ListAuditResponse.SerializeToString,
+            ),
+            'RecordAccess': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordAccess,
+                    request_deserializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.RecordAccessRequest.FromString,
+                    response_serializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.RecordAccessResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -441,6 +458,33 @@ class MedicalService:
             '/zezhou5g.medical.v1.MedicalService/ListAudit',
             zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ListAuditRequest.SerializeToString,
             zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ListAuditResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordAccess(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.medical.v1.MedicalService/RecordAccess',
+            zezhou5g_dot_medical_dot_v1_dot_medical__pb2.RecordAccessRequest.SerializeToString,
+            zezhou5g_dot_medical_dot_v1_dot_medical__pb2.RecordAccessResponse.FromString,
             options,
             channel_credentials,
             insecure,
