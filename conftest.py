@@ -188,13 +188,20 @@ def spawn(tmp_path: Path) -> Iterator[Callable[..., Proc]]:
 SERVICES = ("tourism", "medical", "agri", "transport")
 
 
-def start_stack(base_env: dict[str, str], tmp: Path, redis_url: str) -> dict[str, object]:
+# What every stack's services get unless a test module asks otherwise (``STACK_ENV``): the
+# tourism cameras and person detector take half a core, so only modules about them run them.
+STACK_DEFAULTS = {"Z5G_VISION_ENABLED": "false"}
+
+
+def start_stack(base_env: dict[str, str], tmp: Path, redis_url: str,
+                service_env: dict[str, str] | None = None) -> dict[str, object]:
     """Start the four services and the gateway as subprocesses; wait until /readyz is 200."""
     import httpx
 
     ports = {s: free_port() for s in SERVICES}
-    procs = [Proc(s, base_env | {"Z5G_GRPC_PORT": str(ports[s]), "Z5G_METRICS_PORT": "0",
-                                 "Z5G_DATABASE_URL": f"sqlite:///{tmp}/{s}.db"}, tmp)
+    extra = STACK_DEFAULTS | (service_env or {})
+    procs = [Proc(s, base_env | extra | {"Z5G_GRPC_PORT": str(ports[s]), "Z5G_METRICS_PORT": "0",
+                                         "Z5G_DATABASE_URL": f"sqlite:///{tmp}/{s}.db"}, tmp)
              for s in SERVICES]
     http = free_port()
     secrets = {"Z5G_SESSION_SECRET": "t" * 8 + os.urandom(16).hex(),
@@ -225,11 +232,17 @@ def stop_stack(stack: dict[str, object]) -> None:
 
 
 @pytest.fixture(scope="module")
-def stack(base_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory,
+def stack(request: pytest.FixtureRequest, base_env: dict[str, str],
+          tmp_path_factory: pytest.TempPathFactory,
           redis_server: RedisServer) -> Iterator[dict[str, object]]:
-    """The four services and the gateway as subprocesses, shared by one test module."""
+    """The four services and the gateway as subprocesses, shared by one test module.
+
+    A module may set ``STACK_ENV`` (a dict) to give the services more environment, e.g.
+    ``{"Z5G_VISION_ENABLED": "true"}`` to run the tourism cameras.
+    """
     redis_lib.Redis.from_url(redis_server.url).flushdb()
-    started = start_stack(base_env, tmp_path_factory.mktemp("stack"), redis_server.url)
+    started = start_stack(base_env, tmp_path_factory.mktemp("stack"), redis_server.url,
+                          getattr(request.module, "STACK_ENV", None))
     yield started
     stop_stack(started)
 

@@ -132,7 +132,7 @@ class KafkaServer:
         cluster_id = _cluster_id()
         log_config = f"-Dlog4j2.configurationFile={self.dir}/log4j2.properties"
         cmd = ["java", "-cp", f"{libs}/*", log_config, "kafka.tools.StorageTool", "format",
-               "-t", cluster_id, "-c", str(props), "--ignore-formatted"]
+               f"--cluster-id={cluster_id}", "-c", str(props), "--ignore-formatted"]
         result = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             raise InfraError(f"formatting Kafka storage failed:\n{result.stdout}{result.stderr}")

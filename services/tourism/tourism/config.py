@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
 from zezhou5g.platform.settings import ServiceSettings
 
 
@@ -10,3 +14,16 @@ class TourismSettings(ServiceSettings):
 
     # Sensors that have not reported for this long no longer count towards their area.
     sensor_stale_s: float = 600.0
+    # Zones, cameras and gates (Z5G_AREAS_FILE); default: tourism/areas.toml in the package.
+    areas_file: Path | None = None
+    # Run the cameras and the person detector (Z5G_VISION_ENABLED=false: environment only).
+    vision_enabled: bool = True
+    # Person detector backend (Z5G_DETECTOR); CUDA is used when present (Z5G_INFERENCE_DEVICE).
+    detector: Literal["centernet", "nanodet"] = "centernet"
+    # Most camera frames taken per detector round (Z5G_INFERENCE_BATCH). 1 suits CPU: each frame
+    # is taken just before its own inference, so none waits behind others of its round.
+    inference_batch: int = Field(default=1, ge=1, le=64)
+    # A camera without a frame for this long is unhealthy, seconds (Z5G_CAMERA_STALE_S).
+    camera_stale_s: float = Field(default=5.0, gt=0, le=10)
+    # How often each area's people-now / entries-today event is sent at least, seconds.
+    area_flow_interval_s: float = Field(default=2.0, gt=0)

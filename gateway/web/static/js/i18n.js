@@ -194,6 +194,10 @@ const DICT = {
     "public.tourism": "景区环境",
     "public.transport": "车站闸机",
     "public.agri": "示范农田",
+    "public.links": "各场景公众页面",
+    "public.link.tourism": "景区人流 · 去哪儿不挤",
+    "public.link.transport": "刷脸进站 · 闸机状态",
+    "public.link.agri": "智慧农业 · 产品溯源",
   },
   en: {
     "app.name": "Zezhou 5G+ Scenario Platform",
@@ -384,6 +388,10 @@ const DICT = {
     "public.tourism": "Scenic areas",
     "public.transport": "Station gates",
     "public.agri": "Demonstration fields",
+    "public.links": "Public pages of each scenario",
+    "public.link.tourism": "Scenic areas · where it is calm now",
+    "public.link.transport": "Face-recognition entry · gates",
+    "public.link.agri": "Smart farming · product traceability",
   },
 };
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -21,7 +22,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-OPENCV_DATA = Path("/usr/share/doc/opencv-doc/examples/data")
+# Debian's opencv-doc puts OpenCV's sample media here; images carry a copy elsewhere.
+OPENCV_DATA = Path(os.environ.get("Z5G_OPENCV_DATA", "/usr/share/doc/opencv-doc/examples/data"))
 
 # People visible in vtest.avi frames, counted by hand (looking at each frame
 # upscaled 1.5x).  "count" = people with at least about half of the body

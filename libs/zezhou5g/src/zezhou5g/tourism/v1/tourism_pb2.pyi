@@ -1,4 +1,5 @@
 from zezhou5g.common.v1 import envelope_pb2 as _envelope_pb2
+from zezhou5g.tourism.v1 import flow_pb2 as _flow_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message

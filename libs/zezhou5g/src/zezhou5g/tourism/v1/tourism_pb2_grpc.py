@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from zezhou5g.tourism.v1 import flow_pb2 as zezhou5g_dot_tourism_dot_v1_dot_flow__pb2
 from zezhou5g.tourism.v1 import tourism_pb2 as zezhou5g_dot_tourism_dot_v1_dot_tourism__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
@@ -40,6 +41,46 @@ class TourismServiceStub:
                 request_serializer=zezhou5g_dot_tourism_dot_v1_dot_tourism__pb2.ListAreaEnvironmentRequest.SerializeToString,
                 response_deserializer=zezhou5g_dot_tourism_dot_v1_dot_tourism__pb2.ListAreaEnvironmentResponse.FromString,
                 _registered_method=True)
+        self.ListAreas = channel.unary_unary(
+                '/zezhou5g.tourism.v1.TourismService/ListAreas',
+                request_serializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListAreasRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListAreasResponse.FromString,
+                _registered_method=True)
+        self.ListZoneStatus = channel.unary_unary(
+                '/zezhou5g.tourism.v1.TourismService/ListZoneStatus',
+                request_serializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListZoneStatusRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListZoneStatusResponse.FromString,
+                _registered_method=True)
+        self.ListAreaFlow = channel.unary_unary(
+                '/zezhou5g.tourism.v1.TourismService/ListAreaFlow',
+                request_serializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListAreaFlowRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListAreaFlowResponse.FromString,
+                _registered_method=True)
+        self.GetZoneHistory = channel.unary_unary(
+                '/zezhou5g.tourism.v1.TourismService/GetZoneHistory',
+                request_serializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.GetZoneHistoryRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.GetZoneHistoryResponse.FromString,
+                _registered_method=True)
+        self.ListCameras = channel.unary_unary(
+                '/zezhou5g.tourism.v1.TourismService/ListCameras',
+                request_serializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListCamerasRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListCamerasResponse.FromString,
+                _registered_method=True)
+        self.GetCameraFrame = channel.unary_unary(
+                '/zezhou5g.tourism.v1.TourismService/GetCameraFrame',
+                request_serializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.GetCameraFrameRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.GetCameraFrameResponse.FromString,
+                _registered_method=True)
+        self.ListAlerts = channel.unary_unary(
+                '/zezhou5g.tourism.v1.TourismService/ListAlerts',
+                request_serializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListAlertsRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListAlertsResponse.FromString,
+                _registered_method=True)
+        self.AcknowledgeAlert = channel.unary_unary(
+                '/zezhou5g.tourism.v1.TourismService/AcknowledgeAlert',
+                request_serializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.AcknowledgeAlertRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ZoneAlert.FromString,
+                _registered_method=True)
 
 
 class TourismServiceServicer:
@@ -53,6 +94,62 @@ class TourismServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListAreas(self, request, context):
+        """Areas with their zones, gates and capacities, as configured.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListZoneStatus(self, request, context):
+        """Latest status of every zone (of one area when area_id is set).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAreaFlow(self, request, context):
+        """People now and entries today per area.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetZoneHistory(self, request, context):
+        """One-minute history of a zone (NOT_FOUND for an unknown zone).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCameras(self, request, context):
+        """Health of every camera.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCameraFrame(self, request, context):
+        """Annotated last processed frame (NOT_FOUND: unknown camera or no frame yet).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAlerts(self, request, context):
+        """Crowding alerts, newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AcknowledgeAlert(self, request, context):
+        """Mark an alert acknowledged; returns it (NOT_FOUND for an unknown id).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_TourismServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -60,6 +157,46 @@ def add_TourismServiceServicer_to_server(servicer, server):
                     servicer.ListAreaEnvironment,
                     request_deserializer=zezhou5g_dot_tourism_dot_v1_dot_tourism__pb2.ListAreaEnvironmentRequest.FromString,
                     response_serializer=zezhou5g_dot_tourism_dot_v1_dot_tourism__pb2.ListAreaEnvironmentResponse.SerializeToString,
+            ),
+            'ListAreas': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAreas,
+                    request_deserializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListAreasRequest.FromString,
+                    response_serializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListAreasResponse.SerializeToString,
+            ),
+            'ListZoneStatus': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListZoneStatus,
+                    request_deserializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListZoneStatusRequest.FromString,
+                    response_serializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListZoneStatusResponse.SerializeToString,
+            ),
+            'ListAreaFlow': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAreaFlow,
+                    request_deserializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListAreaFlowRequest.FromString,
+                    response_serializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListAreaFlowResponse.SerializeToString,
+            ),
+            'GetZoneHistory': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetZoneHistory,
+                    request_deserializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.GetZoneHistoryRequest.FromString,
+                    response_serializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.GetZoneHistoryResponse.SerializeToString,
+            ),
+            'ListCameras': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCameras,
+                    request_deserializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListCamerasRequest.FromString,
+                    response_serializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListCamerasResponse.SerializeToString,
+            ),
+            'GetCameraFrame': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCameraFrame,
+                    request_deserializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.GetCameraFrameRequest.FromString,
+                    response_serializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.GetCameraFrameResponse.SerializeToString,
+            ),
+            'ListAlerts': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAlerts,
+                    request_deserializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListAlertsRequest.FromString,
+                    response_serializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListAlertsResponse.SerializeToString,
+            ),
+            'AcknowledgeAlert': grpc.unary_unary_rpc_method_handler(
+                    servicer.AcknowledgeAlert,
+                    request_deserializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.AcknowledgeAlertRequest.FromString,
+                    response_serializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ZoneAlert.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -90,6 +227,222 @@ class TourismService:
             '/zezhou5g.tourism.v1.TourismService/ListAreaEnvironment',
             zezhou5g_dot_tourism_dot_v1_dot_tourism__pb2.ListAreaEnvironmentRequest.SerializeToString,
             zezhou5g_dot_tourism_dot_v1_dot_tourism__pb2.ListAreaEnvironmentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAreas(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.tourism.v1.TourismService/ListAreas',
+            zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListAreasRequest.SerializeToString,
+            zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListAreasResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListZoneStatus(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.tourism.v1.TourismService/ListZoneStatus',
+            zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListZoneStatusRequest.SerializeToString,
+            zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListZoneStatusResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAreaFlow(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.tourism.v1.TourismService/ListAreaFlow',
+            zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListAreaFlowRequest.SerializeToString,
+            zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListAreaFlowResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetZoneHistory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.tourism.v1.TourismService/GetZoneHistory',
+            zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.GetZoneHistoryRequest.SerializeToString,
+            zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.GetZoneHistoryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCameras(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.tourism.v1.TourismService/ListCameras',
+            zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListCamerasRequest.SerializeToString,
+            zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListCamerasResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCameraFrame(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.tourism.v1.TourismService/GetCameraFrame',
+            zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.GetCameraFrameRequest.SerializeToString,
+            zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.GetCameraFrameResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAlerts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.tourism.v1.TourismService/ListAlerts',
+            zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListAlertsRequest.SerializeToString,
+            zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListAlertsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AcknowledgeAlert(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.tourism.v1.TourismService/AcknowledgeAlert',
+            zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.AcknowledgeAlertRequest.SerializeToString,
+            zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ZoneAlert.FromString,
             options,
             channel_credentials,
             insecure,

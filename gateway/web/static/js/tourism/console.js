@@ -1,0 +1,267 @@
+// The visitor-flow part of the tourism console: zone plan coloured by crowding, live counts and
+// density, per-minute trend, camera view with detections, entries vs daily capacity, alerts with
+// acknowledge. The environment part above it is js/console.js; sign-in is checked there too.
+import { api, ApiError, describe, LiveStream, showError, clearError } from "../api.js";
+import { LiveChart } from "../chart.js";
+import { clock, fmt, fmtInt, h, num0, parseTime } from "../format.js";
+import { onLangChange, t } from "../i18n.js";
+import { loadMe } from "../shell.js";
+import { levelBadge, nameIn, pct, svg } from "./flow.js";
+import "./i18n.js";
+
+const state = { areas: [], zones: new Map(), status: new Map(), flow: new Map(), alerts: new Map(),
+  cameras: [], camera: null };
+
+function panel(titleKey, ...body) {
+  return h("section", { class: "panel" }, h("h2", { dataset: { i18n: titleKey } }, t(titleKey)), ...body);
+}
+
+// ---------------------------------------------------------------- zone plan (SVG, metres)
+
+function renderPlan(box) {
+  box.replaceChildren();
+  for (const area of state.areas) {
+    const pts = (area.zones ?? []).flatMap((z) => z.plan_polygon.map((p) => [num0(p.x), num0(p.y)]));
+    if (!pts.length) continue;
+    const xs = pts.map((p) => p[0]);
+    const ys = pts.map((p) => p[1]);
+    const [x0, x1, y0, y1] = [Math.min(...xs) - 2, Math.max(...xs) + 2, Math.min(...ys) - 2, Math.max(...ys) + 2];
+    const map = svg("svg", { viewBox: `${x0} ${-y1} ${x1 - x0} ${y1 - y0}`, class: "tf-plan-svg", role: "img",
+      "aria-label": nameIn(area) });
+    for (const z of area.zones ?? []) {
+      const s = state.status.get(z.zone_id);
+      const points = z.plan_polygon.map((p) => `${num0(p.x)},${-num0(p.y)}`).join(" ");
+      const cx = z.plan_polygon.reduce((a, p) => a + num0(p.x), 0) / z.plan_polygon.length;
+      const cy = z.plan_polygon.reduce((a, p) => a + num0(p.y), 0) / z.plan_polygon.length;
+      const zx = z.plan_polygon.map((p) => num0(p.x));
+      const size = Math.max(0.8, Math.min((Math.max(...zx) - Math.min(...zx)) / 7, (x1 - x0) / 18));
+      map.append(svg("polygon", { points, class: `tf-zone tf-fill-${s?.level || "unknown"}`,
+        dataset: { testid: `plan-${z.zone_id}`, level: s?.level || "unknown" } },
+      svg("title", {}, `${nameIn(z)}: ${s ? num0(s.count) : "—"} / ${z.capacity}`)));
+      map.append(svg("text", { x: cx, y: -cy, "font-size": size, "text-anchor": "middle", class: "tf-plan-label" },
+        nameIn(z)));
+      map.append(svg("text", { x: cx, y: -cy + size * 1.3, "font-size": size, "text-anchor": "middle",
+        class: "tf-plan-label tf-plan-count" }, `${s ? num0(s.count) : "—"} / ${z.capacity}`));
+    }
+    box.append(h("figure", { class: "tf-plan" }, map, h("figcaption", {}, nameIn(area))));
+  }
+}
+
+// ---------------------------------------------------------------- zone table
+
+function renderZones(box) {
+  const head = ["tf.zone", "tf.count", "tf.capacity", "tf.area_m2", "tf.density", "tf.occupancy", "tf.level"];
+  const rows = [...state.zones.values()].map((z) => {
+    const s = state.status.get(z.zone_id);
+    return h("tr", { dataset: { testid: `zone-row-${z.zone_id}` } },
+      h("th", { scope: "row" }, nameIn(z)),
+      h("td", { class: "num", dataset: { testid: `zone-count-${z.zone_id}` } }, s ? String(num0(s.count)) : "—"),
+      h("td", { class: "num" }, String(z.capacity ?? 0)),
+      h("td", { class: "num" }, fmt(z.area_m2, 0, "m²")),
+      h("td", { class: "num" }, s ? fmt(num0(s.density_per_m2), 3, `${t("tf.persons")}/m²`) : "—"),
+      h("td", { class: "num" }, s ? pct(s.occupancy) : "—"),
+      h("td", {}, levelBadge(s?.level, `zone-level-${z.zone_id}`)));
+  });
+  box.replaceChildren(h("div", { class: "table-wrap" }, h("table", { class: "data-table" },
+    h("thead", {}, h("tr", {}, head.map((k) => h("th", { scope: "col" }, t(k))))), h("tbody", {}, rows))));
+}
+
+// ---------------------------------------------------------------- entries vs daily capacity
+
+function renderEntries(box) {
+  box.replaceChildren(...state.areas.map((area) => {
+    const f = state.flow.get(area.area_id);
+    const entries = num0(f?.entries_today);
+    const daily = num0(area.daily_capacity) || 1;
+    const ratio = entries / daily;
+    return h("div", { class: "tf-entries", dataset: { testid: `entries-${area.area_id}` } },
+      h("div", { class: "tf-entries-head" }, h("strong", {}, nameIn(area)),
+        h("span", { class: "num" }, `${fmtInt(entries)} / ${fmtInt(daily)}`)),
+      h("div", { class: "tf-bar", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": String(daily),
+        "aria-valuenow": String(entries) },
+      h("div", { class: `tf-bar-fill ${ratio >= 1 ? "over" : ratio >= 0.8 ? "high" : ""}`,
+        style: `width:${Math.min(100, ratio * 100).toFixed(1)}%` })),
+      h("p", { class: "panel-summary" }, t("tf.people_now", { n: num0(f?.people_now), cap: num0(area.instantaneous_capacity) })),
+      h("ul", { class: "tf-gates" }, (f?.gates ?? area.gates ?? []).map((g) => h("li", {},
+        `${nameIn(g)}: ↓${fmtInt(num0(g.entries_today))} ↑${fmtInt(num0(g.exits_today))}`))));
+  }));
+}
+
+// ---------------------------------------------------------------- cameras
+
+function renderCameras(list, view) {
+  list.replaceChildren(...state.cameras.map((c) => h("button", {
+    type: "button", class: `tf-camera ${c.camera_id === state.camera ? "active" : ""}`,
+    dataset: { testid: `camera-${c.camera_id}`, healthy: String(Boolean(c.healthy)) },
+    onclick: () => { state.camera = c.camera_id; renderCameras(list, view); refreshFrame(view); } },
+  h("span", { class: `tf-dot ${c.healthy ? "ok" : "down"}`, "aria-hidden": "true" }),
+  h("span", { class: "tf-camera-name" }, nameIn(c)),
+  h("span", { class: "tf-camera-state" }, c.healthy ? t("tf.healthy") : `${t("tf.unhealthy")} ${c.error || ""}`),
+  h("small", {}, t("tf.fps", { in: fmt(num0(c.fps_in), 1), out: fmt(num0(c.fps_processed), 1) }),
+    c.reconnects ? ` · ${t("tf.reconnects", { n: c.reconnects })}` : "",
+    c.last_frame_time ? ` · ${t("tf.last_frame")} ${clock(parseTime(c.last_frame_time))}` : ""))));
+}
+
+let frameUrl = null;
+async function refreshFrame(view) {
+  if (!state.camera || document.hidden) return;
+  try {
+    const res = await fetch(`/api/tourism/cameras/${encodeURIComponent(state.camera)}/frame.jpg`,
+      { credentials: "same-origin", cache: "no-store" });
+    if (!res.ok) throw new ApiError(res.status, res.statusText);
+    const url = URL.createObjectURL(await res.blob());
+    view.img.src = url;
+    view.img.hidden = false;
+    view.empty.hidden = true;
+    view.img.dataset.people = res.headers.get("X-People") ?? "";
+    if (frameUrl) URL.revokeObjectURL(frameUrl);
+    frameUrl = url;
+  } catch {
+    view.img.hidden = true;
+    view.empty.hidden = false;
+  }
+}
+
+// ---------------------------------------------------------------- alerts
+
+function renderAlerts(box) {
+  const alerts = [...state.alerts.values()].sort((a, b) => (parseTime(b.raised_at) ?? 0) - (parseTime(a.raised_at) ?? 0));
+  if (!alerts.length) {
+    box.replaceChildren(h("p", { class: "waiting", dataset: { testid: "no-alerts" } }, t("tf.no_alerts")));
+    return;
+  }
+  box.replaceChildren(h("ul", { class: "tf-alerts" }, alerts.slice(0, 30).map((a) => {
+    const zone = state.zones.get(a.zone_id);
+    const ack = a.acknowledged
+      ? h("span", { class: "panel-summary" }, t("tf.acked_by", { by: a.acknowledged_by }))
+      : h("button", { type: "button", class: "btn btn-primary", dataset: { testid: `ack-${a.alert_id}` },
+        onclick: async (e) => {
+          e.target.disabled = true;
+          try {
+            const updated = await api(`/api/tourism/alerts/${encodeURIComponent(a.alert_id)}/ack`, { method: "POST" });
+            state.alerts.set(updated.alert_id, updated);
+            clearError("tf-ack");
+            renderAlerts(box);
+          } catch (err) {
+            e.target.disabled = false;
+            showError("tf-ack", () => describe(err));
+          }
+        } }, t("tf.ack"));
+    return h("li", { class: `tf-alert tf-alert-${a.state}`, dataset: { testid: `alert-${a.alert_id}`, state: a.state, raised: a.raised_at,
+      zone: a.zone_id } },
+    h("span", { class: "tf-alert-state" }, t(a.state === "raised" ? "tf.raised" : "tf.cleared")),
+    h("span", {}, t("tf.alert_text", { zone: zone ? nameIn(zone) : a.zone_id, count: num0(a.count),
+      cap: num0(a.capacity), pct: pct(a.occupancy) })),
+    h("time", {}, clock(parseTime(a.raised_at))), ack);
+  })));
+}
+
+// ---------------------------------------------------------------- wiring
+
+async function main() {
+  const { me } = await loadMe();
+  if (!me || !me.scenarios?.includes("tourism")) return; // js/console.js shows sign-in / no access
+  const root = document.getElementById("tourism-flow");
+  const plan = h("div", { class: "tf-plans" });
+  const zones = h("div");
+  const trend = h("div");
+  const entries = h("div", { class: "tf-entries-grid" });
+  const camList = h("div", { class: "tf-camera-list" });
+  const view = { img: h("img", { class: "tf-frame", alt: "", dataset: { testid: "camera-frame" }, hidden: true }),
+    empty: h("p", { class: "waiting", dataset: { i18n: "tf.no_frame" } }, t("tf.no_frame")) };
+  const alerts = h("div");
+  root.append(
+    h("h2", { class: "tf-title", dataset: { i18n: "tf.flow" } }, t("tf.flow")),
+    h("div", { class: "tf-grid" }, panel("tf.plan", plan), panel("tf.alerts", alerts)),
+    panel("tf.zones", zones),
+    h("div", { class: "tf-grid" }, panel("tf.entries", entries), panel("tf.cameras", camList)),
+    panel("tf.camera_view", h("div", { class: "tf-frame-box" }, view.img, view.empty)),
+    panel("tf.trend", trend));
+  root.hidden = false;
+
+  try {
+    state.areas = await api("/api/tourism/areas");
+  } catch (err) {
+    showError("tf-load", () => describe(err));
+    return;
+  }
+  for (const a of state.areas) for (const z of a.zones ?? []) state.zones.set(z.zone_id, z);
+  const chart = new LiveChart(trend, { yAxes: [{ name: () => t("tf.count"), min: 0 }], keys: [...state.zones.keys()] });
+  const metric = { id: "count", name: () => t("tf.count"), keyName: (k) => nameIn(state.zones.get(k)) || k };
+
+  const renderAll = () => {
+    renderPlan(plan);
+    renderZones(zones);
+    renderEntries(entries);
+    renderAlerts(alerts);
+    renderCameras(camList, view);
+  };
+  let pending = false;
+  const soon = () => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      renderPlan(plan);
+      renderZones(zones);
+      renderEntries(entries);
+    });
+  };
+  onLangChange(renderAll);
+
+  const load = async () => {
+    const [status, flow, alertList] = await Promise.all([api("/api/tourism/zones"), api("/api/tourism/flow"),
+      api("/api/tourism/alerts?limit=50")]);
+    for (const s of status) state.status.set(s.zone_id, s);
+    for (const f of flow) state.flow.set(f.area_id, f);
+    for (const a of alertList) state.alerts.set(a.alert_id, a);
+    renderAll();
+  };
+  const pollCameras = async () => {
+    try {
+      state.cameras = await api("/api/tourism/cameras");
+      state.camera ??= state.cameras[0]?.camera_id ?? null;
+      renderCameras(camList, view);
+      clearError("tf-cameras");
+    } catch (err) {
+      showError("tf-cameras", () => describe(err));
+    }
+  };
+  try {
+    await load();
+  } catch (err) {
+    showError("tf-load", () => describe(err));
+  }
+  // The last hour per minute, then live points on top.
+  await Promise.all([...state.zones.keys()].map(async (zid) => {
+    try {
+      const hist = await api(`/api/tourism/zones/${encodeURIComponent(zid)}/history?hours=1`);
+      for (const m of hist.minutes ?? []) chart.add(zid, metric, parseTime(m.minute), num0(m.mean_count));
+    } catch { /* the chart fills from live events */ }
+  }));
+  await pollCameras();
+  setInterval(pollCameras, 3000);
+  refreshFrame(view);
+  setInterval(() => refreshFrame(view), 1000);
+
+  new LiveStream("/api/stream/tourism", {
+    onOpen: (again) => { if (again) load().catch(() => {}); },
+    onEvent: (msg) => {
+      const d = msg?.data;
+      if (!d) return;
+      if (msg.topic === "tourism.zone.status") {
+        state.status.set(d.zone_id, d);
+        chart.add(d.zone_id, metric, parseTime(d.frame_time) ?? Date.now(), num0(d.count));
+        soon();
+      } else if (msg.topic === "tourism.area.flow") {
+        state.flow.set(d.area_id, d);
+        soon();
+      } else if (msg.topic === "tourism.zone.alerts") {
+        state.alerts.set(d.alert_id, d);
+        renderAlerts(alerts);
+      }
+    },
+  }).start();
+}
+
+main();

@@ -1,0 +1,119 @@
+"""LB/T 034-2014 capacities, crowding levels, smoothing and alert hysteresis."""
+
+import math
+
+import pytest
+from tourism.domain.crowding import (
+    AlertChange,
+    AlertState,
+    Level,
+    MedianSmoother,
+    Thresholds,
+    daily_capacity,
+    density,
+    instantaneous_capacity,
+    level,
+    occupancy,
+)
+
+
+@pytest.mark.parametrize("area,per_visitor,capacity", [
+    (336.0, 50, 6),      # 6.72 → 6: capacity is never rounded up
+    (300.0, 50, 6),      # exact multiple stays exact despite float error
+    (49.9, 50, 0),
+    (108.0, 10, 10),
+    (1000.0, 5, 200),
+])
+def test_instantaneous_capacity(area, per_visitor, capacity):
+    assert instantaneous_capacity(area, per_visitor) == capacity
+
+
+@pytest.mark.parametrize("inst,open_h,visit_h,daily", [
+    (30, 10, 3, 100),    # turnover 3.33 → 100
+    (16, 12, 2, 96),
+    (100, 8, 8, 100),    # one visit lasts all day: no turnover
+])
+def test_daily_capacity(inst, open_h, visit_h, daily):
+    assert daily_capacity(inst, open_h, visit_h) == daily
+
+
+@pytest.mark.parametrize("args", [(10, 0), (-1, 5)])
+def test_capacity_refuses_nonsense(args):
+    with pytest.raises(ValueError):
+        instantaneous_capacity(*args)
+    with pytest.raises(ValueError):
+        daily_capacity(10, 0, 2)
+
+
+T = Thresholds(busy_at=0.5, crowded_at=0.8, over_at=1.0, alert_at=0.8, hysteresis=0.15)
+
+
+@pytest.mark.parametrize("ratio,expected", [
+    (0.0, Level.COMFORTABLE), (0.49, Level.COMFORTABLE), (0.5, Level.BUSY),
+    (0.79, Level.BUSY), (0.8, Level.CROWDED), (0.99, Level.CROWDED),
+    (1.0, Level.OVER_CAPACITY), (3.0, Level.OVER_CAPACITY), (math.inf, Level.OVER_CAPACITY),
+])
+def test_level_band_edges(ratio, expected):
+    assert level(ratio, T) == expected
+
+
+def test_occupancy_and_density():
+    assert occupancy(3, 6) == 0.5
+    assert occupancy(0, 0) == 0.0
+    assert occupancy(1, 0) == math.inf
+    assert density(6, 300.0) == pytest.approx(0.02)
+    assert density(3, 0.0) == 0.0
+
+
+def test_median_smoother_ignores_one_missed_frame():
+    s = MedianSmoother(5)
+    out = [s.add(c) for c in [6, 6, 6, 0, 6, 6, 7, 1, 6]]
+    assert out[3:] == [6, 6, 6, 6, 6, 6]
+    assert out[0] == 6
+
+
+def test_median_smoother_follows_a_real_change():
+    s = MedianSmoother(3)
+    out = [s.add(c) for c in [2, 2, 8, 8, 8]]
+    assert out == [2, 2, 2, 8, 8]
+
+
+def test_alert_raised_once_and_cleared_once_with_hysteresis():
+    a = AlertState(T)
+    ratios = [0.5, 0.79, 0.8, 0.9, 0.7, 0.8, 0.66, 0.65, 0.64, 0.8, 0.5]
+    changes = [a.update(r) for r in ratios]
+    assert changes == [None, None, AlertChange.RAISED, None, None, None, None,
+                       None, AlertChange.CLEARED, AlertChange.RAISED, AlertChange.CLEARED]
+
+
+def test_alert_state_carried_over_a_restart_is_not_raised_again():
+    a = AlertState(T, active=True)
+    assert a.update(1.2) is None
+    assert a.update(0.1) == AlertChange.CLEARED
+
+
+@pytest.mark.parametrize("kwargs,problem", [
+    ({"busy_at": 0.9}, "busy_at"),
+    ({"over_at": 0.7}, "crowded_at"),
+    ({"hysteresis": 0}, "alert_hysteresis"),
+    ({"alert_at": 0.1}, "alert_hysteresis"),
+    ({"alert_at": 0}, "alert_at must be > 0"),
+])
+def test_inconsistent_thresholds_are_reported(kwargs, problem):
+    t = Thresholds(**({"busy_at": 0.5, "crowded_at": 0.8, "over_at": 1.0, "alert_at": 0.8,
+                       "hysteresis": 0.15} | kwargs))
+    assert any(problem in p for p in t.problems())
+
+
+def test_zone_monitor_end_to_end():
+    from tourism.domain.crowding import ZoneMonitor
+
+    m = ZoneMonitor(area_m2=300.0, capacity=6, thresholds=T, window=3)
+    readings = [m.update(c) for c in [2, 2, 7, 7, 7, 0, 7, 3, 3, 3]]
+    assert [r.count for r in readings] == [2, 2, 2, 7, 7, 7, 7, 3, 3, 3]
+    assert [r.alert for r in readings].count(AlertChange.RAISED) == 1
+    assert [r.alert for r in readings].count(AlertChange.CLEARED) == 1
+    assert readings[3].level == Level.OVER_CAPACITY
+    assert readings[3].occupancy == pytest.approx(7 / 6, abs=1e-3)
+    assert readings[3].density == pytest.approx(7 / 300, abs=1e-4)
+    assert readings[-1].level == Level.BUSY
