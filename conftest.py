@@ -115,7 +115,7 @@ class InProcessService:
         self.thread.join(30)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def in_process() -> type[InProcessService]:
     return InProcessService
 
@@ -190,7 +190,9 @@ SERVICES = ("tourism", "medical", "agri", "transport")
 
 # What every stack's services get unless a test module asks otherwise (``STACK_ENV``): the
 # tourism cameras and person detector take half a core, so only modules about them run them.
-STACK_DEFAULTS = {"Z5G_VISION_ENABLED": "false"}
+# The transport face key must be shared by the stack's processes (templates are encrypted).
+STACK_DEFAULTS = {"Z5G_VISION_ENABLED": "false",
+                  "Z5G_TRANSPORT_FACE_KEY": "k" * 8 + os.urandom(16).hex()}
 
 
 def start_stack(base_env: dict[str, str], tmp: Path, redis_url: str,

@@ -14,15 +14,20 @@ DEVICES = ("env-jueshan-gate", "wear-1001", "soil-e1-1", "gate-hsr-1")
 
 
 def main() -> None:
-    """Write the file if missing; print the demo password either way."""
+    """Write the file if missing; add secrets that a newer version needs to an older file."""
     path = Path(sys.argv[1] if len(sys.argv) > 1 else ".run/secrets.env")
-    if not path.exists():
+    if path.exists():
+        text = path.read_text()
+        if "Z5G_TRANSPORT_FACE_KEY=" not in text:
+            path.write_text(text + f"Z5G_TRANSPORT_FACE_KEY={secrets.token_urlsafe(48)}\n")
+    else:
         path.parent.mkdir(parents=True, exist_ok=True)
         tokens = ",".join(f"{d}={secrets.token_urlsafe(24)}" for d in DEVICES)
         path.write_text(
             f"Z5G_SESSION_SECRET={secrets.token_urlsafe(48)}\n"
             f"Z5G_DEVICE_TOKENS={tokens}\n"
-            f"Z5G_DEMO_PASSWORD=demo-{secrets.token_hex(4)}\n")
+            f"Z5G_DEMO_PASSWORD=demo-{secrets.token_hex(4)}\n"
+            f"Z5G_TRANSPORT_FACE_KEY={secrets.token_urlsafe(48)}\n")
         path.chmod(0o600)
 
 

@@ -86,8 +86,8 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         app.state.producer = LazyProducer(settings.kafka_bootstrap)
         app.state.hub = StreamHub(settings.kafka_bootstrap,
                                   {t: s.message for t, s in STATUS_STREAMS.items()},
-                                  {t: s.team_field for t, s in STATUS_STREAMS.items()
-                                   if s.team_field})
+                                  {t: s.scope_field for t, s in STATUS_STREAMS.items()
+                                   if s.scope_field})
         app.state.hub.start(asyncio.get_running_loop())
         try:
             yield

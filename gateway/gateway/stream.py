@@ -10,6 +10,7 @@ import asyncio
 import json
 import logging
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -34,8 +35,8 @@ class Subscriber:
     """One browser stream: the topics it may see and its queue of JSON strings."""
 
     topics: frozenset[str]
-    # Only events of this care team on team-scoped topics (None: all).
-    team: str | None = None
+    # On scoped topics, only events whose scope value is one of these (None: all).
+    scope: frozenset[str] | None = None
     queue: asyncio.Queue[str] = field(default_factory=lambda: asyncio.Queue(maxsize=256))
 
 
@@ -43,10 +44,10 @@ class StreamHub:
     """Fans out decoded Kafka events as JSON to subscribers (asyncio side)."""
 
     def __init__(self, bootstrap: str, topics: dict[str, type[Message]],
-                 team_fields: dict[str, str] | None = None) -> None:
+                 scope_fields: dict[str, str] | None = None) -> None:
         self.bootstrap = bootstrap
         self.topics = topics
-        self.team_fields = team_fields or {}
+        self.scope_fields = scope_fields or {}
         self.subscribers: set[Subscriber] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop = threading.Event()
@@ -64,9 +65,10 @@ class StreamHub:
         if self._thread:
             self._thread.join(timeout=5)
 
-    def subscribe(self, topics: Iterable[str], team: str | None = None) -> Subscriber:
-        """Register a subscriber for ``topics`` (of one care team when ``team`` is given)."""
-        sub = Subscriber(frozenset(topics), team)
+    def subscribe(self, topics: Iterable[str],
+                  scope: Iterable[str] | None = None) -> Subscriber:
+        """Register a subscriber for ``topics`` (limited to ``scope`` on scoped topics)."""
+        sub = Subscriber(frozenset(topics), None if scope is None else frozenset(scope))
         self.subscribers.add(sub)
         SUBSCRIBERS.set(len(self.subscribers))
         return sub
@@ -76,25 +78,34 @@ class StreamHub:
         self.subscribers.discard(sub)
         SUBSCRIBERS.set(len(self.subscribers))
 
-    def _deliver(self, topic: str, payload: str, team: str | None = None) -> None:
+    def _deliver(self, topic: str, payload: str, scope: str | None = None) -> None:
         for sub in list(self.subscribers):
-            if topic in sub.topics and (sub.team is None or topic not in self.team_fields
-                                        or team == sub.team):
+            if topic in sub.topics and (sub.scope is None or topic not in self.scope_fields
+                                        or scope in sub.scope):
                 try:
                     sub.queue.put_nowait(payload)
                 except asyncio.QueueFull:
                     DROPPED.inc()
 
     def _assign(self, consumer: KafkaConsumer) -> bool:
-        parts = []
+        """Read every partition that exists now; True when every topic had some.
+
+        A topic appears when the service producing it first starts, so the ones missing are
+        looked for again later and added from their end, without disturbing the others.
+        """
+        current = set(consumer.assignment())
+        new = []
+        complete = True
         for topic in self.topics:
             ids = consumer.partitions_for_topic(topic)
             if not ids:
-                return False
-            parts += [TopicPartition(topic, p) for p in ids]
-        consumer.assign(parts)
-        consumer.seek_to_end(*parts)
-        return True
+                complete = False
+                continue
+            new += [tp for p in ids if (tp := TopicPartition(topic, p)) not in current]
+        if new:
+            consumer.assign(sorted(current | set(new)))
+            consumer.seek_to_end(*new)
+        return complete
 
     def _connect(self) -> KafkaConsumer | None:
         # The broker may be down when the gateway starts: keep trying until it is there.
@@ -113,9 +124,15 @@ class StreamHub:
         if consumer is None:
             return
         try:
-            while not self._stop.is_set() and not self._assign(consumer):
-                self._stop.wait(1.0)
+            complete = self._assign(consumer)
+            next_check = time.monotonic() + 2.0
             while not self._stop.is_set():
+                if not complete and time.monotonic() >= next_check:
+                    complete = self._assign(consumer)
+                    next_check = time.monotonic() + 2.0
+                if not consumer.assignment():
+                    self._stop.wait(1.0)
+                    continue
                 try:
                     batch = consumer.poll(timeout_ms=250)
                 except KafkaError as exc:
@@ -141,7 +158,7 @@ class StreamHub:
             "data": json_format.MessageToDict(message, preserving_proto_field_name=True),
         }, ensure_ascii=False)
         FORWARDED.labels(record.topic).inc()
-        field_name = self.team_fields.get(record.topic)
-        team = getattr(message, field_name) if field_name else None
+        field_name = self.scope_fields.get(record.topic)
+        scope = getattr(message, field_name) if field_name else None
         if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._deliver, record.topic, payload, team)
+            self._loop.call_soon_threadsafe(self._deliver, record.topic, payload, scope)

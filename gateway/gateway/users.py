@@ -77,6 +77,7 @@ DEMO_USERS = [  # username, display name, role, care team
     ("dr-li", "李医生 Dr Li (care team B)", Role.CLINICIAN, "team-b"),
     ("station-ops", "高铁站值班 Station operator", Role.STATION_OPERATOR, None),
     ("farmer-zhao", "赵农户 Farmer Zhao", Role.FARMER, None),
+    ("farmer-li", "李农户 Farmer Li", Role.FARMER, None),
     ("agri-bureau", "县农业农村局 Agriculture bureau", Role.AGRI_BUREAU, None),
 ]
 

@@ -1,32 +1,170 @@
-"""Station gates reporting their state; a camera fault now and then degrades a gate."""
+"""Station gates: heartbeats (queue, camera faults) and gate cameras replaying real footage.
+
+The camera part acts like a kiosk: it enrols a demo passenger from a real photo, then in turn
+presents the live head-turn clip with the passenger's ticket (admitted), a printed photo and a
+tablet-screen replay (denied by the liveness check), the clip without a ticket (1:N), and a
+QR + ID request for the staffed lane -- through the transport service's gRPC API
+(``Z5G_TRANSPORT_GRPC``), so the kiosk and the console show live decisions in ``make demo``.
+
+Footage (shared/testdata, see its README): faces_ageitgey from ageitgey/face_recognition @
+2e2dccea9dd0ce730c8d464d0f67c6eebb40c9d1 (MIT); antispoof_samples from
+minivision-ai/Silent-Face-Anti-Spoofing @ b6d5f04ad78778917853b25c778acef6d5626d15 (Apache-2.0).
+"""
 
 from __future__ import annotations
 
+import logging
+import os
 import random
+import threading
+import time
+import uuid
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-from zezhou5g.transport.v1 import transport_pb2
+import cv2
+import grpc
+import numpy as np
+from zezhou5g.platform.paths import testdata_dir
+from zezhou5g.transport.v1 import transport_pb2, transport_pb2_grpc
 
 from simulators.base import Emission
 
+log = logging.getLogger(__name__)
+
 TOPIC = "transport.gate.heartbeats"
 GATES = {"gate-hsr-1": "zezhou-hsr", "gate-hsr-2": "zezhou-hsr", "gate-bus-1": "zezhou-bus"}
+CAMERA_GATE = "gate-hsr-2"
+# Frames 95-160 of the clip: the speaker turns his head to his right and back.
+CLIP_RANGE = range(95, 161, 2)
+
+
+def _jpeg(img: np.ndarray) -> bytes:
+    return cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 90])[1].tobytes()
+
+
+def load_footage(td: Path) -> dict[str, list[transport_pb2.Frame]]:
+    """Frame sequences the camera replays: the live clip, and two spoofs held still."""
+    cap = cv2.VideoCapture(str(td / "faces_ageitgey/examples/short_hamilton_clip.mp4"))
+    fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
+    clip, i = [], 0
+    while i <= CLIP_RANGE.stop:
+        ok, frame = cap.read()
+        if not ok:
+            break
+        if i in CLIP_RANGE:
+            clip.append(transport_pb2.Frame(image=_jpeg(frame),
+                                            t_ms=round((i - CLIP_RANGE.start) / fps * 1000)))
+        i += 1
+    cap.release()
+    out = {"live": clip}
+    rng = np.random.default_rng(5)
+    for name, file in (("printed photo", "image_F1.jpg"), ("screen replay", "image_F2.jpg")):
+        img = cv2.imread(str(td / "antispoof_samples" / file))
+        if img is None:
+            raise FileNotFoundError(td / "antispoof_samples" / file)
+        out[name] = [transport_pb2.Frame(image=_jpeg(np.clip(
+            img + rng.normal(0, 3, img.shape), 0, 255).astype(np.uint8)), t_ms=100 * k)
+            for k in range(25)]
+    return out
+
+
+class GateCamera:
+    """Replays footage at one gate through the transport gRPC API, in a daemon thread."""
+
+    def __init__(self, target: str, td: Path, pause_s: float = 6.0) -> None:
+        self.stub = transport_pb2_grpc.TransportServiceStub(grpc.insecure_channel(target))
+        self.td = td
+        self.pause_s = pause_s
+        self.thread = threading.Thread(target=self._loop, name="gate-camera", daemon=True)
+
+    def start(self) -> None:
+        """Begin replaying."""
+        self.thread.start()
+
+    def _enrol(self) -> str:
+        run = uuid.uuid4().hex[:8]
+        t = transport_pb2.Ticket(ticket_id=f"SIM-{run}", trip_id="G1234", seat="05A",
+                                 station_id=GATES[CAMERA_GATE], fare_fen=1250,
+                                 passenger_name="demo")
+        t.departure.FromDatetime(datetime.now(UTC) + timedelta(minutes=60))
+        photo = (self.td / "faces_ageitgey/examples/lin-manuel-miranda.png").read_bytes()
+        r = self.stub.Enrol(transport_pb2.EnrolRequest(
+            ticket=t, id_number=f"sim-{run}", photo=photo, actor="simulator",
+            consent=transport_pb2.Consent(text_version="face-2025-06", accepted=True)),
+            timeout=60)
+        if not r.ok:
+            raise RuntimeError(f"demo enrolment refused: {list(r.reasons)}")
+        return t.ticket_id
+
+    def _pass(self, frames: list[transport_pb2.Frame], ticket_id: str, live: bool) -> str:
+        for _ in range(20):  # a live person performs what is asked; the clip can only turn right
+            p = self.stub.StartPassage(transport_pb2.StartPassageRequest(
+                gate_id=CAMERA_GATE, ticket_id=ticket_id), timeout=5)
+            if not live or p.challenge == "turn_right":
+                break
+        d = self.stub.Decide(transport_pb2.DecideRequest(
+            passage_id=p.passage_id, request_id=str(uuid.uuid4()), frames=frames),
+            timeout=60).decision
+        return f"{d.outcome}/{d.reason}"
+
+    def _loop(self) -> None:
+        footage = load_footage(self.td)
+        step = 0
+        while True:
+            try:
+                kind = step % 5
+                if kind == 0:
+                    ticket = self._enrol()
+                    result = self._pass(footage["live"], ticket, True)
+                elif kind in (1, 2):
+                    name = "printed photo" if kind == 1 else "screen replay"
+                    result = self._pass(footage[name], "", False)
+                elif kind == 3:
+                    result = self._pass(footage["live"], "", True)
+                else:
+                    ticket = self._enrol()
+                    item = self.stub.RequestManual(transport_pb2.ManualRequestRequest(
+                        gate_id=CAMERA_GATE, ticket_id=ticket, id_number="sim-unknown"),
+                        timeout=10).item
+                    result = f"queued/{item.reason}"
+                log.info("gate camera", extra={"step": kind, "result": result})
+            except grpc.RpcError as exc:
+                log.warning("gate camera: transport not reachable",
+                            extra={"error": str(exc.code())})
+            except Exception:  # noqa: BLE001 - keep the demo device running
+                log.exception("gate camera step failed")
+            step += 1
+            time.sleep(self.pause_s)
 
 
 class Gates:
-    """Queue lengths follow a random walk; a camera is down for a while with small probability."""
+    """Queue lengths follow a random walk; a camera is down for a while with small probability.
+
+    With ``Z5G_TRANSPORT_GRPC`` set (and the shared test data present), one gate's camera also
+    replays real footage through the transport service (see module doc).
+    """
 
     name = "transport"
     topic = TOPIC
 
-    def __init__(self, seed: int = 5) -> None:
+    def __init__(self, seed: int = 5, camera: bool | None = None) -> None:
         self.rng = random.Random(seed)
         self.queue = dict.fromkeys(GATES, 2)
         self.camera_down = dict.fromkeys(GATES, 0)
+        target = os.environ.get("Z5G_TRANSPORT_GRPC", "")
+        self.camera: GateCamera | None = None
+        if (camera is None and target) or camera:
+            try:
+                self.camera = GateCamera(target or "127.0.0.1:50064", testdata_dir())
+            except FileNotFoundError:
+                log.warning("no shared test data: gate camera replay off")
 
     def tick(self, now: datetime) -> Iterable[Emission]:
-        """One heartbeat per gate."""
+        """One heartbeat per gate (and the camera replay starts with the first tick)."""
+        if self.camera is not None and not self.camera.thread.is_alive():
+            self.camera.start()
         for gate, station in GATES.items():
             self.queue[gate] = max(0, min(40, self.queue[gate] + self.rng.choice((-1, 0, 1))))
             if self.camera_down[gate] == 0 and self.rng.random() < 0.01:

@@ -3,30 +3,17 @@ deteriorates raises an alert in the queue within 2 s, the clinician acknowledges
 patient's page; another team's patient stays closed to them."""
 
 import re
-import shutil
 import time
 from datetime import UTC, datetime, timedelta
 
-import pytest
 import redis
 from zezhou5g.medical.v1 import medical_pb2
 from zezhou5g.platform.kafka import EventProducer
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 SICK = dict(resp_rate_per_min=26, spo2_pct=91, on_oxygen=False, systolic_mmhg=95,
             heart_rate_bpm=125, temperature_c=39.2, consciousness=medical_pb2.CONSCIOUSNESS_ALERT)
 
 
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 def _sign_in(page, stack, user):

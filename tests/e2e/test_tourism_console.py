@@ -4,17 +4,12 @@ the zone plan, counts and camera view, raises one alert within 3 s, lets the ope
 it and shows it cleared; the public page at phone width suggests a calmer spot."""
 
 import re
-import shutil
 from datetime import datetime
 
 import pytest
 from localinfra.proc import free_port
 from tourism import clips
 from tourism.adapters.mjpeg import MjpegServer
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 
 AREAS = """
 [defaults]
@@ -94,14 +89,6 @@ def flow_stack(camera, base_env, tmp_path_factory, redis_server, stack_tools):
     stack_tools.stop_stack(stack)
 
 
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 def sign_in(page, url, password):

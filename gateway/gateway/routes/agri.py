@@ -1,20 +1,53 @@
-"""Agri REST routes: the bureau's console data and the public page's summary."""
+"""Agri REST routes: the bureau's console, farmers' own fields, and the public trace lookup.
+
+Farmers see and act on their own fields only (a field's ``owner`` is the user name); the bureau
+and admins see the county. The traceability lookup by batch code is public (no sign-in).
+"""
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request, status
+from google.protobuf import json_format
+from google.protobuf.message import Message
 from zezhou5g.agri.v1 import agri_pb2, agri_pb2_grpc
 
 from gateway.auth import Principal, require_scenario
 from gateway.grpc_clients import DEADLINE_S, call, dicts
+from gateway.ratelimit import public_limit
+from gateway.users import Role
 
 router = APIRouter(tags=["agri"])
+AgriUser = Annotated[Principal, Depends(require_scenario("agri"))]
+METRICS = ("soil_moisture_vwc", "soil_temp_c", "air_temp_c", "air_humidity_pct", "light_lux",
+           "rainfall_mm", "battery_pct", "signal_dbm")
+STATES = {"done": agri_pb2.ORDER_STATE_DONE, "cancelled": agri_pb2.ORDER_STATE_CANCELLED,
+          "en_route": agri_pb2.ORDER_STATE_EN_ROUTE, "working": agri_pb2.ORDER_STATE_WORKING}
 
 
 def _stub(request: Request) -> agri_pb2_grpc.AgriServiceStub:
     return agri_pb2_grpc.AgriServiceStub(request.app.state.channels["agri"])
+
+
+def _dict(message: Message) -> dict[str, Any]:
+    return json_format.MessageToDict(message, preserving_proto_field_name=True)
+
+
+def _owner(principal: Principal) -> str:
+    """The owner filter for ``principal``: farmers see their own fields, others all."""
+    return principal.username if principal.role == Role.FARMER else ""
+
+
+async def own_field_ids(request: Request, principal: Principal) -> set[str] | None:
+    """Field ids the principal may see; None = every field."""
+    if principal.role != Role.FARMER:
+        return None
+    reply = await call(_stub(request).ListFields(
+        agri_pb2.ListFieldsRequest(owner=principal.username), timeout=DEADLINE_S), "agri")
+    return {f.id for f in reply.fields}
 
 
 async def public_summary(request: Request) -> Any:
@@ -25,8 +58,129 @@ async def public_summary(request: Request) -> Any:
 
 
 @router.get("/api/agri/fields")
-async def agri_fields(
-    request: Request, _: Annotated[Principal, Depends(require_scenario("agri"))]
-) -> list[dict[str, Any]]:
-    """Latest readings of every field."""
-    return await public_summary(request)  # type: ignore[no-any-return]
+async def agri_fields(request: Request, principal: AgriUser) -> list[dict[str, Any]]:
+    """Registered fields with outline, crop, stage and latest status (farmers: their own)."""
+    reply = await call(_stub(request).ListFields(
+        agri_pb2.ListFieldsRequest(owner=_owner(principal)), timeout=DEADLINE_S), "agri")
+    return dicts(list(reply.fields))
+
+
+@router.get("/api/agri/history/{device_id}/{metric}")
+async def sensor_history(
+    request: Request, principal: AgriUser, device_id: Annotated[str, Path(max_length=64)],
+    metric: str, days: Annotated[float, Query(gt=0, le=400)] = 7,
+) -> dict[str, Any]:
+    """Bucketed history of one sensor metric (15-minute buckets; daily beyond ~20 days)."""
+    if metric not in METRICS:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            f"metric must be one of {', '.join(METRICS)}")
+    allowed = await own_field_ids(request, principal)
+    if allowed is not None:
+        fields = await agri_fields(request, principal)
+        if not any(device_id in f.get("devices", []) for f in fields):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "not a device of your fields")
+    req = agri_pb2.GetSensorHistoryRequest(device_id=device_id, metric=metric)
+    now = datetime.now(UTC)
+    req.until.FromDatetime(now + timedelta(minutes=15))
+    req.since.FromDatetime(now - timedelta(days=days))
+    return _dict(await call(_stub(request).GetSensorHistory(req, timeout=DEADLINE_S), "agri"))
+
+
+@router.get("/api/agri/alarms")
+async def list_alarms(request: Request, principal: AgriUser,
+                      active: bool = False) -> list[dict[str, Any]]:
+    """Alarms, newest first (farmers: of their own fields)."""
+    reply = await call(_stub(request).ListAlarms(
+        agri_pb2.ListAlarmsRequest(active_only=active), timeout=DEADLINE_S), "agri")
+    allowed = await own_field_ids(request, principal)
+    return dicts([a for a in reply.alarms if allowed is None or a.field_id in allowed])
+
+
+@router.post("/api/agri/alarms/{alarm_id}/ack")
+async def ack_alarm(alarm_id: str, request: Request, principal: AgriUser) -> dict[str, Any]:
+    """Acknowledge an alarm (farmers: of their own fields)."""
+    allowed = await own_field_ids(request, principal)
+    if allowed is not None:
+        alarms = await list_alarms(request, principal)
+        if not any(a["id"] == alarm_id for a in alarms):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "not an alarm of your fields")
+    return _dict(await call(_stub(request).AckAlarm(agri_pb2.AckAlarmRequest(
+        id=alarm_id, user=principal.username), timeout=DEADLINE_S), "agri"))
+
+
+@router.get("/api/agri/machines")
+async def list_machines(request: Request, _: AgriUser) -> list[dict[str, Any]]:
+    """Machines with position and state (free, busy, silent)."""
+    reply = await call(_stub(request).ListMachines(agri_pb2.ListMachinesRequest(),
+                                                   timeout=DEADLINE_S), "agri")
+    return dicts(list(reply.machines))
+
+
+@router.get("/api/agri/orders")
+async def list_orders(request: Request, principal: AgriUser,
+                      open_only: bool = False) -> list[dict[str, Any]]:
+    """Work orders, newest first (farmers: for their own fields)."""
+    reply = await call(_stub(request).ListOrders(agri_pb2.ListOrdersRequest(
+        open_only=open_only), timeout=DEADLINE_S), "agri")
+    allowed = await own_field_ids(request, principal)
+    return dicts([o for o in reply.orders if allowed is None or o.field_id in allowed])
+
+
+@router.post("/api/agri/orders", status_code=status.HTTP_201_CREATED)
+async def create_order(
+    request: Request, principal: AgriUser,
+    task: Annotated[str, Body(max_length=40)], field_id: Annotated[str, Body(max_length=64)],
+    note: Annotated[str, Body(max_length=500)] = "",
+) -> dict[str, Any]:
+    """Create a work order; the nearest free capable machine is assigned with an ETA."""
+    allowed = await own_field_ids(request, principal)
+    if allowed is not None and field_id not in allowed:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "not one of your fields")
+    return _dict(await call(_stub(request).CreateOrder(agri_pb2.CreateOrderRequest(
+        task=task, field_id=field_id, user=principal.username, note=note),
+        timeout=DEADLINE_S), "agri"))
+
+
+@router.post("/api/agri/orders/{order_id}/state")
+async def update_order(request: Request, principal: AgriUser, order_id: str,
+                       state: Annotated[str, Body(embed=True)]) -> dict[str, Any]:
+    """Move an order on: ``done``, ``cancelled`` (bureau), ``en_route``, ``working``."""
+    if state not in STATES:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            f"state must be one of {', '.join(STATES)}")
+    if principal.role == Role.FARMER:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "only the bureau changes orders")
+    return _dict(await call(_stub(request).UpdateOrder(agri_pb2.UpdateOrderRequest(
+        id=order_id, state=STATES[state], user=principal.username), timeout=DEADLINE_S),
+        "agri"))
+
+
+@router.get("/api/agri/emergency")
+async def emergency(request: Request, _: AgriUser) -> dict[str, Any]:
+    """County-wide emergency view: active critical alarms, fields, orders, machines."""
+    return _dict(await call(_stub(request).GetEmergency(agri_pb2.GetEmergencyRequest(),
+                                                        timeout=DEADLINE_S), "agri"))
+
+
+@router.get("/api/agri/batches")
+async def list_batches(request: Request, _: AgriUser) -> list[dict[str, Any]]:
+    """Product batches with their chain verification result."""
+    reply = await call(_stub(request).ListBatches(agri_pb2.ListBatchesRequest(),
+                                                  timeout=DEADLINE_S), "agri")
+    return dicts(list(reply.batches))
+
+
+@router.get("/api/public/agri/trace/{code}", dependencies=[Depends(public_limit)])
+async def public_trace(request: Request,
+                       code: Annotated[str, Path(max_length=40,
+                                                 pattern=r"^[A-Za-z0-9-]+$")]) -> dict[str, Any]:
+    """A batch's EPCIS 2.0 event chain, verified when read (public, no sign-in)."""
+    reply = await call(_stub(request).GetTrace(agri_pb2.GetTraceRequest(code=code),
+                                               timeout=DEADLINE_S), "agri")
+    out = _dict(reply)
+    out["events"] = [{**e, "event": json.loads(e.pop("epcis_json"))}
+                     for e in out.get("events", [])]
+    out["field_summary"] = json.loads(out.pop("field_summary_json", "{}") or "{}")
+    out.setdefault("verified", False)
+    out.setdefault("first_invalid_seq", 0)
+    return out

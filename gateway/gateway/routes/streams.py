@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 
 from gateway.auth import CurrentPrincipal
 from gateway.ratelimit import public_limit
-from gateway.routes import medical
+from gateway.routes import agri, medical
 from gateway.scenarios import STATUS_STREAMS
 from gateway.users import SCENARIO_ROLES, Role
 
@@ -18,9 +18,9 @@ router = APIRouter(tags=["streams"])
 KEEPALIVE_S = 15.0
 
 async def _sse(request: Request, topics: set[str],
-               team: str | None = None) -> AsyncIterator[str]:
+               scope: set[str] | None = None) -> AsyncIterator[str]:
     hub = request.app.state.hub
-    sub = hub.subscribe(topics, team)
+    sub = hub.subscribe(topics, scope)
     try:
         yield "retry: 2000\n\n"
         while not await request.is_disconnected():
@@ -33,8 +33,9 @@ async def _sse(request: Request, topics: set[str],
     finally:
         hub.unsubscribe(sub)
 
-def _response(request: Request, topics: set[str], team: str | None = None) -> StreamingResponse:
-    return StreamingResponse(_sse(request, topics, team), media_type="text/event-stream",
+def _response(request: Request, topics: set[str],
+              scope: set[str] | None = None) -> StreamingResponse:
+    return StreamingResponse(_sse(request, topics, scope), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 @router.get("/api/public/stream", dependencies=[Depends(public_limit)])
@@ -51,13 +52,18 @@ async def console_stream(scenario: str, request: Request,
     if principal.role not in SCENARIO_ROLES[scenario]:
         raise HTTPException(status.HTTP_403_FORBIDDEN,
                             f"role {principal.role.value} may not use the {scenario} console")
-    # A clinician sees only their care team's patients; others allowed here see everything.
-    team = principal.care_team if principal.role == Role.CLINICIAN else None
-    if principal.role == Role.CLINICIAN and not team:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "clinician without a care team")
+    # A clinician sees only their care team's patients, a farmer only their own fields; others
+    # allowed here see everything.
+    scope: set[str] | None = None
+    if principal.role == Role.CLINICIAN:
+        if not principal.care_team:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "clinician without a care team")
+        scope = {principal.care_team}
+    elif principal.role == Role.FARMER and scenario == "agri":
+        scope = await agri.own_field_ids(request, principal)
     if scenario == "medical":
         # Patient data: refuse the stream when its opening cannot be audited.
         await medical.audit_stream(request, principal)
     return _response(request, {t for t, s in STATUS_STREAMS.items() if s.scenario == scenario},
-                     team)
+                     scope)
 

@@ -15,9 +15,9 @@ class StatusStream:
     message: type[Message]
     # Public streams carry no personal data and are open without sign-in.
     public: bool
-    # Field naming the care team an event belongs to: a clinician's stream gets only their
-    # team's events (None: everyone allowed on the console sees every event).
-    team_field: str | None = None
+    # Field naming whose an event is (a care team, a farm field): a user whose view is scoped
+    # (a clinician, a farmer) gets only events whose value is theirs. None: unscoped.
+    scope_field: str | None = None
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from gateway.scenarios.contract import DeviceIngest, StatusStream
 
 STREAMS = {
     "medical.patient.status": StatusStream("medical", medical_pb2.PatientVitals, public=False,
-                                           team_field="care_team"),
+                                           scope_field="care_team"),
     "medical.alerts": StatusStream("medical", medical_pb2.Alert, public=False,
-                                   team_field="care_team"),
+                                   scope_field="care_team"),
     # The emergency department's board: every clinician sees the ambulances coming in.
     "medical.prearrival": StatusStream("medical", medical_pb2.PreArrivalNotice, public=False),
 }

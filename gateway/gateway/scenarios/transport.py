@@ -6,6 +6,10 @@ from gateway.scenarios.contract import DeviceIngest, StatusStream
 
 STREAMS = {
     "transport.gate.status": StatusStream("transport", transport_pb2.GateStatus, public=True),
+    # Decisions carry a pseudonymous passenger reference: station staff only.
+    "transport.gate.decisions": StatusStream("transport", transport_pb2.GateDecision,
+                                             public=False),
+    "transport.payments": StatusStream("transport", transport_pb2.PaymentEvent, public=False),
 }
 # Keyed by device kind: POST /api/devices/transport/<kind>.
 DEVICES = {

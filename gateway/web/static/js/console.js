@@ -9,7 +9,7 @@ import { has, nameOf, onLangChange, t } from "./i18n.js";
 import { KNOWN } from "./overview.js";
 import { AlertSound, news2Of, riskName } from "./news2.js";
 import { loginUrl, renderShell } from "./shell.js";
-import { AreaTile, FieldTile, GateTile, PatientTile, TileGrid } from "./tiles.js";
+import { AreaTile, GateTile, PatientTile, TileGrid } from "./tiles.js";
 import { AlertQueue, AmbulanceBoard } from "./medical/panels.js";
 
 const timeCol = { id: "time", label: "f.event_time", get: (d) => clock(eventTime(d)) };
@@ -110,31 +110,6 @@ const SCENARIOS = {
       { id: "oxygen", label: "f.on_oxygen",
         get: (d) => (d.latest?.on_oxygen === undefined ? t("common.unknown") : t(d.latest.on_oxygen ? "common.yes" : "common.no")) },
       { id: "observations", label: "f.observations_total", get: (d) => fmtInt(num0(d.observations_total)), num: true },
-      timeCol,
-    ],
-  },
-  agri: {
-    topics: ["agri.field.status"],
-    keyOf: (d) => d.field_id,
-    Tile: FieldTile,
-    known: KNOWN.fields,
-    load: () => api("/api/agri/fields"),
-    chart: {
-      yAxes: [{ name: () => `${t("f.vwc")} %` }],
-      metrics: [{ id: "vwc", name: () => t("f.vwc"), axis: 0,
-        value: (d) => { const v = num(d.latest?.soil_moisture_vwc); return v === null ? null : v * 100; } }],
-      keyName: (k) => nameOf("field", k),
-    },
-    columns: [
-      { id: "field", label: "f.field", get: (d) => nameOf("field", d.field_id), head: true },
-      { id: "device", label: "f.device", get: (d) => d.latest?.device_id || t("common.unknown") },
-      { id: "vwc", label: "f.vwc", num: true,
-        get: (d) => { const v = num(d.latest?.soil_moisture_vwc); return v === null ? t("common.unknown") : fmt(v * 100, 1, "%"); } },
-      { id: "soil_temp", label: "f.soil_temp", get: (d) => fmt(d.latest?.soil_temp_c, 1, "°C"), num: true },
-      { id: "air_temp", label: "f.air_temp", get: (d) => fmt(d.latest?.air_temp_c, 1, "°C"), num: true },
-      { id: "air_humidity", label: "f.air_humidity", get: (d) => fmt(d.latest?.air_humidity_pct, 0, "%"), num: true },
-      { id: "battery", label: "f.battery", get: (d) => fmt(d.latest?.battery_pct, 0, "%"), num: true },
-      { id: "readings", label: "f.readings_total", get: (d) => fmtInt(num0(d.readings_total)), num: true },
       timeCol,
     ],
   },

@@ -225,18 +225,20 @@ class EventConsumer:
         service: metrics label and DLQ ``source``.
         dlq: producer for dead letters (``<topic>.dlq``); rejects are only counted without it.
         attempts: how many times a failing handler is tried before dead-lettering.
-        batch_handler: instead of ``handler``, called with all events of one poll (a writer
-            that inserts in bulk). A failing batch is retried with backoff until it succeeds
-            or the consumer stops, and its offsets are not committed meanwhile: a store that
-            is down delays the records, it does not lose or dead-letter them.
+        batch_handler: called with all events of one poll (one Redis round trip or one bulk
+            insert for many events); returns the invalid ones' reasons by index. When it raises,
+            the batch goes record by record through ``handler`` (retried, then dead-lettered)
+            if there is one; without one (a bulk writer) the batch is retried with backoff
+            until it succeeds or the consumer stops, offsets uncommitted meanwhile: a store
+            that is down delays the records, it does not lose or dead-letter them.
     """
 
     def __init__(self, bootstrap: str, group_id: str, topics: Mapping[str, type[Message]],
                  handler: Handler | None, service: str, dlq: EventProducer | None = None,
                  attempts: int = 3, batch_handler: BatchHandler | None = None,
                  **overrides: object) -> None:
-        if (handler is None) == (batch_handler is None):
-            raise ValueError("give exactly one of handler and batch_handler")
+        if handler is None and batch_handler is None:
+            raise ValueError("give a handler, a batch_handler or both")
         config: dict[str, object] = {
             "bootstrap_servers": bootstrap,
             "group_id": group_id,
@@ -320,28 +322,39 @@ class EventConsumer:
         decoded = [(r, self._decode(r)) for r in records]
         pairs = [(r, e) for r, e in decoded if e is not None]
         events = [e for _, e in pairs]
+        if not events:
+            return True
         assert self.batch_handler is not None
         delay = 0.2
         while True:
+            started = time.perf_counter()
             try:
-                started = time.perf_counter()
                 rejects = self.batch_handler(events) or {}
-                if events:
-                    per_event = (time.perf_counter() - started) / len(events)
-                    for e in events:
-                        PROCESS_SECONDS.labels(self.service, e.topic).observe(per_event)
                 break
-            except Exception:  # noqa: BLE001 - the store may be down: retry, never drop
+            except Exception:  # noqa: BLE001 - see the class doc: per record, or retry
+                if self.handler is not None:
+                    log.exception("batch failed; processing its records one by one",
+                                  extra=log_fields(events=len(events)))
+                    for record, _ in pairs:
+                        self._process(record)
+                    return True
                 log.exception("batch failed, will retry", extra=log_fields(events=len(events)))
                 if self._stop.wait(delay):
                     return False
                 delay = min(delay * 2, 5.0)
+        per_event = (time.perf_counter() - started) / len(events)
+        now = time.time()
         for i, (record, e) in enumerate(pairs):
             if i in rejects:
                 headers = {k: v.decode(errors="replace") for k, v in (record.headers or [])}
                 self._reject(record, headers, "handler_error", f"invalid: {rejects[i]}")
-            else:
-                EVENTS_CONSUMED.labels(self.service, e.topic).inc()
+                continue
+            EVENTS_CONSUMED.labels(self.service, e.topic).inc()
+            PROCESS_SECONDS.labels(self.service, e.topic).observe(per_event)
+            meta = e.message.meta  # type: ignore[attr-defined]
+            if meta.HasField("event_time"):
+                age = now - meta.event_time.ToMicroseconds() / 1e6
+                EVENT_AGE_SECONDS.labels(self.service, e.topic).observe(max(age, 0.0))
         return True
 
     def _process(self, record) -> None:  # type: ignore[no-untyped-def]

@@ -75,16 +75,20 @@ class ServiceRuntime:
         self._on_shutdown.append(fn)
 
     def add_batch_consumer(self, topics: Mapping[str, type[Message]], handler: BatchHandler,
-                           group_id: str) -> None:
-        """Consume ``topics`` a poll at a time (bulk writers) in their own group."""
-        self._consumer_specs.append((topics, None, handler, group_id))
+                           group_id: str, per_record: Handler | None = None) -> None:
+        """Consume ``topics`` a poll at a time.
+
+        ``per_record`` handles a failed batch's records one by one (see :class:`EventConsumer`).
+        """
+        self._consumer_specs.append((topics, per_record, handler, group_id))
 
     async def run(self, register: Registrar, stop: asyncio.Event | None = None) -> None:
         """Serve until SIGTERM/SIGINT (or ``stop`` is set), then stop gracefully."""
         setup_logging(self.name, self.settings.log_level)
         if self.settings.metrics_port:
             serve_metrics(self.settings.metrics_port)
-        server = grpc.aio.server()
+        # Gate kiosks send a few dozen camera frames in one request: allow 16 MB (default 4).
+        server = grpc.aio.server(options=[("grpc.max_receive_message_length", 16 * 2**20)])
         names = register(server)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, server)
         if self.settings.env == "dev":

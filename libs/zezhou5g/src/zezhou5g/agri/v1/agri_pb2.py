@@ -22,24 +22,85 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from zezhou5g.common.v1 import envelope_pb2 as zezhou5g_dot_common_dot_v1_dot_envelope__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bzezhou5g/agri/v1/agri.proto\x12\x10zezhou5g.agri.v1\x1a!zezhou5g/common/v1/envelope.proto\"\xed\x02\n\rSensorReading\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x11\n\tdevice_id\x18\x02 \x01(\t\x12\x10\n\x08\x66ield_id\x18\x03 \x01(\t\x12\x1e\n\x11soil_moisture_vwc\x18\x04 \x01(\x01H\x00\x88\x01\x01\x12\x18\n\x0bsoil_temp_c\x18\x05 \x01(\x01H\x01\x88\x01\x01\x12\x17\n\nair_temp_c\x18\x06 \x01(\x01H\x02\x88\x01\x01\x12\x1d\n\x10\x61ir_humidity_pct\x18\x07 \x01(\x01H\x03\x88\x01\x01\x12\x16\n\tlight_lux\x18\x08 \x01(\x01H\x04\x88\x01\x01\x12\x18\n\x0b\x62\x61ttery_pct\x18\t \x01(\x01H\x05\x88\x01\x01\x42\x14\n\x12_soil_moisture_vwcB\x0e\n\x0c_soil_temp_cB\r\n\x0b_air_temp_cB\x13\n\x11_air_humidity_pctB\x0c\n\n_light_luxB\x0e\n\x0c_battery_pct\"\x95\x01\n\x0b\x46ieldStatus\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x10\n\x08\x66ield_id\x18\x02 \x01(\t\x12/\n\x06latest\x18\x03 \x01(\x0b\x32\x1f.zezhou5g.agri.v1.SensorReading\x12\x16\n\x0ereadings_total\x18\x04 \x01(\x04\"\x18\n\x16ListFieldStatusRequest\"H\n\x17ListFieldStatusResponse\x12-\n\x06\x66ields\x18\x01 \x03(\x0b\x32\x1d.zezhou5g.agri.v1.FieldStatus2u\n\x0b\x41griService\x12\x66\n\x0fListFieldStatus\x12(.zezhou5g.agri.v1.ListFieldStatusRequest\x1a).zezhou5g.agri.v1.ListFieldStatusResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bzezhou5g/agri/v1/agri.proto\x12\x10zezhou5g.agri.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a!zezhou5g/common/v1/envelope.proto\"\xbf\x03\n\rSensorReading\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x11\n\tdevice_id\x18\x02 \x01(\t\x12\x10\n\x08\x66ield_id\x18\x03 \x01(\t\x12\x1e\n\x11soil_moisture_vwc\x18\x04 \x01(\x01H\x00\x88\x01\x01\x12\x18\n\x0bsoil_temp_c\x18\x05 \x01(\x01H\x01\x88\x01\x01\x12\x17\n\nair_temp_c\x18\x06 \x01(\x01H\x02\x88\x01\x01\x12\x1d\n\x10\x61ir_humidity_pct\x18\x07 \x01(\x01H\x03\x88\x01\x01\x12\x16\n\tlight_lux\x18\x08 \x01(\x01H\x04\x88\x01\x01\x12\x18\n\x0b\x62\x61ttery_pct\x18\t \x01(\x01H\x05\x88\x01\x01\x12\x18\n\x0brainfall_mm\x18\n \x01(\x01H\x06\x88\x01\x01\x12\x17\n\nsignal_dbm\x18\x0b \x01(\x01H\x07\x88\x01\x01\x42\x14\n\x12_soil_moisture_vwcB\x0e\n\x0c_soil_temp_cB\r\n\x0b_air_temp_cB\x13\n\x11_air_humidity_pctB\x0c\n\n_light_luxB\x0e\n\x0c_battery_pctB\x0e\n\x0c_rainfall_mmB\r\n\x0b_signal_dbm\"\xa3\x02\n\x0b\x46ieldStatus\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x10\n\x08\x66ield_id\x18\x02 \x01(\t\x12/\n\x06latest\x18\x03 \x01(\x0b\x32\x1f.zezhou5g.agri.v1.SensorReading\x12\x16\n\x0ereadings_total\x18\x04 \x01(\x04\x12\x0c\n\x04\x63rop\x18\x05 \x01(\t\x12\r\n\x05stage\x18\x06 \x01(\t\x12\x14\n\x0c\x64\x65pletion_mm\x18\x07 \x01(\x01\x12\x0e\n\x06taw_mm\x18\x08 \x01(\x01\x12\x0e\n\x06raw_mm\x18\t \x01(\x01\x12\x0b\n\x03gdd\x18\n \x01(\x01\x12,\n\x08severity\x18\x0b \x01(\x0e\x32\x1a.zezhou5g.agri.v1.Severity\"\xb5\x03\n\x05\x41larm\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\n\n\x02id\x18\x02 \x01(\t\x12\x12\n\noriginator\x18\x03 \x01(\t\x12\x0c\n\x04type\x18\x04 \x01(\t\x12,\n\x08severity\x18\x05 \x01(\x0e\x32\x1a.zezhou5g.agri.v1.Severity\x12-\n\x06status\x18\x06 \x01(\x0e\x32\x1d.zezhou5g.agri.v1.AlarmStatus\x12.\n\nstart_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x61\x63k_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nclear_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08\x66ield_id\x18\x0b \x01(\t\x12\x14\n\x0c\x64\x65tails_json\x18\x0c \x01(\t\x12\x10\n\x08\x61\x63ked_by\x18\r \x01(\t\"\xa3\x01\n\x0fMachinePosition\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x12\n\nmachine_id\x18\x02 \x01(\t\x12\x0b\n\x03lat\x18\x03 \x01(\x01\x12\x0b\n\x03lon\x18\x04 \x01(\x01\x12\x11\n\tspeed_kmh\x18\x05 \x01(\x01\x12\x15\n\x08\x66uel_pct\x18\x06 \x01(\x01H\x00\x88\x01\x01\x42\x0b\n\t_fuel_pct\"\xd1\x02\n\tWorkOrder\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\n\n\x02id\x18\x02 \x01(\t\x12\x0c\n\x04task\x18\x03 \x01(\t\x12\x10\n\x08\x66ield_id\x18\x04 \x01(\t\x12+\n\x05state\x18\x05 \x01(\x0e\x32\x1c.zezhou5g.agri.v1.OrderState\x12\x12\n\nmachine_id\x18\x06 \x01(\t\x12\x13\n\x0b\x64istance_km\x18\x07 \x01(\x01\x12\x0f\n\x07\x65ta_min\x18\x08 \x01(\x01\x12\x12\n\ncreated_by\x18\t \x01(\t\x12\x30\n\x0c\x63reated_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0cupdated_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04note\x18\x0c \x01(\t\"\xc4\x01\n\x07Machine\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x14\n\x0c\x63\x61pabilities\x18\x04 \x03(\t\x12\x0b\n\x03lat\x18\x05 \x01(\x01\x12\x0b\n\x03lon\x18\x06 \x01(\x01\x12\r\n\x05state\x18\x07 \x01(\t\x12-\n\tlast_seen\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08order_id\x18\t \x01(\t\x12\x11\n\tspeed_kmh\x18\n \x01(\x01\"\"\n\x06LatLon\x12\x0b\n\x03lat\x18\x01 \x01(\x01\x12\x0b\n\x03lon\x18\x02 \x01(\x01\"\xe2\x01\n\x05\x46ield\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0c\n\x04\x63rop\x18\x03 \x01(\t\x12\r\n\x05stage\x18\x04 \x01(\t\x12\r\n\x05owner\x18\x05 \x01(\t\x12(\n\x06\x63\x65ntre\x18\x06 \x01(\x0b\x32\x18.zezhou5g.agri.v1.LatLon\x12)\n\x07outline\x18\x07 \x03(\x0b\x32\x18.zezhou5g.agri.v1.LatLon\x12\x0f\n\x07\x64\x65vices\x18\x08 \x03(\t\x12-\n\x06status\x18\t \x01(\x0b\x32\x1d.zezhou5g.agri.v1.FieldStatus\"o\n\x0cHistoryPoint\x12(\n\x04time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04mean\x18\x02 \x01(\x01\x12\x0b\n\x03min\x18\x03 \x01(\x01\x12\x0b\n\x03max\x18\x04 \x01(\x01\x12\r\n\x05\x63ount\x18\x05 \x01(\r\"q\n\nTraceEvent\x12\x0b\n\x03seq\x18\x01 \x01(\r\x12\x12\n\nevent_type\x18\x02 \x01(\t\x12\x12\n\nepcis_json\x18\x03 \x01(\t\x12\x11\n\tprev_hash\x18\x04 \x01(\t\x12\x0c\n\x04hash\x18\x05 \x01(\t\x12\r\n\x05valid\x18\x06 \x01(\x08\"\x18\n\x16ListFieldStatusRequest\"H\n\x17ListFieldStatusResponse\x12-\n\x06\x66ields\x18\x01 \x03(\x0b\x32\x1d.zezhou5g.agri.v1.FieldStatus\"\"\n\x11ListFieldsRequest\x12\r\n\x05owner\x18\x01 \x01(\t\"=\n\x12ListFieldsResponse\x12\'\n\x06\x66ields\x18\x01 \x03(\x0b\x32\x17.zezhou5g.agri.v1.Field\"\x92\x01\n\x17GetSensorHistoryRequest\x12\x11\n\tdevice_id\x18\x01 \x01(\t\x12\x0e\n\x06metric\x18\x02 \x01(\t\x12)\n\x05since\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12)\n\x05until\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\\\n\x18GetSensorHistoryResponse\x12\x10\n\x08\x62ucket_s\x18\x01 \x01(\r\x12.\n\x06points\x18\x02 \x03(\x0b\x32\x1e.zezhou5g.agri.v1.HistoryPoint\":\n\x11ListAlarmsRequest\x12\x13\n\x0b\x61\x63tive_only\x18\x01 \x01(\x08\x12\x10\n\x08\x66ield_id\x18\x02 \x01(\t\"=\n\x12ListAlarmsResponse\x12\'\n\x06\x61larms\x18\x01 \x03(\x0b\x32\x17.zezhou5g.agri.v1.Alarm\"+\n\x0f\x41\x63kAlarmRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04user\x18\x02 \x01(\t\"\x15\n\x13ListMachinesRequest\"C\n\x14ListMachinesResponse\x12+\n\x08machines\x18\x01 \x03(\x0b\x32\x19.zezhou5g.agri.v1.Machine\"&\n\x11ListOrdersRequest\x12\x11\n\topen_only\x18\x01 \x01(\x08\"A\n\x12ListOrdersResponse\x12+\n\x06orders\x18\x01 \x03(\x0b\x32\x1b.zezhou5g.agri.v1.WorkOrder\"P\n\x12\x43reateOrderRequest\x12\x0c\n\x04task\x18\x01 \x01(\t\x12\x10\n\x08\x66ield_id\x18\x02 \x01(\t\x12\x0c\n\x04user\x18\x03 \x01(\t\x12\x0c\n\x04note\x18\x04 \x01(\t\"[\n\x12UpdateOrderRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12+\n\x05state\x18\x02 \x01(\x0e\x32\x1c.zezhou5g.agri.v1.OrderState\x12\x0c\n\x04user\x18\x03 \x01(\t\"\x15\n\x13GetEmergencyRequest\"\xc4\x01\n\x14GetEmergencyResponse\x12)\n\x08\x63ritical\x18\x01 \x03(\x0b\x32\x17.zezhou5g.agri.v1.Alarm\x12\'\n\x06\x66ields\x18\x02 \x03(\x0b\x32\x17.zezhou5g.agri.v1.Field\x12+\n\x06orders\x18\x03 \x03(\x0b\x32\x1b.zezhou5g.agri.v1.WorkOrder\x12+\n\x08machines\x18\x04 \x03(\x0b\x32\x19.zezhou5g.agri.v1.Machine\"\x1f\n\x0fGetTraceRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\"\xba\x01\n\x10GetTraceResponse\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0f\n\x07product\x18\x02 \x01(\t\x12\x10\n\x08\x66ield_id\x18\x03 \x01(\t\x12\x10\n\x08verified\x18\x04 \x01(\x08\x12\x19\n\x11\x66irst_invalid_seq\x18\x05 \x01(\x05\x12,\n\x06\x65vents\x18\x06 \x03(\x0b\x32\x1c.zezhou5g.agri.v1.TraceEvent\x12\x1a\n\x12\x66ield_summary_json\x18\x07 \x01(\t\"\x14\n\x12ListBatchesRequest\"J\n\x13ListBatchesResponse\x12\x33\n\x07\x62\x61tches\x18\x01 \x03(\x0b\x32\".zezhou5g.agri.v1.GetTraceResponse*y\n\x08Severity\x12\x18\n\x14SEVERITY_UNSPECIFIED\x10\x00\x12\x14\n\x10SEVERITY_WARNING\x10\x01\x12\x12\n\x0eSEVERITY_MINOR\x10\x02\x12\x12\n\x0eSEVERITY_MAJOR\x10\x03\x12\x15\n\x11SEVERITY_CRITICAL\x10\x04*\xa5\x01\n\x0b\x41larmStatus\x12\x1c\n\x18\x41LARM_STATUS_UNSPECIFIED\x10\x00\x12\x1d\n\x19\x41LARM_STATUS_ACTIVE_UNACK\x10\x01\x12\x1b\n\x17\x41LARM_STATUS_ACTIVE_ACK\x10\x02\x12\x1e\n\x1a\x41LARM_STATUS_CLEARED_UNACK\x10\x03\x12\x1c\n\x18\x41LARM_STATUS_CLEARED_ACK\x10\x04*\xc0\x01\n\nOrderState\x12\x1b\n\x17ORDER_STATE_UNSPECIFIED\x10\x00\x12\x17\n\x13ORDER_STATE_CREATED\x10\x01\x12\x18\n\x14ORDER_STATE_ASSIGNED\x10\x02\x12\x18\n\x14ORDER_STATE_EN_ROUTE\x10\x03\x12\x17\n\x13ORDER_STATE_WORKING\x10\x04\x12\x14\n\x10ORDER_STATE_DONE\x10\x05\x12\x19\n\x15ORDER_STATE_CANCELLED\x10\x06\x32\xc4\x08\n\x0b\x41griService\x12\x66\n\x0fListFieldStatus\x12(.zezhou5g.agri.v1.ListFieldStatusRequest\x1a).zezhou5g.agri.v1.ListFieldStatusResponse\x12W\n\nListFields\x12#.zezhou5g.agri.v1.ListFieldsRequest\x1a$.zezhou5g.agri.v1.ListFieldsResponse\x12i\n\x10GetSensorHistory\x12).zezhou5g.agri.v1.GetSensorHistoryRequest\x1a*.zezhou5g.agri.v1.GetSensorHistoryResponse\x12W\n\nListAlarms\x12#.zezhou5g.agri.v1.ListAlarmsRequest\x1a$.zezhou5g.agri.v1.ListAlarmsResponse\x12\x46\n\x08\x41\x63kAlarm\x12!.zezhou5g.agri.v1.AckAlarmRequest\x1a\x17.zezhou5g.agri.v1.Alarm\x12]\n\x0cListMachines\x12%.zezhou5g.agri.v1.ListMachinesRequest\x1a&.zezhou5g.agri.v1.ListMachinesResponse\x12W\n\nListOrders\x12#.zezhou5g.agri.v1.ListOrdersRequest\x1a$.zezhou5g.agri.v1.ListOrdersResponse\x12P\n\x0b\x43reateOrder\x12$.zezhou5g.agri.v1.CreateOrderRequest\x1a\x1b.zezhou5g.agri.v1.WorkOrder\x12P\n\x0bUpdateOrder\x12$.zezhou5g.agri.v1.UpdateOrderRequest\x1a\x1b.zezhou5g.agri.v1.WorkOrder\x12]\n\x0cGetEmergency\x12%.zezhou5g.agri.v1.GetEmergencyRequest\x1a&.zezhou5g.agri.v1.GetEmergencyResponse\x12Q\n\x08GetTrace\x12!.zezhou5g.agri.v1.GetTraceRequest\x1a\".zezhou5g.agri.v1.GetTraceResponse\x12Z\n\x0bListBatches\x12$.zezhou5g.agri.v1.ListBatchesRequest\x1a%.zezhou5g.agri.v1.ListBatchesResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'zezhou5g.agri.v1.agri_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_SENSORREADING']._serialized_start=85
-  _globals['_SENSORREADING']._serialized_end=450
-  _globals['_FIELDSTATUS']._serialized_start=453
-  _globals['_FIELDSTATUS']._serialized_end=602
-  _globals['_LISTFIELDSTATUSREQUEST']._serialized_start=604
-  _globals['_LISTFIELDSTATUSREQUEST']._serialized_end=628
-  _globals['_LISTFIELDSTATUSRESPONSE']._serialized_start=630
-  _globals['_LISTFIELDSTATUSRESPONSE']._serialized_end=702
-  _globals['_AGRISERVICE']._serialized_start=704
-  _globals['_AGRISERVICE']._serialized_end=821
+  _globals['_SEVERITY']._serialized_start=4025
+  _globals['_SEVERITY']._serialized_end=4146
+  _globals['_ALARMSTATUS']._serialized_start=4149
+  _globals['_ALARMSTATUS']._serialized_end=4314
+  _globals['_ORDERSTATE']._serialized_start=4317
+  _globals['_ORDERSTATE']._serialized_end=4509
+  _globals['_SENSORREADING']._serialized_start=118
+  _globals['_SENSORREADING']._serialized_end=565
+  _globals['_FIELDSTATUS']._serialized_start=568
+  _globals['_FIELDSTATUS']._serialized_end=859
+  _globals['_ALARM']._serialized_start=862
+  _globals['_ALARM']._serialized_end=1299
+  _globals['_MACHINEPOSITION']._serialized_start=1302
+  _globals['_MACHINEPOSITION']._serialized_end=1465
+  _globals['_WORKORDER']._serialized_start=1468
+  _globals['_WORKORDER']._serialized_end=1805
+  _globals['_MACHINE']._serialized_start=1808
+  _globals['_MACHINE']._serialized_end=2004
+  _globals['_LATLON']._serialized_start=2006
+  _globals['_LATLON']._serialized_end=2040
+  _globals['_FIELD']._serialized_start=2043
+  _globals['_FIELD']._serialized_end=2269
+  _globals['_HISTORYPOINT']._serialized_start=2271
+  _globals['_HISTORYPOINT']._serialized_end=2382
+  _globals['_TRACEEVENT']._serialized_start=2384
+  _globals['_TRACEEVENT']._serialized_end=2497
+  _globals['_LISTFIELDSTATUSREQUEST']._serialized_start=2499
+  _globals['_LISTFIELDSTATUSREQUEST']._serialized_end=2523
+  _globals['_LISTFIELDSTATUSRESPONSE']._serialized_start=2525
+  _globals['_LISTFIELDSTATUSRESPONSE']._serialized_end=2597
+  _globals['_LISTFIELDSREQUEST']._serialized_start=2599
+  _globals['_LISTFIELDSREQUEST']._serialized_end=2633
+  _globals['_LISTFIELDSRESPONSE']._serialized_start=2635
+  _globals['_LISTFIELDSRESPONSE']._serialized_end=2696
+  _globals['_GETSENSORHISTORYREQUEST']._serialized_start=2699
+  _globals['_GETSENSORHISTORYREQUEST']._serialized_end=2845
+  _globals['_GETSENSORHISTORYRESPONSE']._serialized_start=2847
+  _globals['_GETSENSORHISTORYRESPONSE']._serialized_end=2939
+  _globals['_LISTALARMSREQUEST']._serialized_start=2941
+  _globals['_LISTALARMSREQUEST']._serialized_end=2999
+  _globals['_LISTALARMSRESPONSE']._serialized_start=3001
+  _globals['_LISTALARMSRESPONSE']._serialized_end=3062
+  _globals['_ACKALARMREQUEST']._serialized_start=3064
+  _globals['_ACKALARMREQUEST']._serialized_end=3107
+  _globals['_LISTMACHINESREQUEST']._serialized_start=3109
+  _globals['_LISTMACHINESREQUEST']._serialized_end=3130
+  _globals['_LISTMACHINESRESPONSE']._serialized_start=3132
+  _globals['_LISTMACHINESRESPONSE']._serialized_end=3199
+  _globals['_LISTORDERSREQUEST']._serialized_start=3201
+  _globals['_LISTORDERSREQUEST']._serialized_end=3239
+  _globals['_LISTORDERSRESPONSE']._serialized_start=3241
+  _globals['_LISTORDERSRESPONSE']._serialized_end=3306
+  _globals['_CREATEORDERREQUEST']._serialized_start=3308
+  _globals['_CREATEORDERREQUEST']._serialized_end=3388
+  _globals['_UPDATEORDERREQUEST']._serialized_start=3390
+  _globals['_UPDATEORDERREQUEST']._serialized_end=3481
+  _globals['_GETEMERGENCYREQUEST']._serialized_start=3483
+  _globals['_GETEMERGENCYREQUEST']._serialized_end=3504
+  _globals['_GETEMERGENCYRESPONSE']._serialized_start=3507
+  _globals['_GETEMERGENCYRESPONSE']._serialized_end=3703
+  _globals['_GETTRACEREQUEST']._serialized_start=3705
+  _globals['_GETTRACEREQUEST']._serialized_end=3736
+  _globals['_GETTRACERESPONSE']._serialized_start=3739
+  _globals['_GETTRACERESPONSE']._serialized_end=3925
+  _globals['_LISTBATCHESREQUEST']._serialized_start=3927
+  _globals['_LISTBATCHESREQUEST']._serialized_end=3947
+  _globals['_LISTBATCHESRESPONSE']._serialized_start=3949
+  _globals['_LISTBATCHESRESPONSE']._serialized_end=4023
+  _globals['_AGRISERVICE']._serialized_start=4512
+  _globals['_AGRISERVICE']._serialized_end=5604
 # @@protoc_insertion_point(module_scope)

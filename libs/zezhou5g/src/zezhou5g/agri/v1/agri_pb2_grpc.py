@@ -40,6 +40,61 @@ class AgriServiceStub:
                 request_serializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListFieldStatusRequest.SerializeToString,
                 response_deserializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListFieldStatusResponse.FromString,
                 _registered_method=True)
+        self.ListFields = channel.unary_unary(
+                '/zezhou5g.agri.v1.AgriService/ListFields',
+                request_serializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListFieldsRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListFieldsResponse.FromString,
+                _registered_method=True)
+        self.GetSensorHistory = channel.unary_unary(
+                '/zezhou5g.agri.v1.AgriService/GetSensorHistory',
+                request_serializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.GetSensorHistoryRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.GetSensorHistoryResponse.FromString,
+                _registered_method=True)
+        self.ListAlarms = channel.unary_unary(
+                '/zezhou5g.agri.v1.AgriService/ListAlarms',
+                request_serializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListAlarmsRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListAlarmsResponse.FromString,
+                _registered_method=True)
+        self.AckAlarm = channel.unary_unary(
+                '/zezhou5g.agri.v1.AgriService/AckAlarm',
+                request_serializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.AckAlarmRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.Alarm.FromString,
+                _registered_method=True)
+        self.ListMachines = channel.unary_unary(
+                '/zezhou5g.agri.v1.AgriService/ListMachines',
+                request_serializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListMachinesRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListMachinesResponse.FromString,
+                _registered_method=True)
+        self.ListOrders = channel.unary_unary(
+                '/zezhou5g.agri.v1.AgriService/ListOrders',
+                request_serializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListOrdersRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListOrdersResponse.FromString,
+                _registered_method=True)
+        self.CreateOrder = channel.unary_unary(
+                '/zezhou5g.agri.v1.AgriService/CreateOrder',
+                request_serializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.CreateOrderRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.WorkOrder.FromString,
+                _registered_method=True)
+        self.UpdateOrder = channel.unary_unary(
+                '/zezhou5g.agri.v1.AgriService/UpdateOrder',
+                request_serializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.UpdateOrderRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.WorkOrder.FromString,
+                _registered_method=True)
+        self.GetEmergency = channel.unary_unary(
+                '/zezhou5g.agri.v1.AgriService/GetEmergency',
+                request_serializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.GetEmergencyRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.GetEmergencyResponse.FromString,
+                _registered_method=True)
+        self.GetTrace = channel.unary_unary(
+                '/zezhou5g.agri.v1.AgriService/GetTrace',
+                request_serializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.GetTraceRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.GetTraceResponse.FromString,
+                _registered_method=True)
+        self.ListBatches = channel.unary_unary(
+                '/zezhou5g.agri.v1.AgriService/ListBatches',
+                request_serializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListBatchesRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListBatchesResponse.FromString,
+                _registered_method=True)
 
 
 class AgriServiceServicer:
@@ -52,6 +107,72 @@ class AgriServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListFields(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetSensorHistory(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAlarms(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AckAlarm(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListMachines(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListOrders(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateOrder(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateOrder(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetEmergency(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetTrace(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListBatches(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AgriServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -59,6 +180,61 @@ def add_AgriServiceServicer_to_server(servicer, server):
                     servicer.ListFieldStatus,
                     request_deserializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListFieldStatusRequest.FromString,
                     response_serializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListFieldStatusResponse.SerializeToString,
+            ),
+            'ListFields': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListFields,
+                    request_deserializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListFieldsRequest.FromString,
+                    response_serializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListFieldsResponse.SerializeToString,
+            ),
+            'GetSensorHistory': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSensorHistory,
+                    request_deserializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.GetSensorHistoryRequest.FromString,
+                    response_serializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.GetSensorHistoryResponse.SerializeToString,
+            ),
+            'ListAlarms': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAlarms,
+                    request_deserializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListAlarmsRequest.FromString,
+                    response_serializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListAlarmsResponse.SerializeToString,
+            ),
+            'AckAlarm': grpc.unary_unary_rpc_method_handler(
+                    servicer.AckAlarm,
+                    request_deserializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.AckAlarmRequest.FromString,
+                    response_serializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.Alarm.SerializeToString,
+            ),
+            'ListMachines': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMachines,
+                    request_deserializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListMachinesRequest.FromString,
+                    response_serializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListMachinesResponse.SerializeToString,
+            ),
+            'ListOrders': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListOrders,
+                    request_deserializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListOrdersRequest.FromString,
+                    response_serializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListOrdersResponse.SerializeToString,
+            ),
+            'CreateOrder': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateOrder,
+                    request_deserializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.CreateOrderRequest.FromString,
+                    response_serializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.WorkOrder.SerializeToString,
+            ),
+            'UpdateOrder': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateOrder,
+                    request_deserializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.UpdateOrderRequest.FromString,
+                    response_serializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.WorkOrder.SerializeToString,
+            ),
+            'GetEmergency': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetEmergency,
+                    request_deserializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.GetEmergencyRequest.FromString,
+                    response_serializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.GetEmergencyResponse.SerializeToString,
+            ),
+            'GetTrace': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTrace,
+                    request_deserializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.GetTraceRequest.FromString,
+                    response_serializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.GetTraceResponse.SerializeToString,
+            ),
+            'ListBatches': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListBatches,
+                    request_deserializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListBatchesRequest.FromString,
+                    response_serializer=zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListBatchesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -89,6 +265,303 @@ class AgriService:
             '/zezhou5g.agri.v1.AgriService/ListFieldStatus',
             zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListFieldStatusRequest.SerializeToString,
             zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListFieldStatusResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListFields(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.agri.v1.AgriService/ListFields',
+            zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListFieldsRequest.SerializeToString,
+            zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListFieldsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSensorHistory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.agri.v1.AgriService/GetSensorHistory',
+            zezhou5g_dot_agri_dot_v1_dot_agri__pb2.GetSensorHistoryRequest.SerializeToString,
+            zezhou5g_dot_agri_dot_v1_dot_agri__pb2.GetSensorHistoryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAlarms(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.agri.v1.AgriService/ListAlarms',
+            zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListAlarmsRequest.SerializeToString,
+            zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListAlarmsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AckAlarm(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.agri.v1.AgriService/AckAlarm',
+            zezhou5g_dot_agri_dot_v1_dot_agri__pb2.AckAlarmRequest.SerializeToString,
+            zezhou5g_dot_agri_dot_v1_dot_agri__pb2.Alarm.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMachines(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.agri.v1.AgriService/ListMachines',
+            zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListMachinesRequest.SerializeToString,
+            zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListMachinesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListOrders(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.agri.v1.AgriService/ListOrders',
+            zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListOrdersRequest.SerializeToString,
+            zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListOrdersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateOrder(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.agri.v1.AgriService/CreateOrder',
+            zezhou5g_dot_agri_dot_v1_dot_agri__pb2.CreateOrderRequest.SerializeToString,
+            zezhou5g_dot_agri_dot_v1_dot_agri__pb2.WorkOrder.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateOrder(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.agri.v1.AgriService/UpdateOrder',
+            zezhou5g_dot_agri_dot_v1_dot_agri__pb2.UpdateOrderRequest.SerializeToString,
+            zezhou5g_dot_agri_dot_v1_dot_agri__pb2.WorkOrder.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetEmergency(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.agri.v1.AgriService/GetEmergency',
+            zezhou5g_dot_agri_dot_v1_dot_agri__pb2.GetEmergencyRequest.SerializeToString,
+            zezhou5g_dot_agri_dot_v1_dot_agri__pb2.GetEmergencyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetTrace(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.agri.v1.AgriService/GetTrace',
+            zezhou5g_dot_agri_dot_v1_dot_agri__pb2.GetTraceRequest.SerializeToString,
+            zezhou5g_dot_agri_dot_v1_dot_agri__pb2.GetTraceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListBatches(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.agri.v1.AgriService/ListBatches',
+            zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListBatchesRequest.SerializeToString,
+            zezhou5g_dot_agri_dot_v1_dot_agri__pb2.ListBatchesResponse.FromString,
             options,
             channel_credentials,
             insecure,

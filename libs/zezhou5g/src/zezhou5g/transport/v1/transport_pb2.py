@@ -22,24 +22,83 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from zezhou5g.common.v1 import envelope_pb2 as zezhou5g_dot_common_dot_v1_dot_envelope__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%zezhou5g/transport/v1/transport.proto\x12\x15zezhou5g.transport.v1\x1a!zezhou5g/common/v1/envelope.proto\"\x8a\x01\n\rGateHeartbeat\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x0f\n\x07gate_id\x18\x02 \x01(\t\x12\x12\n\nstation_id\x18\x03 \x01(\t\x12\x11\n\tcamera_ok\x18\x04 \x01(\x08\x12\x14\n\x0cqueue_length\x18\x05 \x01(\r\"\x9d\x01\n\nGateStatus\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x0f\n\x07gate_id\x18\x02 \x01(\t\x12\x12\n\nstation_id\x18\x03 \x01(\t\x12\r\n\x05state\x18\x04 \x01(\t\x12\x14\n\x0cqueue_length\x18\x05 \x01(\r\x12\x18\n\x10heartbeats_total\x18\x06 \x01(\x04\"\x17\n\x15ListGateStatusRequest\"J\n\x16ListGateStatusResponse\x12\x30\n\x05gates\x18\x01 \x03(\x0b\x32!.zezhou5g.transport.v1.GateStatus2\x81\x01\n\x10TransportService\x12m\n\x0eListGateStatus\x12,.zezhou5g.transport.v1.ListGateStatusRequest\x1a-.zezhou5g.transport.v1.ListGateStatusResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%zezhou5g/transport/v1/transport.proto\x12\x15zezhou5g.transport.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a!zezhou5g/common/v1/envelope.proto\"\x8a\x01\n\rGateHeartbeat\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x0f\n\x07gate_id\x18\x02 \x01(\t\x12\x12\n\nstation_id\x18\x03 \x01(\t\x12\x11\n\tcamera_ok\x18\x04 \x01(\x08\x12\x14\n\x0cqueue_length\x18\x05 \x01(\r\"\x9d\x01\n\nGateStatus\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x0f\n\x07gate_id\x18\x02 \x01(\t\x12\x12\n\nstation_id\x18\x03 \x01(\t\x12\r\n\x05state\x18\x04 \x01(\t\x12\x14\n\x0cqueue_length\x18\x05 \x01(\r\x12\x18\n\x10heartbeats_total\x18\x06 \x01(\x04\"\xbd\x01\n\x12\x46\x61\x63\x65\x45nrolmentEvent\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x14\n\x0c\x65nrolment_id\x18\x02 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x03 \x01(\t\x12\x11\n\tticket_id\x18\x04 \x01(\t\x12\x12\n\nstation_id\x18\x05 \x01(\t\x12-\n\tdeparture\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xb1\x02\n\x0cGateDecision\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x0f\n\x07gate_id\x18\x02 \x01(\t\x12\x12\n\nstation_id\x18\x03 \x01(\t\x12\x0c\n\x04lane\x18\x04 \x01(\t\x12\x0f\n\x07outcome\x18\x05 \x01(\t\x12\x0e\n\x06reason\x18\x06 \x01(\t\x12\x0c\n\x04mode\x18\x07 \x01(\t\x12\r\n\x05score\x18\x08 \x01(\x02\x12\x11\n\tthreshold\x18\t \x01(\x02\x12\x11\n\tticket_id\x18\n \x01(\t\x12\x15\n\rpassenger_ref\x18\x0b \x01(\t\x12\x10\n\x08\x66\x61re_fen\x18\x0c \x01(\r\x12\r\n\x05\x61\x63tor\x18\r \x01(\t\x12\x11\n\tchallenge\x18\x0e \x01(\t\x12\x12\n\nlatency_ms\x18\x0f \x01(\x02\"\xb0\x01\n\x0cPaymentEvent\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x13\n\x0b\x64\x65\x63ision_id\x18\x02 \x01(\t\x12\x15\n\rpassenger_ref\x18\x03 \x01(\t\x12\x11\n\tticket_id\x18\x04 \x01(\t\x12\x0c\n\x04kind\x18\x05 \x01(\t\x12\x12\n\namount_fen\x18\x06 \x01(\r\x12\x12\n\nstation_id\x18\x07 \x01(\t\"\x17\n\x15ListGateStatusRequest\"J\n\x16ListGateStatusResponse\x12\x30\n\x05gates\x18\x01 \x03(\x0b\x32!.zezhou5g.transport.v1.GateStatus\"\xa7\x01\n\x06Ticket\x12\x11\n\tticket_id\x18\x01 \x01(\t\x12\x0f\n\x07trip_id\x18\x02 \x01(\t\x12\x0c\n\x04seat\x18\x03 \x01(\t\x12-\n\tdeparture\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nstation_id\x18\x05 \x01(\t\x12\x10\n\x08\x66\x61re_fen\x18\x06 \x01(\r\x12\x16\n\x0epassenger_name\x18\x07 \x01(\t\"Y\n\x15RegisterTicketRequest\x12-\n\x06ticket\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.transport.v1.Ticket\x12\x11\n\tid_number\x18\x02 \x01(\t\"/\n\x16RegisterTicketResponse\x12\x15\n\rpassenger_ref\x18\x01 \x01(\t\"E\n\x07\x43onsent\x12\x14\n\x0ctext_version\x18\x01 \x01(\t\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x02 \x01(\x08\x12\x12\n\nkeep_photo\x18\x03 \x01(\x08\"\x9f\x01\n\x0c\x45nrolRequest\x12-\n\x06ticket\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.transport.v1.Ticket\x12\x11\n\tid_number\x18\x02 \x01(\t\x12/\n\x07\x63onsent\x18\x03 \x01(\x0b\x32\x1e.zezhou5g.transport.v1.Consent\x12\r\n\x05photo\x18\x04 \x01(\x0c\x12\r\n\x05\x61\x63tor\x18\x05 \x01(\t\"\x8a\x01\n\rEnrolResponse\x12\n\n\x02ok\x18\x01 \x01(\x08\x12\x14\n\x0c\x65nrolment_id\x18\x02 \x01(\t\x12\x15\n\rpassenger_ref\x18\x03 \x01(\t\x12\x0f\n\x07reasons\x18\x04 \x03(\t\x12/\n\x0bpurge_after\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"F\n\x0fWithdrawRequest\x12\x11\n\tticket_id\x18\x01 \x01(\t\x12\x11\n\tid_number\x18\x02 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x03 \x01(\t\"6\n\x10WithdrawResponse\x12\x11\n\twithdrawn\x18\x01 \x01(\x08\x12\x0f\n\x07removed\x18\x02 \x01(\r\"9\n\x13StartPassageRequest\x12\x0f\n\x07gate_id\x18\x01 \x01(\t\x12\x11\n\tticket_id\x18\x02 \x01(\t\"\x83\x01\n\x14StartPassageResponse\x12\x12\n\npassage_id\x18\x01 \x01(\t\x12\x11\n\tchallenge\x18\x02 \x01(\t\x12\x16\n\x0einstruction_zh\x18\x03 \x01(\t\x12\x16\n\x0einstruction_en\x18\x04 \x01(\t\x12\x14\n\x0c\x65xpires_in_s\x18\x05 \x01(\x02\"$\n\x05\x46rame\x12\r\n\x05image\x18\x01 \x01(\x0c\x12\x0c\n\x04t_ms\x18\x02 \x01(\r\"e\n\rDecideRequest\x12\x12\n\npassage_id\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12,\n\x06\x66rames\x18\x03 \x03(\x0b\x32\x1c.zezhou5g.transport.v1.Frame\"j\n\x0e\x44\x65\x63ideResponse\x12\x35\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0b\x32#.zezhou5g.transport.v1.GateDecision\x12\x0f\n\x07\x64\x65tails\x18\x02 \x03(\t\x12\x10\n\x08replayed\x18\x03 \x01(\x08\"M\n\x14ManualRequestRequest\x12\x0f\n\x07gate_id\x18\x01 \x01(\t\x12\x11\n\tticket_id\x18\x02 \x01(\t\x12\x11\n\tid_number\x18\x03 \x01(\t\"\xc4\x01\n\nManualItem\x12\x0f\n\x07item_id\x18\x01 \x01(\t\x12\x0f\n\x07gate_id\x18\x02 \x01(\t\x12\x12\n\nstation_id\x18\x03 \x01(\t\x12\x11\n\tticket_id\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12\r\n\x05state\x18\x06 \x01(\t\x12+\n\x07\x63reated\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nid_matches\x18\x08 \x01(\x08\x12\r\n\x05score\x18\t \x01(\x02\"H\n\x15ManualRequestResponse\x12/\n\x04item\x18\x01 \x01(\x0b\x32!.zezhou5g.transport.v1.ManualItem\",\n\x16ListManualQueueRequest\x12\x12\n\nstation_id\x18\x01 \x01(\t\"K\n\x17ListManualQueueResponse\x12\x30\n\x05items\x18\x01 \x03(\x0b\x32!.zezhou5g.transport.v1.ManualItem\"G\n\x14ResolveManualRequest\x12\x0f\n\x07item_id\x18\x01 \x01(\t\x12\x0f\n\x07\x61pprove\x18\x02 \x01(\x08\x12\r\n\x05staff\x18\x03 \x01(\t\"N\n\x15ResolveManualResponse\x12\x35\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0b\x32#.zezhou5g.transport.v1.GateDecision\"C\n\rRefundRequest\x12\x13\n\x0b\x64\x65\x63ision_id\x18\x01 \x01(\t\x12\r\n\x05staff\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"6\n\x0eRefundResponse\x12\x10\n\x08refunded\x18\x01 \x01(\x08\x12\x12\n\namount_fen\x18\x02 \x01(\r\"+\n\x15StationSummaryRequest\x12\x12\n\nstation_id\x18\x01 \x01(\t\"\x8f\x02\n\x0eStationSummary\x12\x16\n\x0epassages_total\x18\x01 \x01(\x04\x12\x12\n\nopen_total\x18\x02 \x01(\x04\x12\x12\n\ndeny_total\x18\x03 \x01(\x04\x12\x14\n\x0cmanual_total\x18\x04 \x01(\x04\x12\x19\n\x11passages_last_min\x18\x05 \x01(\r\x12\x13\n\x0b\x63harged_fen\x18\x06 \x01(\x04\x12\x14\n\x0crefunded_fen\x18\x07 \x01(\x04\x12\x14\n\x0c\x65nrolled_now\x18\x08 \x01(\r\x12\x16\n\x0emanual_pending\x18\t \x01(\r\x12\x33\n\x06recent\x18\n \x03(\x0b\x32#.zezhou5g.transport.v1.GateDecision\"\x14\n\x12GalleryInfoRequest\"H\n\x13GalleryInfoResponse\x12\x0c\n\x04node\x18\x01 \x01(\t\x12\x0c\n\x04size\x18\x02 \x01(\r\x12\x15\n\renrolment_ids\x18\x03 \x03(\t2\xd2\t\n\x10TransportService\x12m\n\x0eListGateStatus\x12,.zezhou5g.transport.v1.ListGateStatusRequest\x1a-.zezhou5g.transport.v1.ListGateStatusResponse\x12m\n\x0eRegisterTicket\x12,.zezhou5g.transport.v1.RegisterTicketRequest\x1a-.zezhou5g.transport.v1.RegisterTicketResponse\x12R\n\x05\x45nrol\x12#.zezhou5g.transport.v1.EnrolRequest\x1a$.zezhou5g.transport.v1.EnrolResponse\x12[\n\x08Withdraw\x12&.zezhou5g.transport.v1.WithdrawRequest\x1a\'.zezhou5g.transport.v1.WithdrawResponse\x12g\n\x0cStartPassage\x12*.zezhou5g.transport.v1.StartPassageRequest\x1a+.zezhou5g.transport.v1.StartPassageResponse\x12U\n\x06\x44\x65\x63ide\x12$.zezhou5g.transport.v1.DecideRequest\x1a%.zezhou5g.transport.v1.DecideResponse\x12j\n\rRequestManual\x12+.zezhou5g.transport.v1.ManualRequestRequest\x1a,.zezhou5g.transport.v1.ManualRequestResponse\x12p\n\x0fListManualQueue\x12-.zezhou5g.transport.v1.ListManualQueueRequest\x1a..zezhou5g.transport.v1.ListManualQueueResponse\x12j\n\rResolveManual\x12+.zezhou5g.transport.v1.ResolveManualRequest\x1a,.zezhou5g.transport.v1.ResolveManualResponse\x12U\n\x06Refund\x12$.zezhou5g.transport.v1.RefundRequest\x1a%.zezhou5g.transport.v1.RefundResponse\x12h\n\x11GetStationSummary\x12,.zezhou5g.transport.v1.StationSummaryRequest\x1a%.zezhou5g.transport.v1.StationSummary\x12\x64\n\x0bGalleryInfo\x12).zezhou5g.transport.v1.GalleryInfoRequest\x1a*.zezhou5g.transport.v1.GalleryInfoResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'zezhou5g.transport.v1.transport_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_GATEHEARTBEAT']._serialized_start=100
-  _globals['_GATEHEARTBEAT']._serialized_end=238
-  _globals['_GATESTATUS']._serialized_start=241
-  _globals['_GATESTATUS']._serialized_end=398
-  _globals['_LISTGATESTATUSREQUEST']._serialized_start=400
-  _globals['_LISTGATESTATUSREQUEST']._serialized_end=423
-  _globals['_LISTGATESTATUSRESPONSE']._serialized_start=425
-  _globals['_LISTGATESTATUSRESPONSE']._serialized_end=499
-  _globals['_TRANSPORTSERVICE']._serialized_start=502
-  _globals['_TRANSPORTSERVICE']._serialized_end=631
+  _globals['_GATEHEARTBEAT']._serialized_start=133
+  _globals['_GATEHEARTBEAT']._serialized_end=271
+  _globals['_GATESTATUS']._serialized_start=274
+  _globals['_GATESTATUS']._serialized_end=431
+  _globals['_FACEENROLMENTEVENT']._serialized_start=434
+  _globals['_FACEENROLMENTEVENT']._serialized_end=623
+  _globals['_GATEDECISION']._serialized_start=626
+  _globals['_GATEDECISION']._serialized_end=931
+  _globals['_PAYMENTEVENT']._serialized_start=934
+  _globals['_PAYMENTEVENT']._serialized_end=1110
+  _globals['_LISTGATESTATUSREQUEST']._serialized_start=1112
+  _globals['_LISTGATESTATUSREQUEST']._serialized_end=1135
+  _globals['_LISTGATESTATUSRESPONSE']._serialized_start=1137
+  _globals['_LISTGATESTATUSRESPONSE']._serialized_end=1211
+  _globals['_TICKET']._serialized_start=1214
+  _globals['_TICKET']._serialized_end=1381
+  _globals['_REGISTERTICKETREQUEST']._serialized_start=1383
+  _globals['_REGISTERTICKETREQUEST']._serialized_end=1472
+  _globals['_REGISTERTICKETRESPONSE']._serialized_start=1474
+  _globals['_REGISTERTICKETRESPONSE']._serialized_end=1521
+  _globals['_CONSENT']._serialized_start=1523
+  _globals['_CONSENT']._serialized_end=1592
+  _globals['_ENROLREQUEST']._serialized_start=1595
+  _globals['_ENROLREQUEST']._serialized_end=1754
+  _globals['_ENROLRESPONSE']._serialized_start=1757
+  _globals['_ENROLRESPONSE']._serialized_end=1895
+  _globals['_WITHDRAWREQUEST']._serialized_start=1897
+  _globals['_WITHDRAWREQUEST']._serialized_end=1967
+  _globals['_WITHDRAWRESPONSE']._serialized_start=1969
+  _globals['_WITHDRAWRESPONSE']._serialized_end=2023
+  _globals['_STARTPASSAGEREQUEST']._serialized_start=2025
+  _globals['_STARTPASSAGEREQUEST']._serialized_end=2082
+  _globals['_STARTPASSAGERESPONSE']._serialized_start=2085
+  _globals['_STARTPASSAGERESPONSE']._serialized_end=2216
+  _globals['_FRAME']._serialized_start=2218
+  _globals['_FRAME']._serialized_end=2254
+  _globals['_DECIDEREQUEST']._serialized_start=2256
+  _globals['_DECIDEREQUEST']._serialized_end=2357
+  _globals['_DECIDERESPONSE']._serialized_start=2359
+  _globals['_DECIDERESPONSE']._serialized_end=2465
+  _globals['_MANUALREQUESTREQUEST']._serialized_start=2467
+  _globals['_MANUALREQUESTREQUEST']._serialized_end=2544
+  _globals['_MANUALITEM']._serialized_start=2547
+  _globals['_MANUALITEM']._serialized_end=2743
+  _globals['_MANUALREQUESTRESPONSE']._serialized_start=2745
+  _globals['_MANUALREQUESTRESPONSE']._serialized_end=2817
+  _globals['_LISTMANUALQUEUEREQUEST']._serialized_start=2819
+  _globals['_LISTMANUALQUEUEREQUEST']._serialized_end=2863
+  _globals['_LISTMANUALQUEUERESPONSE']._serialized_start=2865
+  _globals['_LISTMANUALQUEUERESPONSE']._serialized_end=2940
+  _globals['_RESOLVEMANUALREQUEST']._serialized_start=2942
+  _globals['_RESOLVEMANUALREQUEST']._serialized_end=3013
+  _globals['_RESOLVEMANUALRESPONSE']._serialized_start=3015
+  _globals['_RESOLVEMANUALRESPONSE']._serialized_end=3093
+  _globals['_REFUNDREQUEST']._serialized_start=3095
+  _globals['_REFUNDREQUEST']._serialized_end=3162
+  _globals['_REFUNDRESPONSE']._serialized_start=3164
+  _globals['_REFUNDRESPONSE']._serialized_end=3218
+  _globals['_STATIONSUMMARYREQUEST']._serialized_start=3220
+  _globals['_STATIONSUMMARYREQUEST']._serialized_end=3263
+  _globals['_STATIONSUMMARY']._serialized_start=3266
+  _globals['_STATIONSUMMARY']._serialized_end=3537
+  _globals['_GALLERYINFOREQUEST']._serialized_start=3539
+  _globals['_GALLERYINFOREQUEST']._serialized_end=3559
+  _globals['_GALLERYINFORESPONSE']._serialized_start=3561
+  _globals['_GALLERYINFORESPONSE']._serialized_end=3633
+  _globals['_TRANSPORTSERVICE']._serialized_start=3636
+  _globals['_TRANSPORTSERVICE']._serialized_end=4870
 # @@protoc_insertion_point(module_scope)

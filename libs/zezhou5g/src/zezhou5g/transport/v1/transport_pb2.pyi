@@ -1,3 +1,6 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from zezhou5g.common.v1 import envelope_pb2 as _envelope_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
@@ -37,6 +40,74 @@ class GateStatus(_message.Message):
     heartbeats_total: int
     def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., gate_id: _Optional[str] = ..., station_id: _Optional[str] = ..., state: _Optional[str] = ..., queue_length: _Optional[int] = ..., heartbeats_total: _Optional[int] = ...) -> None: ...
 
+class FaceEnrolmentEvent(_message.Message):
+    __slots__ = ("meta", "enrolment_id", "action", "ticket_id", "station_id", "departure")
+    META_FIELD_NUMBER: _ClassVar[int]
+    ENROLMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    TICKET_ID_FIELD_NUMBER: _ClassVar[int]
+    STATION_ID_FIELD_NUMBER: _ClassVar[int]
+    DEPARTURE_FIELD_NUMBER: _ClassVar[int]
+    meta: _envelope_pb2.EventMeta
+    enrolment_id: str
+    action: str
+    ticket_id: str
+    station_id: str
+    departure: _timestamp_pb2.Timestamp
+    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., enrolment_id: _Optional[str] = ..., action: _Optional[str] = ..., ticket_id: _Optional[str] = ..., station_id: _Optional[str] = ..., departure: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class GateDecision(_message.Message):
+    __slots__ = ("meta", "gate_id", "station_id", "lane", "outcome", "reason", "mode", "score", "threshold", "ticket_id", "passenger_ref", "fare_fen", "actor", "challenge", "latency_ms")
+    META_FIELD_NUMBER: _ClassVar[int]
+    GATE_ID_FIELD_NUMBER: _ClassVar[int]
+    STATION_ID_FIELD_NUMBER: _ClassVar[int]
+    LANE_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    MODE_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    THRESHOLD_FIELD_NUMBER: _ClassVar[int]
+    TICKET_ID_FIELD_NUMBER: _ClassVar[int]
+    PASSENGER_REF_FIELD_NUMBER: _ClassVar[int]
+    FARE_FEN_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
+    CHALLENGE_FIELD_NUMBER: _ClassVar[int]
+    LATENCY_MS_FIELD_NUMBER: _ClassVar[int]
+    meta: _envelope_pb2.EventMeta
+    gate_id: str
+    station_id: str
+    lane: str
+    outcome: str
+    reason: str
+    mode: str
+    score: float
+    threshold: float
+    ticket_id: str
+    passenger_ref: str
+    fare_fen: int
+    actor: str
+    challenge: str
+    latency_ms: float
+    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., gate_id: _Optional[str] = ..., station_id: _Optional[str] = ..., lane: _Optional[str] = ..., outcome: _Optional[str] = ..., reason: _Optional[str] = ..., mode: _Optional[str] = ..., score: _Optional[float] = ..., threshold: _Optional[float] = ..., ticket_id: _Optional[str] = ..., passenger_ref: _Optional[str] = ..., fare_fen: _Optional[int] = ..., actor: _Optional[str] = ..., challenge: _Optional[str] = ..., latency_ms: _Optional[float] = ...) -> None: ...
+
+class PaymentEvent(_message.Message):
+    __slots__ = ("meta", "decision_id", "passenger_ref", "ticket_id", "kind", "amount_fen", "station_id")
+    META_FIELD_NUMBER: _ClassVar[int]
+    DECISION_ID_FIELD_NUMBER: _ClassVar[int]
+    PASSENGER_REF_FIELD_NUMBER: _ClassVar[int]
+    TICKET_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FEN_FIELD_NUMBER: _ClassVar[int]
+    STATION_ID_FIELD_NUMBER: _ClassVar[int]
+    meta: _envelope_pb2.EventMeta
+    decision_id: str
+    passenger_ref: str
+    ticket_id: str
+    kind: str
+    amount_fen: int
+    station_id: str
+    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., decision_id: _Optional[str] = ..., passenger_ref: _Optional[str] = ..., ticket_id: _Optional[str] = ..., kind: _Optional[str] = ..., amount_fen: _Optional[int] = ..., station_id: _Optional[str] = ...) -> None: ...
+
 class ListGateStatusRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
@@ -46,3 +117,269 @@ class ListGateStatusResponse(_message.Message):
     GATES_FIELD_NUMBER: _ClassVar[int]
     gates: _containers.RepeatedCompositeFieldContainer[GateStatus]
     def __init__(self, gates: _Optional[_Iterable[_Union[GateStatus, _Mapping]]] = ...) -> None: ...
+
+class Ticket(_message.Message):
+    __slots__ = ("ticket_id", "trip_id", "seat", "departure", "station_id", "fare_fen", "passenger_name")
+    TICKET_ID_FIELD_NUMBER: _ClassVar[int]
+    TRIP_ID_FIELD_NUMBER: _ClassVar[int]
+    SEAT_FIELD_NUMBER: _ClassVar[int]
+    DEPARTURE_FIELD_NUMBER: _ClassVar[int]
+    STATION_ID_FIELD_NUMBER: _ClassVar[int]
+    FARE_FEN_FIELD_NUMBER: _ClassVar[int]
+    PASSENGER_NAME_FIELD_NUMBER: _ClassVar[int]
+    ticket_id: str
+    trip_id: str
+    seat: str
+    departure: _timestamp_pb2.Timestamp
+    station_id: str
+    fare_fen: int
+    passenger_name: str
+    def __init__(self, ticket_id: _Optional[str] = ..., trip_id: _Optional[str] = ..., seat: _Optional[str] = ..., departure: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., station_id: _Optional[str] = ..., fare_fen: _Optional[int] = ..., passenger_name: _Optional[str] = ...) -> None: ...
+
+class RegisterTicketRequest(_message.Message):
+    __slots__ = ("ticket", "id_number")
+    TICKET_FIELD_NUMBER: _ClassVar[int]
+    ID_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    ticket: Ticket
+    id_number: str
+    def __init__(self, ticket: _Optional[_Union[Ticket, _Mapping]] = ..., id_number: _Optional[str] = ...) -> None: ...
+
+class RegisterTicketResponse(_message.Message):
+    __slots__ = ("passenger_ref",)
+    PASSENGER_REF_FIELD_NUMBER: _ClassVar[int]
+    passenger_ref: str
+    def __init__(self, passenger_ref: _Optional[str] = ...) -> None: ...
+
+class Consent(_message.Message):
+    __slots__ = ("text_version", "accepted", "keep_photo")
+    TEXT_VERSION_FIELD_NUMBER: _ClassVar[int]
+    ACCEPTED_FIELD_NUMBER: _ClassVar[int]
+    KEEP_PHOTO_FIELD_NUMBER: _ClassVar[int]
+    text_version: str
+    accepted: bool
+    keep_photo: bool
+    def __init__(self, text_version: _Optional[str] = ..., accepted: _Optional[bool] = ..., keep_photo: _Optional[bool] = ...) -> None: ...
+
+class EnrolRequest(_message.Message):
+    __slots__ = ("ticket", "id_number", "consent", "photo", "actor")
+    TICKET_FIELD_NUMBER: _ClassVar[int]
+    ID_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    CONSENT_FIELD_NUMBER: _ClassVar[int]
+    PHOTO_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
+    ticket: Ticket
+    id_number: str
+    consent: Consent
+    photo: bytes
+    actor: str
+    def __init__(self, ticket: _Optional[_Union[Ticket, _Mapping]] = ..., id_number: _Optional[str] = ..., consent: _Optional[_Union[Consent, _Mapping]] = ..., photo: _Optional[bytes] = ..., actor: _Optional[str] = ...) -> None: ...
+
+class EnrolResponse(_message.Message):
+    __slots__ = ("ok", "enrolment_id", "passenger_ref", "reasons", "purge_after")
+    OK_FIELD_NUMBER: _ClassVar[int]
+    ENROLMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    PASSENGER_REF_FIELD_NUMBER: _ClassVar[int]
+    REASONS_FIELD_NUMBER: _ClassVar[int]
+    PURGE_AFTER_FIELD_NUMBER: _ClassVar[int]
+    ok: bool
+    enrolment_id: str
+    passenger_ref: str
+    reasons: _containers.RepeatedScalarFieldContainer[str]
+    purge_after: _timestamp_pb2.Timestamp
+    def __init__(self, ok: _Optional[bool] = ..., enrolment_id: _Optional[str] = ..., passenger_ref: _Optional[str] = ..., reasons: _Optional[_Iterable[str]] = ..., purge_after: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class WithdrawRequest(_message.Message):
+    __slots__ = ("ticket_id", "id_number", "actor")
+    TICKET_ID_FIELD_NUMBER: _ClassVar[int]
+    ID_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
+    ticket_id: str
+    id_number: str
+    actor: str
+    def __init__(self, ticket_id: _Optional[str] = ..., id_number: _Optional[str] = ..., actor: _Optional[str] = ...) -> None: ...
+
+class WithdrawResponse(_message.Message):
+    __slots__ = ("withdrawn", "removed")
+    WITHDRAWN_FIELD_NUMBER: _ClassVar[int]
+    REMOVED_FIELD_NUMBER: _ClassVar[int]
+    withdrawn: bool
+    removed: int
+    def __init__(self, withdrawn: _Optional[bool] = ..., removed: _Optional[int] = ...) -> None: ...
+
+class StartPassageRequest(_message.Message):
+    __slots__ = ("gate_id", "ticket_id")
+    GATE_ID_FIELD_NUMBER: _ClassVar[int]
+    TICKET_ID_FIELD_NUMBER: _ClassVar[int]
+    gate_id: str
+    ticket_id: str
+    def __init__(self, gate_id: _Optional[str] = ..., ticket_id: _Optional[str] = ...) -> None: ...
+
+class StartPassageResponse(_message.Message):
+    __slots__ = ("passage_id", "challenge", "instruction_zh", "instruction_en", "expires_in_s")
+    PASSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    CHALLENGE_FIELD_NUMBER: _ClassVar[int]
+    INSTRUCTION_ZH_FIELD_NUMBER: _ClassVar[int]
+    INSTRUCTION_EN_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_IN_S_FIELD_NUMBER: _ClassVar[int]
+    passage_id: str
+    challenge: str
+    instruction_zh: str
+    instruction_en: str
+    expires_in_s: float
+    def __init__(self, passage_id: _Optional[str] = ..., challenge: _Optional[str] = ..., instruction_zh: _Optional[str] = ..., instruction_en: _Optional[str] = ..., expires_in_s: _Optional[float] = ...) -> None: ...
+
+class Frame(_message.Message):
+    __slots__ = ("image", "t_ms")
+    IMAGE_FIELD_NUMBER: _ClassVar[int]
+    T_MS_FIELD_NUMBER: _ClassVar[int]
+    image: bytes
+    t_ms: int
+    def __init__(self, image: _Optional[bytes] = ..., t_ms: _Optional[int] = ...) -> None: ...
+
+class DecideRequest(_message.Message):
+    __slots__ = ("passage_id", "request_id", "frames")
+    PASSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    FRAMES_FIELD_NUMBER: _ClassVar[int]
+    passage_id: str
+    request_id: str
+    frames: _containers.RepeatedCompositeFieldContainer[Frame]
+    def __init__(self, passage_id: _Optional[str] = ..., request_id: _Optional[str] = ..., frames: _Optional[_Iterable[_Union[Frame, _Mapping]]] = ...) -> None: ...
+
+class DecideResponse(_message.Message):
+    __slots__ = ("decision", "details", "replayed")
+    DECISION_FIELD_NUMBER: _ClassVar[int]
+    DETAILS_FIELD_NUMBER: _ClassVar[int]
+    REPLAYED_FIELD_NUMBER: _ClassVar[int]
+    decision: GateDecision
+    details: _containers.RepeatedScalarFieldContainer[str]
+    replayed: bool
+    def __init__(self, decision: _Optional[_Union[GateDecision, _Mapping]] = ..., details: _Optional[_Iterable[str]] = ..., replayed: _Optional[bool] = ...) -> None: ...
+
+class ManualRequestRequest(_message.Message):
+    __slots__ = ("gate_id", "ticket_id", "id_number")
+    GATE_ID_FIELD_NUMBER: _ClassVar[int]
+    TICKET_ID_FIELD_NUMBER: _ClassVar[int]
+    ID_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    gate_id: str
+    ticket_id: str
+    id_number: str
+    def __init__(self, gate_id: _Optional[str] = ..., ticket_id: _Optional[str] = ..., id_number: _Optional[str] = ...) -> None: ...
+
+class ManualItem(_message.Message):
+    __slots__ = ("item_id", "gate_id", "station_id", "ticket_id", "reason", "state", "created", "id_matches", "score")
+    ITEM_ID_FIELD_NUMBER: _ClassVar[int]
+    GATE_ID_FIELD_NUMBER: _ClassVar[int]
+    STATION_ID_FIELD_NUMBER: _ClassVar[int]
+    TICKET_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    CREATED_FIELD_NUMBER: _ClassVar[int]
+    ID_MATCHES_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    item_id: str
+    gate_id: str
+    station_id: str
+    ticket_id: str
+    reason: str
+    state: str
+    created: _timestamp_pb2.Timestamp
+    id_matches: bool
+    score: float
+    def __init__(self, item_id: _Optional[str] = ..., gate_id: _Optional[str] = ..., station_id: _Optional[str] = ..., ticket_id: _Optional[str] = ..., reason: _Optional[str] = ..., state: _Optional[str] = ..., created: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., id_matches: _Optional[bool] = ..., score: _Optional[float] = ...) -> None: ...
+
+class ManualRequestResponse(_message.Message):
+    __slots__ = ("item",)
+    ITEM_FIELD_NUMBER: _ClassVar[int]
+    item: ManualItem
+    def __init__(self, item: _Optional[_Union[ManualItem, _Mapping]] = ...) -> None: ...
+
+class ListManualQueueRequest(_message.Message):
+    __slots__ = ("station_id",)
+    STATION_ID_FIELD_NUMBER: _ClassVar[int]
+    station_id: str
+    def __init__(self, station_id: _Optional[str] = ...) -> None: ...
+
+class ListManualQueueResponse(_message.Message):
+    __slots__ = ("items",)
+    ITEMS_FIELD_NUMBER: _ClassVar[int]
+    items: _containers.RepeatedCompositeFieldContainer[ManualItem]
+    def __init__(self, items: _Optional[_Iterable[_Union[ManualItem, _Mapping]]] = ...) -> None: ...
+
+class ResolveManualRequest(_message.Message):
+    __slots__ = ("item_id", "approve", "staff")
+    ITEM_ID_FIELD_NUMBER: _ClassVar[int]
+    APPROVE_FIELD_NUMBER: _ClassVar[int]
+    STAFF_FIELD_NUMBER: _ClassVar[int]
+    item_id: str
+    approve: bool
+    staff: str
+    def __init__(self, item_id: _Optional[str] = ..., approve: _Optional[bool] = ..., staff: _Optional[str] = ...) -> None: ...
+
+class ResolveManualResponse(_message.Message):
+    __slots__ = ("decision",)
+    DECISION_FIELD_NUMBER: _ClassVar[int]
+    decision: GateDecision
+    def __init__(self, decision: _Optional[_Union[GateDecision, _Mapping]] = ...) -> None: ...
+
+class RefundRequest(_message.Message):
+    __slots__ = ("decision_id", "staff", "reason")
+    DECISION_ID_FIELD_NUMBER: _ClassVar[int]
+    STAFF_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    decision_id: str
+    staff: str
+    reason: str
+    def __init__(self, decision_id: _Optional[str] = ..., staff: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class RefundResponse(_message.Message):
+    __slots__ = ("refunded", "amount_fen")
+    REFUNDED_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FEN_FIELD_NUMBER: _ClassVar[int]
+    refunded: bool
+    amount_fen: int
+    def __init__(self, refunded: _Optional[bool] = ..., amount_fen: _Optional[int] = ...) -> None: ...
+
+class StationSummaryRequest(_message.Message):
+    __slots__ = ("station_id",)
+    STATION_ID_FIELD_NUMBER: _ClassVar[int]
+    station_id: str
+    def __init__(self, station_id: _Optional[str] = ...) -> None: ...
+
+class StationSummary(_message.Message):
+    __slots__ = ("passages_total", "open_total", "deny_total", "manual_total", "passages_last_min", "charged_fen", "refunded_fen", "enrolled_now", "manual_pending", "recent")
+    PASSAGES_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    OPEN_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    DENY_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    MANUAL_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    PASSAGES_LAST_MIN_FIELD_NUMBER: _ClassVar[int]
+    CHARGED_FEN_FIELD_NUMBER: _ClassVar[int]
+    REFUNDED_FEN_FIELD_NUMBER: _ClassVar[int]
+    ENROLLED_NOW_FIELD_NUMBER: _ClassVar[int]
+    MANUAL_PENDING_FIELD_NUMBER: _ClassVar[int]
+    RECENT_FIELD_NUMBER: _ClassVar[int]
+    passages_total: int
+    open_total: int
+    deny_total: int
+    manual_total: int
+    passages_last_min: int
+    charged_fen: int
+    refunded_fen: int
+    enrolled_now: int
+    manual_pending: int
+    recent: _containers.RepeatedCompositeFieldContainer[GateDecision]
+    def __init__(self, passages_total: _Optional[int] = ..., open_total: _Optional[int] = ..., deny_total: _Optional[int] = ..., manual_total: _Optional[int] = ..., passages_last_min: _Optional[int] = ..., charged_fen: _Optional[int] = ..., refunded_fen: _Optional[int] = ..., enrolled_now: _Optional[int] = ..., manual_pending: _Optional[int] = ..., recent: _Optional[_Iterable[_Union[GateDecision, _Mapping]]] = ...) -> None: ...
+
+class GalleryInfoRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class GalleryInfoResponse(_message.Message):
+    __slots__ = ("node", "size", "enrolment_ids")
+    NODE_FIELD_NUMBER: _ClassVar[int]
+    SIZE_FIELD_NUMBER: _ClassVar[int]
+    ENROLMENT_IDS_FIELD_NUMBER: _ClassVar[int]
+    node: str
+    size: int
+    enrolment_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, node: _Optional[str] = ..., size: _Optional[int] = ..., enrolment_ids: _Optional[_Iterable[str]] = ...) -> None: ...

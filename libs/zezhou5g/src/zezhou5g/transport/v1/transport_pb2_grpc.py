@@ -40,6 +40,61 @@ class TransportServiceStub:
                 request_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ListGateStatusRequest.SerializeToString,
                 response_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ListGateStatusResponse.FromString,
                 _registered_method=True)
+        self.RegisterTicket = channel.unary_unary(
+                '/zezhou5g.transport.v1.TransportService/RegisterTicket',
+                request_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.RegisterTicketRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.RegisterTicketResponse.FromString,
+                _registered_method=True)
+        self.Enrol = channel.unary_unary(
+                '/zezhou5g.transport.v1.TransportService/Enrol',
+                request_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.EnrolRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.EnrolResponse.FromString,
+                _registered_method=True)
+        self.Withdraw = channel.unary_unary(
+                '/zezhou5g.transport.v1.TransportService/Withdraw',
+                request_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.WithdrawRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.WithdrawResponse.FromString,
+                _registered_method=True)
+        self.StartPassage = channel.unary_unary(
+                '/zezhou5g.transport.v1.TransportService/StartPassage',
+                request_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.StartPassageRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.StartPassageResponse.FromString,
+                _registered_method=True)
+        self.Decide = channel.unary_unary(
+                '/zezhou5g.transport.v1.TransportService/Decide',
+                request_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.DecideRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.DecideResponse.FromString,
+                _registered_method=True)
+        self.RequestManual = channel.unary_unary(
+                '/zezhou5g.transport.v1.TransportService/RequestManual',
+                request_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ManualRequestRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ManualRequestResponse.FromString,
+                _registered_method=True)
+        self.ListManualQueue = channel.unary_unary(
+                '/zezhou5g.transport.v1.TransportService/ListManualQueue',
+                request_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ListManualQueueRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ListManualQueueResponse.FromString,
+                _registered_method=True)
+        self.ResolveManual = channel.unary_unary(
+                '/zezhou5g.transport.v1.TransportService/ResolveManual',
+                request_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ResolveManualRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ResolveManualResponse.FromString,
+                _registered_method=True)
+        self.Refund = channel.unary_unary(
+                '/zezhou5g.transport.v1.TransportService/Refund',
+                request_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.RefundRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.RefundResponse.FromString,
+                _registered_method=True)
+        self.GetStationSummary = channel.unary_unary(
+                '/zezhou5g.transport.v1.TransportService/GetStationSummary',
+                request_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.StationSummaryRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.StationSummary.FromString,
+                _registered_method=True)
+        self.GalleryInfo = channel.unary_unary(
+                '/zezhou5g.transport.v1.TransportService/GalleryInfo',
+                request_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.GalleryInfoRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.GalleryInfoResponse.FromString,
+                _registered_method=True)
 
 
 class TransportServiceServicer:
@@ -52,6 +107,72 @@ class TransportServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RegisterTicket(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Enrol(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Withdraw(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StartPassage(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Decide(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RequestManual(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListManualQueue(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResolveManual(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Refund(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetStationSummary(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GalleryInfo(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_TransportServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -59,6 +180,61 @@ def add_TransportServiceServicer_to_server(servicer, server):
                     servicer.ListGateStatus,
                     request_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ListGateStatusRequest.FromString,
                     response_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ListGateStatusResponse.SerializeToString,
+            ),
+            'RegisterTicket': grpc.unary_unary_rpc_method_handler(
+                    servicer.RegisterTicket,
+                    request_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.RegisterTicketRequest.FromString,
+                    response_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.RegisterTicketResponse.SerializeToString,
+            ),
+            'Enrol': grpc.unary_unary_rpc_method_handler(
+                    servicer.Enrol,
+                    request_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.EnrolRequest.FromString,
+                    response_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.EnrolResponse.SerializeToString,
+            ),
+            'Withdraw': grpc.unary_unary_rpc_method_handler(
+                    servicer.Withdraw,
+                    request_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.WithdrawRequest.FromString,
+                    response_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.WithdrawResponse.SerializeToString,
+            ),
+            'StartPassage': grpc.unary_unary_rpc_method_handler(
+                    servicer.StartPassage,
+                    request_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.StartPassageRequest.FromString,
+                    response_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.StartPassageResponse.SerializeToString,
+            ),
+            'Decide': grpc.unary_unary_rpc_method_handler(
+                    servicer.Decide,
+                    request_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.DecideRequest.FromString,
+                    response_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.DecideResponse.SerializeToString,
+            ),
+            'RequestManual': grpc.unary_unary_rpc_method_handler(
+                    servicer.RequestManual,
+                    request_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ManualRequestRequest.FromString,
+                    response_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ManualRequestResponse.SerializeToString,
+            ),
+            'ListManualQueue': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListManualQueue,
+                    request_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ListManualQueueRequest.FromString,
+                    response_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ListManualQueueResponse.SerializeToString,
+            ),
+            'ResolveManual': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResolveManual,
+                    request_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ResolveManualRequest.FromString,
+                    response_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ResolveManualResponse.SerializeToString,
+            ),
+            'Refund': grpc.unary_unary_rpc_method_handler(
+                    servicer.Refund,
+                    request_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.RefundRequest.FromString,
+                    response_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.RefundResponse.SerializeToString,
+            ),
+            'GetStationSummary': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetStationSummary,
+                    request_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.StationSummaryRequest.FromString,
+                    response_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.StationSummary.SerializeToString,
+            ),
+            'GalleryInfo': grpc.unary_unary_rpc_method_handler(
+                    servicer.GalleryInfo,
+                    request_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.GalleryInfoRequest.FromString,
+                    response_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.GalleryInfoResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -89,6 +265,303 @@ class TransportService:
             '/zezhou5g.transport.v1.TransportService/ListGateStatus',
             zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ListGateStatusRequest.SerializeToString,
             zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ListGateStatusResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RegisterTicket(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.transport.v1.TransportService/RegisterTicket',
+            zezhou5g_dot_transport_dot_v1_dot_transport__pb2.RegisterTicketRequest.SerializeToString,
+            zezhou5g_dot_transport_dot_v1_dot_transport__pb2.RegisterTicketResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Enrol(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.transport.v1.TransportService/Enrol',
+            zezhou5g_dot_transport_dot_v1_dot_transport__pb2.EnrolRequest.SerializeToString,
+            zezhou5g_dot_transport_dot_v1_dot_transport__pb2.EnrolResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Withdraw(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.transport.v1.TransportService/Withdraw',
+            zezhou5g_dot_transport_dot_v1_dot_transport__pb2.WithdrawRequest.SerializeToString,
+            zezhou5g_dot_transport_dot_v1_dot_transport__pb2.WithdrawResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StartPassage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.transport.v1.TransportService/StartPassage',
+            zezhou5g_dot_transport_dot_v1_dot_transport__pb2.StartPassageRequest.SerializeToString,
+            zezhou5g_dot_transport_dot_v1_dot_transport__pb2.StartPassageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Decide(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.transport.v1.TransportService/Decide',
+            zezhou5g_dot_transport_dot_v1_dot_transport__pb2.DecideRequest.SerializeToString,
+            zezhou5g_dot_transport_dot_v1_dot_transport__pb2.DecideResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RequestManual(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.transport.v1.TransportService/RequestManual',
+            zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ManualRequestRequest.SerializeToString,
+            zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ManualRequestResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListManualQueue(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.transport.v1.TransportService/ListManualQueue',
+            zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ListManualQueueRequest.SerializeToString,
+            zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ListManualQueueResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResolveManual(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.transport.v1.TransportService/ResolveManual',
+            zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ResolveManualRequest.SerializeToString,
+            zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ResolveManualResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Refund(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.transport.v1.TransportService/Refund',
+            zezhou5g_dot_transport_dot_v1_dot_transport__pb2.RefundRequest.SerializeToString,
+            zezhou5g_dot_transport_dot_v1_dot_transport__pb2.RefundResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetStationSummary(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.transport.v1.TransportService/GetStationSummary',
+            zezhou5g_dot_transport_dot_v1_dot_transport__pb2.StationSummaryRequest.SerializeToString,
+            zezhou5g_dot_transport_dot_v1_dot_transport__pb2.StationSummary.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GalleryInfo(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.transport.v1.TransportService/GalleryInfo',
+            zezhou5g_dot_transport_dot_v1_dot_transport__pb2.GalleryInfoRequest.SerializeToString,
+            zezhou5g_dot_transport_dot_v1_dot_transport__pb2.GalleryInfoResponse.FromString,
             options,
             channel_credentials,
             insecure,

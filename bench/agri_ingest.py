@@ -1,0 +1,222 @@
+"""Agri telemetry ingest: sustained readings/s through Kafka → rules → storage, and reading→alarm
+latency, with the real broker, Redis and the agri service as its own process.
+
+Starts its own Kafka and Redis (deploy/local) on free ports, writes a farm of ``--sensors`` soil
+probes (10 per field, winter wheat at flowering), starts ``python -m agri`` against them with a
+SQLite file, and offers one reading per sensor every ``--period`` seconds for ``--seconds``.
+Meanwhile ``--probes`` readings a second flip a probe field between −5 °C (critical frost) and
+15 °C (clears): the time from such a reading's event time to its alarm change arriving on
+``agri.alarms`` is the reading→alarm latency. Throughput is readings folded into field state
+(Redis counters) per second; storage is checked at the end (15-minute buckets in SQL).
+
+    uv run python bench/agri_ingest.py [--sensors 10000] [--period 15] [--seconds 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import grpc
+import redis
+import yaml
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from kafka import KafkaConsumer
+from localinfra import KafkaServer, RedisServer
+from localinfra.proc import free_port
+from zezhou5g.agri.v1 import agri_pb2
+from zezhou5g.platform.kafka import EventProducer, ensure_topics
+
+ROOT = Path(__file__).resolve().parents[1]
+PER_FIELD = 10
+
+
+def _pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def write_farm(path: Path, sensors: int, period: float) -> list[str]:
+    fields = {}
+    for f in range(sensors // PER_FIELD):
+        lat, lon = 35.40 + (f // 100) * 0.004, 112.70 + (f % 100) * 0.004
+        fields[f"bf-{f:05d}"] = {
+            "name": {"zh": f"田{f}", "en": f"field {f}"}, "crop": "winter_wheat",
+            "stage": "flowering", "soil": "sandy_loam", "owner": "bench",
+            "outline": [[lat, lon], [lat, lon + 0.003], [lat + 0.003, lon + 0.003]],
+            "devices": {f"bs-{f:05d}-{d}": "probe" for d in range(PER_FIELD)}}
+    path.write_text(yaml.safe_dump({
+        "profiles": {"probe": {"metrics": ["soil_moisture_vwc", "air_temp_c"],
+                               "interval_s": period}},
+        "fields": fields, "machines": {}}))
+    return list(fields)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sensors", type=int, default=10_000)
+    ap.add_argument("--period", type=float, default=15.0, help="s between a sensor's readings")
+    ap.add_argument("--seconds", type=float, default=60.0)
+    ap.add_argument("--probes", type=float, default=2.0, help="frost probe readings per second")
+    args = ap.parse_args()
+    run = Path(tempfile.mkdtemp(prefix="agri-bench-"))
+    kafka = KafkaServer(run, free_port(), free_port(), heap="512m")
+    rds = RedisServer(run, free_port())
+    kafka.start()
+    rds.start()
+    service = None
+    try:
+        fields = write_farm(run / "farm.yaml", args.sensors, args.period)
+        port = free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("Z5G_")} | {
+            "Z5G_KAFKA_BOOTSTRAP": kafka.bootstrap, "Z5G_REDIS_URL": rds.url,
+            "Z5G_GRPC_PORT": str(port), "Z5G_METRICS_PORT": "0", "Z5G_LOG_LEVEL": "WARNING",
+            "Z5G_DATABASE_URL": f"sqlite:///{run}/agri.db",
+            "Z5G_AGRI_FARM_FILE": str(run / "farm.yaml")}
+        ensure_topics(kafka.bootstrap, ["agri.telemetry", "agri.alarms"])
+        service = subprocess.Popen([sys.executable, "-m", "agri"], cwd=ROOT, env=env,  # noqa: S603
+                                   stdout=open(run / "agri.log", "wb"), stderr=subprocess.STDOUT)
+        health = health_pb2_grpc.HealthStub(grpc.insecure_channel(f"127.0.0.1:{port}"))
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if health.Check(health_pb2.HealthCheckRequest(), timeout=2).status == 1:
+                    break
+            except grpc.RpcError:
+                pass
+            if time.monotonic() > deadline or service.poll() is not None:
+                raise SystemExit("agri service did not start:\n"
+                                 + (run / "agri.log").read_text()[-3000:])
+            time.sleep(0.5)
+        measure(kafka.bootstrap, rds.url, fields, args, run)
+    finally:
+        if service is not None:
+            service.terminate()
+            service.wait(30)
+        kafka.stop()
+        rds.stop()
+
+
+def measure(bootstrap: str, redis_url: str, fields: list[str], args: argparse.Namespace,
+            run: Path) -> None:
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    producer = EventProducer(bootstrap, "bench-sensors")
+    probes: dict[tuple[str, int], float] = {}      # (field, status) → reading event time
+    latencies: list[float] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+    seen = [0]
+    ready = threading.Event()
+
+    def watch_alarms() -> None:
+        consumer = KafkaConsumer("agri.alarms", bootstrap_servers=bootstrap,
+                                 group_id=f"bench-{uuid.uuid4()}", auto_offset_reset="earliest")
+        while not stop.is_set():
+            batch = consumer.poll(200)
+            if consumer.assignment() and not ready.is_set():
+                for tp in consumer.assignment():
+                    consumer.position(tp)
+                ready.set()
+            for records in batch.values():
+                now = time.time()
+                for r in records:
+                    a = agri_pb2.Alarm.FromString(r.value)
+                    if a.type != "FROST":
+                        continue
+                    seen[0] += 1
+                    with lock:
+                        sent = probes.pop((a.field_id, a.status), None)
+                        if sent is not None:
+                            latencies.append(now - sent)
+        consumer.close()
+
+    watcher = threading.Thread(target=watch_alarms, daemon=True)
+    watcher.start()
+    if not ready.wait(60):
+        raise SystemExit("alarm watcher got no partitions")
+    # Probe fields get only probe readings, so nothing else raises or clears their frost alarm.
+    probe_fields = fields[:10]
+    devices = [f"{f}-{d}".replace("bf-", "bs-") for f in fields[10:] for d in range(PER_FIELD)]
+    frozen: dict[str, bool] = {}
+    rate = (len(devices) + len(probe_fields)) / args.period
+
+    def counted() -> int:
+        keys = [f"agri:readings_total:{f}" for f in fields]
+        return sum(int(v) for v in client.mget(keys) if v)
+
+    def reading(device: str, field: str, temp: float) -> agri_pb2.SensorReading:
+        return agri_pb2.SensorReading(device_id=device, field_id=field, air_temp_c=temp,
+                                      soil_moisture_vwc=0.2)
+
+    base = counted()
+    start = time.monotonic()
+    t0 = time.time()
+    sent = probe_i = 0
+    next_probe = start
+    total = int(rate * args.seconds)
+    while sent < total:
+        due = start + sent / rate
+        delay = due - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        device = devices[sent % len(devices)]
+        field = device.rsplit("-", 1)[0].replace("bs-", "bf-")
+        producer.publish("agri.telemetry", reading(device, field, 15.0), key=device)
+        sent += 1
+        if time.monotonic() >= next_probe:
+            next_probe += 1.0 / args.probes
+            pf = probe_fields[probe_i % len(probe_fields)]
+            probe_i += 1
+            cold = not frozen.get(pf, False)
+            frozen[pf] = cold
+            msg = reading(f"{pf.replace('bf-', 'bs-')}-0", pf, -5.0 if cold else 15.0)
+            with lock:
+                probes[(pf, 1 if cold else 3)] = time.time()
+            producer.publish("agri.telemetry", msg, key=msg.device_id)
+            sent += 1
+    offered_s = time.monotonic() - start
+    in_window = counted() - base
+    window_s = time.time() - t0
+    producer.flush(60)
+    drain_start = time.monotonic()
+    while counted() - base < sent and time.monotonic() - drain_start < 300:
+        time.sleep(0.2)
+    processed = counted() - base
+    drained_s = time.monotonic() - drain_start
+    total_s = time.time() - t0
+    stored = 0
+    flush_deadline = time.monotonic() + 60
+    while time.monotonic() < flush_deadline:   # history is flushed to SQL every second
+        with sqlite3.connect(run / "agri.db") as db:
+            stored = db.execute("SELECT COALESCE(SUM(count), 0) FROM agri_reading_buckets "
+                                "WHERE metric = 'air_temp_c'").fetchone()[0]
+        if stored >= processed:
+            break
+        time.sleep(1)
+    stop.set()
+    watcher.join(5)
+    print(f"agri ingest: {len(devices) + len(probe_fields)} sensors reporting in "
+          f"{len(fields)} fields, one reading per "
+          f"{args.period:g} s → offered {sent / offered_s:,.0f} readings/s for {offered_s:.0f} s")
+    print(f"  processed during offer: {in_window / window_s:,.0f} readings/s; all {processed:,} "
+          f"of {sent:,} processed {drained_s:.1f} s after the last was sent "
+          f"(overall {processed / total_s:,.0f} readings/s)")
+    print(f"  stored: {stored:,} air-temperature values in 15-minute buckets (SQL)")
+    if latencies:
+        print(f"  reading→alarm (event time → alarm change on agri.alarms), {len(latencies)} "
+              f"frost raises/clears: p50 {_pct(latencies, 50) * 1000:.0f} ms, "
+              f"p99 {_pct(latencies, 99) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms")
+    print(f"  frost alarm changes seen: {seen[0]}; probes without an alarm change: {len(probes)}")
+    producer.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+// transport/kiosk.html: a gate kiosk. Browser camera → random liveness challenge shown large →
+// a few seconds of frames → the transport service decides; the outcome is shown large.
+// A decision request is retried with the same request id, so it is never charged twice.
+import { api, describe, showError, clearError } from "../api.js";
+import { h } from "../format.js";
+import { getLang, nameOf, onLangChange, t } from "../i18n.js";
+import { loginUrl, renderShell } from "../shell.js";
+import "./i18n.js";
+import { GATES, grabJpeg, newId, outcomeText, reasonText, startCamera } from "./common.js";
+
+const CAPTURE_MS = 3500;
+const FRAME_EVERY_MS = 100;
+
+const $ = (id) => document.getElementById(id);
+let challenge = null;
+
+function showInstruction() {
+  const el = $("kiosk-instruction");
+  if (!challenge) return;
+  el.textContent = getLang() === "en" ? challenge.instruction_en : challenge.instruction_zh;
+}
+
+function showOutcome(decision) {
+  const box = $("kiosk-outcome");
+  box.dataset.outcome = decision.outcome || "deny";
+  box.replaceChildren(
+    h("div", { class: "tr-outcome-big", dataset: { testid: "kiosk-outcome" } }, outcomeText(decision.outcome)),
+    h("div", { class: "tr-outcome-reason" }, reasonText(decision.reason)),
+    h("div", { class: "tr-outcome-score" },
+      decision.mode ? `${decision.mode} · ${t("tr.f.score")} ${Number(decision.score || 0).toFixed(3)} / ${Number(decision.threshold || 0).toFixed(3)}` : ""));
+}
+
+async function decide(passageId, frames) {
+  const requestId = newId();
+  let last;
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    try {
+      return await api(`/api/transport/passages/${passageId}/decision`,
+        { method: "POST", body: { request_id: requestId, frames } });
+    } catch (err) {
+      last = err;
+      if (err.status && err.status < 500) throw err; // not a transient failure
+      await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
+    }
+  }
+  throw last;
+}
+
+async function run() {
+  clearError("kiosk");
+  const video = $("kiosk-video");
+  const canvas = $("kiosk-canvas");
+  const btn = $("kiosk-start");
+  btn.disabled = true;
+  $("kiosk-outcome").replaceChildren();
+  delete $("kiosk-outcome").dataset.outcome;
+  try {
+    challenge = await api(`/api/transport/gates/${$("kiosk-gate").value}/passages`,
+      { method: "POST", body: { ticket_id: $("kiosk-ticket").value.trim() } });
+    $("kiosk-kiosk-state").textContent = t("tr.kiosk.recording");
+    showInstruction();
+    const frames = [];
+    const t0 = performance.now();
+    while (performance.now() - t0 < CAPTURE_MS) {
+      frames.push({ image_b64: grabJpeg(video, canvas), t_ms: Math.round(performance.now() - t0) });
+      await new Promise((r) => setTimeout(r, FRAME_EVERY_MS));
+    }
+    $("kiosk-kiosk-state").textContent = t("tr.kiosk.checking");
+    const reply = await decide(challenge.passage_id, frames);
+    showOutcome(reply.decision);
+  } catch (err) {
+    showError("kiosk", () => describe(err));
+  } finally {
+    challenge = null;
+    $("kiosk-instruction").textContent = "";
+    $("kiosk-kiosk-state").textContent = t("tr.kiosk.ready");
+    btn.disabled = false;
+  }
+}
+
+async function manual(ev) {
+  ev.preventDefault();
+  const form = ev.target;
+  try {
+    await api(`/api/transport/gates/${$("kiosk-gate").value}/manual`, { method: "POST",
+      body: { ticket_id: form.ticket_id.value.trim(), id_number: form.id_number.value.trim() } });
+    $("manual-result").textContent = t("tr.manual.queued");
+  } catch (err) {
+    showError("kiosk", () => describe(err));
+  }
+}
+
+async function main() {
+  const { me } = await renderShell({ page: "transport" });
+  if (!me) {
+    location.assign(loginUrl());
+    return;
+  }
+  const select = $("kiosk-gate");
+  const wanted = new URLSearchParams(location.search).get("gate");
+  select.replaceChildren(...GATES.map((g) => h("option", { value: g, selected: g === wanted ? "" : null }, nameOf("gate", g))));
+  onLangChange(() => {
+    for (const o of select.options) o.textContent = nameOf("gate", o.value);
+    showInstruction();
+  });
+  $("kiosk-start").addEventListener("click", run);
+  $("manual-form").addEventListener("submit", manual);
+  try {
+    await startCamera($("kiosk-video"));
+    $("kiosk-kiosk-state").textContent = t("tr.kiosk.ready");
+    $("kiosk-start").disabled = false;
+  } catch (err) {
+    showError("kiosk", () => t("tr.camera.none", { detail: err?.message || String(err) }));
+  }
+}
+
+main();

@@ -1,0 +1,90 @@
+"""A gate node's in-memory gallery, kept in sync with enrolments through Kafka.
+
+Every node consumes ``transport.face.enrolments`` in its *own* consumer group (each node must
+see every event). "enrolled" loads the encrypted template from Redis (falling back to SQL) and
+adds it; "withdrawn" / "purged" drop it. At start the node loads every active enrolment from SQL.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from prometheus_client import Gauge
+from zezhou5g.platform.events import ConsumedEvent
+from zezhou5g.platform.kafka import RejectEvent
+from zezhou5g.platform.logging import log_fields
+from zezhou5g.transport.v1 import transport_pb2
+
+from transport.adapters.crypto import FaceCipher
+from transport.adapters.sql import Repository
+from transport.adapters.state import State
+from transport.domain.gallery import Gallery, GalleryEntry
+
+log = logging.getLogger(__name__)
+
+GALLERY_SIZE = Gauge("transport_gallery_faces", "Faces held in this node's gallery")
+
+
+class GalleryNode:
+    """Owns one node's :class:`Gallery` and applies enrolment events to it."""
+
+    def __init__(self, name: str, repo: Repository, state: State, cipher: FaceCipher,
+                 gallery: Gallery | None = None) -> None:
+        self.name = name
+        self.repo = repo
+        self.state = state
+        self.cipher = cipher
+        self.gallery = gallery or Gallery()
+
+    def load_all(self) -> int:
+        """Fill the gallery from SQL (the source of truth); returns the number loaded."""
+        n = 0
+        for row in self.repo.all_enrolments():
+            try:
+                vec = self.cipher.open_vector(row.template, row.enrolment_id)
+            except Exception:  # noqa: BLE001 - a template sealed with another key
+                log.error("template cannot be decrypted", extra=log_fields(
+                    enrolment_id=row.enrolment_id))
+                continue
+            self.gallery.add(GalleryEntry(row.enrolment_id, row.ticket_id, row.station_id,
+                                          row.departure.timestamp()), vec)
+            n += 1
+        GALLERY_SIZE.set(len(self.gallery))
+        return n
+
+    def add(self, enrolment_id: str) -> bool:
+        """Load one enrolment's template (Redis, else SQL) into the gallery."""
+        rec = self.state.get_face(enrolment_id)
+        if rec is not None:
+            entry = GalleryEntry(enrolment_id, rec["ticket_id"], rec["station_id"],
+                                 rec["departure_s"])
+            sealed = rec["template"]
+        else:
+            row = self.repo.enrolment(enrolment_id)
+            if row is None:
+                return False  # withdrawn before we saw it: nothing to hold
+            entry = GalleryEntry(enrolment_id, row.ticket_id, row.station_id,
+                                 row.departure.timestamp())
+            sealed = row.template
+        self.gallery.add(entry, self.cipher.open_vector(sealed, enrolment_id))
+        GALLERY_SIZE.set(len(self.gallery))
+        return True
+
+    def remove(self, enrolment_id: str) -> bool:
+        """Drop a face from the gallery."""
+        gone = self.gallery.remove(enrolment_id)
+        GALLERY_SIZE.set(len(self.gallery))
+        return gone
+
+    def handle(self, event: ConsumedEvent) -> None:
+        """Kafka handler for ``transport.face.enrolments`` (idempotent: add/remove by id)."""
+        msg = event.message
+        assert isinstance(msg, transport_pb2.FaceEnrolmentEvent)
+        if not msg.enrolment_id:
+            raise RejectEvent("enrolment_id is required")
+        if msg.action == "enrolled":
+            self.add(msg.enrolment_id)
+        elif msg.action in ("withdrawn", "purged"):
+            self.remove(msg.enrolment_id)
+        else:
+            raise RejectEvent(f"unknown action {msg.action!r}")
