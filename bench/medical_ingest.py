@@ -110,7 +110,9 @@ def main() -> None:  # noqa: PLR0915 - a linear script
             "Z5G_METRICS_PORT": "0", "Z5G_MEDICAL_COHORT": str(cohort),
             "Z5G_DATABASE_URL": f"sqlite:///{run}/medical.db",
             "Z5G_MEDICAL_RECORDS": "true" if args.records else "false",
-            "Z5G_MEDICAL_ESCALATE_TEAM_S": "86400"}
+            "Z5G_MEDICAL_ESCALATE_TEAM_S": "86400",
+            # Resolve on the first lower set so that every 10-s swing raises a fresh alert.
+            "Z5G_MEDICAL_RESOLVE_HOLD_S": "0"}
         for w in range(args.workers):
             procs.append(subprocess.Popen(  # noqa: S603
                 [sys.executable, "-m", "medical"], cwd=ROOT,
@@ -170,6 +172,8 @@ def main() -> None:  # noqa: PLR0915 - a linear script
         print(f"  offered   {offered:8,.0f} vitals/s (published and acknowledged)")
         print(f"  processed {processed:8,.0f} vitals/s (scored, state + status event written)")
         print(f"  backlog 5 s after publishing stopped: {in3 - out3:,} sets")
+        print(f"  alert transitions published in the run: "
+              f"{_end_offsets(kafka.bootstrap, 'medical.alerts'):,}")
         if latencies:
             print(f"  measurement→alert latency over {len(latencies)} alerts: "
                   f"p50 {_pct(latencies, 50) * 1000:.0f} ms, p95 "

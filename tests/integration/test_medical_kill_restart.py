@@ -59,7 +59,9 @@ def test_sigkill_mid_stream_loses_and_duplicates_no_alert(spawn, base_env, kafka
                       "Z5G_DATABASE_URL": f"sqlite:///{tmp_path}/medical.db",
                       "Z5G_MEDICAL_COHORT": str(cohort),
                       # No escalation during the test: its count depends on wall time.
-                      "Z5G_MEDICAL_ESCALATE_TEAM_S": "86400"}
+                      "Z5G_MEDICAL_ESCALATE_TEAM_S": "86400",
+                      # Resolve on the first lower set, so each swing is one raise + resolve.
+                      "Z5G_MEDICAL_RESOLVE_HOLD_S": "0"}
     proc = _start(spawn, env, port, wait)
 
     producer = EventProducer(kafka.bootstrap, "test-wearables")

@@ -18,6 +18,8 @@ class MedicalSettings(ServiceSettings):
     # before it goes up a level (care team → senior → rapid response team).
     medical_escalate_team_s: float = 120.0
     medical_escalate_senior_s: float = 120.0
+    # An alert resolves once the band stayed below it this long (s), not on one lower set.
+    medical_resolve_hold_s: float = 30.0
     # Spacing of stored trend points per patient (s) and how many are kept.
     medical_trend_every_s: float = 10.0
     medical_trend_keep: int = 360

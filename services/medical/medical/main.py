@@ -75,7 +75,8 @@ async def serve(settings: MedicalSettings, stop: asyncio.Event | None = None) ->
     await asyncio.to_thread(state.register, await asyncio.to_thread(records.patients))
     relay = OutboxRelay(state.client, runtime.producer, PRODUCES)
     policy = EscalationPolicy((settings.medical_escalate_team_s,
-                               settings.medical_escalate_senior_s))
+                               settings.medical_escalate_senior_s),
+                              resolve_hold_s=settings.medical_resolve_hold_s)
     processor = VitalsProcessor(state, relay, policy, settings.medical_trend_every_s,
                                 settings.medical_trend_keep)
     ambulances = AmbulanceTracker(state.client, relay)

@@ -144,6 +144,11 @@ class VitalsProcessor:
                 Outbox.stage(pipe, topic, key, message)
             for alert in alerts:
                 staged.append((ALERTS, alert.patient_id, PatientState.stage_alert(pipe, alert)))
+            for pid in touched_patients:
+                # Quiet changes of an open alert (a hold before resolving) are state only.
+                still_open = snaps[pid].open_alert
+                if still_open is not None:
+                    PatientState.stage_open(pipe, still_open)
             for pid, point in trends:
                 PatientState.stage_trend(pipe, pid, point, self.trend_keep)
             pipe.execute()
@@ -166,12 +171,12 @@ class VitalsProcessor:
             news2=news2_message(result), care_team=snap.patient.care_team)
         status.meta.event_id = str(uuid.uuid5(_STATUS_NS, cause_id))
         status.meta.event_time.CopyFrom(vitals.meta.event_time)
-        transitions = on_score(snap.open_alert, patient_id=vitals.patient_id,
-                               care_team=snap.patient.care_team, risk=result.risk,
-                               aggregate=result.aggregate, at=at, cause_id=cause_id,
-                               policy=self.policy)
-        if transitions:
-            snap.open_alert = transitions[-1] if transitions[-1].is_open else None
+        update = on_score(snap.open_alert, patient_id=vitals.patient_id,
+                          care_team=snap.patient.care_team, risk=result.risk,
+                          aggregate=result.aggregate, at=at, cause_id=cause_id,
+                          policy=self.policy)
+        transitions = update.transitions
+        snap.open_alert = update.open
         if at_us - snap.trend_last_us < self.trend_every_us:
             return status, transitions, None
         snap.trend_last_us = at_us

@@ -66,7 +66,8 @@ def alert_message(alert: AlertRecord) -> medical_pb2.Alert:
         escalation_level=alert.level, routed_to=alert.routed_to, reason=alert.reason,
         acknowledged_by=alert.acknowledged_by, version=alert.version,
         raised_at=_ts(alert.raised_at), escalate_at=_ts(alert.escalate_at),
-        acknowledged_at=_ts(alert.acknowledged_at), resolved_at=_ts(alert.resolved_at))
+        acknowledged_at=_ts(alert.acknowledged_at), resolved_at=_ts(alert.resolved_at),
+        band_lower_since=_ts(alert.band_lower_since))
     msg.meta.event_id = alert.transition_id
     msg.meta.event_time.FromDatetime(alert.changed_at)
     return msg
@@ -83,4 +84,5 @@ def alert_record(msg: medical_pb2.Alert) -> AlertRecord:
         changed_at=msg.meta.event_time.ToDatetime(tzinfo=UTC),
         version=msg.version, acknowledged_by=msg.acknowledged_by,
         acknowledged_at=_dt(msg.acknowledged_at, msg.HasField("acknowledged_at")),
-        resolved_at=_dt(msg.resolved_at, msg.HasField("resolved_at")))
+        resolved_at=_dt(msg.resolved_at, msg.HasField("resolved_at")),
+        band_lower_since=_dt(msg.band_lower_since, msg.HasField("band_lower_since")))

@@ -18,9 +18,9 @@ T0 = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
 POLICY = EscalationPolicy((120.0, 60.0))
 
 
-def _score(open_alert, risk, aggregate=0, at=T0, cause="ev-1"):
+def _score(open_alert, risk, aggregate=0, at=T0, cause="ev-1", policy=POLICY):
     return on_score(open_alert, patient_id="p", care_team="team-a", risk=risk,
-                    aggregate=aggregate, at=at, cause_id=cause, policy=POLICY)
+                    aggregate=aggregate, at=at, cause_id=cause, policy=policy).transitions
 
 
 @pytest.mark.parametrize("risk,raises", [("low", False), ("low-medium", True),
@@ -79,3 +79,22 @@ def test_acknowledged_alert_does_not_escalate_and_cannot_be_acknowledged_twice()
     (resolved,) = _score(acked, "low", 2, at=T0 + timedelta(seconds=50))
     with pytest.raises(AlertError, match="already resolved"):
         acknowledge(resolved, "dr-wang", T0 + timedelta(seconds=60))
+
+
+def test_a_band_wavering_at_its_edge_does_not_resolve_until_it_stays_lower():
+    held = EscalationPolicy((120.0, 60.0), resolve_hold_s=30.0)
+
+    def score(alert, risk, seconds):
+        return on_score(alert, patient_id="p", care_team="team-a", risk=risk, aggregate=0,
+                        at=T0 + timedelta(seconds=seconds), cause_id=f"ev-{seconds}",
+                        policy=held)
+
+    raised = score(None, "medium", 0).open
+    dipped = score(raised, "low", 5)
+    assert dipped.transitions == [] and dipped.open.band_lower_since == T0 + timedelta(seconds=5)
+    back = score(dipped.open, "medium", 10)
+    assert back.transitions == [] and back.open.band_lower_since is None  # hold restarts
+    low = score(back.open, "low", 20).open
+    assert score(low, "low", 49).transitions == []
+    (resolved,) = score(score(low, "low", 49).open, "low", 50).transitions
+    assert resolved.state == RESOLVED and resolved.version == 2

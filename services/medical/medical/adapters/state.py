@@ -198,6 +198,11 @@ class PatientState:
         return msg
 
     @staticmethod
+    def stage_open(pipe: redis.client.Pipeline, alert: AlertRecord) -> None:
+        """Queue the open alert's state without publishing anything (no transition)."""
+        pipe.set(open_alert_key(alert.patient_id), _json(alert_message(alert)))
+
+    @staticmethod
     def stage_patient(pipe: redis.client.Pipeline, patient_id: str,
                       observations: dict[str, Observation], total: int) -> None:
         """Queue the patient's latest parameter values and accepted-set count."""

@@ -2,8 +2,9 @@
 
 Pure state transitions, no I/O. One patient has at most one open alert. A rise of the NEWS2
 clinical risk band into an alerting band raises one (superseding a lower open alert); a fall
-below the band that raised it resolves it; an alert nobody acknowledged escalates one level
-per timeout (care team → the team's senior clinician → the rapid response team).
+below the band that raised it resolves it once the band has stayed lower for a hold time; an
+alert nobody acknowledged escalates one level per timeout (care team → the team's senior
+clinician → the rapid response team).
 
 Every transition gets a deterministic id derived from what caused it, so the same input
 replayed after a crash produces the same alert ids and transition event ids.
@@ -37,6 +38,9 @@ class EscalationPolicy:
     """
 
     timeouts_s: tuple[float, ...] = (120.0, 120.0)
+    # How long the band must stay below the alert's before it resolves (s): a score wavering
+    # at a band edge would otherwise raise and resolve an alert on every other set.
+    resolve_hold_s: float = 0.0
 
     @property
     def top_level(self) -> int:
@@ -79,6 +83,7 @@ class AlertRecord:
     acknowledged_by: str = ""
     acknowledged_at: datetime | None = None
     resolved_at: datetime | None = None
+    band_lower_since: datetime | None = None
 
     @property
     def is_open(self) -> bool:
@@ -96,10 +101,22 @@ def alerting(risk: str) -> bool:
     return RISK_RANK.get(risk, 0) >= RISK_RANK[ALERTING_FROM]
 
 
+@dataclass(frozen=True)
+class AlertUpdate:
+    """What a new score does to a patient's alerts.
+
+    ``transitions`` are published (oldest first); ``open`` is the open alert after them, which
+    may also change quietly (the start of a hold before resolving).
+    """
+
+    transitions: list[AlertRecord]
+    open: AlertRecord | None
+
+
 def on_score(open_alert: AlertRecord | None, *, patient_id: str, care_team: str, risk: str,
              aggregate: int, at: datetime, cause_id: str,
-             policy: EscalationPolicy) -> list[AlertRecord]:
-    """Transitions caused by a new NEWS2 result of the patient (oldest first).
+             policy: EscalationPolicy) -> AlertUpdate:
+    """What a new NEWS2 result of the patient does to their alerts.
 
     ``cause_id`` is the id of the observation event that produced the score; the alert id is
     derived from it, so a replay raises the same alert.
@@ -109,19 +126,25 @@ def on_score(open_alert: AlertRecord | None, *, patient_id: str, care_team: str,
     if open_alert is not None:
         open_rank = RISK_RANK[open_alert.risk]
         if rank == open_rank:
-            return []
+            if open_alert.band_lower_since is None:
+                return AlertUpdate([], open_alert)
+            return AlertUpdate([], replace(open_alert, band_lower_since=None))
         if rank < open_rank:
-            return [_resolve(open_alert, at, f"band fell to {risk} (NEWS2 {aggregate})")]
+            since = open_alert.band_lower_since or at
+            if (at - since).total_seconds() >= policy.resolve_hold_s:
+                done = _resolve(open_alert, at, f"band fell to {risk} (NEWS2 {aggregate})")
+                return AlertUpdate([done], None)
+            return AlertUpdate([], replace(open_alert, band_lower_since=since))
         out.append(_resolve(open_alert, at, f"superseded: band rose to {risk}"))
     if not alerting(risk):
-        return out
+        return AlertUpdate(out, None)
     reason = f"NEWS2 {aggregate}: band rose to {risk}"
-    out.append(AlertRecord(
+    raised = AlertRecord(
         alert_id=str(uuid.uuid5(_NAMESPACE, f"raise/{cause_id}")), patient_id=patient_id,
         care_team=care_team, risk=risk, aggregate=aggregate, state=RAISED, level=0,
         routed_to=policy.routed_to(care_team, 0), raised_at=at,
-        escalate_at=policy.escalate_at(at, 0), reason=reason, changed_at=at))
-    return out
+        escalate_at=policy.escalate_at(at, 0), reason=reason, changed_at=at)
+    return AlertUpdate([*out, raised], raised)
 
 
 def acknowledge(alert: AlertRecord, user: str, at: datetime) -> AlertRecord:
@@ -151,4 +174,5 @@ def escalate_due(alert: AlertRecord, now: datetime,
 
 def _resolve(alert: AlertRecord, at: datetime, reason: str) -> AlertRecord:
     return replace(alert, state=RESOLVED, resolved_at=at, escalate_at=None,
-                   version=alert.version + 1, reason=reason, changed_at=at)
+                   version=alert.version + 1, reason=reason, changed_at=at,
+                   band_lower_since=None)

@@ -114,7 +114,7 @@ class PatientVitals(_message.Message):
     def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., patient_id: _Optional[str] = ..., latest: _Optional[_Union[VitalSigns, _Mapping]] = ..., observations_total: _Optional[int] = ..., news2: _Optional[_Union[News2, _Mapping]] = ..., care_team: _Optional[str] = ...) -> None: ...
 
 class Alert(_message.Message):
-    __slots__ = ("meta", "alert_id", "patient_id", "care_team", "risk", "news2_aggregate", "state", "escalation_level", "routed_to", "raised_at", "escalate_at", "acknowledged_by", "acknowledged_at", "resolved_at", "reason", "version")
+    __slots__ = ("meta", "alert_id", "patient_id", "care_team", "risk", "news2_aggregate", "state", "escalation_level", "routed_to", "raised_at", "escalate_at", "acknowledged_by", "acknowledged_at", "resolved_at", "reason", "version", "band_lower_since")
     META_FIELD_NUMBER: _ClassVar[int]
     ALERT_ID_FIELD_NUMBER: _ClassVar[int]
     PATIENT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -131,6 +131,7 @@ class Alert(_message.Message):
     RESOLVED_AT_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
+    BAND_LOWER_SINCE_FIELD_NUMBER: _ClassVar[int]
     meta: _envelope_pb2.EventMeta
     alert_id: str
     patient_id: str
@@ -147,7 +148,8 @@ class Alert(_message.Message):
     resolved_at: _timestamp_pb2.Timestamp
     reason: str
     version: int
-    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., alert_id: _Optional[str] = ..., patient_id: _Optional[str] = ..., care_team: _Optional[str] = ..., risk: _Optional[str] = ..., news2_aggregate: _Optional[int] = ..., state: _Optional[_Union[AlertState, str]] = ..., escalation_level: _Optional[int] = ..., routed_to: _Optional[str] = ..., raised_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., escalate_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged_by: _Optional[str] = ..., acknowledged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolved_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reason: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
+    band_lower_since: _timestamp_pb2.Timestamp
+    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., alert_id: _Optional[str] = ..., patient_id: _Optional[str] = ..., care_team: _Optional[str] = ..., risk: _Optional[str] = ..., news2_aggregate: _Optional[int] = ..., state: _Optional[_Union[AlertState, str]] = ..., escalation_level: _Optional[int] = ..., routed_to: _Optional[str] = ..., raised_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., escalate_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged_by: _Optional[str] = ..., acknowledged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolved_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reason: _Optional[str] = ..., version: _Optional[int] = ..., band_lower_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class AmbulanceTelemetry(_message.Message):
     __slots__ = ("meta", "ambulance_id", "patient_id", "lat", "lon", "speed_kmh", "destination", "vitals")
