@@ -249,6 +249,59 @@ def stack(request: pytest.FixtureRequest, base_env: dict[str, str],
     stop_stack(started)
 
 
+def clear_login_limits(stack: dict[str, object]) -> None:
+    """Forget the stack's sign-in rate-limit counters (tests sign in more than 10 times/min)."""
+    client = redis_lib.Redis.from_url(str(stack["redis_url"]))
+    for key in client.scan_iter("ratelimit:login:*"):
+        client.delete(key)
+
+
+def sign_in_as(stack: dict[str, object], user: str) -> object:
+    """An ``httpx.Client`` on the stack's gateway, signed in as the demo ``user``."""
+    import httpx
+
+    clear_login_limits(stack)
+    client = httpx.Client(base_url=str(stack["url"]), timeout=10)
+    r = client.post("/api/auth/login", json={"username": user, "password": stack["password"]})
+    assert r.status_code == 200, r.text
+    return client
+
+
+def run_locust(stack: dict[str, object], locustfile: str, tmp: Path, users: int, seconds: int,
+               env: dict[str, str] | None = None, args: tuple[str, ...] = (),
+               timeout: float = 120) -> dict[str, list[str]]:
+    """Run ``loadtests/<locustfile>`` headless against the stack; fail on any failed request.
+
+    Returns the stats rows by name (``"Aggregated"`` for the total).
+    """
+    clear_login_limits(stack)
+    full_env = {"PATH": "/usr/bin:/bin", "Z5G_DEMO_PASSWORD": str(stack["password"]),
+                "Z5G_DEVICE_TOKENS": stack["env"]["Z5G_DEVICE_TOKENS"]} | (env or {})  # type: ignore[index]
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "locust", "-f", str(ROOT / "loadtests" / locustfile),
+         "--host", str(stack["url"]), "--headless", "-u", str(users), "-r", str(users),
+         "-t", f"{seconds}s", *args, "--only-summary", "--csv", str(tmp / "run"),
+         "--exit-code-on-error", "1"],
+        capture_output=True, text=True, timeout=timeout, env=full_env, cwd=ROOT)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    rows = [line.split(",") for line in (tmp / "run_stats.csv").read_text().splitlines()]
+    by_name = {r[1]: r for r in rows[1:]}
+    assert int(by_name["Aggregated"][3]) == 0, rows
+    return by_name
+
+
+@pytest.fixture(scope="session")
+def stack_client() -> SimpleNamespace:
+    """``run_locust(...)`` and ``clear_login_limits(stack)`` against a stack."""
+    return SimpleNamespace(run_locust=run_locust, clear_login_limits=clear_login_limits)
+
+
+@pytest.fixture(scope="session")
+def sign_in() -> Callable[[dict[str, object], str], object]:
+    """``sign_in(stack, user)``: an httpx client signed in as a demo user."""
+    return sign_in_as
+
+
 @pytest.fixture
 def stack_tools() -> SimpleNamespace:
     """start_stack / stop_stack / Proc / wait_for for tests that manage their own stack."""

@@ -39,6 +39,11 @@ async def call(rpc: Awaitable[T], service: str) -> T:
         raise HTTPException(code, f"{service}: {exc.details() or exc.code().name}") from exc
 
 
+def as_dict(message: Message) -> dict[str, Any]:
+    """A message as a JSON-ready dict with the proto field names."""
+    return json_format.MessageToDict(message, preserving_proto_field_name=True)
+
+
 def dicts(messages: list[Message]) -> list[dict[str, Any]]:
     """Messages as JSON-ready dicts with the proto field names."""
-    return [json_format.MessageToDict(m, preserving_proto_field_name=True) for m in messages]
+    return [as_dict(m) for m in messages]

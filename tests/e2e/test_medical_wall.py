@@ -6,7 +6,6 @@ import re
 import time
 from datetime import UTC, datetime, timedelta
 
-import redis
 from zezhou5g.medical.v1 import medical_pb2
 from zezhou5g.platform.kafka import EventProducer
 
@@ -16,9 +15,8 @@ SICK = dict(resp_rate_per_min=26, spo2_pct=91, on_oxygen=False, systolic_mmhg=95
 
 
 
-def _sign_in(page, stack, user):
-    for key in redis.Redis.from_url(stack["redis_url"]).scan_iter("ratelimit:login:*"):
-        redis.Redis.from_url(stack["redis_url"]).delete(key)
+def _sign_in(page, stack, user, stack_client):
+    stack_client.clear_login_limits(stack)
     page.goto(f"{stack['url']}/console/medical.html")
     page.wait_for_url(re.compile(r"/login\.html\?next="), timeout=15_000)
     page.fill("#username", user)
@@ -34,7 +32,7 @@ def _send(producer, patient_id, seq, values, at):
     producer.publish("medical.vitals", v, key=patient_id)
 
 
-def test_wall_alert_ack_and_detail(stack, kafka, browser):
+def test_wall_alert_ack_and_detail(stack, kafka, browser, stack_client):
     # The test is the monitor here (the demo simulator would keep p-1004 well).
     producer = EventProducer(kafka.bootstrap, "test-monitor")
     well = dict(SICK, resp_rate_per_min=15, spo2_pct=97, systolic_mmhg=122, heart_rate_bpm=71,
@@ -42,7 +40,7 @@ def test_wall_alert_ack_and_detail(stack, kafka, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    _sign_in(page, stack, "dr-wang")
+    _sign_in(page, stack, "dr-wang", stack_client)
     page.get_by_test_id("live-status").filter(has_text=re.compile("实时|live")).wait_for(
         timeout=30_000)
     for pid in ("p-1001", "p-1006"):

@@ -1,8 +1,6 @@
 """The agri REST API through the real gateway and service: roles, farmer scoping, public trace,
 and the locust scenario without a single failure."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
@@ -10,16 +8,9 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _client(stack, username: str) -> httpx.Client:
-    c = httpx.Client(base_url=stack["url"], timeout=10)
-    r = c.post("/api/auth/login", json={"username": username, "password": stack["password"]})
-    assert r.status_code == 200, r.text
-    return c
-
-
-def test_farmer_sees_only_own_fields_and_bureau_all(stack):
-    bureau = _client(stack, "agri-bureau")
-    farmer = _client(stack, "farmer-zhao")
+def test_farmer_sees_only_own_fields_and_bureau_all(stack, sign_in):
+    bureau = sign_in(stack, "agri-bureau")
+    farmer = sign_in(stack, "farmer-zhao")
     assert {f["id"] for f in bureau.get("/api/agri/fields").json()} == {
         "field-e1", "field-e2", "field-e3"}
     assert {f["id"] for f in farmer.get("/api/agri/fields").json()} == {"field-e1", "field-e2"}
@@ -28,13 +19,13 @@ def test_farmer_sees_only_own_fields_and_bureau_all(stack):
     assert farmer.post("/api/agri/orders", json={"task": "irrigation",
                                                  "field_id": "field-e3"}).status_code == 403
     assert bureau.get("/api/agri/history/soil-e1-1/not_a_metric").status_code == 422
-    ops = _client(stack, "jueshan-ops")
+    ops = sign_in(stack, "jueshan-ops")
     assert ops.get("/api/agri/fields").status_code == 403
     assert httpx.get(f"{stack['url']}/api/agri/fields").status_code == 401
 
 
-def test_orders_by_people_follow_the_state_machine(stack):
-    bureau = _client(stack, "agri-bureau")
+def test_orders_by_people_follow_the_state_machine(stack, sign_in):
+    bureau = sign_in(stack, "agri-bureau")
     r = bureau.post("/api/agri/orders", json={"task": "spraying", "field_id": "field-e2",
                                               "note": "aphids"})
     assert r.status_code == 201, r.text
@@ -59,21 +50,12 @@ def test_public_trace_lookup_needs_no_sign_in(stack):
     assert httpx.get(f"{stack['url']}/api/public/agri/trace/bad%20code").status_code == 422
 
 
-def test_agri_locust_scenario_has_no_failures(stack, tmp_path):
-    env = {"Z5G_DEMO_PASSWORD": stack["password"], "PATH": "/usr/bin:/bin"}
-    result = subprocess.run(
-        [sys.executable, "-m", "locust", "-f", str(ROOT / "loadtests" / "agri.py"),
-         "--host", stack["url"], "--headless", "-u", "10", "-r", "5", "-t", "8s",
-         "--only-summary", "--csv", str(tmp_path / "run"), "--exit-code-on-error", "1"],
-        capture_output=True, text=True, timeout=120, env=env)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    stats = (tmp_path / "run_stats.csv").read_text().splitlines()
-    total = next(line for line in stats if ",Aggregated," in line).split(",")
-    requests, failures = int(total[2]), int(total[3])
-    assert requests > 20 and failures == 0, stats
+def test_agri_locust_scenario_has_no_failures(stack, tmp_path, stack_client):
+    rows = stack_client.run_locust(stack, "agri.py", tmp_path, users=10, seconds=8)
+    assert int(rows["Aggregated"][2]) > 20, rows
 
 
-def test_farmer_live_stream_carries_only_own_fields(stack, kafka, wait):
+def test_farmer_live_stream_carries_only_own_fields(stack, kafka, wait, sign_in):
     import json
     import threading
     import time
@@ -81,7 +63,7 @@ def test_farmer_live_stream_carries_only_own_fields(stack, kafka, wait):
     from zezhou5g.agri.v1 import agri_pb2
     from zezhou5g.platform.kafka import EventProducer
 
-    farmer, bureau = _client(stack, "farmer-zhao"), _client(stack, "agri-bureau")
+    farmer, bureau = sign_in(stack, "farmer-zhao"), sign_in(stack, "agri-bureau")
     got: dict[str, list[dict]] = {"farmer": [], "bureau": []}
     stop = threading.Event()
 

@@ -8,22 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-import redis
 from zezhou5g.medical.v1 import medical_pb2
 from zezhou5g.platform.kafka import EventProducer
 
 SICK = dict(resp_rate_per_min=26, spo2_pct=91, on_oxygen=False, systolic_mmhg=95,
             heart_rate_bpm=125, temperature_c=39.2, consciousness=medical_pb2.CONSCIOUSNESS_ALERT)
-
-
-def _login(stack, user):
-    client = redis.Redis.from_url(stack["redis_url"])
-    for key in client.scan_iter("ratelimit:login:*"):
-        client.delete(key)
-    c = httpx.Client(base_url=stack["url"], timeout=10)
-    r = c.post("/api/auth/login", json={"username": user, "password": stack["password"]})
-    assert r.status_code == 200, r.text
-    return c
 
 
 def _listen(client: httpx.Client, got: list[dict], stop: threading.Event) -> None:
@@ -45,8 +34,8 @@ def producer(kafka):
     p.close()
 
 
-def test_clinician_of_team_a_gets_403_on_team_b_patient_and_it_is_audited(stack):
-    wang = _login(stack, "dr-wang")
+def test_clinician_of_team_a_gets_403_on_team_b_patient_and_it_is_audited(stack, sign_in):
+    wang = sign_in(stack, "dr-wang")
     r = wang.get("/api/medical/patients/p-1006")  # p-1006 is in care team B
     assert r.status_code == 403, r.text
     assert wang.get("/api/medical/patients/p-1006/fhir").status_code == 403
@@ -54,7 +43,7 @@ def test_clinician_of_team_a_gets_403_on_team_b_patient_and_it_is_audited(stack)
     assert mine.status_code == 200
     assert {p["patient"]["care_team"] for p in mine.json()} == {"team-a"}
 
-    admin = _login(stack, "admin")
+    admin = sign_in(stack, "admin")
     entries = admin.get("/api/medical/audit").json()
     denied = [e for e in entries if e["user"] == "dr-wang" and e["patient_id"] == "p-1006"]
     assert {e["action"] for e in denied} == {"read_patient", "export_fhir"}
@@ -62,8 +51,8 @@ def test_clinician_of_team_a_gets_403_on_team_b_patient_and_it_is_audited(stack)
     assert wang.get("/api/medical/audit").status_code == 403
 
 
-def test_deteriorating_patient_alerts_own_team_only_and_ack_is_once(stack, producer, wait):
-    wang, li = _login(stack, "dr-wang"), _login(stack, "dr-li")
+def test_deteriorating_patient_alerts_own_team_only_and_ack_is_once(stack, producer, wait, sign_in):
+    wang, li = sign_in(stack, "dr-wang"), sign_in(stack, "dr-li")
     got_a: list[dict] = []
     got_b: list[dict] = []
     stop = threading.Event()
@@ -104,14 +93,14 @@ def test_deteriorating_patient_alerts_own_team_only_and_ack_is_once(stack, produ
     codes = {e["resource"]["code"]["coding"][0]["code"] for e in bundle["entry"][1:]}
     assert {"8867-4", "9279-1", "2708-6", "8310-5", "85354-9"} <= codes
     # Opening the live stream of patient data is audited too.
-    entries = _login(stack, "admin").get("/api/medical/audit").json()
+    entries = sign_in(stack, "admin").get("/api/medical/audit").json()
     assert {("dr-wang", "open_stream"), ("dr-li", "open_stream")} <= {
         (e["user"], e["action"]) for e in entries}
 
 
-def test_no_patient_identifier_in_application_logs(stack):
+def test_no_patient_identifier_in_application_logs(stack, sign_in):
     """Runs after the tests above in this module: their requests and events named patients."""
-    wang = _login(stack, "dr-wang")
+    wang = sign_in(stack, "dr-wang")
     assert wang.get("/api/medical/patients/p-1003").status_code == 200
     time.sleep(0.5)
     for proc in stack["procs"]:

@@ -2,8 +2,6 @@
 the public crowding summary and its suggestions, the camera view, and the locust scenario without
 a single failure."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
@@ -37,19 +35,12 @@ def test_suggestions(spots, expected):
     assert suggestions(spots) == expected
 
 
-def login(url, user, password):
-    client = httpx.Client(base_url=url, timeout=10)
-    r = client.post("/api/auth/login", json={"username": user, "password": password})
-    assert r.status_code == 200, r.text
-    return client
-
-
-def test_roles_public_summary_and_camera_view(stack, wait):
+def test_roles_public_summary_and_camera_view(stack, wait, sign_in):
     url = stack["url"]
     assert httpx.get(f"{url}/api/tourism/zones").status_code == 401
-    farmer = login(url, "farmer-zhao", stack["password"])
+    farmer = sign_in(stack, "farmer-zhao")
     assert farmer.get("/api/tourism/zones").status_code == 403
-    ops = login(url, "jueshan-ops", stack["password"])
+    ops = sign_in(stack, "jueshan-ops")
     wait(lambda: len(ops.get("/api/tourism/zones").json()) == 5, 60, "all 5 demo zones live")
     public = httpx.get(f"{url}/api/public/tourism/crowding").json()
     assert {s["zone_id"] for s in public["spots"]} == {z["zone_id"] for z in
@@ -68,18 +59,9 @@ def test_roles_public_summary_and_camera_view(stack, wait):
     assert len(cams) == 4 and all(c["healthy"] for c in cams)
 
 
-def test_tourism_locust_scenario_has_no_failures(stack, tmp_path):
-    env = {"Z5G_DEMO_PASSWORD": stack["password"], "PATH": "/usr/bin:/bin"}
-    result = subprocess.run(
-        [sys.executable, "-m", "locust", "-f", str(ROOT / "loadtests" / "tourism.py"),
-         "--host", stack["url"], "--headless", "-u", "6", "-r", "3", "-t", "10s",
-         "--only-summary", "--csv", str(tmp_path / "run"), "--exit-code-on-error", "1"],
-        capture_output=True, text=True, timeout=120, env=env)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    rows = [line.split(",") for line in (tmp_path / "run_stats.csv").read_text().splitlines()]
-    by_name = {r[1]: r for r in rows[1:]}
-    total = by_name["Aggregated"]
-    assert int(total[2]) > 20 and int(total[3]) == 0, rows
+def test_tourism_locust_scenario_has_no_failures(stack, tmp_path, stack_client):
+    by_name = stack_client.run_locust(stack, "tourism.py", tmp_path, users=6, seconds=10)
+    assert int(by_name["Aggregated"][2]) > 20, by_name
     # Both kinds of user ran: the public endpoint and the operator's (signed-in) ones.
     assert int(by_name["/api/public/tourism/crowding"][2]) > 0
     assert int(by_name["/api/tourism/zones"][2]) > 0

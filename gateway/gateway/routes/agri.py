@@ -11,12 +11,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request, status
-from google.protobuf import json_format
-from google.protobuf.message import Message
 from zezhou5g.agri.v1 import agri_pb2, agri_pb2_grpc
 
 from gateway.auth import Principal, require_scenario
-from gateway.grpc_clients import DEADLINE_S, call, dicts
+from gateway.grpc_clients import DEADLINE_S, as_dict, call, dicts
 from gateway.ratelimit import public_limit
 from gateway.users import Role
 
@@ -31,9 +29,6 @@ STATES = {"done": agri_pb2.ORDER_STATE_DONE, "cancelled": agri_pb2.ORDER_STATE_C
 def _stub(request: Request) -> agri_pb2_grpc.AgriServiceStub:
     return agri_pb2_grpc.AgriServiceStub(request.app.state.channels["agri"])
 
-
-def _dict(message: Message) -> dict[str, Any]:
-    return json_format.MessageToDict(message, preserving_proto_field_name=True)
 
 
 def _owner(principal: Principal) -> str:
@@ -83,7 +78,7 @@ async def sensor_history(
     now = datetime.now(UTC)
     req.until.FromDatetime(now + timedelta(minutes=15))
     req.since.FromDatetime(now - timedelta(days=days))
-    return _dict(await call(_stub(request).GetSensorHistory(req, timeout=DEADLINE_S), "agri"))
+    return as_dict(await call(_stub(request).GetSensorHistory(req, timeout=DEADLINE_S), "agri"))
 
 
 @router.get("/api/agri/alarms")
@@ -104,7 +99,7 @@ async def ack_alarm(alarm_id: str, request: Request, principal: AgriUser) -> dic
         alarms = await list_alarms(request, principal)
         if not any(a["id"] == alarm_id for a in alarms):
             raise HTTPException(status.HTTP_403_FORBIDDEN, "not an alarm of your fields")
-    return _dict(await call(_stub(request).AckAlarm(agri_pb2.AckAlarmRequest(
+    return as_dict(await call(_stub(request).AckAlarm(agri_pb2.AckAlarmRequest(
         id=alarm_id, user=principal.username), timeout=DEADLINE_S), "agri"))
 
 
@@ -136,7 +131,7 @@ async def create_order(
     allowed = await own_field_ids(request, principal)
     if allowed is not None and field_id not in allowed:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "not one of your fields")
-    return _dict(await call(_stub(request).CreateOrder(agri_pb2.CreateOrderRequest(
+    return as_dict(await call(_stub(request).CreateOrder(agri_pb2.CreateOrderRequest(
         task=task, field_id=field_id, user=principal.username, note=note),
         timeout=DEADLINE_S), "agri"))
 
@@ -150,7 +145,7 @@ async def update_order(request: Request, principal: AgriUser, order_id: str,
                             f"state must be one of {', '.join(STATES)}")
     if principal.role == Role.FARMER:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "only the bureau changes orders")
-    return _dict(await call(_stub(request).UpdateOrder(agri_pb2.UpdateOrderRequest(
+    return as_dict(await call(_stub(request).UpdateOrder(agri_pb2.UpdateOrderRequest(
         id=order_id, state=STATES[state], user=principal.username), timeout=DEADLINE_S),
         "agri"))
 
@@ -158,7 +153,7 @@ async def update_order(request: Request, principal: AgriUser, order_id: str,
 @router.get("/api/agri/emergency")
 async def emergency(request: Request, _: AgriUser) -> dict[str, Any]:
     """County-wide emergency view: active critical alarms, fields, orders, machines."""
-    return _dict(await call(_stub(request).GetEmergency(agri_pb2.GetEmergencyRequest(),
+    return as_dict(await call(_stub(request).GetEmergency(agri_pb2.GetEmergencyRequest(),
                                                         timeout=DEADLINE_S), "agri"))
 
 
@@ -177,7 +172,7 @@ async def public_trace(request: Request,
     """A batch's EPCIS 2.0 event chain, verified when read (public, no sign-in)."""
     reply = await call(_stub(request).GetTrace(agri_pb2.GetTraceRequest(code=code),
                                                timeout=DEADLINE_S), "agri")
-    out = _dict(reply)
+    out = as_dict(reply)
     out["events"] = [{**e, "event": json.loads(e.pop("epcis_json"))}
                      for e in out.get("events", [])]
     out["field_summary"] = json.loads(out.pop("field_summary_json", "{}") or "{}")

@@ -6,12 +6,10 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request
-from google.protobuf import json_format
-from google.protobuf.message import Message
 from zezhou5g.medical.v1 import medical_pb2, medical_pb2_grpc
 
 from gateway.auth import Principal, require_scenario
-from gateway.grpc_clients import DEADLINE_S, call, dicts
+from gateway.grpc_clients import DEADLINE_S, as_dict, call, dicts
 
 router = APIRouter(prefix="/api/medical", tags=["medical"])
 Clinician = Annotated[Principal, Depends(require_scenario("medical"))]
@@ -26,9 +24,6 @@ def requester(principal: Principal) -> medical_pb2.Requester:
     return medical_pb2.Requester(user=principal.username, care_team=principal.care_team or "",
                                  role=principal.role.value)
 
-
-def _dict(message: Message) -> dict[str, Any]:
-    return json_format.MessageToDict(message, preserving_proto_field_name=True)
 
 
 @router.get("/patients")
@@ -47,7 +42,7 @@ async def get_patient(patient_id: str, request: Request, principal: Clinician,
     reply = await call(_stub(request).GetPatient(medical_pb2.GetPatientRequest(
         patient_id=patient_id, requester=requester(principal), minutes=minutes),
         timeout=DEADLINE_S), "medical")
-    return _dict(reply)
+    return as_dict(reply)
 
 
 @router.get("/patients/{patient_id}/vitals")
@@ -56,7 +51,7 @@ async def patient_vitals(patient_id: str, request: Request,
     """Latest vitals of one patient; 403 outside the care team."""
     reply = await call(_stub(request).GetPatientVitals(medical_pb2.GetPatientVitalsRequest(
         patient_id=patient_id, requester=requester(principal)), timeout=DEADLINE_S), "medical")
-    return _dict(reply)
+    return as_dict(reply)
 
 
 @router.get("/patients/{patient_id}/fhir")
@@ -76,7 +71,7 @@ async def set_spo2_scale(patient_id: str, request: Request, principal: Clinician
     reply = await call(_stub(request).SetSpo2Scale(medical_pb2.SetSpo2ScaleRequest(
         patient_id=patient_id, requester=requester(principal), scale2=scale2),
         timeout=DEADLINE_S), "medical")
-    return _dict(reply)
+    return as_dict(reply)
 
 
 @router.get("/alerts")
@@ -93,7 +88,7 @@ async def acknowledge(alert_id: str, request: Request, principal: Clinician) -> 
     """Acknowledge an alert; 409 when it was already acknowledged or resolved."""
     reply = await call(_stub(request).AcknowledgeAlert(medical_pb2.AcknowledgeAlertRequest(
         alert_id=alert_id, requester=requester(principal)), timeout=DEADLINE_S), "medical")
-    return _dict(reply)
+    return as_dict(reply)
 
 
 @router.get("/prearrivals")

@@ -7,11 +7,10 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from google.protobuf import json_format
 from zezhou5g.tourism.v1 import flow_pb2, tourism_pb2, tourism_pb2_grpc
 
 from gateway.auth import Principal, require_scenario
-from gateway.grpc_clients import DEADLINE_S, call, dicts
+from gateway.grpc_clients import DEADLINE_S, as_dict, call, dicts
 from gateway.ratelimit import public_limit
 
 router = APIRouter(tags=["tourism"])
@@ -22,9 +21,6 @@ LEVEL_RANK = {"comfortable": 0, "busy": 1, "crowded": 2, "over_capacity": 3}
 def _stub(request: Request) -> tourism_pb2_grpc.TourismServiceStub:
     return tourism_pb2_grpc.TourismServiceStub(request.app.state.channels["tourism"])
 
-
-def _dict(message: Any) -> dict[str, Any]:
-    return json_format.MessageToDict(message, preserving_proto_field_name=True)
 
 
 async def public_summary(request: Request) -> Any:
@@ -72,7 +68,7 @@ async def history(request: Request, zone_id: str, _: Operator,
     now = datetime.now(UTC).timestamp()
     req.since.FromNanoseconds(int((now - hours * 3600) * 1e9))
     reply = await call(_stub(request).GetZoneHistory(req, timeout=DEADLINE_S), "tourism")
-    return _dict(reply)
+    return as_dict(reply)
 
 
 @router.get("/api/tourism/cameras")
@@ -108,7 +104,7 @@ async def acknowledge(request: Request, alert_id: str, principal: Operator) -> d
     """Acknowledge a crowding alert as the signed-in operator."""
     reply = await call(_stub(request).AcknowledgeAlert(flow_pb2.AcknowledgeAlertRequest(
         alert_id=alert_id, by=principal.username), timeout=DEADLINE_S), "tourism")
-    return _dict(reply)
+    return as_dict(reply)
 
 
 @router.get("/api/public/tourism/crowding", dependencies=[Depends(public_limit)])

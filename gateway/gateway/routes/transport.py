@@ -14,12 +14,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from google.protobuf import json_format
-from google.protobuf.message import Message
 from pydantic import BaseModel, Field
 from zezhou5g.transport.v1 import transport_pb2, transport_pb2_grpc
 
 from gateway.auth import Principal, require_scenario
-from gateway.grpc_clients import DEADLINE_S, call, dicts
+from gateway.grpc_clients import DEADLINE_S, as_dict, call, dicts
 from gateway.ratelimit import public_limit
 
 router = APIRouter(tags=["transport"])
@@ -34,9 +33,6 @@ VISION_DEADLINE_S = 30.0
 def _stub(request: Request) -> transport_pb2_grpc.TransportServiceStub:
     return transport_pb2_grpc.TransportServiceStub(request.app.state.channels["transport"])
 
-
-def _dict(message: Message) -> dict[str, Any]:
-    return json_format.MessageToDict(message, preserving_proto_field_name=True)
 
 
 async def public_summary(request: Request) -> Any:
@@ -84,7 +80,7 @@ async def enrol(
         consent=transport_pb2.Consent(text_version=consent_version, accepted=consent,
                                       keep_photo=keep_photo))
     reply = await call(_stub(request).Enrol(req, timeout=VISION_DEADLINE_S), "transport")
-    out = _dict(reply)
+    out = as_dict(reply)
     out.setdefault("ok", False)
     out.setdefault("reasons", [])
     return out
@@ -132,7 +128,7 @@ async def register_ticket(request: Request, body: TicketBody, _: Staff) -> dict[
                 body.fare_fen, body.passenger_name)
     reply = await call(_stub(request).RegisterTicket(transport_pb2.RegisterTicketRequest(
         ticket=t, id_number=body.id_number), timeout=DEADLINE_S), "transport")
-    return _dict(reply)
+    return as_dict(reply)
 
 
 class StartBody(BaseModel):
@@ -147,7 +143,7 @@ async def start_passage(gate_id: str, request: Request, body: StartBody,
     """Open a passage; the reply names the liveness challenge to show."""
     reply = await call(_stub(request).StartPassage(transport_pb2.StartPassageRequest(
         gate_id=gate_id, ticket_id=body.ticket_id), timeout=DEADLINE_S), "transport")
-    return _dict(reply)
+    return as_dict(reply)
 
 
 class FrameBody(BaseModel):
@@ -179,7 +175,7 @@ async def decide(passage_id: str, request: Request, body: DecideBody,
     reply = await call(_stub(request).Decide(transport_pb2.DecideRequest(
         passage_id=passage_id, request_id=body.request_id, frames=frames),
         timeout=VISION_DEADLINE_S), "transport")
-    return _dict(reply)
+    return as_dict(reply)
 
 
 class ManualBody(BaseModel):
@@ -196,7 +192,7 @@ async def request_manual(gate_id: str, request: Request, body: ManualBody,
     reply = await call(_stub(request).RequestManual(transport_pb2.ManualRequestRequest(
         gate_id=gate_id, ticket_id=body.ticket_id, id_number=body.id_number),
         timeout=DEADLINE_S), "transport")
-    return _dict(reply.item)
+    return as_dict(reply.item)
 
 
 @router.get("/api/transport/manual-queue")
@@ -221,7 +217,7 @@ async def resolve_manual(item_id: str, request: Request, body: ResolveBody,
     reply = await call(_stub(request).ResolveManual(transport_pb2.ResolveManualRequest(
         item_id=item_id, approve=body.approve, staff=principal.username),
         timeout=DEADLINE_S), "transport")
-    return _dict(reply.decision)
+    return as_dict(reply.decision)
 
 
 class RefundBody(BaseModel):

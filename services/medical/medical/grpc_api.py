@@ -20,7 +20,6 @@ from medical.alerting import AlertDesk, AlertNotFound
 from medical.ambulance import AmbulanceTracker
 from medical.domain import fhir
 from medical.domain.alerts import AlertError
-from medical.wire import alert_message
 
 ADMIN = "admin"
 CLINICIAN = "clinician"
@@ -74,15 +73,6 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
         return [p for p in self.state.all_registered()
                 if req.role == ADMIN or p.care_team == req.care_team]
 
-    def _summary(self, patient: medical_pb2.Patient) -> medical_pb2.PatientSummary:
-        summary = medical_pb2.PatientSummary(patient=patient)
-        status = self.state.status(patient.patient_id)
-        if status is not None:
-            summary.status.CopyFrom(status)
-        alert = self.state.open_alert(patient.patient_id)
-        if alert is not None:
-            summary.alert.CopyFrom(alert_message(alert))
-        return summary
 
     async def GetPatientVitals(  # noqa: N802 - gRPC method name
         self, request: medical_pb2.GetPatientVitalsRequest, context: grpc.aio.ServicerContext
@@ -90,7 +80,7 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
         """Latest vitals of one patient."""
         patient = await self._patient(request.patient_id, request.requester, "read_vitals",
                                       context)
-        summary = await asyncio.to_thread(self._summary, patient)
+        (summary,) = await asyncio.to_thread(self.state.summaries, [patient])
         if not summary.HasField("status"):
             await _abort(context, grpc.StatusCode.NOT_FOUND, "no vitals received yet")
         return summary.status
@@ -103,7 +93,7 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
 
         def build() -> medical_pb2.ListPatientsResponse:
             return medical_pb2.ListPatientsResponse(
-                patients=[self._summary(p) for p in self._visible(request.requester)])
+                patients=self.state.summaries(self._visible(request.requester)))
 
         reply = await asyncio.to_thread(build)
         await self._audit(request.requester, "list_patients", "*", True,
@@ -119,7 +109,10 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
         since_us = (datetime.now(UTC) - timedelta(minutes=request.minutes or 60)).timestamp()
 
         def build() -> medical_pb2.PatientDetail:
-            detail = medical_pb2.PatientDetail(summary=self._summary(patient))
+            (summary,) = self.state.summaries([patient])
+            detail = medical_pb2.PatientDetail(summary=summary,
+                                               alerts=self.state.recent_alerts(
+                                                   50, patient.patient_id))
             for point in self.state.trend(patient.patient_id):
                 if point["at_us"] / 1e6 < since_us:
                     continue
@@ -129,13 +122,6 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
                              "systolic_mmhg", "temperature_c"):
                     if name in point:
                         setattr(tp, name, point[name])
-            ids = {a.alert_id for a in self.state.recent_alerts(2000)
-                   if a.patient_id == patient.patient_id}
-            for alert_id in sorted(ids):
-                found = self.state.get_alert(alert_id)
-                if found is not None:
-                    detail.alerts.append(alert_message(found))
-            detail.alerts.sort(key=lambda a: a.raised_at.ToMicroseconds(), reverse=True)
             return detail
 
         return await asyncio.to_thread(build)

@@ -27,12 +27,14 @@ class RecordsWriter:
         """Store a poll's observation sets in one insert, then its alert transitions in order."""
         statuses = [e.message for e in events
                     if isinstance(e.message, medical_pb2.PatientVitals)]
-        skipped = self.records.save_statuses(statuses)  # type: ignore[arg-type]
+        # One lookup of which patients are registered serves the whole poll.
+        known = self.records.known({e.message.patient_id for e in events})  # type: ignore[attr-defined]
+        skipped = self.records.save_statuses(statuses, known)  # type: ignore[arg-type]
         if skipped:
             SKIPPED.labels("medical.patient.status").inc(skipped)
             log.warning("observation sets of unregistered patients not stored",
                         extra=log_fields(count=skipped))
         for e in events:
             if isinstance(e.message, medical_pb2.Alert) and not self.records.save_alert(
-                    e.message):
+                    e.message, known):
                 SKIPPED.labels("medical.alerts").inc()

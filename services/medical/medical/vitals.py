@@ -145,9 +145,9 @@ class VitalsProcessor:
             for alert in alerts:
                 staged.append((ALERTS, alert.patient_id, PatientState.stage_alert(pipe, alert)))
             for pid in touched_patients:
-                # Quiet changes of an open alert (a hold before resolving) are state only.
+                # A hold starting or ending changes the open alert without an event.
                 still_open = snaps[pid].open_alert
-                if still_open is not None:
+                if snaps[pid].open_changed_quietly and still_open is not None:
                     PatientState.stage_open(pipe, still_open)
             for pid, point in trends:
                 PatientState.stage_trend(pipe, pid, point, self.trend_keep)
@@ -176,6 +176,8 @@ class VitalsProcessor:
                           aggregate=result.aggregate, at=at, cause_id=cause_id,
                           policy=self.policy)
         transitions = update.transitions
+        if not transitions and update.open is not snap.open_alert:
+            snap.open_changed_quietly = True
         snap.open_alert = update.open
         if at_us - snap.trend_last_us < self.trend_every_us:
             return status, transitions, None

@@ -157,13 +157,15 @@ class Records:
             return set(s.scalars(select(PatientRow.patient_id).where(
                 PatientRow.patient_id.in_(sorted(patient_ids)))))
 
-    def save_statuses(self, statuses: list[medical_pb2.PatientVitals]) -> int:
+    def save_statuses(self, statuses: list[medical_pb2.PatientVitals],
+                      known: set[str] | None = None) -> int:
         """Store observation sets (idempotent on the status event id).
 
-        Sets of patients not registered in this database are skipped (they cannot be linked
-        to a patient record); returns how many were skipped.
+        Sets of patients not registered in this database (``known``, looked up when not given)
+        are skipped: they cannot be linked to a patient record. Returns how many were skipped.
         """
-        known = self.known({st.patient_id for st in statuses})
+        if known is None:
+            known = self.known({st.patient_id for st in statuses})
         rows = []
         for st in statuses:
             if st.patient_id not in known:
@@ -183,12 +185,13 @@ class Records:
                           .on_conflict_do_nothing())
         return len(statuses) - len(rows)
 
-    def save_alert(self, alert: medical_pb2.Alert) -> bool:
+    def save_alert(self, alert: medical_pb2.Alert, known: set[str] | None = None) -> bool:
         """Store an alert transition (idempotent: an older or repeated version is ignored).
 
         Returns False when the patient is not registered here (skipped).
         """
-        if not self.known({alert.patient_id}):
+        if alert.patient_id not in (known if known is not None
+                                    else self.known({alert.patient_id})):
             return False
         entry = {"version": alert.version, "state": _STATE_NAMES[alert.state],
                  "level": alert.escalation_level, "reason": alert.reason,

@@ -15,6 +15,7 @@ Keys (``<p>`` patient id, ``<d>`` device id):
 - ``medical:alert:open:<p>``    the open alert (``Alert`` JSON), absent when none
 - ``medical:alert:<id>``        every alert's latest transition (``Alert`` JSON), 30 days
 - ``medical:alerts:recent``     zset alert id → raised time (epoch s)
+- ``medical:alerts:of:<p>``     zset of the patient's alert ids → raised time
 - ``medical:alerts:due``        zset alert id → escalation time (epoch s)
 - ``medical:trend:<p>``         list of trend points (JSON), newest last
 - ``medical:registry``          hash patient id → ``Patient`` JSON (mirrored from SQL)
@@ -56,6 +57,8 @@ class Snapshot:
     open_alert: AlertRecord | None
     total: int
     trend_last_us: int
+    # The open alert changed without a transition (a hold started or ended): store it.
+    open_changed_quietly: bool = False
 
 
 def _observations(raw: dict[str, str]) -> dict[str, Observation]:
@@ -144,9 +147,26 @@ class PatientState:
 
     def status(self, patient_id: str) -> medical_pb2.PatientVitals | None:
         """The patient's latest status."""
-        raw = self.client.get(f"medical:patient:{patient_id}")
-        return None if raw is None else medical_pb2.PatientVitals.FromString(
-            base64.b64decode(str(raw)))
+        (summary,) = self.summaries([medical_pb2.Patient(patient_id=patient_id)])
+        return summary.status if summary.HasField("status") else None
+
+    def summaries(self, patients: list[medical_pb2.Patient]) -> list[medical_pb2.PatientSummary]:
+        """Each patient with their latest status and open alert, in one round trip."""
+        pipe = self.client.pipeline(transaction=False)
+        for p in patients:
+            pipe.get(f"medical:patient:{p.patient_id}")
+            pipe.get(open_alert_key(p.patient_id))
+        replies = pipe.execute()
+        out = []
+        for i, p in enumerate(patients):
+            status, alert = replies[2 * i:2 * i + 2]
+            summary = medical_pb2.PatientSummary(patient=p)
+            if status is not None:
+                summary.status.ParseFromString(base64.b64decode(str(status)))
+            if alert is not None:
+                json_format.Parse(str(alert), summary.alert)
+            out.append(summary)
+        return out
 
     def get_alert(self, alert_id: str) -> AlertRecord | None:
         """An alert's latest transition."""
@@ -160,9 +180,11 @@ class PatientState:
         return None if raw is None else alert_record(json_format.Parse(str(raw),
                                                                        medical_pb2.Alert()))
 
-    def recent_alerts(self, limit: int = 200) -> list[medical_pb2.Alert]:
-        """Latest transition of the most recently raised alerts, newest first."""
-        ids = [str(i) for i in self.client.zrevrange("medical:alerts:recent", 0, limit - 1)]  # type: ignore[union-attr]
+    def recent_alerts(self, limit: int = 200,
+                      patient_id: str | None = None) -> list[medical_pb2.Alert]:
+        """Latest transition of the most recently raised alerts (of one patient), newest first."""
+        key = f"medical:alerts:of:{patient_id}" if patient_id else "medical:alerts:recent"
+        ids = [str(i) for i in self.client.zrevrange(key, 0, limit - 1)]  # type: ignore[union-attr]
         if not ids:
             return []
         raws = self.client.mget([f"medical:alert:{i}" for i in ids])
@@ -184,8 +206,11 @@ class PatientState:
         text = _json(msg)
         pipe.set(f"medical:alert:{alert.alert_id}", text, ex=ALERT_TTL_S)
         if alert.version == 1:
-            pipe.zadd("medical:alerts:recent", {alert.alert_id: alert.raised_at.timestamp()})
+            raised = {alert.alert_id: alert.raised_at.timestamp()}
+            pipe.zadd("medical:alerts:recent", raised)
             pipe.zremrangebyrank("medical:alerts:recent", 0, -2001)
+            pipe.zadd(f"medical:alerts:of:{alert.patient_id}", raised)
+            pipe.zremrangebyrank(f"medical:alerts:of:{alert.patient_id}", 0, -201)
         if alert.is_open:
             pipe.set(open_alert_key(alert.patient_id), text)
         else:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
+from alembic import command, context
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, MetaData, create_engine, engine_from_config, event, pool
 
 
 def make_engine(url: str) -> Engine:
@@ -37,3 +37,20 @@ def migrate(url: str, migrations: Path) -> None:
     cfg.set_main_option("script_location", str(migrations))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     command.upgrade(cfg, "head")
+
+
+def run_env(metadata: MetaData, version_table: str = "alembic_version") -> None:
+    """The body of every ``migrations/env.py``: upgrade online with the configured URL.
+
+    Each service passes its own ``version_table`` so services can share one PostgreSQL
+    database; SQLite gets batch mode (it cannot ALTER most things in place).
+    """
+    config = context.config
+    connectable = engine_from_config(config.get_section(config.config_ini_section) or {},
+                                     prefix="sqlalchemy.", poolclass=pool.NullPool)
+    with connectable.connect() as connection:
+        context.configure(connection=connection, target_metadata=metadata,
+                          version_table=version_table,
+                          render_as_batch=connection.dialect.name == "sqlite")
+        with context.begin_transaction():
+            context.run_migrations()
