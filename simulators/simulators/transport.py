@@ -1,10 +1,12 @@
 """Station gates: heartbeats (queue, camera faults) and gate cameras replaying real footage.
 
-The camera part acts like a kiosk: it enrols a demo passenger from a real photo, then in turn
-presents the live head-turn clip with the passenger's ticket (admitted), a printed photo and a
-tablet-screen replay (denied by the liveness check), the clip without a ticket (1:N), and a
-QR + ID request for the staffed lane -- through the transport service's gRPC API
-(``Z5G_TRANSPORT_GRPC``), so the kiosk and the console show live decisions in ``make demo``.
+The camera part acts like a kiosk at gate-hsr-1: it enrols a demo passenger from a real photo,
+then in turn presents the live head-turn clip with the passenger's ticket (admitted 1:1), a
+printed photo and a tablet-screen replay (denied by the liveness check), the clip without a
+ticket from a newly enrolled passenger (admitted 1:N), and a QR + ID request for the staffed
+lane; consent is withdrawn after each passenger -- all through the transport service's gRPC API
+(``Z5G_TRANSPORT_GRPC``), so the kiosk page and the console show live decisions in
+``make demo``.
 
 Footage (shared/testdata, see its README): faces_ageitgey from ageitgey/face_recognition @
 2e2dccea9dd0ce730c8d464d0f67c6eebb40c9d1 (MIT); antispoof_samples from
@@ -13,6 +15,7 @@ minivision-ai/Silent-Face-Anti-Spoofing @ b6d5f04ad78778917853b25c778acef6d5626d
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import random
@@ -26,6 +29,7 @@ from pathlib import Path
 import cv2
 import grpc
 import numpy as np
+from zezhou5g.platform.logging import log_fields
 from zezhou5g.platform.paths import testdata_dir
 from zezhou5g.transport.v1 import transport_pb2, transport_pb2_grpc
 
@@ -35,7 +39,7 @@ log = logging.getLogger(__name__)
 
 TOPIC = "transport.gate.heartbeats"
 GATES = {"gate-hsr-1": "zezhou-hsr", "gate-hsr-2": "zezhou-hsr", "gate-bus-1": "zezhou-bus"}
-CAMERA_GATE = "gate-hsr-2"
+CAMERA_GATE = "gate-hsr-1"  # the kiosk page's default gate
 # Frames 95-160 of the clip: the speaker turns his head to his right and back.
 CLIP_RANGE = range(95, 161, 2)
 
@@ -71,22 +75,39 @@ def load_footage(td: Path) -> dict[str, list[transport_pb2.Frame]]:
 
 
 class GateCamera:
-    """Replays footage at one gate through the transport gRPC API, in a daemon thread."""
+    """Replays footage at one gate through the transport gRPC API, in a daemon thread.
 
-    def __init__(self, target: str, td: Path, pause_s: float = 6.0) -> None:
+    Each cycle enrols a fresh demo passenger and withdraws their consent once done, so the
+    1:N gallery holds one demo face at a time. ``ledger`` (a JSON file) lists the demo
+    tickets still enrolled: a restarted camera withdraws those first.
+    """
+
+    MAX_PENDING_MANUAL = 3  # nobody staffs the demo lane: do not fill the queue
+
+    def __init__(self, target: str, td: Path, pause_s: float = 6.0,
+                 ledger: Path | None = None, gate: str = CAMERA_GATE) -> None:
+        self.gate = gate
+        self.station = GATES[gate]
         self.stub = transport_pb2_grpc.TransportServiceStub(grpc.insecure_channel(target))
         self.td = td
         self.pause_s = pause_s
+        self.ledger = ledger
+        self.enrolled: dict[str, str] = {}  # ticket id → id number
         self.thread = threading.Thread(target=self._loop, name="gate-camera", daemon=True)
 
     def start(self) -> None:
         """Begin replaying."""
         self.thread.start()
 
+    def _save(self) -> None:
+        if self.ledger is not None:
+            self.ledger.parent.mkdir(parents=True, exist_ok=True)
+            self.ledger.write_text(json.dumps(self.enrolled))
+
     def _enrol(self) -> str:
         run = uuid.uuid4().hex[:8]
         t = transport_pb2.Ticket(ticket_id=f"SIM-{run}", trip_id="G1234", seat="05A",
-                                 station_id=GATES[CAMERA_GATE], fare_fen=1250,
+                                 station_id=self.station, fare_fen=1250,
                                  passenger_name="demo")
         t.departure.FromDatetime(datetime.now(UTC) + timedelta(minutes=60))
         photo = (self.td / "faces_ageitgey/examples/lin-manuel-miranda.png").read_bytes()
@@ -96,12 +117,33 @@ class GateCamera:
             timeout=60)
         if not r.ok:
             raise RuntimeError(f"demo enrolment refused: {list(r.reasons)}")
+        self.enrolled[t.ticket_id] = f"sim-{run}"
+        self._save()
         return t.ticket_id
+
+    def _withdraw(self, ticket_id: str) -> None:
+        id_number = self.enrolled.get(ticket_id)
+        if id_number is None:
+            return
+        self.stub.Withdraw(transport_pb2.WithdrawRequest(
+            ticket_id=ticket_id, id_number=id_number, actor="simulator"), timeout=10)
+        del self.enrolled[ticket_id]
+        self._save()
+
+    def _withdraw_leftovers(self) -> None:
+        if self.ledger is None or not self.ledger.exists():
+            return
+        try:
+            self.enrolled = {str(k): str(v) for k, v in json.loads(self.ledger.read_text()).items()}
+        except (ValueError, AttributeError):
+            self.enrolled = {}
+        for ticket_id in list(self.enrolled):
+            self._withdraw(ticket_id)
 
     def _pass(self, frames: list[transport_pb2.Frame], ticket_id: str, live: bool) -> str:
         for _ in range(20):  # a live person performs what is asked; the clip can only turn right
             p = self.stub.StartPassage(transport_pb2.StartPassageRequest(
-                gate_id=CAMERA_GATE, ticket_id=ticket_id), timeout=5)
+                gate_id=self.gate, ticket_id=ticket_id), timeout=5)
             if not live or p.challenge == "turn_right":
                 break
         d = self.stub.Decide(transport_pb2.DecideRequest(
@@ -109,30 +151,50 @@ class GateCamera:
             timeout=60).decision
         return f"{d.outcome}/{d.reason}"
 
+    def _manual(self, ticket_id: str) -> str:
+        queue = self.stub.ListManualQueue(transport_pb2.ListManualQueueRequest(
+            station_id=self.station), timeout=10).items
+        if sum(i.gate_id == self.gate and i.state == "pending" for i in queue) \
+                >= self.MAX_PENDING_MANUAL:
+            return "skipped/queue_full"
+        item = self.stub.RequestManual(transport_pb2.ManualRequestRequest(
+            gate_id=self.gate, ticket_id=ticket_id, id_number="sim-unknown"),
+            timeout=10).item
+        return f"queued/{item.reason}"
+
+    def step(self, kind: int, footage: dict[str, list[transport_pb2.Frame]]) -> str:
+        """One passage of the cycle (``kind`` 0-4); the result as "outcome/reason"."""
+        if kind == 0:  # the passenger, with the ticket: 1:1
+            return self._pass(footage["live"], self._enrol(), True)
+        if kind in (1, 2):  # spoofs held up to the camera
+            return self._pass(footage["printed photo" if kind == 1 else "screen replay"], "",
+                              False)
+        if kind == 3:  # done with that passenger; a new one walks up without a ticket: 1:N
+            for ticket_id in list(self.enrolled):
+                self._withdraw(ticket_id)
+            self._enrol()
+            return self._pass(footage["live"], "", True)
+        # the staffed lane (QR + a mistyped ID number), then consent withdrawn
+        result = self._manual(next(iter(self.enrolled), ""))
+        for ticket_id in list(self.enrolled):
+            self._withdraw(ticket_id)
+        return result
+
     def _loop(self) -> None:
         footage = load_footage(self.td)
         step = 0
         while True:
             try:
-                kind = step % 5
-                if kind == 0:
-                    ticket = self._enrol()
-                    result = self._pass(footage["live"], ticket, True)
-                elif kind in (1, 2):
-                    name = "printed photo" if kind == 1 else "screen replay"
-                    result = self._pass(footage[name], "", False)
-                elif kind == 3:
-                    result = self._pass(footage["live"], "", True)
-                else:
-                    ticket = self._enrol()
-                    item = self.stub.RequestManual(transport_pb2.ManualRequestRequest(
-                        gate_id=CAMERA_GATE, ticket_id=ticket, id_number="sim-unknown"),
-                        timeout=10).item
-                    result = f"queued/{item.reason}"
-                log.info("gate camera", extra={"step": kind, "result": result})
+                if step == 0:
+                    self._withdraw_leftovers()
+                result = self.step(step % 5, footage)
+                log.info("gate camera", extra=log_fields(step=step % 5, result=result))
             except grpc.RpcError as exc:
                 log.warning("gate camera: transport not reachable",
-                            extra={"error": str(exc.code())})
+                            extra=log_fields(error=str(exc.code())))
+                if step == 0:
+                    time.sleep(self.pause_s)
+                    continue  # the leftovers are withdrawn before anything else
             except Exception:  # noqa: BLE001 - keep the demo device running
                 log.exception("gate camera step failed")
             step += 1
@@ -157,7 +219,10 @@ class Gates:
         self.camera: GateCamera | None = None
         if (camera is None and target) or camera:
             try:
-                self.camera = GateCamera(target or "127.0.0.1:50064", testdata_dir())
+                self.camera = GateCamera(target or "127.0.0.1:50064", testdata_dir(),
+                                         ledger=Path(os.environ.get(
+                                             "Z5G_SIM_TRANSPORT_LEDGER",
+                                             ".run/simulators-transport.json")))
             except FileNotFoundError:
                 log.warning("no shared test data: gate camera replay off")
 

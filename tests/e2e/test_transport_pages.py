@@ -119,6 +119,13 @@ def test_enrol_page_kiosk_and_console(stack, browser, wait):
              == 1250, 30,
              "one fare charged")
 
+        # The kiosk is the gate's display: the gate camera's admission shows there large, and
+        # its list holds both of this gate's decisions (the three replies are one decision).
+        kiosk.get_by_test_id("kiosk-outcome").filter(has_text="请通行").wait_for(timeout=30_000)
+        assert "闸机摄像头" in kiosk.locator("#kiosk-outcome").inner_text()
+        listed = kiosk.get_by_test_id("kiosk-recent").locator("li")
+        assert [li.get_attribute("data-outcome") for li in listed.all()] == ["open", "deny"]
+
         # 4. The console shows it live: rates, payment total, the decisions.
         total = f"¥{(before + 1250) / 100:.2f}"
         console.get_by_test_id("tr-charged").filter(has_text=total).wait_for(timeout=30_000)

@@ -3,6 +3,7 @@ real models on the shared test photos and video (sources cited in conftest.py)."
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 
@@ -278,12 +279,33 @@ def test_events_on_kafka_carry_no_face_data(cluster, people):
     assert max(len(v) for v in values) < 400, "ids and times only"
 
 
-def test_simulated_gate_camera_replays_real_footage(cluster, td):
-    """The demo device (simulators/transport.py) against the real service."""
+def test_simulated_gate_camera_replays_real_footage(cluster, td, tmp_path):
+    """The demo device (simulators/transport.py) against the real service: one whole cycle at
+    the bus station gate (no other passenger enrolled there), then a restart's clean-up."""
     from simulators.transport import GateCamera, load_footage
 
-    cam = GateCamera(f"127.0.0.1:{cluster.a.port}", td)
+    ledger = tmp_path / "camera.json"
+    cam = GateCamera(f"127.0.0.1:{cluster.a.port}", td, ledger=ledger, gate="gate-bus-1")
     footage = load_footage(td)
-    ticket_id = cam._enrol()
-    assert cam._pass(footage["live"], ticket_id, True) == "open/match_1to1"
-    assert cam._pass(footage["printed photo"], "", False) == "deny/liveness_failed"
+    results = [cam.step(kind, footage) for kind in range(5)]
+    assert results == ["open/match_1to1", "deny/liveness_failed", "deny/liveness_failed",
+                       "open/match_1ton", "queued/qr_id_check"], results
+    # Consent withdrawn after each passenger: no demo face is left.
+    assert cam.enrolled == {} and json.loads(ledger.read_text()) == {}
+    # Two more cycles' staffed-lane requests: the queue stays short (nobody staffs the demo).
+    queued = []
+    for _ in range(3):
+        cam._enrol()
+        queued.append(cam.step(4, footage))
+    assert queued == ["queued/qr_id_check", "queued/qr_id_check", "skipped/queue_full"]
+    assert cam.enrolled == {}
+    # A camera stopped mid-cycle leaves a ticket enrolled; the next one withdraws it first.
+    cam._enrol()
+    left = dict(cam.enrolled)
+    restarted = GateCamera(f"127.0.0.1:{cluster.a.port}", td, ledger=ledger, gate="gate-bus-1")
+    restarted._withdraw_leftovers()
+    assert restarted.enrolled == {}
+    (ticket_id, id_number), = left.items()
+    again = cluster.a.stub.Withdraw(transport_pb2.WithdrawRequest(
+        ticket_id=ticket_id, id_number=id_number, actor="test"), timeout=10)
+    assert again.withdrawn is False

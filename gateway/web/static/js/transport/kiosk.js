@@ -1,8 +1,10 @@
 // transport/kiosk.html: a gate kiosk. Browser camera → random liveness challenge shown large →
 // a few seconds of frames → the transport service decides; the outcome is shown large.
 // A decision request is retried with the same request id, so it is never charged twice.
-import { api, describe, showError, clearError } from "../api.js";
-import { h } from "../format.js";
+// The kiosk is also the gate's display: every decision taken at its gate (by the gate camera or
+// the staffed lane) arrives on the live stream and is shown large too, with where it came from.
+import { api, describe, showError, clearError, LiveStream } from "../api.js";
+import { clock, eventTime, h } from "../format.js";
 import { getLang, nameOf, onLangChange, t } from "../i18n.js";
 import { loginUrl, renderShell } from "../shell.js";
 import "./i18n.js";
@@ -11,8 +13,13 @@ import { GATES, grabJpeg, newId, outcomeText, reasonText, startCamera } from "./
 const CAPTURE_MS = 3500;
 const FRAME_EVERY_MS = 100;
 
+const RECENT = 8;
+
 const $ = (id) => document.getElementById(id);
 let challenge = null;
+let busy = false; // this kiosk's own check is running: other decisions only go to the list
+const ownIds = new Set(); // request ids of this kiosk's decisions
+const listed = new Set(); // event ids already listed (a decision also comes back on the stream)
 
 function showInstruction() {
   const el = $("kiosk-instruction");
@@ -20,18 +27,46 @@ function showInstruction() {
   el.textContent = getLang() === "en" ? challenge.instruction_en : challenge.instruction_zh;
 }
 
-function showOutcome(decision) {
+function showOutcome(decision, source) {
   const box = $("kiosk-outcome");
   box.dataset.outcome = decision.outcome || "deny";
   box.replaceChildren(
     h("div", { class: "tr-outcome-big", dataset: { testid: "kiosk-outcome" } }, outcomeText(decision.outcome)),
     h("div", { class: "tr-outcome-reason" }, reasonText(decision.reason)),
     h("div", { class: "tr-outcome-score" },
-      decision.mode ? `${decision.mode} · ${t("tr.f.score")} ${Number(decision.score || 0).toFixed(3)} / ${Number(decision.threshold || 0).toFixed(3)}` : ""));
+      decision.mode ? `${decision.mode} · ${t("tr.f.score")} ${Number(decision.score || 0).toFixed(3)} / ${Number(decision.threshold || 0).toFixed(3)}` : ""),
+    h("div", { class: "tr-outcome-source" }, `${clock(eventTime(decision) ?? Date.now())} · ${source}`));
+}
+
+function sourceText(decision, own) {
+  if (own) return t("tr.kiosk.src.own");
+  return t(decision.lane === "manual" ? "tr.kiosk.src.manual" : "tr.kiosk.src.gate");
+}
+
+/** Show a decision of this gate once: large (unless this kiosk is busy with its own) and listed. */
+function present(decision, own) {
+  const id = decision.meta?.event_id || "";
+  if (id && listed.has(id)) return;
+  if (id) listed.add(id);
+  const source = sourceText(decision, own);
+  if (own || !busy) showOutcome(decision, source);
+  const list = $("kiosk-recent");
+  list.prepend(h("li", { dataset: { outcome: decision.outcome || "deny" } },
+    `${clock(eventTime(decision) ?? Date.now())} · ${outcomeText(decision.outcome)} · ${reasonText(decision.reason)} · ${source}`));
+  while (list.children.length > RECENT) list.lastElementChild.remove();
+  $("kiosk-recent-empty").hidden = true;
+}
+
+function clearGate() {
+  $("kiosk-outcome").replaceChildren();
+  delete $("kiosk-outcome").dataset.outcome;
+  $("kiosk-recent").replaceChildren();
+  $("kiosk-recent-empty").hidden = false;
 }
 
 async function decide(passageId, frames) {
   const requestId = newId();
+  ownIds.add(requestId);
   let last;
   for (let attempt = 0; attempt < 3; attempt += 1) {
     try {
@@ -52,6 +87,7 @@ async function run() {
   const canvas = $("kiosk-canvas");
   const btn = $("kiosk-start");
   btn.disabled = true;
+  busy = true;
   $("kiosk-outcome").replaceChildren();
   delete $("kiosk-outcome").dataset.outcome;
   try {
@@ -67,10 +103,11 @@ async function run() {
     }
     $("kiosk-kiosk-state").textContent = t("tr.kiosk.checking");
     const reply = await decide(challenge.passage_id, frames);
-    showOutcome(reply.decision);
+    present(reply.decision, true);
   } catch (err) {
     showError("kiosk", () => describe(err));
   } finally {
+    busy = false;
     challenge = null;
     $("kiosk-instruction").textContent = "";
     $("kiosk-kiosk-state").textContent = t("tr.kiosk.ready");
@@ -103,8 +140,16 @@ async function main() {
     for (const o of select.options) o.textContent = nameOf("gate", o.value);
     showInstruction();
   });
+  select.addEventListener("change", clearGate);
   $("kiosk-start").addEventListener("click", run);
   $("manual-form").addEventListener("submit", manual);
+  new LiveStream("/api/stream/transport", {
+    onEvent: (msg) => {
+      const d = msg?.topic === "transport.gate.decisions" ? msg.data : null;
+      if (!d || d.gate_id !== select.value) return;
+      present(d, ownIds.has(d.meta?.event_id));
+    },
+  }).start();
   try {
     await startCamera($("kiosk-video"));
     $("kiosk-kiosk-state").textContent = t("tr.kiosk.ready");
