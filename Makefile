@@ -1,6 +1,9 @@
 # Two commands do everything on a fresh machine: `make demo` and `make test`.
 .PHONY: demo test setup lint proto bench infra-start infra-stop clean
 
+# Set-up installs uv with `pip install --user` when it is missing: its bin folder goes on PATH.
+export PATH := $(shell python3 -m site --user-base 2>/dev/null)/bin:$(PATH)
+
 demo:            ## set up, start the whole stack, print the URL; Ctrl-C stops it
 	scripts/demo.sh
 

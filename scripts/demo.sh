@@ -3,6 +3,7 @@
 # under honcho. Ctrl-C stops the processes and then the infrastructure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PATH="$(python3 -m site --user-base)/bin:$PATH"  # uv, if set-up installed it
 scripts/setup.sh
 set -a; . ./.env; set +a
 uv run --frozen python scripts/gen_secrets.py .run/secrets.env

@@ -3,6 +3,7 @@
 # Redis and PostgreSQL on free ports (see conftest.py), so it never touches a running demo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PATH="$(python3 -m site --user-base)/bin:$PATH"  # uv, if set-up installed it
 scripts/setup.sh --for-tests
 echo "==> lint"
 uv run --frozen ruff check .

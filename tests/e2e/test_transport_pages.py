@@ -125,6 +125,10 @@ def test_enrol_page_kiosk_and_console(stack, browser, wait):
         assert "闸机摄像头" in kiosk.locator("#kiosk-outcome").inner_text()
         listed = kiosk.get_by_test_id("kiosk-recent").locator("li")
         assert [li.get_attribute("data-outcome") for li in listed.all()] == ["open", "deny"]
+        kiosk.get_by_test_id("lang-switch").click()
+        kiosk.get_by_test_id("kiosk-outcome").filter(has_text="Please pass").wait_for(
+            timeout=10_000)
+        assert "gate camera" in listed.first.inner_text()
 
         # 4. The console shows it live: rates, payment total, the decisions.
         total = f"¥{(before + 1250) / 100:.2f}"

@@ -27,20 +27,37 @@ function showInstruction() {
   el.textContent = getLang() === "en" ? challenge.instruction_en : challenge.instruction_zh;
 }
 
-function showOutcome(decision, source) {
-  const box = $("kiosk-outcome");
-  box.dataset.outcome = decision.outcome || "deny";
-  box.replaceChildren(
-    h("div", { class: "tr-outcome-big", dataset: { testid: "kiosk-outcome" } }, outcomeText(decision.outcome)),
-    h("div", { class: "tr-outcome-reason" }, reasonText(decision.reason)),
-    h("div", { class: "tr-outcome-score" },
-      decision.mode ? `${decision.mode} · ${t("tr.f.score")} ${Number(decision.score || 0).toFixed(3)} / ${Number(decision.threshold || 0).toFixed(3)}` : ""),
-    h("div", { class: "tr-outcome-source" }, `${clock(eventTime(decision) ?? Date.now())} · ${source}`));
-}
+// Entries are {decision, own, at}; rendered again when the language changes.
+let shown = null; // the decision shown large
+const recent = []; // this gate's latest decisions, newest first
 
-function sourceText(decision, own) {
+function sourceText({ decision, own }) {
   if (own) return t("tr.kiosk.src.own");
   return t(decision.lane === "manual" ? "tr.kiosk.src.manual" : "tr.kiosk.src.gate");
+}
+
+function renderOutcome() {
+  const box = $("kiosk-outcome");
+  if (!shown) {
+    box.replaceChildren();
+    delete box.dataset.outcome;
+    return;
+  }
+  const d = shown.decision;
+  box.dataset.outcome = d.outcome || "deny";
+  box.replaceChildren(
+    h("div", { class: "tr-outcome-big", dataset: { testid: "kiosk-outcome" } }, outcomeText(d.outcome)),
+    h("div", { class: "tr-outcome-reason" }, reasonText(d.reason)),
+    h("div", { class: "tr-outcome-score" },
+      d.mode ? `${d.mode} · ${t("tr.f.score")} ${Number(d.score || 0).toFixed(3)} / ${Number(d.threshold || 0).toFixed(3)}` : ""),
+    h("div", { class: "tr-outcome-source" }, `${clock(shown.at)} · ${sourceText(shown)}`));
+}
+
+function renderRecent() {
+  $("kiosk-recent").replaceChildren(...recent.map((e) => h("li",
+    { dataset: { outcome: e.decision.outcome || "deny" } },
+    `${clock(e.at)} · ${outcomeText(e.decision.outcome)} · ${reasonText(e.decision.reason)} · ${sourceText(e)}`)));
+  $("kiosk-recent-empty").hidden = recent.length > 0;
 }
 
 /** Show a decision of this gate once: large (unless this kiosk is busy with its own) and listed. */
@@ -48,20 +65,21 @@ function present(decision, own) {
   const id = decision.meta?.event_id || "";
   if (id && listed.has(id)) return;
   if (id) listed.add(id);
-  const source = sourceText(decision, own);
-  if (own || !busy) showOutcome(decision, source);
-  const list = $("kiosk-recent");
-  list.prepend(h("li", { dataset: { outcome: decision.outcome || "deny" } },
-    `${clock(eventTime(decision) ?? Date.now())} · ${outcomeText(decision.outcome)} · ${reasonText(decision.reason)} · ${source}`));
-  while (list.children.length > RECENT) list.lastElementChild.remove();
-  $("kiosk-recent-empty").hidden = true;
+  const entry = { decision, own, at: eventTime(decision) ?? Date.now() };
+  if (own || !busy) {
+    shown = entry;
+    renderOutcome();
+  }
+  recent.unshift(entry);
+  recent.splice(RECENT);
+  renderRecent();
 }
 
 function clearGate() {
-  $("kiosk-outcome").replaceChildren();
-  delete $("kiosk-outcome").dataset.outcome;
-  $("kiosk-recent").replaceChildren();
-  $("kiosk-recent-empty").hidden = false;
+  shown = null;
+  recent.length = 0;
+  renderOutcome();
+  renderRecent();
 }
 
 async function decide(passageId, frames) {
@@ -88,8 +106,8 @@ async function run() {
   const btn = $("kiosk-start");
   btn.disabled = true;
   busy = true;
-  $("kiosk-outcome").replaceChildren();
-  delete $("kiosk-outcome").dataset.outcome;
+  shown = null;
+  renderOutcome();
   try {
     challenge = await api(`/api/transport/gates/${$("kiosk-gate").value}/passages`,
       { method: "POST", body: { ticket_id: $("kiosk-ticket").value.trim() } });
@@ -139,6 +157,8 @@ async function main() {
   onLangChange(() => {
     for (const o of select.options) o.textContent = nameOf("gate", o.value);
     showInstruction();
+    renderOutcome();
+    renderRecent();
   });
   select.addEventListener("change", clearGate);
   $("kiosk-start").addEventListener("click", run);
