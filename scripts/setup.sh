@@ -28,7 +28,8 @@ fi
 step "Python environment (uv, locked)"
 export PATH="$(python3 -m site --user-base)/bin:$PATH"  # where pip --user puts uv
 if ! command -v uv >/dev/null; then
-  python3 -m pip install --quiet --user uv 2>/dev/null || python3 -m pip install --quiet uv
+  python3 -m pip install --quiet --user uv 2>/dev/null || python3 -m pip install --quiet uv \
+    2>/dev/null || python3 -m pip install --quiet --user --break-system-packages uv
 fi
 command -v uv >/dev/null || die "uv could not be installed (python3 -m pip install uv)"
 UV_PYTHON_DOWNLOADS=never uv sync --frozen --all-packages --quiet
