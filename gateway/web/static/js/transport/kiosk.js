@@ -14,6 +14,7 @@ const CAPTURE_MS = 3500;
 const FRAME_EVERY_MS = 100;
 
 const RECENT = 8;
+const IDLE_MS = 12000; // the large outcome goes back to "ready" after this
 
 const $ = (id) => document.getElementById(id);
 let challenge = null;
@@ -29,6 +30,7 @@ function showInstruction() {
 
 // Entries are {decision, own, at}; rendered again when the language changes.
 let shown = null; // the decision shown large
+let idleTimer = null;
 const recent = []; // this gate's latest decisions, newest first
 
 function sourceText({ decision, own }) {
@@ -69,6 +71,11 @@ function present(decision, own) {
   if (own || !busy) {
     shown = entry;
     renderOutcome();
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => {
+      shown = null;
+      renderOutcome();
+    }, IDLE_MS);
   }
   recent.unshift(entry);
   recent.splice(RECENT);
