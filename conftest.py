@@ -120,6 +120,16 @@ def in_process() -> type[InProcessService]:
     return InProcessService
 
 
+# Where the caller keeps test material and built models: the processes a test starts look there
+# too (every other Z5G_ setting of the caller's shell is dropped, so tests stay isolated).
+PASS_THROUGH = ("Z5G_TESTDATA", "Z5G_CACHE_DIR", "Z5G_MODELS_DIR")
+
+
+def passed_through() -> dict[str, str]:
+    """The caller's ``PASS_THROUGH`` settings that are set."""
+    return {k: os.environ[k] for k in PASS_THROUGH if k in os.environ}
+
+
 class Proc:
     """A platform process (``python -m <module>``) run as a real subprocess for the test."""
 
@@ -127,7 +137,8 @@ class Proc:
                  args: tuple[str, ...] = ()) -> None:
         self.module = module
         self.log = log_dir / f"{module.replace('.', '_')}-{time.monotonic_ns()}.log"
-        full_env = {k: v for k, v in os.environ.items() if not k.startswith("Z5G_")} | env
+        full_env = ({k: v for k, v in os.environ.items() if not k.startswith("Z5G_")}
+                    | passed_through() | env)
         self.popen = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", module, *args], cwd=ROOT, env=full_env,
             stdout=open(self.log, "wb"), stderr=subprocess.STDOUT)
@@ -251,9 +262,10 @@ def stack(request: pytest.FixtureRequest, base_env: dict[str, str],
 
 def clear_login_limits(stack: dict[str, object]) -> None:
     """Forget the stack's sign-in rate-limit counters (tests sign in more than 10 times/min)."""
-    client = redis_lib.Redis.from_url(str(stack["redis_url"]))
-    for key in client.scan_iter("ratelimit:login:*"):
-        client.delete(key)
+    with redis_lib.Redis.from_url(str(stack["redis_url"])) as client:
+        keys = list(client.scan_iter("ratelimit:login:*"))
+        if keys:
+            client.delete(*keys)
 
 
 def sign_in_as(stack: dict[str, object], user: str) -> object:
@@ -276,7 +288,8 @@ def run_locust(stack: dict[str, object], locustfile: str, tmp: Path, users: int,
     """
     clear_login_limits(stack)
     full_env = {"PATH": "/usr/bin:/bin", "Z5G_DEMO_PASSWORD": str(stack["password"]),
-                "Z5G_DEVICE_TOKENS": stack["env"]["Z5G_DEVICE_TOKENS"]} | (env or {})  # type: ignore[index]
+                "Z5G_DEVICE_TOKENS": stack["env"]["Z5G_DEVICE_TOKENS"],  # type: ignore[index]
+                **passed_through()} | (env or {})
     result = subprocess.run(  # noqa: S603
         [sys.executable, "-m", "locust", "-f", str(ROOT / "loadtests" / locustfile),
          "--host", str(stack["url"]), "--headless", "-u", str(users), "-r", str(users),

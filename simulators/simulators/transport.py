@@ -130,6 +130,10 @@ class GateCamera:
         del self.enrolled[ticket_id]
         self._save()
 
+    def _withdraw_all(self) -> None:
+        for ticket_id in list(self.enrolled):
+            self._withdraw(ticket_id)
+
     def _withdraw_leftovers(self) -> None:
         if self.ledger is None or not self.ledger.exists():
             return
@@ -137,8 +141,7 @@ class GateCamera:
             self.enrolled = {str(k): str(v) for k, v in json.loads(self.ledger.read_text()).items()}
         except (ValueError, AttributeError):
             self.enrolled = {}
-        for ticket_id in list(self.enrolled):
-            self._withdraw(ticket_id)
+        self._withdraw_all()
 
     def _pass(self, frames: list[transport_pb2.Frame], ticket_id: str, live: bool) -> str:
         for _ in range(20):  # a live person performs what is asked; the clip can only turn right
@@ -170,14 +173,12 @@ class GateCamera:
             return self._pass(footage["printed photo" if kind == 1 else "screen replay"], "",
                               False)
         if kind == 3:  # done with that passenger; a new one walks up without a ticket: 1:N
-            for ticket_id in list(self.enrolled):
-                self._withdraw(ticket_id)
+            self._withdraw_all()
             self._enrol()
             return self._pass(footage["live"], "", True)
         # the staffed lane (QR + a mistyped ID number), then consent withdrawn
         result = self._manual(next(iter(self.enrolled), ""))
-        for ticket_id in list(self.enrolled):
-            self._withdraw(ticket_id)
+        self._withdraw_all()
         return result
 
     def _loop(self) -> None:

@@ -1,15 +1,10 @@
 """The transport locust scenario (loadtests/transport.py) against the real stack: real frames,
 no failed request and no unexpected gate outcome."""
 
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
-
 
 def test_transport_locust_scenario_has_no_failures(stack, tmp_path, stack_client):
     rows = stack_client.run_locust(
         stack, "transport.py", tmp_path, users=3, seconds=45, timeout=300,
-        env={"Z5G_TESTDATA": str(ROOT.parent / "shared" / "testdata")},
         args=("--stop-timeout", "60"))
     decisions = next((r for name, r in rows.items() if "/decision" in name), [])
     assert len(decisions) > 3 and int(decisions[2]) >= 3, rows

@@ -30,7 +30,6 @@ def _stub(request: Request) -> agri_pb2_grpc.AgriServiceStub:
     return agri_pb2_grpc.AgriServiceStub(request.app.state.channels["agri"])
 
 
-
 def _owner(principal: Principal) -> str:
     """The owner filter for ``principal``: farmers see their own fields, others all."""
     return principal.username if principal.role == Role.FARMER else ""

@@ -25,7 +25,6 @@ def requester(principal: Principal) -> medical_pb2.Requester:
                                  role=principal.role.value)
 
 
-
 @router.get("/patients")
 async def list_patients(request: Request, principal: Clinician) -> list[dict[str, Any]]:
     """The signed-in clinician's patients with latest vitals, NEWS2 and open alert."""

@@ -22,7 +22,6 @@ def _stub(request: Request) -> tourism_pb2_grpc.TourismServiceStub:
     return tourism_pb2_grpc.TourismServiceStub(request.app.state.channels["tourism"])
 
 
-
 async def public_summary(request: Request) -> Any:
     """What the public overview shows of tourism (no personal data): environment per area."""
     reply = await call(_stub(request).ListAreaEnvironment(

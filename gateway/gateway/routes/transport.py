@@ -34,7 +34,6 @@ def _stub(request: Request) -> transport_pb2_grpc.TransportServiceStub:
     return transport_pb2_grpc.TransportServiceStub(request.app.state.channels["transport"])
 
 
-
 async def public_summary(request: Request) -> Any:
     """What the public overview shows of the station gates (no personal data)."""
     reply = await call(_stub(request).ListGateStatus(

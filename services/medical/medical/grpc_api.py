@@ -73,7 +73,6 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
         return [p for p in self.state.all_registered()
                 if req.role == ADMIN or p.care_team == req.care_team]
 
-
     async def GetPatientVitals(  # noqa: N802 - gRPC method name
         self, request: medical_pb2.GetPatientVitalsRequest, context: grpc.aio.ServicerContext
     ) -> medical_pb2.PatientVitals:

@@ -190,8 +190,9 @@ class Records:
 
         Returns False when the patient is not registered here (skipped).
         """
-        if alert.patient_id not in (known if known is not None
-                                    else self.known({alert.patient_id})):
+        if known is None:
+            known = self.known({alert.patient_id})
+        if alert.patient_id not in known:
             return False
         entry = {"version": alert.version, "state": _STATE_NAMES[alert.state],
                  "level": alert.escalation_level, "reason": alert.reason,

@@ -20,7 +20,6 @@ const $ = (id) => document.getElementById(id);
 let challenge = null;
 let busy = false; // this kiosk's own check is running: other decisions only go to the list
 const ownIds = new Set(); // request ids of this kiosk's decisions
-const listed = new Set(); // event ids already listed (a decision also comes back on the stream)
 
 function showInstruction() {
   const el = $("kiosk-instruction");
@@ -62,11 +61,11 @@ function renderRecent() {
   $("kiosk-recent-empty").hidden = recent.length > 0;
 }
 
-/** Show a decision of this gate once: large (unless this kiosk is busy with its own) and listed. */
+/** Show a decision of this gate once: large (unless this kiosk is busy with its own) and listed.
+ *  The kiosk's own decisions come back on the stream seconds later: still in the list. */
 function present(decision, own) {
   const id = decision.meta?.event_id || "";
-  if (id && listed.has(id)) return;
-  if (id) listed.add(id);
+  if (id && recent.some((e) => e.decision.meta?.event_id === id)) return;
   const entry = { decision, own, at: eventTime(decision) ?? Date.now() };
   if (own || !busy) {
     shown = entry;
