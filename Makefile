@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine: `make demo` and `make test`.
-.PHONY: demo test setup lint proto bench infra-start infra-stop clean
+.PHONY: demo test test-fast setup lint proto bench infra-start infra-stop clean
 
 # Set-up installs uv with `pip install --user` when it is missing: its bin folder goes on PATH.
 export PATH := $(shell python3 -m site --user-base 2>/dev/null)/bin:$(PATH)
@@ -9,6 +9,10 @@ demo:            ## set up, start the whole stack, print the URL; Ctrl-C stops i
 
 test:            ## set up, lint, and run every test against real Kafka/Redis/PostgreSQL/gRPC
 	scripts/test.sh
+
+test-fast:       ## unit tests only (no servers started; about a minute): pytest -m unit
+	scripts/setup.sh
+	uv run --frozen pytest -m unit -q
 
 setup:
 	scripts/setup.sh --for-tests

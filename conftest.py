@@ -320,3 +320,31 @@ def stack_tools() -> SimpleNamespace:
     """start_stack / stop_stack / Proc / wait_for for tests that manage their own stack."""
     return SimpleNamespace(start_stack=start_stack, stop_stack=stop_stack, Proc=Proc,
                            wait_for=wait_for)
+
+
+# Test kinds, derived from what a test uses so a marker cannot be forgotten: `deploy` (manifest
+# validation, tests/deploy), `e2e` (the browser, tests/e2e), `integration` (anything that starts a
+# server or a process: Kafka, Redis, PostgreSQL, a service, the stack), `unit` (the rest: pure
+# code and real models on real pixels). `make test-fast` runs `-m unit`.
+_SERVER_FIXTURES = frozenset({"run_dir", "kafka", "redis_server", "postgres", "base_env",
+                              "in_process", "spawn", "stack", "stack_tools"})
+
+
+def _kind(item: pytest.Item) -> str:
+    parts = Path(str(item.path)).relative_to(ROOT).parts
+    if parts[:2] == ("tests", "deploy"):
+        return "deploy"
+    if parts[:2] == ("tests", "e2e") or item.get_closest_marker("e2e"):
+        return "e2e"
+    if item.get_closest_marker("integration") or _SERVER_FIXTURES.intersection(
+            getattr(item, "fixturenames", ())):
+        return "integration"
+    return "unit"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test with its kind (see ``_kind``)."""
+    for item in items:
+        kind = _kind(item)
+        if not item.get_closest_marker(kind):
+            item.add_marker(getattr(pytest.mark, kind))

@@ -114,6 +114,7 @@ def test_invalid_and_undecodable_events_go_to_the_dead_letter_topic(kafka):
     assert sorted(reasons) == ["handler_error", "undecodable"]
 
 
+@pytest.mark.integration  # waits out the client's metadata timeout against a closed port
 def test_producer_rejects_unreachable_bootstrap_clearly():
     from kafka.errors import KafkaError
 

@@ -10,7 +10,7 @@ from zezhou5g.medical.v1 import medical_pb2
 from zezhou5g.platform.db import make_engine, migrate
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
 def records(request, tmp_path):
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path}/medical.db"
