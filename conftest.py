@@ -74,7 +74,28 @@ def redis_client(redis_server: RedisServer) -> redis_lib.Redis:
 def base_env(kafka: KafkaServer, redis_server: RedisServer) -> dict[str, str]:
     """Environment of a service process talking to the test session's infrastructure."""
     return {"Z5G_ENV": "dev", "Z5G_KAFKA_BOOTSTRAP": kafka.bootstrap,
-            "Z5G_REDIS_URL": redis_server.url, "Z5G_LOG_LEVEL": "INFO"}
+            "Z5G_REDIS_URL": redis_server.url, "Z5G_LOG_LEVEL": "INFO",
+            "Z5G_SERVICE_PRINCIPAL_KEY": SERVICE_PRINCIPAL_KEY}
+
+
+# The session's key for service principals: the gateway signs with it, services verify with it,
+# and tests that call a service directly sign their own principal (``signed_channel``).
+SERVICE_PRINCIPAL_KEY = "p" * 8 + os.urandom(16).hex()
+
+
+def signed_channel(target: str, service: str, role: str = "admin", subject: str = "test",
+                   scopes: dict[str, list[str]] | None = None) -> object:
+    """A synchronous channel to ``target`` whose calls carry a principal for ``service``."""
+    from zezhou5g.platform.principal import PrincipalSigner
+    from zezhou5g.platform.principal import signed_channel as make
+
+    return make(target, PrincipalSigner(SERVICE_PRINCIPAL_KEY), service, subject, role, scopes)
+
+
+@pytest.fixture(scope="session")
+def signed() -> Callable[..., object]:
+    """``signed(target, service, role="admin", subject="test", scopes=None)``: a signed channel."""
+    return signed_channel
 
 
 class InProcessService:
@@ -212,8 +233,10 @@ def start_stack(base_env: dict[str, str], tmp: Path, redis_url: str,
     import httpx
 
     ports = {s: free_port() for s in SERVICES}
+    metrics = {s: free_port() for s in SERVICES}
     extra = STACK_DEFAULTS | (service_env or {})
-    procs = [Proc(s, base_env | extra | {"Z5G_GRPC_PORT": str(ports[s]), "Z5G_METRICS_PORT": "0",
+    procs = [Proc(s, base_env | extra | {"Z5G_GRPC_PORT": str(ports[s]),
+                                         "Z5G_METRICS_PORT": str(metrics[s]),
                                          "Z5G_DATABASE_URL": f"sqlite:///{tmp}/{s}.db"}, tmp)
              for s in SERVICES]
     http = free_port()
@@ -228,6 +251,7 @@ def start_stack(base_env: dict[str, str], tmp: Path, redis_url: str,
     procs.append(Proc("gateway", gw_env, tmp))
     url = f"http://127.0.0.1:{http}"
     stack = {"url": url, "env": gw_env, "procs": procs, "ports": ports, "tmp": tmp,
+             "metrics_ports": metrics,
              "password": secrets["Z5G_DEMO_PASSWORD"], "redis_url": redis_url}
     try:
         wait_for(lambda: httpx.get(f"{url}/readyz", timeout=3).status_code == 200, 150,

@@ -80,7 +80,9 @@ def main() -> None:
             "Z5G_KAFKA_BOOTSTRAP": kafka.bootstrap, "Z5G_REDIS_URL": rds.url,
             "Z5G_GRPC_PORT": str(port), "Z5G_METRICS_PORT": "0", "Z5G_LOG_LEVEL": "WARNING",
             "Z5G_DATABASE_URL": f"sqlite:///{run}/agri.db",
-            "Z5G_AGRI_FARM_FILE": str(run / "farm.yaml")}
+            "Z5G_AGRI_FARM_FILE": str(run / "farm.yaml"),
+            # Services refuse to start without the key that verifies gateway principals.
+            "Z5G_SERVICE_PRINCIPAL_KEY": os.urandom(24).hex()}
         ensure_topics(kafka.bootstrap, ["agri.telemetry", "agri.alarms"])
         service = subprocess.Popen([sys.executable, "-m", "agri"], cwd=ROOT, env=env,  # noqa: S603
                                    stdout=open(run / "agri.log", "wb"), stderr=subprocess.STDOUT)

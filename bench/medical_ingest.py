@@ -112,7 +112,9 @@ def main() -> None:  # noqa: PLR0915 - a linear script
             "Z5G_MEDICAL_RECORDS": "true" if args.records else "false",
             "Z5G_MEDICAL_ESCALATE_TEAM_S": "86400",
             # Resolve on the first lower set so that every 10-s swing raises a fresh alert.
-            "Z5G_MEDICAL_RESOLVE_HOLD_S": "0"}
+            "Z5G_MEDICAL_RESOLVE_HOLD_S": "0",
+            # Services refuse to start without the key that verifies gateway principals.
+            "Z5G_SERVICE_PRINCIPAL_KEY": os.urandom(24).hex()}
         for w in range(args.workers):
             procs.append(subprocess.Popen(  # noqa: S603
                 [sys.executable, "-m", "medical"], cwd=ROOT,

@@ -17,16 +17,35 @@ from zezhou5g.platform.db import make_engine, migrate
 from zezhou5g.platform.kafka import EventProducer
 from zezhou5g.platform.redis import make_async_redis
 
-from gateway import devices
+from gateway import devices, errors, registry
 from gateway.config import GatewaySettings
 from gateway.grpc_clients import open_channels
+from gateway.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from gateway.ratelimit import parse_networks
 from gateway.readiness import KafkaProbe, Readiness
-from gateway.routes import agri, auth, health, medical, public, streams, tourism, transport
+from gateway.routes import (
+    agri,
+    auth,
+    device_admin,
+    health,
+    medical,
+    public,
+    streams,
+    tourism,
+    transport,
+)
 from gateway.scenarios import STATUS_STREAMS
 from gateway.stream import StreamHub
 from gateway.users import seed_demo_users
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Body limits of the upload routes, bytes: an 8 MB photo plus its form fields; a passage's
+# frames as base64 JSON (a few seconds of 640×480 JPEG frames is ~3-8 MB).
+UPLOAD_LIMITS = (("/api/transport/enrol", 9 * 1024 * 1024),
+                 ("/api/transport/passages/", 24 * 1024 * 1024),
+                 ("/api/transport/manifest", 3 * 1024 * 1024))  # a 2 MB CSV as a form
+# A send waits this long for broker metadata before going to the producer's resend queue, ms.
+PRODUCER_MAX_BLOCK_MS = 1500
 
 
 def web_dir() -> Path:
@@ -49,7 +68,8 @@ class LazyProducer:
         with self._lock:
             if self._producer is None:
                 try:
-                    self._producer = EventProducer(self.bootstrap, "gateway")
+                    self._producer = EventProducer(self.bootstrap, "gateway",
+                                                   max_block_ms=PRODUCER_MAX_BLOCK_MS)
                 except KafkaError as exc:
                     raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
                                         "event broker unavailable, retry later") from exc
@@ -66,6 +86,9 @@ def _prepare_database(settings: GatewaySettings) -> Engine:
     engine = make_engine(settings.database_url)
     if settings.env == "dev" and settings.demo_password is not None:
         seed_demo_users(engine, settings.demo_password.get_secret_value())
+    registry.seed(engine, settings.device_token_map(),
+                  Path(settings.device_registry_file) if settings.device_registry_file
+                  else registry.DEFAULT_FILE)
     return engine
 
 
@@ -103,14 +126,20 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app = FastAPI(title="Zezhou 5G+ gateway", version="0.1.0", lifespan=lifespan,
                   description="REST and live streams of the Zezhou 5G+ scenario platform.")
     app.state.settings = settings
-    app.state.device_tokens = settings.device_token_map()
+    app.state.trusted_proxies = parse_networks(settings.trusted_proxies)
     for router in (health.router, auth.router, public.router, streams.router, devices.router,
-                   tourism.router, medical.router, agri.router, transport.router):
+                   device_admin.router, tourism.router, medical.router, agri.router,
+                   transport.router):
         app.include_router(router)
+    errors.install(app)
     app.mount("/metrics", make_asgi_app())
     web = web_dir()
     echarts = web / "node_modules" / "echarts" / "dist"
     if echarts.exists():
         app.mount("/vendor/echarts", StaticFiles(directory=echarts), name="echarts")
     app.mount("/", StaticFiles(directory=web / "static", html=True), name="web")
+    # Outermost last: headers go on everything, including the body limit's 413.
+    app.add_middleware(BodyLimitMiddleware, default_limit=settings.max_body_bytes,
+                       limits=UPLOAD_LIMITS)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.env != "dev")
     return app

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 from dataclasses import dataclass
 from typing import Annotated
 
 import jwt
 from fastapi import Depends, HTTPException, Request, status
+from prometheus_client import Counter
 
+from gateway.errors import bounded
 from gateway.users import SCENARIO_ROLES, Role, User
 
 COOKIE = "z5g_session"
+REVOKED_USED = Counter("z5g_gateway_revoked_token_used_total",
+                       "Requests with a session token revoked at sign-out")
 ALGORITHM = "HS256"
 
 
@@ -23,13 +28,17 @@ class Principal:
     display_name: str
     role: Role
     care_team: str | None
+    # Token id (for revocation at sign-out) and expiry, UNIX seconds.
+    jti: str = ""
+    expires_at: int = 0
 
 
 def issue_token(user: User, secret: str, hours: float) -> str:
     """A session token for ``user`` valid for ``hours``."""
     now = int(time.time())
     claims = {"sub": user.username, "name": user.display_name, "role": user.role,
-              "team": user.care_team, "iat": now, "exp": now + int(hours * 3600)}
+              "team": user.care_team, "iat": now, "exp": now + int(hours * 3600),
+              "jti": secrets.token_urlsafe(16)}
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
@@ -37,20 +46,36 @@ def read_token(token: str, secret: str) -> Principal | None:
     """The principal of a valid, unexpired token; None otherwise."""
     try:
         claims = jwt.decode(token, secret, algorithms=[ALGORITHM],
-                            options={"require": ["sub", "role", "exp"]})
+                            options={"require": ["sub", "role", "exp", "jti"]})
         return Principal(claims["sub"], claims.get("name", claims["sub"]), Role(claims["role"]),
-                         claims.get("team"))
+                         claims.get("team"), str(claims["jti"]), int(claims["exp"]))
     except (jwt.PyJWTError, ValueError):
         return None
 
 
-def current_principal(request: Request) -> Principal:
-    """Dependency: the signed-in user, or 401."""
+def _revoked_key(jti: str) -> str:
+    return f"session:revoked:{jti}"
+
+
+async def revoke(request: Request, principal: Principal) -> None:
+    """Deny ``principal``'s token from now until it would have expired (Redis, all replicas)."""
+    ttl = principal.expires_at - int(time.time())
+    if principal.jti and ttl > 0:
+        await bounded(request.app.state.redis.set(_revoked_key(principal.jti), "1", ex=ttl))
+
+
+async def current_principal(request: Request) -> Principal:
+    """Dependency: the signed-in user, or 401 (also for a token revoked at sign-out)."""
     token = request.cookies.get(COOKIE)
     secret = request.app.state.settings.session_secret.get_secret_value()
     principal = read_token(token, secret) if token else None
     if principal is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "sign in first")
+    if await bounded(request.app.state.redis.exists(_revoked_key(principal.jti))):
+        REVOKED_USED.inc()
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "signed out; sign in again")
+    # The gRPC clients sign this user as the principal of every RPC the request makes.
+    request.state.principal = principal
     return principal
 
 

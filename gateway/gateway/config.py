@@ -21,6 +21,9 @@ class GatewaySettings(BaseSettings):
     database_url: str
     # Signs session tokens (HS256); at least 32 random characters.
     session_secret: SecretStr
+    # Signs the service principal attached to every RPC (HS256, ≥32 characters); the services
+    # hold the same key to verify it (zezhou5g.platform.principal).
+    service_principal_key: SecretStr
     # Device credentials, "device-id=token,device-id=token"; each token ≥ 16 characters.
     device_tokens: SecretStr
     tourism_grpc: str
@@ -34,12 +37,28 @@ class GatewaySettings(BaseSettings):
     public_rate_per_min: int = 120
     # Sign-in attempts per client IP per minute.
     login_rate_per_min: int = 10
+    # Failed sign-ins per account per 15 minutes, from any address, before 429.
+    login_account_failures: int = 10
+    # Public uploads (face photos) per client per minute; unset: a quarter of the public limit.
+    upload_rate_per_min: int | None = None
+    # Proxies whose X-Forwarded-For is believed, "10.0.0.0/8,127.0.0.1"; empty: none.
+    trusted_proxies: str = ""
+    # Largest request body on routes without their own limit, bytes (uploads have their own).
+    max_body_bytes: int = 1024 * 1024
+    # Device registry seed: device id → scenario, kind, subject (JSON); tokens come from
+    # Z5G_DEVICE_TOKENS. Default: the demo's devices beside the package.
+    device_registry_file: str = ""
     log_level: str = "INFO"
 
     @field_validator("session_secret")
     @classmethod
     def _session_secret(cls, v: SecretStr) -> SecretStr:
         return check_secret("Z5G_SESSION_SECRET", v, min_length=32)
+
+    @field_validator("service_principal_key")
+    @classmethod
+    def _service_principal_key(cls, v: SecretStr) -> SecretStr:
+        return check_secret("Z5G_SERVICE_PRINCIPAL_KEY", v, min_length=32)
 
     @field_validator("device_tokens")
     @classmethod
@@ -55,6 +74,12 @@ class GatewaySettings(BaseSettings):
     @classmethod
     def _demo_password(cls, v: SecretStr | None) -> SecretStr | None:
         return None if v is None else check_secret("Z5G_DEMO_PASSWORD", v, min_length=10)
+
+    def upload_limit_per_min(self) -> int:
+        """Public uploads allowed per client per minute."""
+        if self.upload_rate_per_min is not None:
+            return self.upload_rate_per_min
+        return max(1, self.public_rate_per_min // 4)
 
     def device_token_map(self) -> dict[str, str]:
         """Token → device id."""

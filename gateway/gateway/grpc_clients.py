@@ -1,16 +1,30 @@
-"""gRPC channels to the scenario services and the mapping of their errors to HTTP."""
+"""gRPC channels to the scenario services, the principal on every call, errors mapped to HTTP.
+
+Every RPC the gateway makes carries a principal it signs (``zezhou5g.platform.principal``): the
+signed-in user of the request (``request.state.principal``, set by ``auth.current_principal``)
+with their role and scopes, or ``anonymous``/``public`` on the public pages. The services decide
+from it; roles and teams in request bodies are not believed.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import grpc
-from fastapi import HTTPException, status
+from fastapi import HTTPException, Request, status
 from google.protobuf import json_format
 from google.protobuf.message import Message
+from zezhou5g.platform.principal import PrincipalSigner
+
+from gateway.users import Role
+
+if TYPE_CHECKING:
+    from gateway.auth import Principal
 
 T = TypeVar("T")
+PUBLIC_SUBJECT = "anonymous"
+PUBLIC_ROLE = "public"
 
 _HTTP = {
     grpc.StatusCode.NOT_FOUND: status.HTTP_404_NOT_FOUND,
@@ -28,6 +42,91 @@ DEADLINE_S = 3.0
 def open_channels(targets: dict[str, str]) -> dict[str, grpc.aio.Channel]:
     """An insecure channel per service (in-cluster traffic; TLS is the mesh's job)."""
     return {name: grpc.aio.insecure_channel(target) for name, target in targets.items()}
+
+
+def principal_scopes(principal: Principal) -> dict[str, list[str]]:
+    """Scopes a user carries to the services: the unit of their account, by role.
+
+    The account's unit (``care_team`` column) is a clinician's care team and a scenic operator's
+    area. A farmer's scope is their user name (fields are owned by it), so it needs no claim.
+    """
+    unit = principal.care_team
+    if not unit:
+        return {}
+    if principal.role == Role.CLINICIAN:
+        return {"team": [unit]}
+    if principal.role == Role.SCENIC_OPERATOR:
+        return {"area": [unit]}
+    return {}
+
+
+class _SignedCall:
+    """A unary multicallable that adds a freshly signed principal to each call's metadata."""
+
+    def __init__(self, inner: Any, md: Any) -> None:
+        self._inner = inner
+        self._md = md
+
+    def __call__(self, request: Any, **kwargs: Any) -> Any:
+        extra = tuple(kwargs.pop("metadata", None) or ())
+        return self._inner(request, metadata=extra + self._md(), **kwargs)
+
+
+class SignedChannel:
+    """A view of a shared channel whose calls carry one caller's principal (one per request)."""
+
+    def __init__(self, channel: grpc.aio.Channel, signer: PrincipalSigner, audience: str,
+                 subject: str, role: str, scopes: Mapping[str, list[str]]) -> None:
+        self._channel = channel
+        self._sign = (signer, audience, subject, role, scopes)
+
+    def _metadata(self) -> tuple[tuple[str, str]]:
+        signer, audience, subject, role, scopes = self._sign
+        return signer.metadata(audience, subject, role, scopes)
+
+    def unary_unary(self, *args: Any, **kwargs: Any) -> _SignedCall:
+        """What a generated stub asks for, wrapped to sign each call."""
+        return _SignedCall(self._channel.unary_unary(*args, **kwargs), self._metadata)
+
+    def unary_stream(self, *args: Any, **kwargs: Any) -> _SignedCall:
+        """What a generated stub asks for, wrapped to sign each call."""
+        return _SignedCall(self._channel.unary_stream(*args, **kwargs), self._metadata)
+
+    def stream_unary(self, *args: Any, **kwargs: Any) -> Any:
+        """Client-streaming calls cannot carry a principal here; no contract uses them."""
+        raise NotImplementedError("client-streaming RPCs are not signed")
+
+    stream_stream = stream_unary
+
+
+S = TypeVar("S")
+
+
+def _signer(request: Request) -> PrincipalSigner:
+    """The application's signer, made on first use from ``Z5G_SERVICE_PRINCIPAL_KEY``."""
+    state = request.app.state
+    signer: PrincipalSigner | None = getattr(state, "principal_signer", None)
+    if signer is None:
+        signer = PrincipalSigner(state.settings.service_principal_key.get_secret_value())
+        state.principal_signer = signer
+    return signer
+
+
+def service_stub(request: Request, service: str, stub: type[S],
+                 principal: Principal | None = None) -> S:
+    """A ``stub`` for ``service`` signing the request's user (or ``principal``) on every call.
+
+    Without a signed-in user (public pages) the caller is ``anonymous`` with role ``public``.
+    """
+    who = principal or getattr(request.state, "principal", None)
+    signer = _signer(request)
+    channel = request.app.state.channels[service]
+    if who is None:
+        view = SignedChannel(channel, signer, service, PUBLIC_SUBJECT, PUBLIC_ROLE, {})
+    else:
+        view = SignedChannel(channel, signer, service, who.username, who.role.value,
+                             principal_scopes(who))
+    return stub(cast(grpc.aio.Channel, view))  # type: ignore[call-arg]
 
 
 async def call(rpc: Awaitable[T], service: str) -> T:

@@ -15,4 +15,6 @@ def main() -> None:
     settings = load_settings(GatewaySettings)
     setup_logging("gateway", settings.log_level)
     uvicorn.run(create_app(settings), host="0.0.0.0", port=settings.http_port,  # noqa: S104
-                log_config=None, proxy_headers=True, timeout_graceful_shutdown=5)
+                # X-Forwarded-For is read by gateway.ratelimit, only from Z5G_TRUSTED_PROXIES:
+                # uvicorn's own handling would believe any local caller.
+                log_config=None, proxy_headers=False, timeout_graceful_shutdown=5)

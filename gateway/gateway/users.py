@@ -46,7 +46,8 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(64), primary_key=True)
     display_name: Mapped[str] = mapped_column(String(128))
     role: Mapped[str] = mapped_column(String(32))
-    # Clinicians only: the care team whose patients they may see.
+    # The unit the account belongs to: a clinician's care team (whose patients they may see), a
+    # scenic operator's area (whose alerts they may act on); empty for the other roles.
     care_team: Mapped[str | None] = mapped_column(String(64), nullable=True)
     password_hash: Mapped[str] = mapped_column(String(256))
 
@@ -70,9 +71,9 @@ def authenticate(engine: Engine, username: str, password: str) -> User | None:
         return user
 
 
-DEMO_USERS = [  # username, display name, role, care team
+DEMO_USERS = [  # username, display name, role, unit (care team / scenic area)
     ("admin", "平台管理员 Platform admin", Role.ADMIN, None),
-    ("jueshan-ops", "珏山景区运营 Jueshan operator", Role.SCENIC_OPERATOR, None),
+    ("jueshan-ops", "珏山景区运营 Jueshan operator", Role.SCENIC_OPERATOR, "jueshan"),
     ("dr-wang", "王医生 Dr Wang (care team A)", Role.CLINICIAN, "team-a"),
     ("dr-li", "李医生 Dr Li (care team B)", Role.CLINICIAN, "team-b"),
     ("station-ops", "高铁站值班 Station operator", Role.STATION_OPERATOR, None),
@@ -83,11 +84,17 @@ DEMO_USERS = [  # username, display name, role, care team
 
 
 def seed_demo_users(engine: Engine, password: str) -> None:
-    """Create the demo accounts that are missing (dev only), all with ``password``."""
+    """Create the demo accounts that are missing (dev only), all with ``password``.
+
+    Existing demo accounts get their unit back (a demo database made before scenic operators
+    had an area would otherwise leave jueshan-ops unable to act on any alert).
+    """
     with Session(engine) as session:
-        existing = set(session.scalars(select(User.username)))
+        existing = {u.username: u for u in session.scalars(select(User))}
         for username, name, role, team in DEMO_USERS:
             if username not in existing:
                 session.add(User(username=username, display_name=name, role=role.value,
                                  care_team=team, password_hash=hash_password(password)))
+            elif existing[username].care_team != team:
+                existing[username].care_team = team
         session.commit()

@@ -36,7 +36,7 @@ def main() -> None:
     setup_logging("simulators", os.environ.get("Z5G_LOG_LEVEL", "INFO"))
     metrics_port = int(os.environ.get("Z5G_METRICS_PORT", "9100"))
     if metrics_port:
-        serve_metrics(metrics_port)
+        serve_metrics(metrics_port, os.environ.get("Z5G_METRICS_HOST", "127.0.0.1"))
     sims: list[Simulator] = [FACTORIES[n]() for n in (args.names or FACTORIES)]
     ensure_topics(bootstrap, sorted({t for s in sims for t in getattr(s, "topics", (s.topic,))}))
     producer = EventProducer(bootstrap, "simulators")

@@ -279,7 +279,7 @@ def test_compose_refuses_to_start_without_secrets(deploy_tools):
     proc = _composecheck(deploy_tools["COMPOSECHECK"], COMPOSE_FILE)
     assert proc.returncode != 0
     for var in ("Z5G_POSTGRES_PASSWORD", "Z5G_SESSION_SECRET", "Z5G_DEVICE_TOKENS",
-                "Z5G_TRANSPORT_FACE_KEY"):
+                "Z5G_TRANSPORT_FACE_KEY", "Z5G_SERVICE_PRINCIPAL_KEY"):
         assert f"set {var}" in proc.stderr, var
 
 
@@ -294,3 +294,13 @@ def test_compose_loader_rejects_a_dangling_dependency(deploy_tools, compose, tmp
     proc = _composecheck(deploy_tools["COMPOSECHECK"], path, DEV_ENV_FILE)
     assert proc.returncode != 0
     assert "no-such-service" in proc.stderr
+
+
+def test_services_share_the_principal_key_and_stay_on_the_compose_network(resolved):
+    envs = {n: resolved["services"][n]["environment"] for n in GRPC_SERVICES | {"gateway"}}
+    keys = {e["Z5G_SERVICE_PRINCIPAL_KEY"] for e in envs.values()}
+    assert len(keys) == 1 and len(next(iter(keys))) >= 32
+    for name in GRPC_SERVICES:
+        # Listening on the container's interface is safe only because nothing is published.
+        assert envs[name]["Z5G_GRPC_HOST"] == "0.0.0.0"
+        assert not resolved["services"][name].get("ports"), name

@@ -35,6 +35,7 @@ SECRET_KEYS = {
     "session-secret",
     "device-tokens",
     "face-key",
+    "service-principal-key",
 }
 # (workload, container) allowed a writable root filesystem, with the reason
 # next to the setting in the manifest. Keep this list short.
@@ -406,3 +407,82 @@ def test_models_reach_the_inference_services(render, overlay):
         assert env_value(c, "Z5G_MODELS_DIR") == "/models"
         mount = next(m for m in c["volumeMounts"] if m["mountPath"] == "/models")
         assert mount.get("readOnly") is True
+
+
+# ---- service identity and network boundaries (issue 13) -------------------------
+
+
+def _policies_for(objs: list[dict], app: str) -> list[dict]:
+    """NetworkPolicies whose podSelector picks the pods of ``app``."""
+    out = []
+    for o in objs:
+        if o["kind"] != "NetworkPolicy":
+            continue
+        sel = o["spec"]["podSelector"]
+        labels = sel.get("matchLabels", {})
+        exprs = sel.get("matchExpressions", [])
+        if labels.get("app.kubernetes.io/name") == app or any(
+                e["key"] == "app.kubernetes.io/name" and e["operator"] == "In"
+                and app in e["values"] for e in exprs):
+            out.append(o)
+    return out
+
+
+def _port_number(objs: list[dict], app: str, name: str) -> int:
+    dep = find(objs, "Deployment", app)
+    for c in pod_spec(dep)["containers"]:
+        for p in c.get("ports", []):
+            if p.get("name") == name:
+                return int(p["containerPort"])
+    raise AssertionError(f"{app} has no port named {name}")
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_only_the_gateway_reaches_service_grpc_and_monitoring_their_metrics(render, overlay):
+    objs = render(overlay)
+    for app in sorted(GRPC_SERVICES):
+        policies = _policies_for(objs, app)
+        assert policies, f"{overlay}: no NetworkPolicy selects {app}"
+        rules = [r for p in policies if "Ingress" in p["spec"]["policyTypes"]
+                 for r in p["spec"].get("ingress", [])]
+        grpc_port = _port_number(objs, app, "grpc")
+        metrics_port = _port_number(objs, app, "metrics")
+        for rule in rules:
+            # Every rule names its ports and its peers: no "allow all" rule.
+            assert rule.get("ports") and rule.get("from"), (app, rule)
+            ports = {p["port"] for p in rule["ports"]}
+            for peer in rule["from"]:
+                assert "ipBlock" not in peer, (app, peer)
+                if "podSelector" in peer and "namespaceSelector" not in peer:
+                    assert peer["podSelector"] == {
+                        "matchLabels": {"app.kubernetes.io/name": "gateway"}}, (app, peer)
+                    assert ports <= {"grpc", grpc_port}, (app, rule)
+                else:
+                    assert peer == {"namespaceSelector": {"matchLabels": {
+                        "kubernetes.io/metadata.name": "monitoring"}}}, (app, peer)
+                    assert ports <= {"metrics", metrics_port}, (app, rule)
+        allowed = {p["port"] for r in rules for p in r["ports"]}
+        assert {"grpc", "metrics"} <= allowed, (app, allowed)
+
+
+def test_network_policy_check_rejects_an_open_rule(render):
+    objs = copy.deepcopy(render("dev"))
+    policy = next(o for o in objs if o["kind"] == "NetworkPolicy")
+    policy["spec"]["ingress"].append({"from": [{"podSelector": {}}],
+                                      "ports": [{"port": "grpc", "protocol": "TCP"}]})
+    with pytest.raises(AssertionError):
+        test_only_the_gateway_reaches_service_grpc_and_monitoring_their_metrics(
+            lambda _: objs, "dev")
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_services_and_gateway_share_the_principal_key_and_listen_in_the_pod(render, overlay):
+    objs = render(overlay)
+    for app in sorted(APPS):
+        (c, *_) = pod_spec(find(objs, "Deployment", app))["containers"]
+        ref = env_value(c, "Z5G_SERVICE_PRINCIPAL_KEY")
+        assert ref and ref["secretKeyRef"]["key"] == "service-principal-key", app
+    config = next(o for o in objs if o["kind"] == "ConfigMap" and "Z5G_ENV" in o.get("data", {}))
+    # Loopback is the code's default; a pod must listen on its interface for the gateway.
+    assert config["data"]["Z5G_GRPC_HOST"] == "0.0.0.0"
+    assert config["data"]["Z5G_METRICS_HOST"] == "0.0.0.0"

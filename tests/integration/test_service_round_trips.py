@@ -77,7 +77,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_device_event_flows_through_the_service(case, base_env, kafka, redis_client,
-                                                in_process, wait, tmp_path):
+                                                in_process, wait, tmp_path, signed):
     port = free_port()
     env = {k.removeprefix("Z5G_").lower(): v for k, v in base_env.items()}
     env |= case.extra(tmp_path) if case.extra else {}
@@ -103,11 +103,14 @@ def test_device_event_flows_through_the_service(case, base_env, kafka, redis_cli
 
         got = []
         wait(lambda: got.extend(m for m in statuses) or got, 30, f"event on {case.out_topic}")
-        status_cls = type(case.query(channel)[0])
+        # Queried as Dr Wang of care team A (medical checks the team; the others are public).
+        signed_ch = signed(f"127.0.0.1:{port}", case.name, "clinician", "dr-wang",
+                           {"team": ["team-a"]})
+        status_cls = type(case.query(signed_ch)[0])
         event = status_cls.FromString(got[0].value)
         assert event.meta.source == case.name
         assert event.meta.event_id and event.meta.event_id != good_id
-        assert len(case.query(channel)) == 1
+        assert len(case.query(signed_ch)) == 1
 
         rejected = []
         wait(lambda: rejected.extend(m for m in dead) or rejected, 30, "dead letter")

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Reques
 from zezhou5g.agri.v1 import agri_pb2, agri_pb2_grpc
 
 from gateway.auth import Principal, require_scenario
-from gateway.grpc_clients import DEADLINE_S, as_dict, call, dicts
+from gateway.grpc_clients import DEADLINE_S, as_dict, call, dicts, service_stub
 from gateway.ratelimit import public_limit
 from gateway.users import Role
 
@@ -27,7 +27,7 @@ STATES = {"done": agri_pb2.ORDER_STATE_DONE, "cancelled": agri_pb2.ORDER_STATE_C
 
 
 def _stub(request: Request) -> agri_pb2_grpc.AgriServiceStub:
-    return agri_pb2_grpc.AgriServiceStub(request.app.state.channels["agri"])
+    return service_stub(request, "agri", agri_pb2_grpc.AgriServiceStub)
 
 
 def _owner(principal: Principal) -> str:

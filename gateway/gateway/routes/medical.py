@@ -9,14 +9,14 @@ from fastapi import APIRouter, Body, Depends, Query, Request
 from zezhou5g.medical.v1 import medical_pb2, medical_pb2_grpc
 
 from gateway.auth import Principal, require_scenario
-from gateway.grpc_clients import DEADLINE_S, as_dict, call, dicts
+from gateway.grpc_clients import DEADLINE_S, as_dict, call, dicts, service_stub
 
 router = APIRouter(prefix="/api/medical", tags=["medical"])
 Clinician = Annotated[Principal, Depends(require_scenario("medical"))]
 
 
 def _stub(request: Request) -> medical_pb2_grpc.MedicalServiceStub:
-    return medical_pb2_grpc.MedicalServiceStub(request.app.state.channels["medical"])
+    return service_stub(request, "medical", medical_pb2_grpc.MedicalServiceStub)
 
 
 def requester(principal: Principal) -> medical_pb2.Requester:

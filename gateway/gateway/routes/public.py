@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request, status
 
+from gateway.errors import RETRY_AFTER_S
 from gateway.ratelimit import public_limit
 from gateway.routes import agri, tourism, transport
 
@@ -16,7 +17,16 @@ router = APIRouter(tags=["public"])
 @router.get("/api/public/overview", dependencies=[Depends(public_limit)])
 async def public_overview(request: Request) -> dict[str, Any]:
     """What the experience-zone page shows first: areas, gates and fields, no personal data."""
-    areas, gates, fields = await asyncio.gather(
-        tourism.public_summary(request), transport.public_summary(request),
-        agri.public_summary(request))
+    try:
+        areas, gates, fields = await asyncio.gather(
+            tourism.public_summary(request), transport.public_summary(request),
+            agri.public_summary(request))
+    except HTTPException as exc:
+        # A service that is down or failing behind us (its Redis, its database) is an outage
+        # of this page, not a bug: the visitor's page retries after Retry-After.
+        if exc.status_code < 500:
+            raise
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
+                            f"overview unavailable, retry later ({exc.detail})",
+                            headers={"Retry-After": str(RETRY_AFTER_S)}) from exc
     return {"tourism": areas, "transport": gates, "agri": fields}

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from zezhou5g.tourism.v1 import flow_pb2, tourism_pb2, tourism_pb2_grpc
 
 from gateway.auth import Principal, require_scenario
-from gateway.grpc_clients import DEADLINE_S, as_dict, call, dicts
+from gateway.grpc_clients import DEADLINE_S, as_dict, call, dicts, service_stub
 from gateway.ratelimit import public_limit
 
 router = APIRouter(tags=["tourism"])
 Operator = Annotated[Principal, Depends(require_scenario("tourism"))]
-LEVEL_RANK = {"comfortable": 0, "busy": 1, "crowded": 2, "over_capacity": 3}
 
 
 def _stub(request: Request) -> tourism_pb2_grpc.TourismServiceStub:
-    return tourism_pb2_grpc.TourismServiceStub(request.app.state.channels["tourism"])
+    return service_stub(request, "tourism", tourism_pb2_grpc.TourismServiceStub)
 
 
 async def public_summary(request: Request) -> Any:
@@ -89,13 +88,15 @@ async def camera_frame(request: Request, camera_id: str, _: Operator) -> Respons
 
 
 @router.get("/api/tourism/alerts")
-async def alerts(request: Request, _: Operator, open_only: bool = False,
-                 limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[dict[str, Any]]:
-    """Crowding alerts, newest first."""
+async def alerts(request: Request, _: Operator, kind: Literal["open", "cleared", "all"] = "all",
+                 limit: Annotated[int, Query(ge=1, le=200)] = 20,
+                 offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+    """One page of crowding alerts, newest first: ``open``, ``cleared`` (history) or ``all``."""
     reply = await call(_stub(request).ListAlerts(
-        flow_pb2.ListAlertsRequest(open_only=open_only, limit=limit), timeout=DEADLINE_S),
-        "tourism")
-    return dicts(list(reply.alerts))
+        flow_pb2.ListAlertsRequest(open_only=kind == "open", cleared_only=kind == "cleared",
+                                   limit=limit, offset=offset), timeout=DEADLINE_S), "tourism")
+    return {"alerts": dicts(list(reply.alerts)), "total": reply.total, "offset": offset,
+            "limit": limit}
 
 
 @router.post("/api/tourism/alerts/{alert_id}/ack")
@@ -108,43 +109,28 @@ async def acknowledge(request: Request, alert_id: str, principal: Operator) -> d
 
 @router.get("/api/public/tourism/crowding", dependencies=[Depends(public_limit)])
 async def public_crowding(request: Request) -> dict[str, Any]:
-    """Each spot's crowding now and, per spot, less crowded spots of the same area to try.
+    """Each spot now, its forecast for the next hours, best time today, wait and calmer spots.
 
-    Only zone-level aggregates are returned: no images, no boxes, nothing about a person.
+    The tourism service decides (ListSpotForecasts): calmer spots are only ever ones calm now
+    and forecast to stay calm. Only zone-level aggregates: nothing about a person.
     """
     stub = _stub(request)
-    area_reply, zone_reply = await asyncio.gather(
-        call(stub.ListAreas(flow_pb2.ListAreasRequest(), timeout=DEADLINE_S), "tourism"),
-        call(stub.ListZoneStatus(flow_pb2.ListZoneStatusRequest(), timeout=DEADLINE_S),
-             "tourism"))
-    live = {z.zone_id: z for z in zone_reply.zones}
+    reply, area_reply = await asyncio.gather(
+        call(stub.ListSpotForecasts(flow_pb2.ListSpotForecastsRequest(hours=3),
+                                    timeout=DEADLINE_S), "tourism"),
+        call(stub.ListAreas(flow_pb2.ListAreasRequest(), timeout=DEADLINE_S), "tourism"))
+    areas = {a.area_id: a for a in area_reply.areas}
     spots = []
-    for area in area_reply.areas:
-        for zone in area.zones:
-            s = live.get(zone.zone_id)
-            spots.append({
-                "zone_id": zone.zone_id, "area_id": area.area_id, "name_zh": zone.name_zh,
-                "name_en": zone.name_en, "area_name_zh": area.name_zh,
-                "area_name_en": area.name_en, "capacity": zone.capacity,
-                "count": s.count if s else None,
-                "occupancy": round(s.occupancy, 3) if s else None,
-                "level": s.level if s else "unknown",
-                "updated": s.frame_time.ToJsonString() if s else None})
-    return {"spots": spots, "suggestions": suggestions(spots)}
-
-
-def suggestions(spots: list[dict[str, Any]], most: int = 2) -> dict[str, list[str]]:
-    """Zone → up to ``most`` zones of the same area that are strictly less crowded, calmest first.
-
-    Only spots that are busy or worse get suggestions; unknown spots are never suggested.
-    """
-    out: dict[str, list[str]] = {}
-    known = [s for s in spots if s["level"] in LEVEL_RANK and s["occupancy"] is not None]
-    for s in known:
-        if LEVEL_RANK[s["level"]] < LEVEL_RANK["busy"]:
-            continue
-        calmer = sorted((o for o in known if o["area_id"] == s["area_id"]
-                         and LEVEL_RANK[o["level"]] < LEVEL_RANK[s["level"]]),
-                        key=lambda o: o["occupancy"])
-        out[s["zone_id"]] = [o["zone_id"] for o in calmer[:most]]
-    return out
+    for s in reply.spots:
+        d = as_dict(s)
+        area = areas.get(s.area_id)
+        d["area_name_zh"] = area.name_zh if area else s.area_id
+        d["area_name_en"] = area.name_en if area else s.area_id
+        d["wait_min"] = s.wait_min if s.wait_min >= 0 else None
+        d["count"] = s.count if s.level != "unknown" else None
+        d["occupancy"] = round(s.occupancy, 3) if s.level != "unknown" else None
+        d["density_per_m2"] = round(s.density_per_m2, 4)
+        d["updated"] = s.updated.ToJsonString() if s.HasField("updated") else None
+        spots.append(d)
+    return {"spots": spots, "suggestions": {s.zone_id: list(s.calmer) for s in reply.spots
+                                            if s.level in ("busy", "crowded", "over_capacity")}}

@@ -1,37 +1,44 @@
-"""Transport REST routes: enrolment (public), the gate kiosk, the station console.
+"""Transport REST routes: enrolment (public), the gate kiosk, the station console, ticketing.
 
-Enrolment and withdrawal are open to passengers (rate-limited); the kiosk and the console need a
-station operator's sign-in. Face photos and frames pass straight through to the transport
-service; the gateway keeps none of them.
+Gate status, code requests, enrolment and withdrawal are open to passengers (rate-limited);
+enrolment needs the ticket's ID number and an SMS code. Ticket issue / manifest import, the SMS
+outbox, the enrolment audit, the kiosk and the console need a station operator's sign-in.
+Face photos and frames pass straight through to the transport service; the gateway keeps none
+of them.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-from datetime import datetime
-from typing import Annotated, Any
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
+import grpc
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from google.protobuf import json_format
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from zezhou5g.transport.v1 import transport_pb2, transport_pb2_grpc
 
 from gateway.auth import Principal, require_scenario
-from gateway.grpc_clients import DEADLINE_S, as_dict, call, dicts
-from gateway.ratelimit import public_limit
+from gateway.grpc_clients import DEADLINE_S, as_dict, call, dicts, service_stub
+from gateway.ratelimit import public_limit, upload_limit
+from gateway.scenarios.transport import parse_manifest_csv, public_gate_view
+from gateway.uploads import checked_image
 
 router = APIRouter(tags=["transport"])
 Staff = Annotated[Principal, Depends(require_scenario("transport"))]
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
 MAX_FRAMES = 120
+MAX_MANIFEST = 5000  # tickets per import (a day's departures of a mid-size station)
+MAX_MANIFEST_BYTES = 2 * 1024 * 1024
 # Model work (enrolment photo, liveness over a few seconds of frames) takes longer than a read.
 VISION_DEADLINE_S = 30.0
 
 
 def _stub(request: Request) -> transport_pb2_grpc.TransportServiceStub:
-    return transport_pb2_grpc.TransportServiceStub(request.app.state.channels["transport"])
+    return service_stub(request, "transport", transport_pb2_grpc.TransportServiceStub)
 
 
 async def public_summary(request: Request) -> Any:
@@ -52,30 +59,56 @@ def _ticket(ticket_id: str, trip_id: str, seat: str, departure: datetime, statio
     return t
 
 
-@router.post("/api/transport/enrol", dependencies=[Depends(public_limit)])
+async def _failed(exc: grpc.aio.AioRpcError) -> None:
+    raise exc
+
+
+class CodeBody(BaseModel):
+    """A passenger asks for a one-time code to the phone their ticket was booked with."""
+
+    ticket_id: str = Field(min_length=1, max_length=64)
+    id_number: str = Field(min_length=4, max_length=32)
+    purpose: Literal["enrol", "withdraw"] = "enrol"
+
+
+@router.post("/api/transport/codes", dependencies=[Depends(public_limit)])
+async def request_code(request: Request, body: CodeBody) -> dict[str, Any]:
+    """SMS a code if ticket and ID number match; the same answer when they do not."""
+    try:
+        reply = await _stub(request).RequestCode(transport_pb2.RequestCodeRequest(
+            ticket_id=body.ticket_id, id_number=body.id_number, purpose=body.purpose),
+            timeout=DEADLINE_S)
+    except grpc.aio.AioRpcError as exc:
+        if exc.code() != grpc.StatusCode.RESOURCE_EXHAUSTED:
+            await call(_failed(exc), "transport")  # the usual status mapping
+        raise HTTPException(429, exc.details() or "too many code requests",
+                            headers={"Retry-After": "600"}) from exc
+    return {"accepted": reply.accepted, "expires_in_s": reply.expires_in_s}
+
+
+@router.post("/api/transport/enrol",
+             dependencies=[Depends(public_limit), Depends(upload_limit)])
 async def enrol(
     request: Request,
     photo: Annotated[UploadFile, File(description="JPEG/PNG, one face")],
     ticket_id: Annotated[str, Form(min_length=1, max_length=64)],
-    trip_id: Annotated[str, Form(min_length=1, max_length=64)],
-    seat: Annotated[str, Form(max_length=16)],
-    departure: Annotated[datetime, Form(description="ISO 8601 with zone")],
-    station_id: Annotated[str, Form(min_length=1, max_length=64)],
     id_number: Annotated[str, Form(min_length=4, max_length=32)],
+    otp: Annotated[str, Form(min_length=4, max_length=12, description="SMS code")],
     consent: Annotated[bool, Form(description="separate consent to face processing")],
     consent_version: Annotated[str, Form(max_length=32)],
     keep_photo: Annotated[bool, Form()] = False,
-    fare_fen: Annotated[int, Form(ge=0, le=1_000_000)] = 0,
-    passenger_name: Annotated[str, Form(max_length=64)] = "",
 ) -> dict[str, Any]:
-    """Enrol a face for a ticket; 200 with ``ok: false`` and ``reasons`` when refused."""
+    """Bind a face to an issued ticket after proof of ownership (ID number + SMS code).
+
+    200 with ``ok: false`` and ``reasons`` when refused; the ticket (trip, fare, ...) comes from
+    ticketing and is never typed here. ``withdrawal_code`` is shown to the passenger once.
+    """
     data = await photo.read(MAX_PHOTO_BYTES + 1)
     if len(data) > MAX_PHOTO_BYTES:
         raise HTTPException(413, f"photo larger than {MAX_PHOTO_BYTES // 1_000_000} MB")
+    checked_image(data, "photo")
     req = transport_pb2.EnrolRequest(
-        ticket=_ticket(ticket_id, trip_id, seat, departure, station_id, fare_fen,
-                       passenger_name),
-        id_number=id_number, photo=data, actor="self",
+        ticket_id=ticket_id, id_number=id_number, otp=otp, photo=data, actor="self",
         consent=transport_pb2.Consent(text_version=consent_version, accepted=consent,
                                       keep_photo=keep_photo))
     reply = await call(_stub(request).Enrol(req, timeout=VISION_DEADLINE_S), "transport")
@@ -86,17 +119,22 @@ async def enrol(
 
 
 class WithdrawBody(BaseModel):
-    """Withdrawal of consent: the ticket and the ID number it was booked with."""
+    """Withdrawal of consent: the withdrawal code, or the ID number + an SMS code."""
 
     ticket_id: str = Field(min_length=1, max_length=64)
-    id_number: str = Field(min_length=4, max_length=32)
+    withdrawal_code: str = Field(default="", max_length=20)
+    id_number: str = Field(default="", max_length=32)
+    otp: str = Field(default="", max_length=12)
 
 
 @router.post("/api/transport/withdraw", dependencies=[Depends(public_limit)])
 async def withdraw(request: Request, body: WithdrawBody) -> dict[str, Any]:
-    """Withdraw consent: the face data is deleted at once everywhere."""
+    """Withdraw consent: the face data is deleted at once everywhere; 403 without proof."""
+    if not body.withdrawal_code and not (body.id_number and body.otp):
+        raise HTTPException(422, "give the withdrawal code, or the ID number and an SMS code")
     reply = await call(_stub(request).Withdraw(transport_pb2.WithdrawRequest(
-        ticket_id=body.ticket_id, id_number=body.id_number, actor="self"),
+        ticket_id=body.ticket_id, withdrawal_code=body.withdrawal_code,
+        id_number=body.id_number, otp=body.otp, actor="self"),
         timeout=DEADLINE_S), "transport")
     return {"withdrawn": reply.withdrawn, "removed": reply.removed}
 
@@ -107,8 +145,16 @@ async def transport_gates(request: Request, _: Staff) -> list[dict[str, Any]]:
     return await public_summary(request)  # type: ignore[no-any-return]
 
 
+@router.get("/api/public/transport", dependencies=[Depends(public_limit)])
+async def public_transport(request: Request) -> dict[str, Any]:
+    """The public gate page: per station its gates, lanes open and a wait estimate."""
+    reply = await call(_stub(request).ListGateStatus(
+        transport_pb2.ListGateStatusRequest(), timeout=DEADLINE_S), "transport")
+    return public_gate_view(list(reply.gates), reply.retention_h, datetime.now(UTC))
+
+
 class TicketBody(BaseModel):
-    """A ticket for the QR lane (booking systems post these)."""
+    """A ticket as ticketing issues it (booking systems post these; never the passenger)."""
 
     ticket_id: str = Field(min_length=1, max_length=64)
     trip_id: str = Field(min_length=1, max_length=64)
@@ -118,16 +164,74 @@ class TicketBody(BaseModel):
     fare_fen: int = Field(default=0, ge=0, le=1_000_000)
     passenger_name: str = Field(default="", max_length=64)
     id_number: str = Field(min_length=4, max_length=32)
+    phone: str = Field(min_length=6, max_length=20)
+
+
+def _issue(body: TicketBody) -> transport_pb2.RegisterTicketRequest:
+    t = _ticket(body.ticket_id, body.trip_id, body.seat, body.departure, body.station_id,
+                body.fare_fen, body.passenger_name)
+    return transport_pb2.RegisterTicketRequest(ticket=t, id_number=body.id_number,
+                                               phone=body.phone)
 
 
 @router.post("/api/transport/tickets")
-async def register_ticket(request: Request, body: TicketBody, _: Staff) -> dict[str, Any]:
-    """Register (or update) a ticket."""
-    t = _ticket(body.ticket_id, body.trip_id, body.seat, body.departure, body.station_id,
-                body.fare_fen, body.passenger_name)
-    reply = await call(_stub(request).RegisterTicket(transport_pb2.RegisterTicketRequest(
-        ticket=t, id_number=body.id_number), timeout=DEADLINE_S), "transport")
+async def register_ticket(request: Request, body: TicketBody,
+                          principal: Staff) -> dict[str, Any]:
+    """Issue (or update) one ticket; 409 when it would rebind an enrolled ticket."""
+    req = _issue(body)
+    req.actor = f"staff/{principal.username}"
+    reply = await call(_stub(request).RegisterTicket(req, timeout=DEADLINE_S), "transport")
     return as_dict(reply)
+
+
+class ManifestBody(BaseModel):
+    """The day's manifest from ticketing."""
+
+    tickets: list[TicketBody] = Field(min_length=1, max_length=MAX_MANIFEST)
+
+
+@router.post("/api/transport/manifest")
+async def import_manifest(request: Request, principal: Staff) -> dict[str, Any]:
+    """Import tickets: JSON ``{"tickets": [...]}`` or CSV (``text/csv``, TicketBody header).
+
+    Tickets refused (invalid, or enrolled under another ID number) are listed with the reason.
+    """
+    raw = await request.body()
+    if len(raw) > MAX_MANIFEST_BYTES:
+        raise HTTPException(413, "manifest too large")
+    try:
+        if request.headers.get("content-type", "").startswith("text/csv"):
+            body = ManifestBody.model_validate(
+                {"tickets": parse_manifest_csv(raw.decode("utf-8-sig"))})
+        else:
+            body = ManifestBody.model_validate_json(raw)
+    except (ValidationError, UnicodeDecodeError, ValueError) as exc:
+        raise HTTPException(422, f"manifest: {exc}") from exc
+    reply = await call(_stub(request).IssueTickets(transport_pb2.IssueTicketsRequest(
+        tickets=[_issue(t) for t in body.tickets], actor=f"staff/{principal.username}"),
+        timeout=VISION_DEADLINE_S), "transport")
+    return {"issued": reply.issued, "unchanged": reply.unchanged, "refused": list(reply.refused)}
+
+
+@router.get("/api/transport/sms-outbox")
+async def sms_outbox(request: Request, _: Staff,
+                     ticket_id: Annotated[str, Query(max_length=64)] = "",
+                     limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[Any]:
+    """The demo SMS gateway's messages (stand-in for the passengers' phones), newest first."""
+    reply = await call(_stub(request).ListSmsOutbox(transport_pb2.ListSmsOutboxRequest(
+        ticket_id=ticket_id, limit=limit), timeout=DEADLINE_S), "transport")
+    return dicts(list(reply.messages))
+
+
+@router.get("/api/transport/enrolment-audit")
+async def enrolment_audit(request: Request, _: Staff,
+                          ticket_id: Annotated[str, Query(max_length=64)] = "",
+                          limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[Any]:
+    """Codes sent/refused, enrolments, withdrawals, refusals, overrides; newest first."""
+    reply = await call(_stub(request).ListEnrolmentAudit(
+        transport_pb2.ListEnrolmentAuditRequest(ticket_id=ticket_id, limit=limit),
+        timeout=DEADLINE_S), "transport")
+    return dicts(list(reply.entries))
 
 
 class StartBody(BaseModel):
@@ -170,7 +274,8 @@ def _b64(data: str) -> bytes:
 async def decide(passage_id: str, request: Request, body: DecideBody,
                  _: Staff) -> dict[str, Any]:
     """Decide a passage from its frames; a retry with the same request_id charges once."""
-    frames = [transport_pb2.Frame(image=_b64(f.image_b64), t_ms=f.t_ms) for f in body.frames]
+    frames = [transport_pb2.Frame(image=checked_image(_b64(f.image_b64), "frame"), t_ms=f.t_ms)
+              for f in body.frames]
     reply = await call(_stub(request).Decide(transport_pb2.DecideRequest(
         passage_id=passage_id, request_id=body.request_id, frames=frames),
         timeout=VISION_DEADLINE_S), "transport")
@@ -204,9 +309,10 @@ async def manual_queue(request: Request, _: Staff,
 
 
 class ResolveBody(BaseModel):
-    """Staff verdict on a queued passage."""
+    """Staff verdict on a queued passage (a reason is needed to open an ID mismatch)."""
 
     approve: bool
+    reason: str = Field(default="", max_length=200)
 
 
 @router.post("/api/transport/manual-queue/{item_id}")
@@ -214,7 +320,7 @@ async def resolve_manual(item_id: str, request: Request, body: ResolveBody,
                          principal: Staff) -> dict[str, Any]:
     """Open or refuse a queued passage; recorded with the signed-in operator's name."""
     reply = await call(_stub(request).ResolveManual(transport_pb2.ResolveManualRequest(
-        item_id=item_id, approve=body.approve, staff=principal.username),
+        item_id=item_id, approve=body.approve, staff=principal.username, reason=body.reason),
         timeout=DEADLINE_S), "transport")
     return as_dict(reply.decision)
 

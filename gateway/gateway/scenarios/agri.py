@@ -16,6 +16,8 @@ STREAMS = {
 }
 # Keyed by device kind: POST /api/devices/agri/<kind>.
 DEVICES = {
-    "readings": DeviceIngest("agri.telemetry", agri_pb2.SensorReading, "device_id"),
-    "machines": DeviceIngest("agri.machine.positions", agri_pb2.MachinePosition, "machine_id"),
+    "readings": DeviceIngest("agri.telemetry", agri_pb2.SensorReading, "device_id",
+                             ("soil_probe", "air_probe"), "field_id"),
+    "machines": DeviceIngest("agri.machine.positions", agri_pb2.MachinePosition, "machine_id",
+                             ("machine",)),
 }

@@ -22,8 +22,15 @@ class StatusStream:
 
 @dataclass(frozen=True)
 class DeviceIngest:
-    """Where a kind of device of a scenario posts, and which field names the device."""
+    """Where a kind of device of a scenario posts, and which field names the device.
+
+    Only registered devices of ``device_kinds`` may post here, and a message's
+    ``subject_field`` must be the device's registered subject (its patient, field, area or
+    station); with ``subject_field`` None the device reports about itself (``device_field``).
+    """
 
     topic: str
     message: type[Message]
     device_field: str
+    device_kinds: tuple[str, ...] = ()
+    subject_field: str | None = None

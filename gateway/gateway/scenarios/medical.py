@@ -14,7 +14,9 @@ STREAMS = {
 }
 # Keyed by device kind: POST /api/devices/medical/<kind>.
 DEVICES = {
-    "readings": DeviceIngest("medical.vitals", medical_pb2.VitalSigns, "device_id"),
+    "readings": DeviceIngest("medical.vitals", medical_pb2.VitalSigns, "device_id",
+                             ("wearable", "bedside_monitor"), "patient_id"),
+    # An ambulance carries whichever case it picked up: it reports about itself.
     "ambulance": DeviceIngest("medical.ambulance.telemetry", medical_pb2.AmbulanceTelemetry,
-                              "ambulance_id"),
+                              "ambulance_id", ("ambulance",)),
 }

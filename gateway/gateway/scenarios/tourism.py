@@ -13,5 +13,6 @@ STREAMS = {
 }
 # Keyed by device kind: POST /api/devices/tourism/<kind>.
 DEVICES = {
-    "readings": DeviceIngest("tourism.env.readings", tourism_pb2.EnvironmentReading, "sensor_id"),
+    "readings": DeviceIngest("tourism.env.readings", tourism_pb2.EnvironmentReading, "sensor_id",
+                             ("env_sensor",), "area_id"),
 }

@@ -19,6 +19,7 @@ def test_values_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("Z5G_KAFKA_BOOTSTRAP", "k:9092")
     monkeypatch.setenv("Z5G_REDIS_URL", "redis://r:6379/0")
     monkeypatch.setenv("Z5G_GRPC_PORT", "50099")
+    monkeypatch.setenv("Z5G_SERVICE_PRINCIPAL_KEY", "k" * 8 + "0123456789abcdef0123456789abcdef")
     s = load_settings(ServiceSettings)
     assert (s.kafka_bootstrap, s.grpc_port, s.env) == ("k:9092", 50099, "prod")
 

@@ -1,4 +1,10 @@
-"""gRPC API of the agri service: translates between wire messages and the stores."""
+"""gRPC API of the agri service: translates between wire messages and the stores.
+
+Who asks is the verified principal (``zezhou5g.platform.principal``): a farmer sees and acts on
+the fields they own (a field's ``owner`` is their user name) and nothing county-wide; the bureau
+and administrators see the county; the public pages (role ``public``) get the field status
+summary and the trace lookup only. ``user``/``owner`` fields of requests are not believed.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,9 @@ from datetime import UTC, datetime
 
 import grpc
 from zezhou5g.agri.v1 import agri_pb2, agri_pb2_grpc
+from zezhou5g.platform import principal as principals
 from zezhou5g.platform.latest import LatestStore
+from zezhou5g.platform.principal import Principal
 
 from agri.adapters.alarm_store import AlarmStore, to_proto
 from agri.adapters.dispatch_store import Dispatcher, order_proto
@@ -21,6 +29,11 @@ from agri.domain.history import COARSE_S, FINE_S, merge
 from agri.domain.profiles import UNITS
 
 MAX_POINTS = 2000
+FARMER = "farmer"
+BUREAU = "agri_bureau"
+# Who may use the console operations; farmers only within their own fields.
+CONSOLE = (FARMER, BUREAU, principals.ADMIN)
+COUNTY = (BUREAU, principals.ADMIN)
 
 
 class AgriApi(agri_pb2_grpc.AgriServiceServicer):
@@ -41,6 +54,16 @@ class AgriApi(agri_pb2_grpc.AgriServiceServicer):
         """Latest status of every field that has reported."""
         return agri_pb2.ListFieldStatusResponse(fields=self.fields.all())
 
+    async def _caller(self, context: grpc.aio.ServicerContext,
+                      roles: tuple[str, ...] = CONSOLE) -> Principal:
+        return await principals.require_role(context, *roles)
+
+    def _own(self, p: Principal) -> set[str] | None:
+        """Field ids a farmer owns; None for the county roles (every field)."""
+        if p.role != FARMER:
+            return None
+        return {f.id for f in self.farm.fields.values() if f.owner == p.subject}
+
     def _fields(self, owner: str) -> list[agri_pb2.Field]:
         out = []
         for f in self.farm.fields.values():
@@ -60,14 +83,22 @@ class AgriApi(agri_pb2_grpc.AgriServiceServicer):
     async def ListFields(  # noqa: N802
         self, request: agri_pb2.ListFieldsRequest, context: grpc.aio.ServicerContext
     ) -> agri_pb2.ListFieldsResponse:
-        """Registered fields (of one owner when given) with their latest status."""
-        return agri_pb2.ListFieldsResponse(
-            fields=await asyncio.to_thread(self._fields, request.owner))
+        """Registered fields (of one owner when given) with their latest status.
+
+        A farmer gets their own fields whatever ``owner`` asks for.
+        """
+        p = await self._caller(context)
+        owner = p.subject if p.role == FARMER else request.owner
+        return agri_pb2.ListFieldsResponse(fields=await asyncio.to_thread(self._fields, owner))
 
     async def GetSensorHistory(  # noqa: N802
         self, request: agri_pb2.GetSensorHistoryRequest, context: grpc.aio.ServicerContext
     ) -> agri_pb2.GetSensorHistoryResponse:
         """Bucketed history of one metric of one device (15-min, or daily for long ranges)."""
+        own = self._own(await self._caller(context))
+        if own is not None and not any(request.device_id in self.farm.fields[f].devices
+                                       for f in own):
+            await principals.deny(context, "scope", "not a device of your fields")
         if request.metric not in UNITS:
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT,
                                 f"unknown metric {request.metric!r}; one of {sorted(UNITS)}")
@@ -88,15 +119,26 @@ class AgriApi(agri_pb2_grpc.AgriServiceServicer):
     async def ListAlarms(  # noqa: N802
         self, request: agri_pb2.ListAlarmsRequest, context: grpc.aio.ServicerContext
     ) -> agri_pb2.ListAlarmsResponse:
-        """Alarms, newest first."""
+        """Alarms, newest first (a farmer's: of their own fields)."""
+        own = self._own(await self._caller(context))
         alarms = await asyncio.to_thread(self.alarms.list, request.active_only, request.field_id)
-        return agri_pb2.ListAlarmsResponse(alarms=[to_proto(a) for a in alarms])
+        return agri_pb2.ListAlarmsResponse(alarms=[to_proto(a) for a in alarms
+                                                   if own is None or a.field_id in own])
 
     async def AckAlarm(  # noqa: N802
         self, request: agri_pb2.AckAlarmRequest, context: grpc.aio.ServicerContext
     ) -> agri_pb2.Alarm:
-        """Acknowledge an alarm."""
-        alarm = await asyncio.to_thread(self.alarms.ack, request.id, request.user or "unknown",
+        """Acknowledge an alarm (a farmer: of their own fields) as the calling user."""
+        p = await self._caller(context)
+        own = self._own(p)
+        if own is not None:
+            def mine() -> bool:
+                return any(a.id == request.id for f in own
+                           for a in self.alarms.list(field_id=f, limit=10_000))
+
+            if not await asyncio.to_thread(mine):
+                await principals.deny(context, "scope", "not an alarm of your fields")
+        alarm = await asyncio.to_thread(self.alarms.ack, request.id, p.subject,
                                         datetime.now(UTC))
         if alarm is None:
             await context.abort(grpc.StatusCode.NOT_FOUND, f"no alarm {request.id}")
@@ -106,25 +148,32 @@ class AgriApi(agri_pb2_grpc.AgriServiceServicer):
         self, request: agri_pb2.ListMachinesRequest, context: grpc.aio.ServicerContext
     ) -> agri_pb2.ListMachinesResponse:
         """Every machine with its last fix and state."""
+        await self._caller(context)
         return agri_pb2.ListMachinesResponse(
             machines=await asyncio.to_thread(self.dispatcher.machines))
 
     async def ListOrders(  # noqa: N802
         self, request: agri_pb2.ListOrdersRequest, context: grpc.aio.ServicerContext
     ) -> agri_pb2.ListOrdersResponse:
-        """Work orders, newest first."""
+        """Work orders, newest first (a farmer's: for their own fields)."""
+        own = self._own(await self._caller(context))
         rows = await asyncio.to_thread(self.dispatcher.orders, request.open_only)
-        return agri_pb2.ListOrdersResponse(orders=[order_proto(r) for r in rows])
+        return agri_pb2.ListOrdersResponse(orders=[order_proto(r) for r in rows
+                                                   if own is None or r.field_id in own])
 
     async def CreateOrder(  # noqa: N802
         self, request: agri_pb2.CreateOrderRequest, context: grpc.aio.ServicerContext
     ) -> agri_pb2.WorkOrder:
         """A person creates a work order; the nearest free capable machine is assigned."""
+        p = await self._caller(context)
+        own = self._own(p)
+        if own is not None and request.field_id not in own:
+            await principals.deny(context, "scope", "not one of your fields")
         if not request.task:
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "task is required")
         try:
             row = await asyncio.to_thread(self.dispatcher.create, request.task, request.field_id,
-                                          request.user or "unknown", request.note)
+                                          p.subject, request.note)
         except KeyError as exc:
             await context.abort(grpc.StatusCode.NOT_FOUND, str(exc.args[0]))
         return order_proto(row)
@@ -132,18 +181,20 @@ class AgriApi(agri_pb2_grpc.AgriServiceServicer):
     async def UpdateOrder(  # noqa: N802
         self, request: agri_pb2.UpdateOrderRequest, context: grpc.aio.ServicerContext
     ) -> agri_pb2.WorkOrder:
-        """Move an order on (DONE, CANCELLED, …) if the state machine allows it."""
+        """Move an order on (DONE, CANCELLED, …) if the state machine allows it (the bureau)."""
+        p = await self._caller(context, COUNTY)
         try:
             row = await asyncio.to_thread(self.dispatcher.update, request.id,
-                                          OrderState(request.state), request.user or "unknown")
+                                          OrderState(request.state), p.subject)
         except KeyError as exc:
             await context.abort(grpc.StatusCode.NOT_FOUND, str(exc.args[0]))
         except (InvalidTransition, ValueError) as exc:
             await context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(exc))
         return order_proto(row)
 
-    def _emergency(self) -> agri_pb2.GetEmergencyResponse:
-        critical = [a for a in self.alarms.list(active_only=True) if a.severity == 4]
+    def _emergency(self, own: set[str] | None) -> agri_pb2.GetEmergencyResponse:
+        critical = [a for a in self.alarms.list(active_only=True) if a.severity == 4
+                    and (own is None or a.field_id in own)]
         field_ids = {a.field_id for a in critical}
         orders = [o for o in self.dispatcher.open_orders() if o.field_id in field_ids]
         busy = {o.machine_id for o in orders if o.machine_id}
@@ -156,8 +207,9 @@ class AgriApi(agri_pb2_grpc.AgriServiceServicer):
     async def GetEmergency(  # noqa: N802
         self, request: agri_pb2.GetEmergencyRequest, context: grpc.aio.ServicerContext
     ) -> agri_pb2.GetEmergencyResponse:
-        """County-wide view: active critical alarms, their fields, orders and machines."""
-        return await asyncio.to_thread(self._emergency)
+        """Active critical alarms, their fields, orders, machines (a farmer: own fields)."""
+        own = self._own(await self._caller(context))
+        return await asyncio.to_thread(self._emergency, own)
 
     def _trace(self, code: str) -> agri_pb2.GetTraceResponse | None:
         batch = self.trace.get(code)
@@ -197,12 +249,14 @@ class AgriApi(agri_pb2_grpc.AgriServiceServicer):
     async def ListBatches(  # noqa: N802
         self, request: agri_pb2.ListBatchesRequest, context: grpc.aio.ServicerContext
     ) -> agri_pb2.ListBatchesResponse:
-        """Every batch with its verification result (events left out)."""
+        """Every batch with its verification result (events left out; a farmer's own)."""
+        own = self._own(await self._caller(context))
+
         def run() -> list[agri_pb2.GetTraceResponse]:
             out = []
             for code in self.trace.codes():
                 t = self._trace(code)
-                if t is not None:
+                if t is not None and (own is None or t.field_id in own):
                     del t.events[:]
                     out.append(t)
             return out

@@ -34,7 +34,7 @@ def farm_file(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def agri_service(base_env, redis_client, in_process, wait, farm_file, tmp_path
+def agri_service(base_env, redis_client, in_process, wait, farm_file, tmp_path, signed
                  ) -> Iterator[dict[str, object]]:
     port = free_port()
     env = {k.removeprefix("Z5G_").lower(): v for k, v in base_env.items()}
@@ -47,7 +47,9 @@ def agri_service(base_env, redis_client, in_process, wait, farm_file, tmp_path
         health = health_pb2_grpc.HealthStub(channel)
         wait(lambda: health.Check(health_pb2.HealthCheckRequest(), timeout=2).status
              == health_pb2.HealthCheckResponse.SERVING, 60, "agri health SERVING")
-        yield {"stub": agri_pb2_grpc.AgriServiceStub(channel), "db": db, "port": port}
+        # The county bureau's principal, as the gateway would sign it for agri-bureau.
+        bureau = signed(f"127.0.0.1:{port}", "agri", "agri_bureau", "agri-bureau")
+        yield {"stub": agri_pb2_grpc.AgriServiceStub(bureau), "db": db, "port": port}
         channel.close()
 
 

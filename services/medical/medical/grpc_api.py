@@ -1,18 +1,23 @@
 """gRPC API of the medical service: patient data for clinicians, checked and audited.
 
-A clinician may read only the patients of their own care team; an administrator reads all.
-Every attempt to read or change patient data, allowed or not, is written to the audit log.
+Who asks is the gateway-signed principal verified by the runtime's interceptor (role and the
+``team`` scope), never the ``requester`` field of a request, which is ignored. A clinician may
+read only the patients of their own care team; an administrator reads all. Every attempt to read
+or change patient data, allowed or not, is written to the audit log, and so is every RPC refused
+for want of a valid principal (:meth:`MedicalApi.audit_refusal`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import NoReturn
 
 import grpc
 from zezhou5g.medical.v1 import medical_pb2, medical_pb2_grpc
+from zezhou5g.platform import principal as principals
 
 from medical.adapters.records import Records
 from medical.adapters.state import PatientState
@@ -30,6 +35,22 @@ async def _abort(context: grpc.aio.ServicerContext, code: grpc.StatusCode, text:
     raise AssertionError("unreachable: abort raises")
 
 
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The verified caller as the care-team rule needs it."""
+
+    user: str
+    care_team: str
+    role: str
+
+
+def caller() -> Caller:
+    """The current RPC's verified principal (its first ``team`` scope is its care team)."""
+    p = principals.current()
+    teams = p.scope("team")
+    return Caller(p.subject, teams[0] if teams else "", p.role)
+
+
 class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
     """``zezhou5g.medical.v1.MedicalService``."""
 
@@ -40,36 +61,50 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
         self.desk = desk
         self.ambulances = ambulances
 
-    async def _audit(self, req: medical_pb2.Requester, action: str, patient_id: str,
+    async def _audit(self, req: Caller, action: str, patient_id: str,
                      allowed: bool, detail: str = "") -> None:
         await asyncio.to_thread(self.records.audit, req.user or "?", req.care_team, action,
                                 patient_id, allowed, detail)
 
-    async def _requester(self, req: medical_pb2.Requester,
-                         context: grpc.aio.ServicerContext) -> None:
-        if not req.user or req.role not in (ADMIN, CLINICIAN):
-            await _abort(context, grpc.StatusCode.UNAUTHENTICATED,
-                         "requester must be a signed-in clinician or administrator")
-        if req.role == CLINICIAN and not req.care_team:
-            await _abort(context, grpc.StatusCode.PERMISSION_DENIED,
-                         "clinician without a care team")
+    def audit_refusal(self, service: str, method: str, subject: str, code: str,
+                      reason: str) -> None:
+        """Runtime hook: an RPC refused for want of a valid principal goes to the audit log."""
+        self.records.audit(subject, "", method.rsplit("/", 1)[-1], "*", False,
+                           f"{code}: {reason}")
 
-    async def _patient(self, patient_id: str, req: medical_pb2.Requester, action: str,
+    async def _refuse(self, req: Caller, action: str, patient_id: str, reason: str,
+                      text: str, context: grpc.aio.ServicerContext) -> NoReturn:
+        """Audit a refused attempt, then refuse it (PERMISSION_DENIED, counted)."""
+        await self._audit(req, action, patient_id, False, text)
+        await principals.deny(context, reason, text)
+        raise AssertionError("unreachable: deny raises")
+
+    async def _requester(self, action: str, context: grpc.aio.ServicerContext) -> Caller:
+        """The caller when a clinician with a care team or an administrator; else refused."""
+        req = caller()
+        if req.role not in (ADMIN, CLINICIAN):
+            await self._refuse(req, action, "*", "role",
+                               f"role {req.role} may not read patient data", context)
+        if req.role == CLINICIAN and not req.care_team:
+            await self._refuse(req, action, "*", "scope", "clinician without a care team",
+                               context)
+        return req
+
+    async def _patient(self, patient_id: str, action: str,
                        context: grpc.aio.ServicerContext) -> medical_pb2.Patient:
-        """The patient if the requester may see them; audits the attempt either way."""
-        await self._requester(req, context)
+        """The patient if the caller may see them; audits the attempt either way."""
+        req = await self._requester(action, context)
         patient = await asyncio.to_thread(self.state.registry, patient_id)
         if patient is None:
             await self._audit(req, action, patient_id, False, "no such patient")
             await _abort(context, grpc.StatusCode.NOT_FOUND, "no such patient")
         if req.role != ADMIN and patient.care_team != req.care_team:
-            await self._audit(req, action, patient_id, False, "not the requester's care team")
-            await _abort(context, grpc.StatusCode.PERMISSION_DENIED,
-                         "this patient is not in your care team")
+            await self._refuse(req, action, patient_id, "scope",
+                               "this patient is not in your care team", context)
         await self._audit(req, action, patient_id, True)
         return patient
 
-    def _visible(self, req: medical_pb2.Requester) -> list[medical_pb2.Patient]:
+    def _visible(self, req: Caller) -> list[medical_pb2.Patient]:
         return [p for p in self.state.all_registered()
                 if req.role == ADMIN or p.care_team == req.care_team]
 
@@ -77,8 +112,7 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
         self, request: medical_pb2.GetPatientVitalsRequest, context: grpc.aio.ServicerContext
     ) -> medical_pb2.PatientVitals:
         """Latest vitals of one patient."""
-        patient = await self._patient(request.patient_id, request.requester, "read_vitals",
-                                      context)
+        patient = await self._patient(request.patient_id, "read_vitals", context)
         (summary,) = await asyncio.to_thread(self.state.summaries, [patient])
         if not summary.HasField("status"):
             await _abort(context, grpc.StatusCode.NOT_FOUND, "no vitals received yet")
@@ -88,14 +122,14 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
         self, request: medical_pb2.ListPatientsRequest, context: grpc.aio.ServicerContext
     ) -> medical_pb2.ListPatientsResponse:
         """The requester's patients with status and open alert."""
-        await self._requester(request.requester, context)
+        req = await self._requester("list_patients", context)
 
         def build() -> medical_pb2.ListPatientsResponse:
             return medical_pb2.ListPatientsResponse(
-                patients=self.state.summaries(self._visible(request.requester)))
+                patients=self.state.summaries(self._visible(req)))
 
         reply = await asyncio.to_thread(build)
-        await self._audit(request.requester, "list_patients", "*", True,
+        await self._audit(req, "list_patients", "*", True,
                           f"{len(reply.patients)} patients")
         return reply
 
@@ -103,8 +137,7 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
         self, request: medical_pb2.GetPatientRequest, context: grpc.aio.ServicerContext
     ) -> medical_pb2.PatientDetail:
         """One patient with trends and alert history."""
-        patient = await self._patient(request.patient_id, request.requester, "read_patient",
-                                      context)
+        patient = await self._patient(request.patient_id, "read_patient", context)
         since_us = (datetime.now(UTC) - timedelta(minutes=request.minutes or 60)).timestamp()
 
         def build() -> medical_pb2.PatientDetail:
@@ -129,8 +162,7 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
         self, request: medical_pb2.ListAlertsRequest, context: grpc.aio.ServicerContext
     ) -> medical_pb2.ListAlertsResponse:
         """Alerts of the requester's patients, newest first."""
-        await self._requester(request.requester, context)
-        req = request.requester
+        req = await self._requester("list_alerts", context)
 
         def build() -> list[medical_pb2.Alert]:
             return [a for a in self.state.recent_alerts(500)
@@ -145,13 +177,14 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
         self, request: medical_pb2.AcknowledgeAlertRequest, context: grpc.aio.ServicerContext
     ) -> medical_pb2.Alert:
         """Acknowledge an open alert of one of the requester's patients."""
+        await self._requester("ack_alert", context)
         found = await asyncio.to_thread(self.state.get_alert, request.alert_id)
         if found is None:
             await _abort(context, grpc.StatusCode.NOT_FOUND, "no such alert")
-        await self._patient(found.patient_id, request.requester, "ack_alert", context)
+        await self._patient(found.patient_id, "ack_alert", context)
         try:
             return await asyncio.to_thread(self.desk.acknowledge, request.alert_id,
-                                           request.requester.user)
+                                           caller().user)
         except AlertNotFound:
             await _abort(context, grpc.StatusCode.NOT_FOUND, "no such alert")
         except AlertError as exc:
@@ -161,8 +194,7 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
         self, request: medical_pb2.SetSpo2ScaleRequest, context: grpc.aio.ServicerContext
     ) -> medical_pb2.Patient:
         """Put a patient on SpO2 scale 2 (or back on scale 1)."""
-        patient = await self._patient(request.patient_id, request.requester,
-                                      "set_spo2_scale", context)
+        patient = await self._patient(request.patient_id, "set_spo2_scale", context)
         patient.spo2_scale2 = request.scale2
         await asyncio.to_thread(self.records.set_scale2, patient.patient_id, request.scale2)
         await asyncio.to_thread(self.state.register, [patient])
@@ -172,9 +204,9 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
         self, request: medical_pb2.ListPreArrivalsRequest, context: grpc.aio.ServicerContext
     ) -> medical_pb2.ListPreArrivalsResponse:
         """Ambulances on their way, soonest first (every clinician sees the ED board)."""
-        await self._requester(request.requester, context)
+        req = await self._requester("list_prearrivals", context)
         notices = await asyncio.to_thread(self.ambulances.notices)
-        await self._audit(request.requester, "list_prearrivals", "*", True,
+        await self._audit(req, "list_prearrivals", "*", True,
                           f"{len(notices)} ambulances")
         return medical_pb2.ListPreArrivalsResponse(notices=notices)
 
@@ -182,8 +214,7 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
         self, request: medical_pb2.ExportFhirRequest, context: grpc.aio.ServicerContext
     ) -> medical_pb2.ExportFhirResponse:
         """FHIR R4 Bundle of the patient and their recent vital-sign Observations."""
-        patient = await self._patient(request.patient_id, request.requester, "export_fhir",
-                                      context)
+        patient = await self._patient(request.patient_id, "export_fhir", context)
         now = datetime.now(UTC)
         rows = await asyncio.to_thread(self.records.observations, patient.patient_id,
                                        now - timedelta(minutes=request.minutes or 60))
@@ -200,9 +231,10 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
         self, request: medical_pb2.ListAuditRequest, context: grpc.aio.ServicerContext
     ) -> medical_pb2.ListAuditResponse:
         """The newest audit entries (administrators only)."""
-        if request.requester.role != ADMIN:
-            await _abort(context, grpc.StatusCode.PERMISSION_DENIED,
-                         "only administrators read the audit log")
+        req = caller()
+        if req.role != ADMIN:
+            await self._refuse(req, "read_audit", "*", "role",
+                               "only administrators read the audit log", context)
         rows = await asyncio.to_thread(self.records.audit_log, request.limit or 200)
         reply = medical_pb2.ListAuditResponse()
         for r in rows:
@@ -216,7 +248,6 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
         self, request: medical_pb2.RecordAccessRequest, context: grpc.aio.ServicerContext
     ) -> medical_pb2.RecordAccessResponse:
         """Audit access served by the gateway (e.g. a clinician opening the live stream)."""
-        await self._requester(request.requester, context)
-        await self._audit(request.requester, request.action or "access", "*", True,
-                          request.detail)
+        req = await self._requester(request.action or "access", context)
+        await self._audit(req, request.action or "access", "*", True, request.detail)
         return medical_pb2.RecordAccessResponse()

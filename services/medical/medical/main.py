@@ -94,6 +94,7 @@ async def serve(settings: MedicalSettings, stop: asyncio.Event | None = None) ->
     runtime.on_shutdown(relay.stop)
     escalation = asyncio.create_task(_escalate_forever(desk, stop))
     api = MedicalApi(state, records, desk, ambulances)
+    runtime.on_refusal(api.audit_refusal)
     try:
         await runtime.run(registrar(medical_pb2_grpc.add_MedicalServiceServicer_to_server, api,
                                     SERVICE), stop)

@@ -24,6 +24,10 @@ EVENT_AGE_SECONDS = Histogram(
     ["service", "topic"], buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30))
 
 
-def serve_metrics(port: int) -> None:
-    """Expose ``/metrics`` on ``port`` (all interfaces, for the Prometheus scraper)."""
-    start_http_server(port)
+def serve_metrics(port: int, host: str = "127.0.0.1") -> None:
+    """Expose ``/metrics`` on ``host:port``.
+
+    Loopback unless told otherwise (``Z5G_METRICS_HOST``): in k8s the pod binds every interface
+    and a NetworkPolicy lets only the monitoring namespace in.
+    """
+    start_http_server(port, addr=host)

@@ -4,6 +4,8 @@ A service builds a :class:`ServiceRuntime`, adds its Kafka consumers and gRPC se
 :meth:`ServiceRuntime.run`: metrics on ``/metrics``, a ``grpc.aio`` server with the standard
 ``grpc.health.v1`` service (and reflection in dev), consumers in threads, and on SIGTERM/SIGINT
 a graceful stop: health goes NOT_SERVING, consumers commit and close, in-flight RPCs finish.
+Every RPC but the health checks passes :class:`~zezhou5g.platform.principal.PrincipalInterceptor`
+first: no valid gateway-signed principal, no call.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from zezhou5g.platform.kafka import (
 )
 from zezhou5g.platform.logging import log_fields, setup_logging
 from zezhou5g.platform.metrics import serve_metrics
+from zezhou5g.platform.principal import PrincipalInterceptor, RefusalHook, RolePolicy
 from zezhou5g.platform.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -53,6 +56,7 @@ class ServiceRuntime:
         self.bound_port: int | None = None
         self._topics: set[str] = set()
         self._on_shutdown: list[Callable[[], None]] = []
+        self._on_refusal: list[RefusalHook] = []
 
     @property
     def producer(self) -> EventProducer:
@@ -74,6 +78,13 @@ class ServiceRuntime:
         """Call ``fn`` (blocking is fine) once consumers stopped, before the producer closes."""
         self._on_shutdown.append(fn)
 
+    def on_refusal(self, fn: RefusalHook) -> None:
+        """Call ``fn(service, method, subject, code, reason)`` on each UNAUTHENTICATED refusal.
+
+        It runs in a worker thread; e.g. medical writes the refusal to its audit log.
+        """
+        self._on_refusal.append(fn)
+
     def add_batch_consumer(self, topics: Mapping[str, type[Message]], handler: BatchHandler,
                            group_id: str, per_record: Handler | None = None) -> None:
         """Consume ``topics`` a poll at a time.
@@ -86,16 +97,21 @@ class ServiceRuntime:
         """Serve until SIGTERM/SIGINT (or ``stop`` is set), then stop gracefully."""
         setup_logging(self.name, self.settings.log_level)
         if self.settings.metrics_port:
-            serve_metrics(self.settings.metrics_port)
+            serve_metrics(self.settings.metrics_port, self.settings.metrics_host)
+        key = self.settings.service_principal_key.get_secret_value()
+        guard = PrincipalInterceptor(key, self.name, tuple(self._on_refusal))
         # Gate kiosks send a few dozen camera frames in one request: allow 16 MB (default 4).
-        server = grpc.aio.server(options=[("grpc.max_receive_message_length", 16 * 2**20)])
+        server = grpc.aio.server(options=[("grpc.max_receive_message_length", 16 * 2**20)],
+                                 interceptors=[guard])
         names = register(server)
+        guard.roles = getattr(register, "roles", None)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, server)
         if self.settings.env == "dev":
             reflection.enable_server_reflection(
                 [*names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
                  reflection.SERVICE_NAME], server)
-        self.bound_port = server.add_insecure_port(f"[::]:{self.settings.grpc_port}")
+        self.bound_port = server.add_insecure_port(
+            f"{_host(self.settings.grpc_host)}:{self.settings.grpc_port}")
         await server.start()
         consumed = {t for topics, *_ in self._consumer_specs for t in topics}
         wanted = self._topics | consumed | {f"{t}.dlq" for t in consumed}
@@ -107,7 +123,8 @@ class ServiceRuntime:
             self._threads.append(consume_in_thread(consumer, f"consume-{group}"))
         for service_name in ("", *names):
             await self.health.set(service_name, health_pb2.HealthCheckResponse.SERVING)
-        log.info("serving", extra=log_fields(grpc_port=self.bound_port,
+        log.info("serving", extra=log_fields(grpc_host=self.settings.grpc_host,
+                                             grpc_port=self.bound_port,
                                              metrics_port=self.settings.metrics_port))
 
         stop = stop or asyncio.Event()
@@ -132,12 +149,23 @@ class ServiceRuntime:
         log.info("stopped")
 
 
+def _host(host: str) -> str:
+    """``host`` as the address part of a gRPC bind target (IPv6 literals in brackets)."""
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
 def registrar(add: Callable[[object, grpc.aio.Server], None], servicer: object,
               service_full_name: str) -> Registrar:
-    """A :data:`Registrar` adding one servicer with its generated ``add_*_to_server``."""
+    """A :data:`Registrar` adding one servicer with its generated ``add_*_to_server``.
+
+    A servicer with a ``ROLES`` attribute (:data:`~zezhou5g.platform.principal.RolePolicy`) has
+    it enforced for every RPC before its handler runs; one without checks callers itself.
+    """
 
     def register(server: grpc.aio.Server) -> list[str]:
         add(servicer, server)
         return [service_full_name]
 
+    roles: RolePolicy | None = getattr(servicer, "ROLES", None)
+    register.roles = roles  # type: ignore[attr-defined]
     return register

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from typing import Literal, TypeVar
 
-from pydantic import SecretStr, ValidationError
+from pydantic import SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDERS = frozenset({
@@ -40,8 +40,19 @@ class ServiceSettings(BaseSettings):
     redis_url: str
     grpc_port: int = 50051
     metrics_port: int = 9100
+    # Interfaces the gRPC and metrics servers bind: loopback in local mode; 0.0.0.0 in a pod,
+    # where NetworkPolicies admit only the gateway (gRPC) and the monitoring namespace (metrics).
+    grpc_host: str = "127.0.0.1"
+    metrics_host: str = "127.0.0.1"
+    # Verifies the principal the gateway signs on every RPC (HS256, ≥32 characters).
+    service_principal_key: SecretStr
     log_level: str = "INFO"
     instance: str = "0"
+
+    @field_validator("service_principal_key")
+    @classmethod
+    def _principal_key(cls, v: SecretStr) -> SecretStr:
+        return check_secret("Z5G_SERVICE_PRINCIPAL_KEY", v, min_length=32)
 
 
 def load_settings(cls: type[S]) -> S:

@@ -55,7 +55,7 @@ ORDER_STATE_DONE: OrderState
 ORDER_STATE_CANCELLED: OrderState
 
 class SensorReading(_message.Message):
-    __slots__ = ("meta", "device_id", "field_id", "soil_moisture_vwc", "soil_temp_c", "air_temp_c", "air_humidity_pct", "light_lux", "battery_pct", "rainfall_mm", "signal_dbm")
+    __slots__ = ("meta", "device_id", "field_id", "soil_moisture_vwc", "soil_temp_c", "air_temp_c", "air_humidity_pct", "light_lux", "battery_pct", "rainfall_mm", "signal_dbm", "soil_moisture_khz", "case_temp_c", "saturated")
     META_FIELD_NUMBER: _ClassVar[int]
     DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
     FIELD_ID_FIELD_NUMBER: _ClassVar[int]
@@ -67,6 +67,9 @@ class SensorReading(_message.Message):
     BATTERY_PCT_FIELD_NUMBER: _ClassVar[int]
     RAINFALL_MM_FIELD_NUMBER: _ClassVar[int]
     SIGNAL_DBM_FIELD_NUMBER: _ClassVar[int]
+    SOIL_MOISTURE_KHZ_FIELD_NUMBER: _ClassVar[int]
+    CASE_TEMP_C_FIELD_NUMBER: _ClassVar[int]
+    SATURATED_FIELD_NUMBER: _ClassVar[int]
     meta: _envelope_pb2.EventMeta
     device_id: str
     field_id: str
@@ -78,7 +81,10 @@ class SensorReading(_message.Message):
     battery_pct: float
     rainfall_mm: float
     signal_dbm: float
-    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., device_id: _Optional[str] = ..., field_id: _Optional[str] = ..., soil_moisture_vwc: _Optional[float] = ..., soil_temp_c: _Optional[float] = ..., air_temp_c: _Optional[float] = ..., air_humidity_pct: _Optional[float] = ..., light_lux: _Optional[float] = ..., battery_pct: _Optional[float] = ..., rainfall_mm: _Optional[float] = ..., signal_dbm: _Optional[float] = ...) -> None: ...
+    soil_moisture_khz: float
+    case_temp_c: float
+    saturated: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., device_id: _Optional[str] = ..., field_id: _Optional[str] = ..., soil_moisture_vwc: _Optional[float] = ..., soil_temp_c: _Optional[float] = ..., air_temp_c: _Optional[float] = ..., air_humidity_pct: _Optional[float] = ..., light_lux: _Optional[float] = ..., battery_pct: _Optional[float] = ..., rainfall_mm: _Optional[float] = ..., signal_dbm: _Optional[float] = ..., soil_moisture_khz: _Optional[float] = ..., case_temp_c: _Optional[float] = ..., saturated: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class FieldStatus(_message.Message):
     __slots__ = ("meta", "field_id", "latest", "readings_total", "crop", "stage", "depletion_mm", "taw_mm", "raw_mm", "gdd", "severity")
@@ -107,7 +113,7 @@ class FieldStatus(_message.Message):
     def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., field_id: _Optional[str] = ..., latest: _Optional[_Union[SensorReading, _Mapping]] = ..., readings_total: _Optional[int] = ..., crop: _Optional[str] = ..., stage: _Optional[str] = ..., depletion_mm: _Optional[float] = ..., taw_mm: _Optional[float] = ..., raw_mm: _Optional[float] = ..., gdd: _Optional[float] = ..., severity: _Optional[_Union[Severity, str]] = ...) -> None: ...
 
 class Alarm(_message.Message):
-    __slots__ = ("meta", "id", "originator", "type", "severity", "status", "start_time", "end_time", "ack_time", "clear_time", "field_id", "details_json", "acked_by")
+    __slots__ = ("meta", "id", "originator", "type", "severity", "status", "start_time", "end_time", "ack_time", "clear_time", "field_id", "details_json", "acked_by", "notify_count")
     META_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
     ORIGINATOR_FIELD_NUMBER: _ClassVar[int]
@@ -121,6 +127,7 @@ class Alarm(_message.Message):
     FIELD_ID_FIELD_NUMBER: _ClassVar[int]
     DETAILS_JSON_FIELD_NUMBER: _ClassVar[int]
     ACKED_BY_FIELD_NUMBER: _ClassVar[int]
+    NOTIFY_COUNT_FIELD_NUMBER: _ClassVar[int]
     meta: _envelope_pb2.EventMeta
     id: str
     originator: str
@@ -134,7 +141,8 @@ class Alarm(_message.Message):
     field_id: str
     details_json: str
     acked_by: str
-    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., id: _Optional[str] = ..., originator: _Optional[str] = ..., type: _Optional[str] = ..., severity: _Optional[_Union[Severity, str]] = ..., status: _Optional[_Union[AlarmStatus, str]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ack_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., clear_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., field_id: _Optional[str] = ..., details_json: _Optional[str] = ..., acked_by: _Optional[str] = ...) -> None: ...
+    notify_count: int
+    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., id: _Optional[str] = ..., originator: _Optional[str] = ..., type: _Optional[str] = ..., severity: _Optional[_Union[Severity, str]] = ..., status: _Optional[_Union[AlarmStatus, str]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ack_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., clear_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., field_id: _Optional[str] = ..., details_json: _Optional[str] = ..., acked_by: _Optional[str] = ..., notify_count: _Optional[int] = ...) -> None: ...
 
 class MachinePosition(_message.Message):
     __slots__ = ("meta", "machine_id", "lat", "lon", "speed_kmh", "fuel_pct")

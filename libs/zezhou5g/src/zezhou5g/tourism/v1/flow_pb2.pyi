@@ -19,7 +19,7 @@ class Point(_message.Message):
     def __init__(self, x: _Optional[float] = ..., y: _Optional[float] = ...) -> None: ...
 
 class ZoneStatus(_message.Message):
-    __slots__ = ("meta", "zone_id", "area_id", "camera_id", "count", "raw_count", "density_per_m2", "area_m2", "capacity", "occupancy", "level", "frame_time")
+    __slots__ = ("meta", "zone_id", "area_id", "camera_id", "count", "raw_count", "density_per_m2", "area_m2", "capacity", "occupancy", "level", "frame_time", "count_method", "detector_count", "density_count")
     META_FIELD_NUMBER: _ClassVar[int]
     ZONE_ID_FIELD_NUMBER: _ClassVar[int]
     AREA_ID_FIELD_NUMBER: _ClassVar[int]
@@ -32,6 +32,9 @@ class ZoneStatus(_message.Message):
     OCCUPANCY_FIELD_NUMBER: _ClassVar[int]
     LEVEL_FIELD_NUMBER: _ClassVar[int]
     FRAME_TIME_FIELD_NUMBER: _ClassVar[int]
+    COUNT_METHOD_FIELD_NUMBER: _ClassVar[int]
+    DETECTOR_COUNT_FIELD_NUMBER: _ClassVar[int]
+    DENSITY_COUNT_FIELD_NUMBER: _ClassVar[int]
     meta: _envelope_pb2.EventMeta
     zone_id: str
     area_id: str
@@ -44,7 +47,10 @@ class ZoneStatus(_message.Message):
     occupancy: float
     level: str
     frame_time: _timestamp_pb2.Timestamp
-    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., zone_id: _Optional[str] = ..., area_id: _Optional[str] = ..., camera_id: _Optional[str] = ..., count: _Optional[int] = ..., raw_count: _Optional[int] = ..., density_per_m2: _Optional[float] = ..., area_m2: _Optional[float] = ..., capacity: _Optional[int] = ..., occupancy: _Optional[float] = ..., level: _Optional[str] = ..., frame_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    count_method: str
+    detector_count: int
+    density_count: float
+    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., zone_id: _Optional[str] = ..., area_id: _Optional[str] = ..., camera_id: _Optional[str] = ..., count: _Optional[int] = ..., raw_count: _Optional[int] = ..., density_per_m2: _Optional[float] = ..., area_m2: _Optional[float] = ..., capacity: _Optional[int] = ..., occupancy: _Optional[float] = ..., level: _Optional[str] = ..., frame_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., count_method: _Optional[str] = ..., detector_count: _Optional[int] = ..., density_count: _Optional[float] = ...) -> None: ...
 
 class ZoneAlert(_message.Message):
     __slots__ = ("meta", "alert_id", "zone_id", "area_id", "state", "count", "capacity", "occupancy", "level", "raised_at", "cleared_at", "acknowledged", "acknowledged_by", "acknowledged_at")
@@ -93,7 +99,7 @@ class GateCount(_message.Message):
     def __init__(self, gate_id: _Optional[str] = ..., name_zh: _Optional[str] = ..., name_en: _Optional[str] = ..., entries_today: _Optional[int] = ..., exits_today: _Optional[int] = ...) -> None: ...
 
 class AreaFlow(_message.Message):
-    __slots__ = ("meta", "area_id", "date", "people_now", "instantaneous_capacity", "entries_today", "daily_capacity", "gates")
+    __slots__ = ("meta", "area_id", "date", "people_now", "instantaneous_capacity", "entries_today", "daily_capacity", "gates", "exits_today", "inside_by_gates", "gate_counts_inconsistent")
     META_FIELD_NUMBER: _ClassVar[int]
     AREA_ID_FIELD_NUMBER: _ClassVar[int]
     DATE_FIELD_NUMBER: _ClassVar[int]
@@ -102,6 +108,9 @@ class AreaFlow(_message.Message):
     ENTRIES_TODAY_FIELD_NUMBER: _ClassVar[int]
     DAILY_CAPACITY_FIELD_NUMBER: _ClassVar[int]
     GATES_FIELD_NUMBER: _ClassVar[int]
+    EXITS_TODAY_FIELD_NUMBER: _ClassVar[int]
+    INSIDE_BY_GATES_FIELD_NUMBER: _ClassVar[int]
+    GATE_COUNTS_INCONSISTENT_FIELD_NUMBER: _ClassVar[int]
     meta: _envelope_pb2.EventMeta
     area_id: str
     date: str
@@ -110,7 +119,10 @@ class AreaFlow(_message.Message):
     entries_today: int
     daily_capacity: int
     gates: _containers.RepeatedCompositeFieldContainer[GateCount]
-    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., area_id: _Optional[str] = ..., date: _Optional[str] = ..., people_now: _Optional[int] = ..., instantaneous_capacity: _Optional[int] = ..., entries_today: _Optional[int] = ..., daily_capacity: _Optional[int] = ..., gates: _Optional[_Iterable[_Union[GateCount, _Mapping]]] = ...) -> None: ...
+    exits_today: int
+    inside_by_gates: int
+    gate_counts_inconsistent: bool
+    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., area_id: _Optional[str] = ..., date: _Optional[str] = ..., people_now: _Optional[int] = ..., instantaneous_capacity: _Optional[int] = ..., entries_today: _Optional[int] = ..., daily_capacity: _Optional[int] = ..., gates: _Optional[_Iterable[_Union[GateCount, _Mapping]]] = ..., exits_today: _Optional[int] = ..., inside_by_gates: _Optional[int] = ..., gate_counts_inconsistent: _Optional[bool] = ...) -> None: ...
 
 class Zone(_message.Message):
     __slots__ = ("zone_id", "area_id", "name_zh", "name_en", "kind", "area_m2", "area_per_visitor_m2", "capacity", "camera_id", "image_polygon", "plan_polygon", "busy_at", "crowded_at", "over_at", "alert_at", "alert_hysteresis")
@@ -187,7 +199,7 @@ class Area(_message.Message):
     def __init__(self, area_id: _Optional[str] = ..., name_zh: _Optional[str] = ..., name_en: _Optional[str] = ..., open_hours: _Optional[float] = ..., mean_visit_hours: _Optional[float] = ..., instantaneous_capacity: _Optional[int] = ..., daily_capacity: _Optional[int] = ..., zones: _Optional[_Iterable[_Union[Zone, _Mapping]]] = ..., gates: _Optional[_Iterable[_Union[Gate, _Mapping]]] = ...) -> None: ...
 
 class CameraHealth(_message.Message):
-    __slots__ = ("camera_id", "area_id", "name_zh", "name_en", "healthy", "fps_in", "fps_processed", "last_frame_time", "reconnects", "error", "width", "height")
+    __slots__ = ("camera_id", "area_id", "name_zh", "name_en", "healthy", "fps_in", "fps_processed", "last_frame_time", "reconnects", "error", "width", "height", "state", "last_frame_age_s", "sample_fps")
     CAMERA_ID_FIELD_NUMBER: _ClassVar[int]
     AREA_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_ZH_FIELD_NUMBER: _ClassVar[int]
@@ -200,6 +212,9 @@ class CameraHealth(_message.Message):
     ERROR_FIELD_NUMBER: _ClassVar[int]
     WIDTH_FIELD_NUMBER: _ClassVar[int]
     HEIGHT_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    LAST_FRAME_AGE_S_FIELD_NUMBER: _ClassVar[int]
+    SAMPLE_FPS_FIELD_NUMBER: _ClassVar[int]
     camera_id: str
     area_id: str
     name_zh: str
@@ -212,7 +227,10 @@ class CameraHealth(_message.Message):
     error: str
     width: int
     height: int
-    def __init__(self, camera_id: _Optional[str] = ..., area_id: _Optional[str] = ..., name_zh: _Optional[str] = ..., name_en: _Optional[str] = ..., healthy: _Optional[bool] = ..., fps_in: _Optional[float] = ..., fps_processed: _Optional[float] = ..., last_frame_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reconnects: _Optional[int] = ..., error: _Optional[str] = ..., width: _Optional[int] = ..., height: _Optional[int] = ...) -> None: ...
+    state: str
+    last_frame_age_s: float
+    sample_fps: float
+    def __init__(self, camera_id: _Optional[str] = ..., area_id: _Optional[str] = ..., name_zh: _Optional[str] = ..., name_en: _Optional[str] = ..., healthy: _Optional[bool] = ..., fps_in: _Optional[float] = ..., fps_processed: _Optional[float] = ..., last_frame_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reconnects: _Optional[int] = ..., error: _Optional[str] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., state: _Optional[str] = ..., last_frame_age_s: _Optional[float] = ..., sample_fps: _Optional[float] = ...) -> None: ...
 
 class ZoneMinute(_message.Message):
     __slots__ = ("minute", "mean_count", "max_count", "mean_density_per_m2")
@@ -305,18 +323,86 @@ class GetCameraFrameResponse(_message.Message):
     def __init__(self, camera_id: _Optional[str] = ..., jpeg: _Optional[bytes] = ..., frame_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., people: _Optional[int] = ...) -> None: ...
 
 class ListAlertsRequest(_message.Message):
-    __slots__ = ("open_only", "limit")
+    __slots__ = ("open_only", "limit", "offset", "cleared_only")
     OPEN_ONLY_FIELD_NUMBER: _ClassVar[int]
     LIMIT_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    CLEARED_ONLY_FIELD_NUMBER: _ClassVar[int]
     open_only: bool
     limit: int
-    def __init__(self, open_only: _Optional[bool] = ..., limit: _Optional[int] = ...) -> None: ...
+    offset: int
+    cleared_only: bool
+    def __init__(self, open_only: _Optional[bool] = ..., limit: _Optional[int] = ..., offset: _Optional[int] = ..., cleared_only: _Optional[bool] = ...) -> None: ...
 
 class ListAlertsResponse(_message.Message):
-    __slots__ = ("alerts",)
+    __slots__ = ("alerts", "total")
     ALERTS_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
     alerts: _containers.RepeatedCompositeFieldContainer[ZoneAlert]
-    def __init__(self, alerts: _Optional[_Iterable[_Union[ZoneAlert, _Mapping]]] = ...) -> None: ...
+    total: int
+    def __init__(self, alerts: _Optional[_Iterable[_Union[ZoneAlert, _Mapping]]] = ..., total: _Optional[int] = ...) -> None: ...
+
+class ZoneForecastPoint(_message.Message):
+    __slots__ = ("at", "count", "occupancy", "level")
+    AT_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    OCCUPANCY_FIELD_NUMBER: _ClassVar[int]
+    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    at: _timestamp_pb2.Timestamp
+    count: float
+    occupancy: float
+    level: str
+    def __init__(self, at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., count: _Optional[float] = ..., occupancy: _Optional[float] = ..., level: _Optional[str] = ...) -> None: ...
+
+class SpotForecast(_message.Message):
+    __slots__ = ("zone_id", "area_id", "name_zh", "name_en", "capacity", "area_m2", "count", "density_per_m2", "occupancy", "level", "updated", "ahead", "best_time", "best_level", "wait_min", "calmer", "history_hours")
+    ZONE_ID_FIELD_NUMBER: _ClassVar[int]
+    AREA_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_ZH_FIELD_NUMBER: _ClassVar[int]
+    NAME_EN_FIELD_NUMBER: _ClassVar[int]
+    CAPACITY_FIELD_NUMBER: _ClassVar[int]
+    AREA_M2_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    DENSITY_PER_M2_FIELD_NUMBER: _ClassVar[int]
+    OCCUPANCY_FIELD_NUMBER: _ClassVar[int]
+    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_FIELD_NUMBER: _ClassVar[int]
+    AHEAD_FIELD_NUMBER: _ClassVar[int]
+    BEST_TIME_FIELD_NUMBER: _ClassVar[int]
+    BEST_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    WAIT_MIN_FIELD_NUMBER: _ClassVar[int]
+    CALMER_FIELD_NUMBER: _ClassVar[int]
+    HISTORY_HOURS_FIELD_NUMBER: _ClassVar[int]
+    zone_id: str
+    area_id: str
+    name_zh: str
+    name_en: str
+    capacity: int
+    area_m2: float
+    count: int
+    density_per_m2: float
+    occupancy: float
+    level: str
+    updated: _timestamp_pb2.Timestamp
+    ahead: _containers.RepeatedCompositeFieldContainer[ZoneForecastPoint]
+    best_time: _timestamp_pb2.Timestamp
+    best_level: str
+    wait_min: float
+    calmer: _containers.RepeatedScalarFieldContainer[str]
+    history_hours: float
+    def __init__(self, zone_id: _Optional[str] = ..., area_id: _Optional[str] = ..., name_zh: _Optional[str] = ..., name_en: _Optional[str] = ..., capacity: _Optional[int] = ..., area_m2: _Optional[float] = ..., count: _Optional[int] = ..., density_per_m2: _Optional[float] = ..., occupancy: _Optional[float] = ..., level: _Optional[str] = ..., updated: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ahead: _Optional[_Iterable[_Union[ZoneForecastPoint, _Mapping]]] = ..., best_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., best_level: _Optional[str] = ..., wait_min: _Optional[float] = ..., calmer: _Optional[_Iterable[str]] = ..., history_hours: _Optional[float] = ...) -> None: ...
+
+class ListSpotForecastsRequest(_message.Message):
+    __slots__ = ("hours",)
+    HOURS_FIELD_NUMBER: _ClassVar[int]
+    hours: int
+    def __init__(self, hours: _Optional[int] = ...) -> None: ...
+
+class ListSpotForecastsResponse(_message.Message):
+    __slots__ = ("spots",)
+    SPOTS_FIELD_NUMBER: _ClassVar[int]
+    spots: _containers.RepeatedCompositeFieldContainer[SpotForecast]
+    def __init__(self, spots: _Optional[_Iterable[_Union[SpotForecast, _Mapping]]] = ...) -> None: ...
 
 class AcknowledgeAlertRequest(_message.Message):
     __slots__ = ("alert_id", "by")

@@ -81,6 +81,11 @@ class TourismServiceStub:
                 request_serializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.AcknowledgeAlertRequest.SerializeToString,
                 response_deserializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ZoneAlert.FromString,
                 _registered_method=True)
+        self.ListSpotForecasts = channel.unary_unary(
+                '/zezhou5g.tourism.v1.TourismService/ListSpotForecasts',
+                request_serializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListSpotForecastsRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListSpotForecastsResponse.FromString,
+                _registered_method=True)
 
 
 class TourismServiceServicer:
@@ -144,7 +149,15 @@ class TourismServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def AcknowledgeAlert(self, request, context):
-        """Mark an alert acknowledged; returns it (NOT_FOUND for an unknown id).
+        """Mark an alert acknowledged; returns it (NOT_FOUND for an unknown id,
+        FAILED_PRECONDITION for a cleared one: it is history).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSpotForecasts(self, request, context):
+        """Per zone: now, the next hours' forecast, best time today, wait, calmer spots to suggest.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -197,6 +210,11 @@ def add_TourismServiceServicer_to_server(servicer, server):
                     servicer.AcknowledgeAlert,
                     request_deserializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.AcknowledgeAlertRequest.FromString,
                     response_serializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ZoneAlert.SerializeToString,
+            ),
+            'ListSpotForecasts': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSpotForecasts,
+                    request_deserializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListSpotForecastsRequest.FromString,
+                    response_serializer=zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListSpotForecastsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -443,6 +461,33 @@ class TourismService:
             '/zezhou5g.tourism.v1.TourismService/AcknowledgeAlert',
             zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.AcknowledgeAlertRequest.SerializeToString,
             zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ZoneAlert.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSpotForecasts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.tourism.v1.TourismService/ListSpotForecasts',
+            zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListSpotForecastsRequest.SerializeToString,
+            zezhou5g_dot_tourism_dot_v1_dot_flow__pb2.ListSpotForecastsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -113,10 +113,12 @@ class ListGateStatusRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class ListGateStatusResponse(_message.Message):
-    __slots__ = ("gates",)
+    __slots__ = ("gates", "retention_h")
     GATES_FIELD_NUMBER: _ClassVar[int]
+    RETENTION_H_FIELD_NUMBER: _ClassVar[int]
     gates: _containers.RepeatedCompositeFieldContainer[GateStatus]
-    def __init__(self, gates: _Optional[_Iterable[_Union[GateStatus, _Mapping]]] = ...) -> None: ...
+    retention_h: float
+    def __init__(self, gates: _Optional[_Iterable[_Union[GateStatus, _Mapping]]] = ..., retention_h: _Optional[float] = ...) -> None: ...
 
 class Ticket(_message.Message):
     __slots__ = ("ticket_id", "trip_id", "seat", "departure", "station_id", "fare_fen", "passenger_name")
@@ -137,12 +139,16 @@ class Ticket(_message.Message):
     def __init__(self, ticket_id: _Optional[str] = ..., trip_id: _Optional[str] = ..., seat: _Optional[str] = ..., departure: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., station_id: _Optional[str] = ..., fare_fen: _Optional[int] = ..., passenger_name: _Optional[str] = ...) -> None: ...
 
 class RegisterTicketRequest(_message.Message):
-    __slots__ = ("ticket", "id_number")
+    __slots__ = ("ticket", "id_number", "phone", "actor")
     TICKET_FIELD_NUMBER: _ClassVar[int]
     ID_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    PHONE_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
     ticket: Ticket
     id_number: str
-    def __init__(self, ticket: _Optional[_Union[Ticket, _Mapping]] = ..., id_number: _Optional[str] = ...) -> None: ...
+    phone: str
+    actor: str
+    def __init__(self, ticket: _Optional[_Union[Ticket, _Mapping]] = ..., id_number: _Optional[str] = ..., phone: _Optional[str] = ..., actor: _Optional[str] = ...) -> None: ...
 
 class RegisterTicketResponse(_message.Message):
     __slots__ = ("passenger_ref",)
@@ -161,42 +167,146 @@ class Consent(_message.Message):
     def __init__(self, text_version: _Optional[str] = ..., accepted: _Optional[bool] = ..., keep_photo: _Optional[bool] = ...) -> None: ...
 
 class EnrolRequest(_message.Message):
-    __slots__ = ("ticket", "id_number", "consent", "photo", "actor")
+    __slots__ = ("ticket", "id_number", "consent", "photo", "actor", "ticket_id", "otp")
     TICKET_FIELD_NUMBER: _ClassVar[int]
     ID_NUMBER_FIELD_NUMBER: _ClassVar[int]
     CONSENT_FIELD_NUMBER: _ClassVar[int]
     PHOTO_FIELD_NUMBER: _ClassVar[int]
     ACTOR_FIELD_NUMBER: _ClassVar[int]
+    TICKET_ID_FIELD_NUMBER: _ClassVar[int]
+    OTP_FIELD_NUMBER: _ClassVar[int]
     ticket: Ticket
     id_number: str
     consent: Consent
     photo: bytes
     actor: str
-    def __init__(self, ticket: _Optional[_Union[Ticket, _Mapping]] = ..., id_number: _Optional[str] = ..., consent: _Optional[_Union[Consent, _Mapping]] = ..., photo: _Optional[bytes] = ..., actor: _Optional[str] = ...) -> None: ...
+    ticket_id: str
+    otp: str
+    def __init__(self, ticket: _Optional[_Union[Ticket, _Mapping]] = ..., id_number: _Optional[str] = ..., consent: _Optional[_Union[Consent, _Mapping]] = ..., photo: _Optional[bytes] = ..., actor: _Optional[str] = ..., ticket_id: _Optional[str] = ..., otp: _Optional[str] = ...) -> None: ...
 
 class EnrolResponse(_message.Message):
-    __slots__ = ("ok", "enrolment_id", "passenger_ref", "reasons", "purge_after")
+    __slots__ = ("ok", "enrolment_id", "passenger_ref", "reasons", "purge_after", "withdrawal_code")
     OK_FIELD_NUMBER: _ClassVar[int]
     ENROLMENT_ID_FIELD_NUMBER: _ClassVar[int]
     PASSENGER_REF_FIELD_NUMBER: _ClassVar[int]
     REASONS_FIELD_NUMBER: _ClassVar[int]
     PURGE_AFTER_FIELD_NUMBER: _ClassVar[int]
+    WITHDRAWAL_CODE_FIELD_NUMBER: _ClassVar[int]
     ok: bool
     enrolment_id: str
     passenger_ref: str
     reasons: _containers.RepeatedScalarFieldContainer[str]
     purge_after: _timestamp_pb2.Timestamp
-    def __init__(self, ok: _Optional[bool] = ..., enrolment_id: _Optional[str] = ..., passenger_ref: _Optional[str] = ..., reasons: _Optional[_Iterable[str]] = ..., purge_after: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    withdrawal_code: str
+    def __init__(self, ok: _Optional[bool] = ..., enrolment_id: _Optional[str] = ..., passenger_ref: _Optional[str] = ..., reasons: _Optional[_Iterable[str]] = ..., purge_after: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., withdrawal_code: _Optional[str] = ...) -> None: ...
 
 class WithdrawRequest(_message.Message):
-    __slots__ = ("ticket_id", "id_number", "actor")
+    __slots__ = ("ticket_id", "id_number", "actor", "otp", "withdrawal_code")
     TICKET_ID_FIELD_NUMBER: _ClassVar[int]
     ID_NUMBER_FIELD_NUMBER: _ClassVar[int]
     ACTOR_FIELD_NUMBER: _ClassVar[int]
+    OTP_FIELD_NUMBER: _ClassVar[int]
+    WITHDRAWAL_CODE_FIELD_NUMBER: _ClassVar[int]
     ticket_id: str
     id_number: str
     actor: str
-    def __init__(self, ticket_id: _Optional[str] = ..., id_number: _Optional[str] = ..., actor: _Optional[str] = ...) -> None: ...
+    otp: str
+    withdrawal_code: str
+    def __init__(self, ticket_id: _Optional[str] = ..., id_number: _Optional[str] = ..., actor: _Optional[str] = ..., otp: _Optional[str] = ..., withdrawal_code: _Optional[str] = ...) -> None: ...
+
+class IssueTicketsRequest(_message.Message):
+    __slots__ = ("tickets", "actor")
+    TICKETS_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
+    tickets: _containers.RepeatedCompositeFieldContainer[RegisterTicketRequest]
+    actor: str
+    def __init__(self, tickets: _Optional[_Iterable[_Union[RegisterTicketRequest, _Mapping]]] = ..., actor: _Optional[str] = ...) -> None: ...
+
+class IssueTicketsResponse(_message.Message):
+    __slots__ = ("issued", "unchanged", "refused")
+    ISSUED_FIELD_NUMBER: _ClassVar[int]
+    UNCHANGED_FIELD_NUMBER: _ClassVar[int]
+    REFUSED_FIELD_NUMBER: _ClassVar[int]
+    issued: int
+    unchanged: int
+    refused: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, issued: _Optional[int] = ..., unchanged: _Optional[int] = ..., refused: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class RequestCodeRequest(_message.Message):
+    __slots__ = ("ticket_id", "id_number", "purpose")
+    TICKET_ID_FIELD_NUMBER: _ClassVar[int]
+    ID_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    ticket_id: str
+    id_number: str
+    purpose: str
+    def __init__(self, ticket_id: _Optional[str] = ..., id_number: _Optional[str] = ..., purpose: _Optional[str] = ...) -> None: ...
+
+class RequestCodeResponse(_message.Message):
+    __slots__ = ("accepted", "expires_in_s")
+    ACCEPTED_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_IN_S_FIELD_NUMBER: _ClassVar[int]
+    accepted: bool
+    expires_in_s: float
+    def __init__(self, accepted: _Optional[bool] = ..., expires_in_s: _Optional[float] = ...) -> None: ...
+
+class SmsMessage(_message.Message):
+    __slots__ = ("id", "ticket_id", "phone_masked", "body", "sent")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    TICKET_ID_FIELD_NUMBER: _ClassVar[int]
+    PHONE_MASKED_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    SENT_FIELD_NUMBER: _ClassVar[int]
+    id: int
+    ticket_id: str
+    phone_masked: str
+    body: str
+    sent: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[int] = ..., ticket_id: _Optional[str] = ..., phone_masked: _Optional[str] = ..., body: _Optional[str] = ..., sent: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListSmsOutboxRequest(_message.Message):
+    __slots__ = ("ticket_id", "limit")
+    TICKET_ID_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    ticket_id: str
+    limit: int
+    def __init__(self, ticket_id: _Optional[str] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class ListSmsOutboxResponse(_message.Message):
+    __slots__ = ("messages",)
+    MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    messages: _containers.RepeatedCompositeFieldContainer[SmsMessage]
+    def __init__(self, messages: _Optional[_Iterable[_Union[SmsMessage, _Mapping]]] = ...) -> None: ...
+
+class EnrolmentAuditEntry(_message.Message):
+    __slots__ = ("id", "at", "ticket_id", "action", "reason", "actor")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    TICKET_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
+    id: int
+    at: _timestamp_pb2.Timestamp
+    ticket_id: str
+    action: str
+    reason: str
+    actor: str
+    def __init__(self, id: _Optional[int] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ticket_id: _Optional[str] = ..., action: _Optional[str] = ..., reason: _Optional[str] = ..., actor: _Optional[str] = ...) -> None: ...
+
+class ListEnrolmentAuditRequest(_message.Message):
+    __slots__ = ("ticket_id", "limit")
+    TICKET_ID_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    ticket_id: str
+    limit: int
+    def __init__(self, ticket_id: _Optional[str] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class ListEnrolmentAuditResponse(_message.Message):
+    __slots__ = ("entries",)
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    entries: _containers.RepeatedCompositeFieldContainer[EnrolmentAuditEntry]
+    def __init__(self, entries: _Optional[_Iterable[_Union[EnrolmentAuditEntry, _Mapping]]] = ...) -> None: ...
 
 class WithdrawResponse(_message.Message):
     __slots__ = ("withdrawn", "removed")
@@ -215,18 +325,22 @@ class StartPassageRequest(_message.Message):
     def __init__(self, gate_id: _Optional[str] = ..., ticket_id: _Optional[str] = ...) -> None: ...
 
 class StartPassageResponse(_message.Message):
-    __slots__ = ("passage_id", "challenge", "instruction_zh", "instruction_en", "expires_in_s")
+    __slots__ = ("passage_id", "challenge", "instruction_zh", "instruction_en", "expires_in_s", "actions", "action_time_s")
     PASSAGE_ID_FIELD_NUMBER: _ClassVar[int]
     CHALLENGE_FIELD_NUMBER: _ClassVar[int]
     INSTRUCTION_ZH_FIELD_NUMBER: _ClassVar[int]
     INSTRUCTION_EN_FIELD_NUMBER: _ClassVar[int]
     EXPIRES_IN_S_FIELD_NUMBER: _ClassVar[int]
+    ACTIONS_FIELD_NUMBER: _ClassVar[int]
+    ACTION_TIME_S_FIELD_NUMBER: _ClassVar[int]
     passage_id: str
     challenge: str
     instruction_zh: str
     instruction_en: str
     expires_in_s: float
-    def __init__(self, passage_id: _Optional[str] = ..., challenge: _Optional[str] = ..., instruction_zh: _Optional[str] = ..., instruction_en: _Optional[str] = ..., expires_in_s: _Optional[float] = ...) -> None: ...
+    actions: _containers.RepeatedScalarFieldContainer[str]
+    action_time_s: float
+    def __init__(self, passage_id: _Optional[str] = ..., challenge: _Optional[str] = ..., instruction_zh: _Optional[str] = ..., instruction_en: _Optional[str] = ..., expires_in_s: _Optional[float] = ..., actions: _Optional[_Iterable[str]] = ..., action_time_s: _Optional[float] = ...) -> None: ...
 
 class Frame(_message.Message):
     __slots__ = ("image", "t_ms")
@@ -307,14 +421,16 @@ class ListManualQueueResponse(_message.Message):
     def __init__(self, items: _Optional[_Iterable[_Union[ManualItem, _Mapping]]] = ...) -> None: ...
 
 class ResolveManualRequest(_message.Message):
-    __slots__ = ("item_id", "approve", "staff")
+    __slots__ = ("item_id", "approve", "staff", "reason")
     ITEM_ID_FIELD_NUMBER: _ClassVar[int]
     APPROVE_FIELD_NUMBER: _ClassVar[int]
     STAFF_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
     item_id: str
     approve: bool
     staff: str
-    def __init__(self, item_id: _Optional[str] = ..., approve: _Optional[bool] = ..., staff: _Optional[str] = ...) -> None: ...
+    reason: str
+    def __init__(self, item_id: _Optional[str] = ..., approve: _Optional[bool] = ..., staff: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class ResolveManualResponse(_message.Message):
     __slots__ = ("decision",)

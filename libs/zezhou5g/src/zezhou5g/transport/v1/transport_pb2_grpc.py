@@ -95,6 +95,26 @@ class TransportServiceStub:
                 request_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.GalleryInfoRequest.SerializeToString,
                 response_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.GalleryInfoResponse.FromString,
                 _registered_method=True)
+        self.IssueTickets = channel.unary_unary(
+                '/zezhou5g.transport.v1.TransportService/IssueTickets',
+                request_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.IssueTicketsRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.IssueTicketsResponse.FromString,
+                _registered_method=True)
+        self.RequestCode = channel.unary_unary(
+                '/zezhou5g.transport.v1.TransportService/RequestCode',
+                request_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.RequestCodeRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.RequestCodeResponse.FromString,
+                _registered_method=True)
+        self.ListSmsOutbox = channel.unary_unary(
+                '/zezhou5g.transport.v1.TransportService/ListSmsOutbox',
+                request_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ListSmsOutboxRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ListSmsOutboxResponse.FromString,
+                _registered_method=True)
+        self.ListEnrolmentAudit = channel.unary_unary(
+                '/zezhou5g.transport.v1.TransportService/ListEnrolmentAudit',
+                request_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ListEnrolmentAuditRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ListEnrolmentAuditResponse.FromString,
+                _registered_method=True)
 
 
 class TransportServiceServicer:
@@ -173,6 +193,30 @@ class TransportServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def IssueTickets(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RequestCode(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSmsOutbox(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListEnrolmentAudit(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_TransportServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -235,6 +279,26 @@ def add_TransportServiceServicer_to_server(servicer, server):
                     servicer.GalleryInfo,
                     request_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.GalleryInfoRequest.FromString,
                     response_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.GalleryInfoResponse.SerializeToString,
+            ),
+            'IssueTickets': grpc.unary_unary_rpc_method_handler(
+                    servicer.IssueTickets,
+                    request_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.IssueTicketsRequest.FromString,
+                    response_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.IssueTicketsResponse.SerializeToString,
+            ),
+            'RequestCode': grpc.unary_unary_rpc_method_handler(
+                    servicer.RequestCode,
+                    request_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.RequestCodeRequest.FromString,
+                    response_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.RequestCodeResponse.SerializeToString,
+            ),
+            'ListSmsOutbox': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSmsOutbox,
+                    request_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ListSmsOutboxRequest.FromString,
+                    response_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ListSmsOutboxResponse.SerializeToString,
+            ),
+            'ListEnrolmentAudit': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListEnrolmentAudit,
+                    request_deserializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ListEnrolmentAuditRequest.FromString,
+                    response_serializer=zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ListEnrolmentAuditResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -562,6 +626,114 @@ class TransportService:
             '/zezhou5g.transport.v1.TransportService/GalleryInfo',
             zezhou5g_dot_transport_dot_v1_dot_transport__pb2.GalleryInfoRequest.SerializeToString,
             zezhou5g_dot_transport_dot_v1_dot_transport__pb2.GalleryInfoResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def IssueTickets(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.transport.v1.TransportService/IssueTickets',
+            zezhou5g_dot_transport_dot_v1_dot_transport__pb2.IssueTicketsRequest.SerializeToString,
+            zezhou5g_dot_transport_dot_v1_dot_transport__pb2.IssueTicketsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RequestCode(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.transport.v1.TransportService/RequestCode',
+            zezhou5g_dot_transport_dot_v1_dot_transport__pb2.RequestCodeRequest.SerializeToString,
+            zezhou5g_dot_transport_dot_v1_dot_transport__pb2.RequestCodeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSmsOutbox(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.transport.v1.TransportService/ListSmsOutbox',
+            zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ListSmsOutboxRequest.SerializeToString,
+            zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ListSmsOutboxResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListEnrolmentAudit(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.transport.v1.TransportService/ListEnrolmentAudit',
+            zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ListEnrolmentAuditRequest.SerializeToString,
+            zezhou5g_dot_transport_dot_v1_dot_transport__pb2.ListEnrolmentAuditResponse.FromString,
             options,
             channel_credentials,
             insecure,
