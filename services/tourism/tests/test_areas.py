@@ -16,9 +16,13 @@ def test_shipped_file_has_both_areas_with_lbt_capacities():
     cfg = load_areas()
     assert set(cfg.areas) == {"jueshan", "dayang"}
     plaza = cfg.zones["jueshan-gate-plaza"]
-    # Trapezoid 18 m far edge, 10 m near edge, 24 m deep = 336 m²; 50 m²/person → 6.
-    assert plaza.area_m2 == pytest.approx(336.0)
-    assert plaza.capacity == 6
+    # Trapezoid 80 m far edge, 40 m near edge, 90 m deep = 5,400 m²; 50 m²/person → 108.
+    assert plaza.area_m2 == pytest.approx(5400.0)
+    assert plaza.capacity == 108
+    assert plaza.queue_per_min == 30
+    # Sized as real places: every zone holds tens to hundreds, each area thousands a day.
+    assert all(z.capacity >= 50 for z in cfg.zones.values())
+    assert all(a.daily_capacity >= 1000 for a in cfg.areas.values())
     jueshan = cfg.areas["jueshan"]
     assert jueshan.instantaneous_capacity == sum(
         z.capacity for z in cfg.zones.values() if z.area == "jueshan")

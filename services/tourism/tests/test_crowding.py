@@ -117,3 +117,47 @@ def test_zone_monitor_end_to_end():
     assert readings[3].occupancy == pytest.approx(7 / 6, abs=1e-3)
     assert readings[3].density == pytest.approx(7 / 300, abs=1e-4)
     assert readings[-1].level == Level.BUSY
+
+
+HOLD = Thresholds(alert_at=1.0, hysteresis=0.3, alert_hold_s=10, clear_hold_s=20, level_hold_s=5)
+
+
+@pytest.mark.parametrize(("series", "changes", "why"), [
+    # (seconds, occupancy) → the changes seen
+    ([(0, 1.2), (5, 1.2), (9, 1.1)], [], "over capacity for 9 s < 10 s hold: no alert yet"),
+    ([(0, 1.2), (5, 1.2), (10, 1.1)], [(10, "raised")], "held 10 s: raised once"),
+    ([(0, 1.2), (5, 0.9), (6, 1.2), (15, 1.2), (16, 1.2)], [(16, "raised")],
+     "a dip below alert_at restarts the hold"),
+    ([(0, 1.2), (10, 1.2), (11, 0.8), (30, 0.8), (40, 1.2), (60, 0.5), (79, 0.5)],
+     [(10, "raised")], "between the clear level and alert_at, or not held: still open"),
+    ([(0, 1.2), (10, 1.2), (11, 0.6), (31, 0.6), (32, 1.5), (42, 1.5)],
+     [(10, "raised"), (31, "cleared"), (42, "raised")], "two episodes: two alerts"),
+])
+def test_alert_hold_and_hysteresis(series, changes, why):
+    a = AlertState(HOLD)
+    got = [(t, c.value) for t, r in series if (c := a.update(r, t)) is not None]
+    assert got == changes, why
+
+
+def test_level_changes_only_after_it_holds():
+    from tourism.domain.crowding import Level, LevelHold
+
+    lv = LevelHold(5)
+    seen = [lv.update(x, t) for t, x in [
+        (0, Level.COMFORTABLE), (1, Level.BUSY), (3, Level.COMFORTABLE), (4, Level.BUSY),
+        (8, Level.BUSY), (9, Level.BUSY), (10, Level.CROWDED)]]
+    assert seen == [Level.COMFORTABLE] * 5 + [Level.BUSY, Level.BUSY]
+
+
+@pytest.mark.parametrize(("age", "fps", "running", "state"), [
+    (None, 0.0, 100, "down"),       # never a frame
+    (12.0, 2.0, 100, "down"),       # last frame older than stale_after_s (5)
+    (0.2, 0.0, 100, "down"),        # frames arrive, nothing processed: 0 fps is not normal
+    (0.2, 0.0, 3, "ok"),            # …unless the rate window is still filling
+    (0.2, 0.8, 100, "degraded"),    # asked 2/s, gets 0.8/s
+    (0.2, 1.9, 100, "ok"),
+])
+def test_camera_state(age, fps, running, state):
+    from tourism.domain.camera_health import camera_state
+
+    assert camera_state(age, fps, 2.0, 5.0, running) == state

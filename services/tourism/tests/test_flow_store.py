@@ -75,3 +75,18 @@ def test_open_alert_pointer_follows_the_latest_alert(store):
     assert store.open_alert("z").alert_id == "a2"
     assert [a.alert_id for a in store.alerts()] == ["a2", "a1"]
     assert [a.alert_id for a in store.alerts(open_only=True)] == ["a2"]
+
+
+def test_alert_pages_open_and_history(store):
+    t = ts("2026-05-01T02:00:00")
+    for i in range(25):
+        store.put_alert(alert(f"c{i:02d}", f"z{i}", "raised", t + i))
+        store.put_alert(alert(f"c{i:02d}", f"z{i}", "cleared", t + i))
+    store.put_alert(alert("open1", "zx", "raised", t + 100))
+    page, total = store.alerts_page("cleared", limit=10, offset=20)
+    assert total == 25
+    assert [a.alert_id for a in page] == ["c04", "c03", "c02", "c01", "c00"]
+    page, total = store.alerts_page("open", limit=10)
+    assert (total, [a.alert_id for a in page]) == (1, ["open1"])
+    page, total = store.alerts_page("all", limit=3)
+    assert (total, [a.alert_id for a in page]) == (26, ["open1", "c24", "c23"])

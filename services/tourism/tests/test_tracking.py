@@ -1,7 +1,8 @@
 """Feet tracker and entrance-line counting on synthetic walks (pixels)."""
 
 import numpy as np
-from tourism.domain.tracking import FeetTracker, LineCounter
+import pytest
+from tourism.domain.tracking import FeetTracker, LineCounter, Occupancy, reconcile
 
 
 def box(x, y, h=60.0, w=24.0):
@@ -49,3 +50,40 @@ def test_a_far_jump_is_a_new_person_not_a_crossing():
     counter, ids = run([[box(100, 250)], [box(600, 400)]])
     assert counter.entries == 0
     assert ids == [[1], [2]]
+
+
+def jitter_walk(ys, x=100.0):
+    """One person per frame at feet (x, y) for each y."""
+    return [[box(x, y)] for y in ys]
+
+
+@pytest.mark.parametrize(("ys", "expected", "why"), [
+    ([290, 305, 292, 308, 295, 310, 291], (0, 0), "box flicker across the line"),
+    ([250, 290, 305, 318, 300, 285, 260], (0, 0), "steps on the line, turns back"),
+    ([250, 280, 320, 350, 320, 280, 250], (1, 1), "goes in and comes back out"),
+    ([250, 270, 310, 325, 305, 330, 350], (1, 0), "wobbles after crossing: still one"),
+    ([330, 350, 370], (0, 0), "first seen beyond the line: no crossing"),
+])
+def test_hysteresis_table(ys, expected, why):
+    counter, _ = run(jitter_walk(ys))
+    assert (counter.entries, counter.exits) == expected, why
+
+
+def test_an_unconfirmed_track_does_not_count_until_confirmed():
+    tracks = FeetTracker()
+    counter = LineCounter((768, 300), (0, 300), min_hits=3)
+    for y in (280, 320):
+        counter.update(tracks.update(np.array([box(100, y)], np.float32)))
+    assert counter.entries == 0          # hits = 2 < 3: not yet
+    counter.update(tracks.update(np.array([box(100, 330)], np.float32)))
+    assert counter.entries == 1          # confirmed, still beyond the line: counted once
+
+
+@pytest.mark.parametrize(("start", "entries", "exits", "inside", "flag"), [
+    (0, 10, 4, 6, False),
+    (5, 0, 5, 0, False),
+    (0, 3, 7, 0, True),       # never negative, and flagged
+    (10, 0, 12, 0, True),
+])
+def test_occupancy_reconciles(start, entries, exits, inside, flag):
+    assert reconcile(start, entries, exits) == Occupancy(inside, flag)

@@ -45,6 +45,8 @@ class _AreaIn(_Strict):
     name_en: str = Field(min_length=1)
     open_hours: float = Field(gt=0, le=24)
     mean_visit_hours: float = Field(gt=0, le=24)
+    # Local (UTC+8) hour the area opens, for "best time today".
+    opens_at_hour: float = Field(default=8.0, ge=0, lt=24)
 
 
 class _CameraIn(_Strict):
@@ -77,6 +79,8 @@ class _ZoneIn(_Strict):
     over_at: float | None = None
     alert_at: float | None = None
     alert_hysteresis: float | None = None
+    # Where visitors queue (cable car, ticket hall): people served per minute, for the wait.
+    queue_per_min: float | None = Field(default=None, gt=0)
 
 
 class _GateIn(_Strict):
@@ -94,6 +98,10 @@ class _DefaultsIn(_Strict):
     over_at: float = 1.0
     alert_at: float = 0.8
     alert_hysteresis: float = 0.15
+    # Seconds the occupancy must hold before an alert is raised / cleared / a level changes.
+    alert_hold_s: float = 0.0
+    clear_hold_s: float = 0.0
+    level_hold_s: float = 0.0
     smoothing_frames: int = Field(default=5, ge=1, le=60)
 
 
@@ -136,6 +144,7 @@ class Zone:
     area_per_visitor_m2: float
     capacity: int
     thresholds: Thresholds
+    queue_per_min: float | None = None
 
 
 @dataclass(frozen=True)
@@ -161,6 +170,7 @@ class Area:
     mean_visit_hours: float
     instantaneous_capacity: int
     daily_capacity: int
+    opens_at_hour: float = 8.0
 
 
 @dataclass(frozen=True)
@@ -243,7 +253,8 @@ def parse_areas(raw: dict[str, Any], path: Path | str = "<memory>") -> AreaConfi
     for a in spec.areas:
         inst = sum(z.capacity for z in zones.values() if z.area == a.id)
         areas[a.id] = Area(a.id, a.name_zh, a.name_en, a.open_hours, a.mean_visit_hours, inst,
-                           daily_capacity(inst, a.open_hours, a.mean_visit_hours))
+                           daily_capacity(inst, a.open_hours, a.mean_visit_hours),
+                           a.opens_at_hour)
     return AreaConfig(areas, cameras, zones, gates, d.smoothing_frames)
 
 
@@ -265,9 +276,11 @@ def _zone(z: _ZoneIn, where: str, cameras: dict[str, Camera], area_ids: set[str]
                         f"GB/T 50298-2018's {span[0]:g}–{span[1]:g} m²/person for {z.kind}")
     if not is_simple(z.polygon):
         problems.append(f"{where}: polygon edges cross each other")
-    t = Thresholds(*(v if v is not None else dv for v, dv in (
+    busy, crowded, over, alert, hyst = (v if v is not None else dv for v, dv in (
         (z.busy_at, d.busy_at), (z.crowded_at, d.crowded_at), (z.over_at, d.over_at),
-        (z.alert_at, d.alert_at), (z.alert_hysteresis, d.alert_hysteresis))))
+        (z.alert_at, d.alert_at), (z.alert_hysteresis, d.alert_hysteresis)))
+    t = Thresholds(busy, crowded, over, alert, hyst, alert_hold_s=d.alert_hold_s,
+                   clear_hold_s=d.clear_hold_s, level_hold_s=d.level_hold_s)
     problems += [f"{where}: {p}" for p in t.problems()]
     if len(problems) > before or cam is None:
         return None
@@ -284,7 +297,7 @@ def _zone(z: _ZoneIn, where: str, cameras: dict[str, Camera], area_ids: set[str]
         return None
     capacity = instantaneous_capacity(area_m2, z.area_per_visitor_m2)
     return Zone(z.id, z.area, z.camera, z.name_zh, z.name_en, z.kind, image, plan,
-                round(area_m2, 1), z.area_per_visitor_m2, capacity, t)
+                round(area_m2, 1), z.area_per_visitor_m2, capacity, t, z.queue_per_min)
 
 
 def _check_unique(spec: _FileIn, problems: list[str]) -> None:

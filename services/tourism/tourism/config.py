@@ -27,3 +27,9 @@ class TourismSettings(ServiceSettings):
     camera_stale_s: float = Field(default=5.0, gt=0, le=10)
     # How often each area's people-now / entries-today event is sent at least, seconds.
     area_flow_interval_s: float = Field(default=2.0, gt=0)
+    # Crowd density model beside the detector (Z5G_DENSITY_ENABLED; tourism/domain/counting.py):
+    # zone counts fuse the detector with the CSRNet density map.
+    density_enabled: bool = True
+    # Least seconds between two density maps of one camera (Z5G_DENSITY_INTERVAL_S): about
+    # 1.5-2.5 s of CPU each, run in the inference thread; crowding changes over seconds.
+    density_interval_s: float = Field(default=10.0, gt=0)

@@ -22,11 +22,12 @@ from zezhou5g.platform.logging import log_fields
 from zezhou5g.tourism.v1 import flow_pb2
 
 from tourism.adapters.camera import CameraStream, Frame
+from tourism.adapters.density import DensityCounts
 from tourism.adapters.flow_store import FlowStore, local_date
 from tourism.areas import AreaConfig, Camera
 from tourism.domain.crowding import AlertChange, ZoneMonitor, ZoneReading
 from tourism.domain.geometry import feet, points_in_polygon
-from tourism.domain.tracking import FeetTracker, LineCounter
+from tourism.domain.tracking import FeetTracker, LineCounter, reconcile
 from tourism.topics import AREA_FLOW, ZONE_ALERTS, ZONE_STATUS
 
 log = logging.getLogger(__name__)
@@ -80,8 +81,8 @@ class FlowPipeline:
 
     def __init__(self, config: AreaConfig, store: FlowStore, producer: EventProducer,
                  make_detector: Callable[[], Detector] | None = None, *, backend: str = "centernet",
-                 batch: int = 4, stale_after_s: float = 5.0, area_interval_s: float = 2.0
-                 ) -> None:
+                 batch: int = 4, stale_after_s: float = 5.0, area_interval_s: float = 2.0,
+                 make_density: Callable[[], DensityCounts] | None = None) -> None:
         self.config = config
         self.store = store
         self.producer = producer
@@ -89,6 +90,9 @@ class FlowPipeline:
         self.batch = max(1, batch)
         self.area_interval_s = area_interval_s
         self._make_detector = make_detector or (lambda: OnnxPersonDetector(backend))
+        # Density counting (tourism/adapters/density.py): None = detector counts only.
+        self._make_density = make_density
+        self.density: DensityCounts | None = None
         self.cameras = {
             c.id: _CameraState(c, CameraStream(c.id, c.source, loop=c.loop, start_s=c.start_s,
                                                stale_after_s=stale_after_s,
@@ -119,12 +123,22 @@ class FlowPipeline:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(15)
+        if self.density is not None:
+            self.density.stop()
         for state in self.cameras.values():
             state.stream.stop(5)
 
     def _run(self) -> None:
         try:
             detector = self._make_detector()
+            if self._make_density is not None:
+                try:
+                    self.density = self._make_density()
+                    self.density.start()
+                except Exception as exc:  # noqa: BLE001 - counting goes on with the detector
+                    self.density = None
+                    log.error("density model unavailable; detector counts only",
+                              extra=log_fields(error=repr(exc)))
         except Exception as exc:  # noqa: BLE001 - reported in health, the service keeps serving
             self.error = f"detector unavailable: {exc}"
             log.error("detector unavailable", extra=log_fields(error=repr(exc)))
@@ -159,6 +173,10 @@ class FlowPipeline:
         for (state, frame), b in zip(taken, boxes, strict=True):
             FRAMES.labels(state.camera.id).inc()
             state.last = (frame, b)
+            if self.density is not None:
+                # Far slower than the detector: its own thread, at most every interval_s per
+                # camera; zones use the camera's newest map meanwhile.
+                self.density.offer(state.camera.id, frame.image, mono)
             self._frame_done(state, frame, b)
         return len(taken)
 
@@ -167,13 +185,21 @@ class FlowPipeline:
         pos = feet(boxes)
         for zone in self.config.zones_of(state.camera.id):
             raw = int(points_in_polygon(pos, zone.image_polygon).sum())
-            r = self.monitors[zone.id].update(raw)
+            fused = None
+            if self.density is not None:
+                fused = self.density.zone_count(state.camera.id, zone.id, zone.image_polygon,
+                                                raw)
+                raw = int(round(fused.count))
+            r = self.monitors[zone.id].update(raw, at)
             self.readings[zone.id] = r
             ZONE_PEOPLE.labels(zone.id).set(r.count)
             status = flow_pb2.ZoneStatus(
                 zone_id=zone.id, area_id=zone.area, camera_id=zone.camera, count=r.count,
                 raw_count=r.raw_count, density_per_m2=r.density, area_m2=zone.area_m2,
                 capacity=zone.capacity, occupancy=r.occupancy, level=r.level.value)
+            if fused is not None:
+                status.count_method = fused.method.value
+                status.detector_count, status.density_count = fused.detector, fused.density
             status.frame_time.FromNanoseconds(int(at * 1e9))
             self.producer.publish(ZONE_STATUS, status, key=zone.id)
             CAPTURE_TO_STATUS_S.observe(max(0.0, time.time() - at))
@@ -232,6 +258,10 @@ class FlowPipeline:
                 msg.gates.add(gate_id=g.id, name_zh=g.name_zh, name_en=g.name_en,
                               entries_today=e, exits_today=x)
                 msg.entries_today += e
+                msg.exits_today += x
+        # The day starts empty (the areas open in the morning): start occupancy 0.
+        gates_now = reconcile(0, msg.entries_today, msg.exits_today)
+        msg.inside_by_gates, msg.gate_counts_inconsistent = gates_now.inside, gates_now.inconsistent
         self.producer.publish(AREA_FLOW, msg, key=area_id)
         self.store.areas.put(area_id, msg)
         return msg

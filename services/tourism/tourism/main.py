@@ -11,6 +11,7 @@ from zezhou5g.platform.runtime import ServiceRuntime, registrar
 from zezhou5g.platform.settings import load_settings
 from zezhou5g.tourism.v1 import tourism_pb2, tourism_pb2_grpc
 
+from tourism.adapters.density import DensityCounts
 from tourism.adapters.environment_store import EnvironmentStore
 from tourism.adapters.flow_store import FlowStore
 from tourism.areas import AreaConfigError, load_areas
@@ -40,7 +41,9 @@ async def serve(settings: TourismSettings, stop: asyncio.Event | None = None) ->
                                                         settings.sensor_stale_s).handle)
     pipeline = FlowPipeline(config, flow_store, runtime.producer, backend=settings.detector,
                             batch=settings.inference_batch, stale_after_s=settings.camera_stale_s,
-                            area_interval_s=settings.area_flow_interval_s)
+                            area_interval_s=settings.area_flow_interval_s,
+                            make_density=(lambda: DensityCounts(settings.density_interval_s))
+                            if settings.density_enabled else None)
     api = TourismApi(store, flow_store, config, pipeline, settings.vision_enabled)
     stop = stop or asyncio.Event()
     if settings.vision_enabled:

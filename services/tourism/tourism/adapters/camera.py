@@ -24,8 +24,59 @@ log = logging.getLogger(__name__)
 NETWORK_SCHEMES = ("rtsp://", "rtsps://", "http://", "https://", "rtmp://", "udp://", "tcp://")
 
 
+# ShanghaiTech Part A dense crowds (350-2,650 people) in shared/testdata/crowd_counting
+# (from guohaoyu110/Crowd-Density-Estimation @ 397d176e; research-use dataset), played as a
+# slideshow camera by ``sample:crowd`` so the demo shows the density path at work.
+CROWD_IMAGES = ("sha_train_data_IMG_145.jpg", "sha_train_data_IMG_296.jpg",
+                "sha_train_data_IMG_136.jpg", "sha_train_data_IMG_151.jpg",
+                "sha_train_data_IMG_242.jpg")
+CROWD_FRAME = (1024, 768)  # slideshow frame size (w, h); each photo letterboxed into it
+CROWD_SECONDS = 20  # each photo stays on screen this long (video at 1 frame/s)
+
+
+def crowd_slideshow() -> Path:
+    """A video (MJPG .avi, 1 fps) of the CROWD_IMAGES, written once into the cache."""
+    from zezhou5g.platform import paths
+
+    out = paths.cache_dir() / "samples" / f"crowd-slideshow-{CROWD_SECONDS}s.avi"
+    if out.is_file():
+        return out
+    src = paths.testdata_dir() / "crowd_counting" / "images"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.stem + ".tmp.avi")
+    w, h = CROWD_FRAME
+    writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter.fourcc(*"MJPG"), 1.0, (w, h))
+    try:
+        for name in CROWD_IMAGES:
+            img = cv2.imread(str(src / name))
+            if img is None:
+                raise FileNotFoundError(src / name)
+            s = min(w / img.shape[1], h / img.shape[0])
+            small = cv2.resize(img, (round(img.shape[1] * s), round(img.shape[0] * s)),
+                               interpolation=cv2.INTER_AREA)
+            frame = np.zeros((h, w, 3), np.uint8)
+            y, x = (h - small.shape[0]) // 2, (w - small.shape[1]) // 2
+            frame[y:y + small.shape[0], x:x + small.shape[1]] = small
+            for _ in range(CROWD_SECONDS):
+                writer.write(frame)
+    finally:
+        writer.release()
+    tmp.replace(out)
+    return out
+
+
 def resolve_source(source: str) -> str:
-    """``sample:vtest`` → OpenCV's vtest.avi (Debian opencv-doc); anything else unchanged."""
+    """Resolve ``sample:`` sources; anything else is returned unchanged.
+
+    ``sample:vtest`` → OpenCV's vtest.avi (Debian opencv-doc); ``sample:crowd`` → a slideshow
+    of dense crowd photos (see crowd_slideshow).
+    """
+    if source == "sample:crowd":
+        try:
+            return str(crowd_slideshow())
+        except (FileNotFoundError, OSError) as exc:
+            log.error("crowd sample missing", extra=log_fields(error=str(exc)))
+            return "/nonexistent/crowd-slideshow.avi"
     if source == "sample:vtest":
         from zezhou5g.vision.samples import vtest_path
 

@@ -7,6 +7,7 @@ Keys (all prefixed ``tourism:``):
   sum/n/max of counts and sum of densities; trimmed to :data:`HISTORY_S`;
 * ``entries:<YYYY-MM-DD>`` — hash ``<gate>:in`` / ``<gate>:out`` → crossings that local day;
 * ``alerts`` — hash alert id → ``ZoneAlert`` JSON; ``alerts:time`` sorted by raise time;
+  ``alerts:cleared`` the cleared ones (the history) sorted by raise time;
   ``alerts:open`` — hash zone → id of its open alert.
 """
 
@@ -121,6 +122,8 @@ class FlowStore:
         pipe.zadd("tourism:alerts:time", {alert.alert_id: raised_s})
         if alert.state == "raised":
             pipe.hset("tourism:alerts:open", alert.zone_id, alert.alert_id)
+        else:
+            pipe.zadd("tourism:alerts:cleared", {alert.alert_id: raised_s})
         pipe.execute()
         if (alert.state != "raised"
                 and self.client.hget("tourism:alerts:open", alert.zone_id) == alert.alert_id):
@@ -140,8 +143,27 @@ class FlowStore:
         out.sort(key=lambda a: a.raised_at.ToNanoseconds(), reverse=True)
         return out[:limit]
 
+    def alerts_page(self, kind: str = "all", limit: int = 20,
+                    offset: int = 0) -> tuple[list[flow_pb2.ZoneAlert], int]:
+        """One page of alerts, newest first, and how many there are in all.
+
+        ``kind``: ``"open"`` (raised, not cleared), ``"cleared"`` (the history) or ``"all"``.
+        """
+        if kind == "open":
+            page = self.alerts(open_only=True, limit=1000)
+            return page[offset:offset + limit], len(page)
+        key = "tourism:alerts:cleared" if kind == "cleared" else "tourism:alerts:time"
+        total = int(self.client.zcard(key))  # type: ignore[arg-type]
+        ids = [str(i) for i in self.client.zrevrange(key, offset, offset + limit - 1)]  # type: ignore[union-attr]
+        if not ids:
+            return [], total
+        raws = self.client.hmget("tourism:alerts", ids)
+        return [json_format.Parse(str(r), flow_pb2.ZoneAlert())
+                for r in raws if r], total  # type: ignore[union-attr]
+
     def _trim_alerts(self, before_s: float) -> None:
         old = self.client.zrangebyscore("tourism:alerts:time", "-inf", f"({before_s}")
         if old:
             self.client.hdel("tourism:alerts", *old)  # type: ignore[misc]
             self.client.zrem("tourism:alerts:time", *old)  # type: ignore[misc]
+            self.client.zrem("tourism:alerts:cleared", *old)  # type: ignore[misc]

@@ -37,8 +37,10 @@ class Level(StrEnum):
 class Thresholds:
     """Occupancy ratios at which a zone becomes busy / crowded / over capacity, and alerts.
 
-    The alert is raised when occupancy reaches ``alert_at`` and cleared only once it is below
-    ``alert_at − hysteresis``, so a count hovering at the threshold raises one alert, not many.
+    The alert is raised when occupancy has stayed at or above ``alert_at`` for ``alert_hold_s``
+    seconds and cleared only once it has stayed below ``alert_at − hysteresis`` for
+    ``clear_hold_s``, so a count hovering at the threshold raises one alert per episode, not
+    many. A zone's shown level changes only after the new level has held for ``level_hold_s``.
     """
 
     busy_at: float = 0.5
@@ -46,6 +48,9 @@ class Thresholds:
     over_at: float = 1.0
     alert_at: float = 0.8
     hysteresis: float = 0.15
+    alert_hold_s: float = 0.0
+    clear_hold_s: float = 0.0
+    level_hold_s: float = 0.0
 
     def problems(self) -> list[str]:
         """What is inconsistent, in words (empty when fine)."""
@@ -58,6 +63,9 @@ class Thresholds:
         if not 0 < self.hysteresis < self.alert_at:
             out.append(f"alert_hysteresis must be in (0, alert_at={self.alert_at}), "
                        f"got {self.hysteresis}")
+        for name in ("alert_hold_s", "clear_hold_s", "level_hold_s"):
+            if not 0 <= getattr(self, name) <= 3600:
+                out.append(f"{name} must be in [0, 3600] s, got {getattr(self, name)}")
         return out
 
 
@@ -125,27 +133,60 @@ class AlertChange(StrEnum):
 
 
 class AlertState:
-    """Raise once at ``alert_at``; clear once below ``alert_at − hysteresis``.
+    """Raise once occupancy holds at ``alert_at``; clear once it holds below the hysteresis.
+
+    Times are seconds on any clock that only goes forward (the frames' capture times). Each
+    episode — from the raise to the clear — gives exactly one RAISED and one CLEARED.
 
     Args:
-        thresholds: the zone's thresholds.
+        thresholds: the zone's thresholds (``alert_at``, ``hysteresis``, the two hold times).
         active: start with an alert open (e.g. one that survived a service restart).
     """
 
     def __init__(self, thresholds: Thresholds, active: bool = False) -> None:
         self.thresholds = thresholds
         self.active = active
+        self._since: float | None = None   # when the condition for a change began
 
-    def update(self, ratio: float) -> AlertChange | None:
-        """Feed the smoothed occupancy; returns the change, or None when nothing changed."""
+    def update(self, ratio: float, at_s: float = 0.0) -> AlertChange | None:
+        """Feed the smoothed occupancy at ``at_s``; returns the change, or None."""
         t = self.thresholds
-        if not self.active and ratio >= t.alert_at:
-            self.active = True
-            return AlertChange.RAISED
-        if self.active and ratio < t.alert_at - t.hysteresis:
-            self.active = False
-            return AlertChange.CLEARED
-        return None
+        if self.active:
+            wants, hold = ratio < t.alert_at - t.hysteresis, t.clear_hold_s
+        else:
+            wants, hold = ratio >= t.alert_at, t.alert_hold_s
+        if not wants:
+            self._since = None
+            return None
+        if self._since is None:
+            self._since = at_s
+        if at_s - self._since < hold:
+            return None
+        self._since = None
+        self.active = not self.active
+        return AlertChange.RAISED if self.active else AlertChange.CLEARED
+
+
+class LevelHold:
+    """The shown level: changes only after a new level has held for ``hold_s`` seconds."""
+
+    def __init__(self, hold_s: float) -> None:
+        self.hold_s = hold_s
+        self.shown: Level | None = None
+        self._candidate: Level | None = None
+        self._since = 0.0
+
+    def update(self, lvl: Level, at_s: float = 0.0) -> Level:
+        """Feed the level of one frame at ``at_s``; returns the level to show."""
+        if self.shown is None or lvl == self.shown:
+            self.shown = self.shown or lvl
+            self._candidate = None
+            return self.shown
+        if lvl != self._candidate:
+            self._candidate, self._since = lvl, at_s
+        if at_s - self._since >= self.hold_s:
+            self.shown, self._candidate = lvl, None
+        return self.shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,11 +219,13 @@ class ZoneMonitor:
         self.thresholds = thresholds
         self.smoother = MedianSmoother(window)
         self.alert = AlertState(thresholds, alert_active)
+        self.level = LevelHold(thresholds.level_hold_s)
 
-    def update(self, raw_count: int) -> ZoneReading:
-        """Feed the count of one frame; returns the zone's reading."""
+    def update(self, raw_count: int, at_s: float = 0.0) -> ZoneReading:
+        """Feed the count of one frame captured at ``at_s`` (s); returns the zone's reading."""
         count = self.smoother.add(raw_count)
         ratio = occupancy(count, self.capacity)
         return ZoneReading(raw_count, count, round(density(count, self.area_m2), 4),
                            round(ratio, 3) if math.isfinite(ratio) else 99.0,
-                           level(ratio, self.thresholds), self.alert.update(ratio))
+                           self.level.update(level(ratio, self.thresholds), at_s),
+                           self.alert.update(ratio, at_s))

@@ -9,8 +9,7 @@ import { loadMe } from "../shell.js";
 import { levelBadge, nameIn, pct, svg } from "./flow.js";
 import "./i18n.js";
 
-const state = { areas: [], zones: new Map(), status: new Map(), flow: new Map(), alerts: new Map(),
-  cameras: [], camera: null };
+const state = { areas: [], zones: new Map(), status: new Map(), flow: new Map(), cameras: [], camera: null };
 
 function panel(titleKey, ...body) {
   return h("section", { class: "panel" }, h("h2", { dataset: { i18n: titleKey } }, t(titleKey)), ...body);
@@ -25,25 +24,36 @@ function renderPlan(box) {
     if (!pts.length) continue;
     const xs = pts.map((p) => p[0]);
     const ys = pts.map((p) => p[1]);
-    const [x0, x1, y0, y1] = [Math.min(...xs) - 2, Math.max(...xs) + 2, Math.min(...ys) - 2, Math.max(...ys) + 2];
+    const pad = Math.max(2, (Math.max(...xs) - Math.min(...xs)) * 0.03);
+    const [x0, x1, y0, y1] = [Math.min(...xs) - pad, Math.max(...xs) + pad, Math.min(...ys) - pad, Math.max(...ys) + pad];
     const map = svg("svg", { viewBox: `${x0} ${-y1} ${x1 - x0} ${y1 - y0}`, class: "tf-plan-svg", role: "img",
       "aria-label": nameIn(area) });
-    for (const z of area.zones ?? []) {
+    // Inside each zone only a numbered marker (it always fits); names and counts go in the
+    // legend beside the plan, so labels never overlap or get cut off however small a zone is.
+    const marker = Math.max(x1 - x0, y1 - y0) / 22;
+    const legendItems = [];
+    (area.zones ?? []).forEach((z, i) => {
       const s = state.status.get(z.zone_id);
+      const lv = s?.level || "unknown";
       const points = z.plan_polygon.map((p) => `${num0(p.x)},${-num0(p.y)}`).join(" ");
       const cx = z.plan_polygon.reduce((a, p) => a + num0(p.x), 0) / z.plan_polygon.length;
       const cy = z.plan_polygon.reduce((a, p) => a + num0(p.y), 0) / z.plan_polygon.length;
-      const zx = z.plan_polygon.map((p) => num0(p.x));
-      const size = Math.max(0.8, Math.min((Math.max(...zx) - Math.min(...zx)) / 7, (x1 - x0) / 18));
-      map.append(svg("polygon", { points, class: `tf-zone tf-fill-${s?.level || "unknown"}`,
-        dataset: { testid: `plan-${z.zone_id}`, level: s?.level || "unknown" } },
-      svg("title", {}, `${nameIn(z)}: ${s ? num0(s.count) : "—"} / ${z.capacity}`)));
-      map.append(svg("text", { x: cx, y: -cy, "font-size": size, "text-anchor": "middle", class: "tf-plan-label" },
-        nameIn(z)));
-      map.append(svg("text", { x: cx, y: -cy + size * 1.3, "font-size": size, "text-anchor": "middle",
-        class: "tf-plan-label tf-plan-count" }, `${s ? num0(s.count) : "—"} / ${z.capacity}`));
-    }
-    box.append(h("figure", { class: "tf-plan" }, map, h("figcaption", {}, nameIn(area))));
+      const tip = `${nameIn(z)}: ${s ? num0(s.count) : "—"} / ${z.capacity} · ${fmt(z.area_m2, 0, "m²")}`;
+      map.append(svg("polygon", { points, class: `tf-zone tf-fill-${lv}`,
+        dataset: { testid: `plan-${z.zone_id}`, level: lv } }, svg("title", {}, tip)));
+      map.append(svg("g", { class: "tf-plan-marker", dataset: { testid: `plan-marker-${z.zone_id}` } },
+        svg("title", {}, tip),
+        svg("circle", { cx, cy: -cy, r: marker }),
+        svg("text", { x: cx, y: -cy, "font-size": marker * 1.2, "text-anchor": "middle",
+          "dominant-baseline": "central" }, String(i + 1))));
+      legendItems.push(h("li", { title: tip, dataset: { testid: `plan-label-${z.zone_id}` } },
+        h("span", { class: "tf-plan-num", "aria-hidden": "true" }, String(i + 1)),
+        h("span", { class: "tf-plan-name" }, nameIn(z)),
+        h("span", { class: "num" }, `${s ? num0(s.count) : "—"} / ${z.capacity}`),
+        levelBadge(lv)));
+    });
+    box.append(h("figure", { class: "tf-plan" }, map, h("figcaption", {}, nameIn(area)),
+      h("ol", { class: "tf-plan-legend" }, legendItems)));
   }
 }
 
@@ -82,6 +92,11 @@ function renderEntries(box) {
       h("div", { class: `tf-bar-fill ${ratio >= 1 ? "over" : ratio >= 0.8 ? "high" : ""}`,
         style: `width:${Math.min(100, ratio * 100).toFixed(1)}%` })),
       h("p", { class: "panel-summary" }, t("tf.people_now", { n: num0(f?.people_now), cap: num0(area.instantaneous_capacity) })),
+      h("p", { class: "panel-summary", dataset: { testid: `gates-${area.area_id}` } },
+        t("tf.by_gates", { in: fmtInt(entries), out: fmtInt(num0(f?.exits_today)), inside: fmtInt(num0(f?.inside_by_gates)) })),
+      f?.gate_counts_inconsistent
+        ? h("p", { class: "tf-warn", role: "status", dataset: { testid: `gates-flag-${area.area_id}` } }, t("tf.gates_inconsistent"))
+        : null,
       h("ul", { class: "tf-gates" }, (f?.gates ?? area.gates ?? []).map((g) => h("li", {},
         `${nameIn(g)}: ↓${fmtInt(num0(g.entries_today))} ↑${fmtInt(num0(g.exits_today))}`))));
   }));
@@ -89,17 +104,28 @@ function renderEntries(box) {
 
 // ---------------------------------------------------------------- cameras
 
+function cameraState(c) {
+  // The service classifies (achieved fps and last-frame age); an old service without it: healthy.
+  return c.state || (c.healthy ? "ok" : "down");
+}
+
 function renderCameras(list, view) {
-  list.replaceChildren(...state.cameras.map((c) => h("button", {
-    type: "button", class: `tf-camera ${c.camera_id === state.camera ? "active" : ""}`,
-    dataset: { testid: `camera-${c.camera_id}`, healthy: String(Boolean(c.healthy)) },
-    onclick: () => { state.camera = c.camera_id; renderCameras(list, view); refreshFrame(view); } },
-  h("span", { class: `tf-dot ${c.healthy ? "ok" : "down"}`, "aria-hidden": "true" }),
-  h("span", { class: "tf-camera-name" }, nameIn(c)),
-  h("span", { class: "tf-camera-state" }, c.healthy ? t("tf.healthy") : `${t("tf.unhealthy")} ${c.error || ""}`),
-  h("small", {}, t("tf.fps", { in: fmt(num0(c.fps_in), 1), out: fmt(num0(c.fps_processed), 1) }),
-    c.reconnects ? ` · ${t("tf.reconnects", { n: c.reconnects })}` : "",
-    c.last_frame_time ? ` · ${t("tf.last_frame")} ${clock(parseTime(c.last_frame_time))}` : ""))));
+  list.replaceChildren(...state.cameras.map((c) => {
+    const st = cameraState(c);
+    const age = c.last_frame_age_s === undefined || num0(c.last_frame_age_s) < 0 ? null : num0(c.last_frame_age_s);
+    return h("button", {
+      type: "button", class: `tf-camera ${c.camera_id === state.camera ? "active" : ""}`,
+      dataset: { testid: `camera-${c.camera_id}`, healthy: String(st !== "down"), state: st },
+      onclick: () => { state.camera = c.camera_id; renderCameras(list, view); refreshFrame(view); } },
+    h("span", { class: `tf-dot ${st}`, "aria-hidden": "true" }),
+    h("span", { class: "tf-camera-name" }, nameIn(c)),
+    // The service's error text is technical English: a tooltip, not the label.
+    h("span", { class: `tf-camera-state tf-cam-${st}`, title: c.error || "" }, st === "down" ? t("tf.unhealthy") : t(`tf.cam_${st}`)),
+    h("small", {}, t("tf.fps", { in: fmt(num0(c.fps_in), 1), out: fmt(num0(c.fps_processed), 1), want: fmt(num0(c.sample_fps), 0) }),
+      c.reconnects ? ` · ${t("tf.reconnects", { n: c.reconnects })}` : "",
+      c.last_frame_time ? ` · ${t("tf.last_frame")} ${clock(parseTime(c.last_frame_time))}` : "",
+      age !== null ? ` (${t("tf.age", { s: fmt(age, 1) })})` : ""));
+  }));
 }
 
 let frameUrl = null;
@@ -124,36 +150,69 @@ async function refreshFrame(view) {
 
 // ---------------------------------------------------------------- alerts
 
-function renderAlerts(box) {
-  const alerts = [...state.alerts.values()].sort((a, b) => (parseTime(b.raised_at) ?? 0) - (parseTime(a.raised_at) ?? 0));
-  if (!alerts.length) {
-    box.replaceChildren(h("p", { class: "waiting", dataset: { testid: "no-alerts" } }, t("tf.no_alerts")));
-    return;
+const PAGE = 10;
+const alertView = { tab: "open", offset: 0, total: 0, page: [] };
+
+function ackButton(a, box) {
+  return h("button", { type: "button", class: "btn btn-primary", dataset: { testid: `ack-${a.alert_id}` },
+    onclick: async (e) => {
+      e.target.disabled = true;
+      try {
+        await api(`/api/tourism/alerts/${encodeURIComponent(a.alert_id)}/ack`, { method: "POST" });
+        clearError("tf-ack");
+        await loadAlerts(box);
+      } catch (err) {
+        e.target.disabled = false;
+        showError("tf-ack", () => describe(err));
+        loadAlerts(box).catch(() => {});
+      }
+    } }, t("tf.ack"));
+}
+
+function alertItem(a, box) {
+  const zone = state.zones.get(a.zone_id);
+  const active = a.state === "raised";
+  // Only an active alert can be taken on; a cleared one is history (its acknowledgement shown).
+  const ack = a.acknowledged
+    ? h("span", { class: "panel-summary" }, t("tf.acked_by", { by: a.acknowledged_by }))
+    : active ? ackButton(a, box) : null;
+  return h("li", { class: `tf-alert tf-alert-${a.state}`, dataset: { testid: `alert-${a.alert_id}`, state: a.state, raised: a.raised_at,
+    zone: a.zone_id } },
+  h("span", { class: "tf-alert-state" }, t(active ? "tf.raised" : "tf.cleared")),
+  h("span", {}, t("tf.alert_text", { zone: zone ? nameIn(zone) : a.zone_id, count: num0(a.count),
+    cap: num0(a.capacity), pct: pct(a.occupancy) })),
+  h("time", {}, clock(parseTime(a.raised_at)), a.cleared_at ? `–${clock(parseTime(a.cleared_at))}` : ""), ack);
+}
+
+async function loadAlerts(box) {
+  const kind = alertView.tab === "open" ? "open" : "cleared";
+  const res = await api(`/api/tourism/alerts?kind=${kind}&limit=${PAGE}&offset=${alertView.offset}`);
+  alertView.page = res.alerts ?? [];
+  alertView.total = num0(res.total);
+  if (alertView.offset && alertView.offset >= alertView.total) {
+    alertView.offset = Math.max(0, alertView.total - PAGE);
+    return loadAlerts(box);
   }
-  box.replaceChildren(h("ul", { class: "tf-alerts" }, alerts.slice(0, 30).map((a) => {
-    const zone = state.zones.get(a.zone_id);
-    const ack = a.acknowledged
-      ? h("span", { class: "panel-summary" }, t("tf.acked_by", { by: a.acknowledged_by }))
-      : h("button", { type: "button", class: "btn btn-primary", dataset: { testid: `ack-${a.alert_id}` },
-        onclick: async (e) => {
-          e.target.disabled = true;
-          try {
-            const updated = await api(`/api/tourism/alerts/${encodeURIComponent(a.alert_id)}/ack`, { method: "POST" });
-            state.alerts.set(updated.alert_id, updated);
-            clearError("tf-ack");
-            renderAlerts(box);
-          } catch (err) {
-            e.target.disabled = false;
-            showError("tf-ack", () => describe(err));
-          }
-        } }, t("tf.ack"));
-    return h("li", { class: `tf-alert tf-alert-${a.state}`, dataset: { testid: `alert-${a.alert_id}`, state: a.state, raised: a.raised_at,
-      zone: a.zone_id } },
-    h("span", { class: "tf-alert-state" }, t(a.state === "raised" ? "tf.raised" : "tf.cleared")),
-    h("span", {}, t("tf.alert_text", { zone: zone ? nameIn(zone) : a.zone_id, count: num0(a.count),
-      cap: num0(a.capacity), pct: pct(a.occupancy) })),
-    h("time", {}, clock(parseTime(a.raised_at))), ack);
-  })));
+  renderAlerts(box);
+}
+
+function renderAlerts(box) {
+  const tab = (key, label) => h("button", { type: "button", role: "tab", class: `tf-tab ${alertView.tab === key ? "active" : ""}`,
+    "aria-selected": String(alertView.tab === key), dataset: { testid: `alerts-tab-${key}` },
+    onclick: () => { alertView.tab = key; alertView.offset = 0; loadAlerts(box).catch((err) => showError("tf-alerts", () => describe(err))); } }, label);
+  const from = alertView.total ? alertView.offset + 1 : 0;
+  const to = alertView.offset + alertView.page.length;
+  const nav = h("div", { class: "tf-pager" },
+    h("button", { type: "button", class: "btn", disabled: alertView.offset === 0, dataset: { testid: "alerts-prev" },
+      onclick: () => { alertView.offset = Math.max(0, alertView.offset - PAGE); loadAlerts(box).catch(() => {}); } }, t("tf.prev")),
+    h("span", { class: "panel-summary", dataset: { testid: "alerts-range" } }, t("tf.range", { from, to, total: alertView.total })),
+    h("button", { type: "button", class: "btn", disabled: to >= alertView.total, dataset: { testid: "alerts-next" },
+      onclick: () => { alertView.offset += PAGE; loadAlerts(box).catch(() => {}); } }, t("tf.next")));
+  const body = alertView.page.length
+    ? h("ul", { class: "tf-alerts", dataset: { testid: "alert-list" } }, alertView.page.map((a) => alertItem(a, box)))
+    : h("p", { class: "waiting", dataset: { testid: "no-alerts" } }, t(alertView.tab === "open" ? "tf.no_alerts" : "tf.no_history"));
+  box.replaceChildren(h("div", { class: "tf-tabs", role: "tablist" },
+    tab("open", t("tf.tab_open")), tab("cleared", t("tf.tab_history"))), body, ...(alertView.total > PAGE ? [nav] : []));
 }
 
 // ---------------------------------------------------------------- wiring
@@ -208,13 +267,17 @@ async function main() {
     });
   };
   onLangChange(renderAll);
+  let alertTimer = null;
+  const alertsSoon = () => {
+    clearTimeout(alertTimer);
+    alertTimer = setTimeout(() => loadAlerts(alerts).catch(() => {}), 150);
+  };
 
   const load = async () => {
-    const [status, flow, alertList] = await Promise.all([api("/api/tourism/zones"), api("/api/tourism/flow"),
-      api("/api/tourism/alerts?limit=50")]);
+    const [status, flow] = await Promise.all([api("/api/tourism/zones"), api("/api/tourism/flow"),
+      loadAlerts(alerts)]);
     for (const s of status) state.status.set(s.zone_id, s);
     for (const f of flow) state.flow.set(f.area_id, f);
-    for (const a of alertList) state.alerts.set(a.alert_id, a);
     renderAll();
   };
   const pollCameras = async () => {
@@ -257,8 +320,8 @@ async function main() {
         state.flow.set(d.area_id, d);
         soon();
       } else if (msg.topic === "tourism.zone.alerts") {
-        state.alerts.set(d.alert_id, d);
-        renderAlerts(alerts);
+        // The list is a page of the service's bounded store: reload the page shown.
+        alertsSoon();
       }
     },
   }).start();
