@@ -3,7 +3,11 @@
 Soil data: Cabral, A. R. (2023), daily soil state variables of three experimental plots,
 Drummondville, Québec (Zenodo 10.5281/zenodo.7948797), via Alireza-Amani/SVS_percolation (MIT);
 see shared/testdata/README.md. Missing days (NaN) are sent as absent fields, as a real logger would.
-One logged day per tick. Air temperature is simulated (the Québec winter would make every day a
+One logged day per ``TICKS_PER_DAY`` ticks (a tick is 15 simulated minutes): soil moisture and
+temperature move linearly from one logged day to the next, and the day's rain is spread over its
+ticks, so values move as a real probe's do (issue 17: replaying a day per tick swung VWC by
+0.07–0.29 within one 15-minute bucket and made the irrigation alarm flap).
+Air temperature is simulated (the Québec winter would make every day a
 frost): a daily cycle compressed to ``TICKS_PER_DAY`` ticks, every ``FROST_EVERY_DAYS``-th night
 dipping to −3 °C on the low fields (cold air pools in the valley) and +1 °C on the hill field.
 """
@@ -137,13 +141,25 @@ class SoilReplay:
         self.battery = {plot: 100.0 for plot in PLOTS}
         self.machines = [Machine(m) for m in ROADS]
 
+    def soil(self, tick: int, plot: str) -> Values:
+        """Soil values of ``plot`` at ``tick``: linear between the logged days (None if missing)."""
+        day, slot = divmod(tick, TICKS_PER_DAY)
+        today = self.days[day % len(self.days)][1].get(plot, {})
+        tomorrow = self.days[(day + 1) % len(self.days)][1].get(plot, {})
+        f = slot / TICKS_PER_DAY
+        out: Values = {}
+        for key in ("vwc", "soil_temp"):
+            a, b = today.get(key), tomorrow.get(key)
+            out[key] = None if a is None else (a if b is None else a + (b - a) * f)
+        return out
+
     def tick(self, now: datetime) -> Iterable[Emission]:
-        """The next logged day for every soil probe, an air reading per field, machine fixes."""
+        """Every soil probe's value this tick, an air reading per field, machine fixes."""
         tick = self.index
-        date, plots, weather = self.days[self.index % len(self.days)]
+        _date, _plots, weather = self.days[(tick // TICKS_PER_DAY) % len(self.days)]
         self.index += 1
         for plot, field_id in PLOTS.items():
-            values = plots.get(plot, {})
+            values = self.soil(tick, plot)
             self.battery[plot] = max(5.0, self.battery[plot] - 0.01)
             reading = agri_pb2.SensorReading(device_id=f"soil-{plot.lower()}-1",
                                              field_id=field_id, battery_pct=self.battery[plot],
@@ -153,7 +169,7 @@ class SoilReplay:
             if values.get("soil_temp") is not None:
                 reading.soil_temp_c = round(values["soil_temp"], 2)  # type: ignore[arg-type]
             if weather["rain"] is not None:
-                reading.rainfall_mm = round(weather["rain"], 1)
+                reading.rainfall_mm = round(weather["rain"] / TICKS_PER_DAY, 2)
             yield TOPIC, reading, reading.device_id
             mast = agri_pb2.SensorReading(device_id=f"air-{plot.lower()}-1", field_id=field_id,
                                           air_temp_c=air_temperature(tick, field_id),

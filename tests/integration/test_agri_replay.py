@@ -16,7 +16,7 @@ CENTRES = {"field-e1": (35.5011, 112.8427), "field-e2": (35.4961, 112.8497)}
 
 
 def test_replayed_frost_night_end_to_end(base_env, redis_client, in_process, spawn, wait,
-                                         tmp_path):
+                                         tmp_path, signed):
     port = free_port()
     env = {k.removeprefix("Z5G_").lower(): v for k, v in base_env.items()}
     settings = AgriSettings(**env, grpc_port=port, metrics_port=0,
@@ -26,7 +26,8 @@ def test_replayed_frost_night_end_to_end(base_env, redis_client, in_process, spa
         health = health_pb2_grpc.HealthStub(channel)
         wait(lambda: health.Check(health_pb2.HealthCheckRequest(), timeout=2).status
              == health_pb2.HealthCheckResponse.SERVING, 60, "agri SERVING")
-        stub = agri_pb2_grpc.AgriServiceStub(channel)
+        stub = agri_pb2_grpc.AgriServiceStub(signed(f"127.0.0.1:{port}", "agri",
+                                                    "agri_bureau", "agri-bureau"))
         # 20 ticks a second: a simulated day (96 ticks) in ~5 s, the frost night on day 3.
         sim = spawn("simulators", base_env | {"Z5G_METRICS_PORT": "0"}, "agri",
                     "--interval", "0.05")

@@ -49,7 +49,8 @@ async def serve(settings: AgriSettings, stop: asyncio.Event | None = None) -> No
     history = HistoryStore(engine)
     trace = TraceStore(engine)
     await asyncio.to_thread(seed_demo, trace)
-    processor = TelemetryProcessor(client, producer, farm, rules, alarms, history)
+    processor = TelemetryProcessor(client, producer, farm, rules, alarms, history,
+                                   settings.agri_max_skew_s, settings.agri_backlog_s)
 
     def handle(event: ConsumedEvent) -> None:
         if event.topic == MACHINE_POSITIONS:
@@ -69,7 +70,7 @@ async def serve(settings: AgriSettings, stop: asyncio.Event | None = None) -> No
     runtime.add_batch_consumer(CONSUMES, handle_batch, NAME, per_record=handle)
     # The ticker publishes silence alarms at once: its topics must exist before it starts.
     await asyncio.to_thread(ensure_topics, settings.kafka_bootstrap, sorted(PRODUCES))
-    ticker = Ticker(client, farm, alarms, dispatcher, history, settings.agri_tick_s)
+    ticker = Ticker(client, farm, alarms, dispatcher, history, settings.agri_tick_s, rules)
     ticker.start()
     runtime.on_shutdown(ticker.stop)
     api = AgriApi(processor.fields, farm, alarms, dispatcher, history, trace)

@@ -5,6 +5,11 @@ id), late readings (not newer than the device's last) kept for history only; oth
 field's last valid value of each metric is updated (a reading without moisture keeps the last
 moisture), degree days accumulate, the rules decide alarms, and ``FieldStatus`` is published.
 
+Event time (``meta.event_time``, the device's measurement time) is bounded (see
+:mod:`agri.domain.eventtime`), and drives ordering, buckets, silence gaps and the alarms' duration
+conditions. Field rules see a field aggregate per metric (:mod:`agri.domain.episodes`) over the
+latest reading of each of the field's sensors, not whichever sensor spoke last.
+
 Readings are processed a Kafka batch at a time with two Redis round trips per batch: one read of
 every key the batch touches, one transaction (MULTI/EXEC) writing the new state together with the
 events' "seen" marks, so a batch whose write fails is processed again in full, never half.
@@ -32,14 +37,18 @@ from agri.adapters.alarm_store import AlarmStore, from_json, to_json
 from agri.adapters.history_store import HistoryStore
 from agri.domain import gdd as gddlib
 from agri.domain.alarms import Change, Severity, highest
+from agri.domain.episodes import Gate, aggregate, gate
+from agri.domain.eventtime import event_time_violation, is_live, silence_gap
 from agri.domain.farm import Farm, FieldInfo
-from agri.domain.profiles import DEFAULT_RANGES, HEALTH_METRICS, is_late, violations
+from agri.domain.profiles import DEFAULT_RANGES, HEALTH_METRICS, is_late, saturated, violations
 from agri.domain.rules import LOW_BATTERY, SENSOR_SILENT, RuleSet
 from agri.topics import FIELD_STATUS
 
 METRICS = tuple(DEFAULT_RANGES)
 SEEN_TTL_S = 7 * 24 * 3600     # as zezhou5g.platform.redis.first_seen: the broker's retention
 LATE = Counter("agri_readings_late_total", "Readings not newer than the device's last one")
+SATURATED = Counter("agri_readings_saturated_total",
+                    "Values at the sensor's saturation value (flagged, not used)", ["metric"])
 READING_TO_DECISION = Histogram(
     "agri_reading_to_decision_seconds", "Reading event time to rules evaluated",
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10))
@@ -54,6 +63,9 @@ class _Batch:
     fields: dict[str, dict[str, str]]
     totals: dict[str, int]
     alarms: dict[str, dict[str, str]]
+    sensors: dict[str, dict[str, str]]      # field → "metric|device" → "event_s,value"
+    gates: dict[str, dict[str, str]]        # field → alarm type → Gate text
+    unwatch: set[str] = field(default_factory=set)
     dev_writes: dict[str, dict[str, Any]] = field(default_factory=dict)
     deadlines: dict[str, float] = field(default_factory=dict)
     field_writes: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -69,12 +81,26 @@ def _event_time(reading: agri_pb2.SensorReading) -> datetime:
     return datetime.now(UTC)
 
 
+def usable_values(reading: agri_pb2.SensorReading, farm: Farm) -> tuple[dict[str, float | None],
+                                                                        list[str]]:
+    """Metric → value with saturated values removed, and the saturated metrics (flagged)."""
+    values = present_fields(reading, list(METRICS))
+    flagged = sorted(set(saturated(values, farm.profile_of(reading.device_id)))
+                     | {m for m in reading.saturated if m in values})
+    for m in flagged:
+        values[m] = None
+    return values, flagged
+
+
 class TelemetryProcessor:
     """Turns ``SensorReading`` events into field state, alarms and ``FieldStatus`` events."""
 
     def __init__(self, client: redis.Redis, producer: EventProducer, farm: Farm, rules: RuleSet,
-                 alarms: AlarmStore, history: HistoryStore) -> None:
+                 alarms: AlarmStore, history: HistoryStore, max_skew_s: float = 300.0,
+                 backlog_s: float = 30 * 86400.0) -> None:
         self.client = client
+        self.max_skew_s = max_skew_s
+        self.backlog_s = backlog_s
         self.producer = producer
         self.farm = farm
         self.rules = rules
@@ -96,7 +122,12 @@ class TelemetryProcessor:
         registered = self.farm.device_field.get(reading.device_id)
         if registered and registered != reading.field_id:
             return f"device {reading.device_id} belongs to {registered}, not {reading.field_id}"
-        bad = violations(present_fields(reading, list(METRICS)),
+        if reading.meta.HasField("event_time"):
+            late = event_time_violation(reading.meta.event_time.ToNanoseconds() / 1e9,
+                                        time.time(), self.max_skew_s, self.backlog_s)
+            if late:
+                return late
+        bad = violations(usable_values(reading, self.farm)[0],
                          self.farm.profile_of(reading.device_id))
         return "; ".join(bad) if bad else None
 
@@ -134,6 +165,8 @@ class TelemetryProcessor:
             pipe.hgetall(f"agri:fieldvals:{f}")
             pipe.get(f"agri:readings_total:{f}")
             pipe.hgetall(f"agri:alarms:{f}")
+            pipe.hgetall(f"agri:fieldsensors:{f}")
+            pipe.hgetall(f"agri:gates:{f}")
         out = iter(pipe.execute())
         seen = {e.event_id for e in events if next(out)}
         dev_t: dict[str, float] = {}
@@ -145,11 +178,15 @@ class TelemetryProcessor:
             alarms[d] = next(out)
         fvals: dict[str, dict[str, str]] = {}
         totals: dict[str, int] = {}
+        sensors: dict[str, dict[str, str]] = {}
+        gates: dict[str, dict[str, str]] = {}
         for f in fields:
             fvals[f] = next(out)
             totals[f] = int(next(out) or 0)
             alarms[f] = next(out)
-        return _Batch(seen, dev_t, fvals, totals, alarms)
+            sensors[f] = next(out)
+            gates[f] = next(out)
+        return _Batch(seen, dev_t, fvals, totals, alarms, sensors, gates)
 
     def _apply(self, event: ConsumedEvent, b: _Batch) -> None:
         reading: agri_pb2.SensorReading = event.message  # type: ignore[assignment]
@@ -158,24 +195,40 @@ class TelemetryProcessor:
             return
         b.seen.add(event.event_id)
         b.ids.append(event.event_id)
-        values = present_fields(reading, list(METRICS))
+        values, flagged = usable_values(reading, self.farm)
+        for m in flagged:
+            SATURATED.labels(m).inc()
         when = _event_time(reading)
+        t = when.timestamp()
         device, fid = reading.device_id, reading.field_id
-        self.history.add(device, when.timestamp(), values)
+        self.history.add(device, t, values)          # buckets by event time, late ones too
         last = b.dev_t.get(device)
         if is_late(when, datetime.fromtimestamp(last, UTC) if last is not None else None):
             LATE.inc()
             return
         now = time.time()
-        b.dev_t[device] = when.timestamp()
+        profile = self.farm.profile_of(device)
+        b.dev_t[device] = t
         health = {k: values[k] for k in HEALTH_METRICS if values.get(k) is not None}
         measured = {k: v for k, v in values.items() if v is not None and k not in HEALTH_METRICS}
-        b.dev_writes[device] = {"t": when.timestamp(), "field": fid, "seen": now, **health}
-        b.deadlines[device] = now + self.farm.profile_of(device).silent_after_s
-        self._device_alarms(device, fid, values.get("battery_pct"), when, b)
+        b.dev_writes[device] = {"t": t, "field": fid, "seen": now, "saturated": ",".join(flagged),
+                                **health}
+        if is_live(t, now, profile.silent_after_s):
+            b.deadlines[device] = t + profile.silent_after_s    # watched on the wall clock
+            b.unwatch.discard(device)
+        else:
+            b.deadlines.pop(device, None)                        # a backfill: event time only
+            b.unwatch.add(device)
+        gap = silence_gap(last, t, profile.silent_after_s)
+        self._device_alarms(device, fid, values.get("battery_pct"), when, b, gap,
+                            profile.interval_s)
         field_raw = b.fields[fid]
         field_raw.update({k: str(v) for k, v in measured.items()})
+        sensors = b.sensors[fid]
+        for k, v in measured.items():
+            sensors[f"{k}|{device}"] = f"{t!r},{v!r}"
         latest = {k: float(v) for k, v in field_raw.items() if k in METRICS}
+        latest |= self._aggregates(sensors, t)
         b.totals[fid] += 1
         b.counts[fid] = b.counts.get(fid, 0) + 1
         status = agri_pb2.FieldStatus(field_id=fid, readings_total=b.totals[fid])
@@ -187,7 +240,7 @@ class TelemetryProcessor:
         info = self.farm.fields.get(fid)
         if info is not None:
             gdd = self._rules(status, info, latest, values.get("air_temp_c"), field_raw,
-                              b.alarms[fid], when)
+                              b.alarms[fid], when, b.gates[fid])
             field_raw.update({k: str(v) for k, v in gdd.items()})
             update |= gdd
         b.field_writes.setdefault(fid, {}).update(update)
@@ -195,12 +248,34 @@ class TelemetryProcessor:
         b.latest[fid] = status
         b.statuses.append(status)
 
+    def _aggregates(self, sensors: dict[str, str], now_s: float) -> dict[str, float]:
+        """Field value per metric: the rule file's aggregate over the field's sensors."""
+        per: dict[str, dict[str, tuple[float, float]]] = {}
+        for key, text in sensors.items():
+            metric, _, device = key.partition("|")
+            t, v = text.split(",")
+            per.setdefault(metric, {})[device] = (float(t), float(v))
+        out = {}
+        for metric, latest in per.items():
+            value = aggregate(latest, self.rules.aggregate_of(metric), now_s)
+            if value is not None:
+                out[metric] = value
+        return out
+
     def _device_alarms(self, device: str, fid: str, battery: float | None, when: datetime,
-                       b: _Batch) -> None:
+                       b: _Batch, gap: tuple[float, float] | None, interval_s: float) -> None:
         current = {t: from_json(v) for t, v in b.alarms[device].items()}
         changed = []
+        silent = current.get(SENSOR_SILENT)
+        if gap is not None and not (silent and silent.active):
+            # A gap in event time: one SENSOR_SILENT for the gap, closed by this reading.
+            silent = self.alarms.apply(
+                device, SENSOR_SILENT, Severity.MAJOR, False,
+                datetime.fromtimestamp(gap[0], UTC), fid,
+                {"silent_s": round(gap[1] - gap[0] + 0.0, 1), "interval_s": interval_s,
+                 "by": "event_time"}, current=silent, known=True)[0]
         changed.append(self.alarms.apply(device, SENSOR_SILENT, None, True, when, fid,
-                                         current=current.get(SENSOR_SILENT), known=True)[0])
+                                         current=silent, known=True)[0])
         if battery is not None:
             low = battery < self.rules.low_battery_pct
             changed.append(self.alarms.apply(
@@ -218,6 +293,14 @@ class TelemetryProcessor:
             pipe.hset(f"agri:dev:{device}", mapping=mapping)  # type: ignore[arg-type]
         if b.deadlines:
             pipe.zadd("agri:device_deadline", b.deadlines)  # type: ignore[arg-type]
+        if b.unwatch:
+            pipe.zrem("agri:device_deadline", *sorted(b.unwatch))
+        for fid, sensors in b.sensors.items():
+            if sensors:
+                pipe.hset(f"agri:fieldsensors:{fid}", mapping=sensors)  # type: ignore[arg-type]
+        for fid, gates in b.gates.items():
+            if gates:
+                pipe.hset(f"agri:gates:{fid}", mapping=gates)  # type: ignore[arg-type]
         for fid, mapping in b.field_writes.items():
             if mapping:
                 pipe.hset(f"agri:fieldvals:{fid}", mapping=mapping)  # type: ignore[arg-type]
@@ -231,7 +314,8 @@ class TelemetryProcessor:
 
     def _rules(self, status: agri_pb2.FieldStatus, info: FieldInfo, latest: dict[str, float],
                fresh_air: float | None, field_raw: dict[str, str],
-               alarms_raw: dict[str, str], when: datetime) -> dict[str, float]:
+               alarms_raw: dict[str, str], when: datetime,
+               gates: dict[str, str]) -> dict[str, float]:
         """Run the rules; returns the field-state values to store (degree-day state)."""
         update: dict[str, float] = {}
         crop = self.rules.crops[info.crop]
@@ -250,8 +334,20 @@ class TelemetryProcessor:
         current = {t: from_json(v) for t, v in alarms_raw.items()}
         active = {t for t, a in current.items() if a.active}
         for d in self.rules.evaluate(info.crop, info.stage, info.soil, latest, active):
-            alarm, change = self.alarms.apply(info.id, d.alarm_type, d.severity, d.clear, when,
-                                              info.id, dict(d.details or {}),
+            # Duration conditions and minimum duration, in event time.
+            g = Gate.from_text(gates.get(d.alarm_type))
+            live = current.get(d.alarm_type)
+            if live is not None and live.active and g.active_since is None:
+                g = Gate(active_since=live.start_time.timestamp())   # raised before gates
+            g, action = gate(g, d.severity is not None, d.clear, when.timestamp(),
+                             self.rules.timing_of(d.alarm_type))
+            gates[d.alarm_type] = g.to_text()
+            if action == "keep":
+                continue
+            alarm, change = self.alarms.apply(info.id, d.alarm_type,
+                                              d.severity if action == "raise" else None,
+                                              action == "clear", when, info.id,
+                                              dict(d.details or {}),
                                               current=current.get(d.alarm_type), known=True)
             if alarm is not None and change is not Change.NONE:
                 current[d.alarm_type] = alarm

@@ -1,4 +1,4 @@
-"""Periodic work: silent devices and machines, history flushes, downsampling."""
+"""Periodic work: silent devices and machines, repeated critical alarms, history, downsampling."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from agri.adapters.alarm_store import AlarmStore
 from agri.adapters.dispatch_store import Dispatcher
 from agri.adapters.history_store import HistoryStore
 from agri.domain.alarms import Severity
+from agri.domain.episodes import repeat_due
 from agri.domain.farm import Farm
-from agri.domain.rules import SENSOR_SILENT
+from agri.domain.rules import SENSOR_SILENT, RuleSet
 
 log = logging.getLogger(__name__)
 DOWNSAMPLE_EVERY_S = 3600.0
@@ -25,8 +26,10 @@ class Ticker:
     """Runs :meth:`tick` every ``period_s`` in a thread until :meth:`stop`."""
 
     def __init__(self, client: redis.Redis, farm: Farm, alarms: AlarmStore,
-                 dispatcher: Dispatcher, history: HistoryStore, period_s: float) -> None:
+                 dispatcher: Dispatcher, history: HistoryStore, period_s: float,
+                 rules: RuleSet | None = None) -> None:
         self.client = client
+        self.rules = rules
         self.farm = farm
         self.alarms = alarms
         self.dispatcher = dispatcher
@@ -56,6 +59,7 @@ class Ticker:
     def tick(self, now_s: float) -> None:
         """Raise silence alarms, release silent machines' orders, flush history."""
         self.silent_devices(now_s)
+        self.repeat_critical(now_s)
         self.dispatcher.silent_machines(now_s)
         self.history.flush()
         if now_s - self._last_downsample > DOWNSAMPLE_EVERY_S:
@@ -75,6 +79,27 @@ class Ticker:
                                "interval_s": self.farm.profile_of(device).interval_s})
             log.warning("device silent", extra=log_fields(device=device, silent_s=silent_s))
         return due
+
+
+    def repeat_critical(self, now_s: float) -> int:
+        """Notify each active unacknowledged critical field alarm again when its period is due.
+
+        Wall clock: a repeat reminds people, so it runs on their time, not the device's.
+        """
+        if self.rules is None:
+            return 0
+        sent = 0
+        for fid in self.farm.fields:
+            for alarm in self.alarms.current(fid).values():
+                timing = self.rules.timing_of(alarm.type)
+                if (alarm.active and not alarm.acknowledged
+                        and alarm.severity == Severity.CRITICAL
+                        and repeat_due((alarm.notified_at or alarm.start_time).timestamp(),
+                                       now_s, timing)
+                        and self.alarms.repeat(fid, alarm.type,
+                                               datetime.fromtimestamp(now_s, UTC)) is not None):
+                    sent += 1
+        return sent
 
 
 def claim_due(client: redis.Redis, key: str, now_s: float) -> list[str]:

@@ -32,6 +32,7 @@ from agri.domain.alarms import (
     ack_alarm,
     clear_alarm,
     raise_alarm,
+    repeat_alarm,
 )
 from agri.topics import ALARMS
 
@@ -47,7 +48,7 @@ def _dt(text: str | None) -> datetime | None:
 def to_json(alarm: Alarm) -> str:
     """The alarm as JSON (ISO 8601 UTC times)."""
     d: dict[str, Any] = asdict(alarm)
-    for k in ("start_time", "end_time", "ack_time", "clear_time"):
+    for k in ("start_time", "end_time", "ack_time", "clear_time", "notified_at"):
         d[k] = d[k].isoformat() if d[k] else None
     d["severity"], d["status"] = int(alarm.severity), int(alarm.status)
     return json.dumps(d)
@@ -59,7 +60,8 @@ def from_json(text: str) -> Alarm:
     return Alarm(d["id"], d["originator"], d["type"], Severity(d["severity"]),
                  Status(d["status"]), _dt(d["start_time"]), _dt(d["end_time"]),  # type: ignore[arg-type]
                  d["field_id"], _dt(d["ack_time"]), _dt(d["clear_time"]), d["acked_by"],
-                 d["details"])
+                 d["details"], int(d.get("notify_count", 1)),
+                 _dt(d.get("notified_at")))
 
 
 def to_proto(alarm: Alarm) -> agri_pb2.Alarm:
@@ -67,7 +69,7 @@ def to_proto(alarm: Alarm) -> agri_pb2.Alarm:
     msg = agri_pb2.Alarm(id=alarm.id, originator=alarm.originator, type=alarm.type,
                          severity=int(alarm.severity), status=int(alarm.status),  # type: ignore[arg-type]
                          field_id=alarm.field_id, details_json=alarm.details,
-                         acked_by=alarm.acked_by)
+                         acked_by=alarm.acked_by, notify_count=alarm.notify_count)
     msg.start_time.FromDatetime(alarm.start_time)
     msg.end_time.FromDatetime(alarm.end_time)
     if alarm.ack_time:
@@ -151,6 +153,18 @@ class AlarmStore:
             alarm, change = ack_alarm(base, user, now)
             if change is not Change.NONE:
                 self._save(alarm, change)
+            return alarm
+
+    def repeat(self, originator: str, alarm_type: str, now: datetime) -> Alarm | None:
+        """Notify the active unacknowledged critical alarm again; returns it when notified."""
+        with self.lock:
+            raw = self.client.hget(f"agri:alarms:{originator}", alarm_type)
+            if not raw:
+                return None
+            alarm, change = repeat_alarm(from_json(str(raw)), now)
+            if change is Change.NONE:
+                return None
+            self._save(alarm, change)
             return alarm
 
     def _save(self, alarm: Alarm, change: Change) -> None:

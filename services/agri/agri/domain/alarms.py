@@ -39,6 +39,7 @@ class Change(enum.Enum):
     SEVERITY_UPDATED = "severity_updated"
     CLEARED = "cleared"
     ACKED = "acked"
+    REPEATED = "repeated"       # notified again (unacknowledged critical alarm)
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class Alarm:
     clear_time: datetime | None = None
     acked_by: str = ""
     details: str = "{}"
+    notify_count: int = 1       # notifications sent: the raise, then each repeat
+    notified_at: datetime | None = None   # wall-clock time of the last repeat
 
     @property
     def active(self) -> bool:
@@ -102,6 +105,14 @@ def ack_alarm(current: Alarm, user: str, now: datetime) -> tuple[Alarm, Change]:
         return current, Change.NONE
     status = Status.ACTIVE_ACK if current.active else Status.CLEARED_ACK
     return replace(current, status=status, ack_time=now, acked_by=user), Change.ACKED
+
+
+def repeat_alarm(current: Alarm, now: datetime) -> tuple[Alarm, Change]:
+    """Notify an active, unacknowledged critical alarm again (counted); anything else: no-op."""
+    if not current.active or current.acknowledged or current.severity != Severity.CRITICAL:
+        return current, Change.NONE
+    return replace(current, notify_count=current.notify_count + 1, notified_at=now), \
+        Change.REPEATED
 
 
 def highest(alarms: list[Alarm]) -> Severity | None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from agri.domain.profiles import DEFAULT_RANGES, GENERIC, DeviceProfile
+from agri.domain.profiles import DEFAULT_RANGES, GENERIC, MEDIUM_VWC, DeviceProfile
 
 
 @dataclass(frozen=True)
@@ -64,14 +64,23 @@ class Farm:
         return self.profiles[name] if name else GENERIC
 
 
+def _profile(name: str, p: Mapping[str, Any]) -> DeviceProfile:
+    """One profile; the medium sets the VWC range unless ``ranges`` names one."""
+    medium = str(p.get("medium", "mineral"))
+    if medium not in MEDIUM_VWC:
+        raise ValueError(f"profile {name}: unknown medium {medium!r} (one of {sorted(MEDIUM_VWC)})")
+    ranges = {**DEFAULT_RANGES, "soil_moisture_vwc": MEDIUM_VWC[medium],
+              **{k: (float(v[0]), float(v[1])) for k, v in p.get("ranges", {}).items()}}
+    return DeviceProfile(name, tuple(p["metrics"]), float(p["interval_s"]),
+                         float(p.get("silent_after_intervals", 3.0)), ranges, medium,
+                         str(p.get("model", "")),
+                         {k: float(v) for k, v in p.get("saturation", {}).items()})
+
+
 def parse(doc: Mapping[str, Any]) -> Farm:
     """Build a :class:`Farm` from the parsed YAML (raises ValueError on a wrong entry)."""
     try:
-        profiles = {n: DeviceProfile(n, tuple(p["metrics"]), float(p["interval_s"]),
-                                     float(p.get("silent_after_intervals", 3.0)),
-                                     {**DEFAULT_RANGES, **{k: tuple(v) for k, v in
-                                                           p.get("ranges", {}).items()}})
-                    for n, p in doc.get("profiles", {}).items()}
+        profiles = {n: _profile(n, p) for n, p in doc.get("profiles", {}).items()}
         fields, dev_prof, dev_field = {}, {}, {}
         for fid, f in doc.get("fields", {}).items():
             devices = dict(f.get("devices", {}))

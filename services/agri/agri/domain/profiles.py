@@ -24,6 +24,8 @@ UNITS = {
     "rainfall_mm": "mm",
     "battery_pct": "%",
     "signal_dbm": "dBm",
+    "soil_moisture_khz": "kHz",
+    "case_temp_c": "°C",
 }
 
 # Plausible ranges of a working sensor; a profile may narrow them.
@@ -36,9 +38,18 @@ DEFAULT_RANGES: dict[str, tuple[float, float]] = {
     "rainfall_mm": (0.0, 300.0),
     "battery_pct": (0.0, 100.0),
     "signal_dbm": (-140.0, -30.0),
+    "soil_moisture_khz": (1000.0, 1600.0),  # Tektelic Clover: 1322 (wet) … 1402 (dry) kHz
+    "case_temp_c": (-45.0, 85.0),           # in the case, in full sun: hotter than the air
 }
 
-HEALTH_METRICS = ("battery_pct", "signal_dbm")
+# Volumetric water content by sensor medium, m³/m³: a mineral soil saturates below ~0.55;
+# soilless substrates (peat, coir, rockwool) hold far more water (real readings up to ~0.9).
+MEDIUM_VWC: dict[str, tuple[float, float]] = {
+    "mineral": (0.0, 0.6),
+    "substrate": (0.0, 0.95),
+}
+
+HEALTH_METRICS = ("battery_pct", "signal_dbm", "case_temp_c")
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,10 @@ class DeviceProfile:
         interval_s: expected reporting interval, s.
         silent_after_intervals: missed intervals before the device counts as silent.
         ranges: plausible range per metric (units as in :data:`UNITS`).
+        medium: what a soil probe sits in (``mineral`` or ``substrate``, see :data:`MEDIUM_VWC`).
+        model: sensor model, e.g. ``"tektelic-clover"`` (informative).
+        saturation: metric → the value the sensor reports when saturated (e.g. 65535 lx); a
+            reading at or above it is flagged and not used as a value.
     """
 
     name: str
@@ -58,6 +73,9 @@ class DeviceProfile:
     interval_s: float
     silent_after_intervals: float = 3.0
     ranges: Mapping[str, tuple[float, float]] = field(default_factory=lambda: DEFAULT_RANGES)
+    medium: str = "mineral"
+    model: str = ""
+    saturation: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def silent_after_s(self) -> float:
@@ -80,6 +98,12 @@ def violations(values: Mapping[str, float | None], profile: DeviceProfile) -> li
            for name, value in values.items() if value is not None and name not in allowed]
     ranges = {k: profile.ranges.get(k, DEFAULT_RANGES[k]) for k in values if k in DEFAULT_RANGES}
     return bad + range_violations(values, ranges)
+
+
+def saturated(values: Mapping[str, float | None], profile: DeviceProfile) -> list[str]:
+    """Metrics of ``values`` at (or above) the profile's saturation value, sorted."""
+    return sorted(k for k, v in values.items()
+                  if v is not None and k in profile.saturation and v >= profile.saturation[k])
 
 
 def is_late(event_time: datetime, last_time: datetime | None) -> bool:

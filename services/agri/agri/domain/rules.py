@@ -9,13 +9,14 @@ depletion (FAO-56, see :mod:`agri.domain.water`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from agri.domain.alarms import Severity
+from agri.domain.episodes import Aggregate, Timing
 from agri.domain.water import SoilWater
 
 FROST = "FROST"
@@ -79,6 +80,16 @@ class RuleSet:
     irrigation_levels: Mapping[Severity, float]       # fraction of the way from RAW to TAW
     depletion_hysteresis: float
     low_battery_pct: float
+    aggregates: Mapping[str, Aggregate] = field(default_factory=dict)   # metric → field value
+    timing: Mapping[str, Timing] = field(default_factory=dict)          # alarm type → durations
+
+    def timing_of(self, alarm_type: str) -> Timing:
+        """Duration conditions of ``alarm_type`` (immediate when the file names none)."""
+        return self.timing.get(alarm_type, Timing())
+
+    def aggregate_of(self, metric: str) -> Aggregate:
+        """How the field's value of ``metric`` is formed (mean over the last hour by default)."""
+        return self.aggregates.get(metric, Aggregate(metric))
 
     def soil_water(self, crop: str, soil: str) -> SoilWater:
         """FAO-56 parameters of a field growing ``crop`` on ``soil``."""
@@ -142,8 +153,16 @@ def parse(doc: Mapping[str, Any]) -> RuleSet:
         soils = {n: (float(s["field_capacity"]), float(s["wilting_point"]))
                  for n, s in doc["soils"].items()}
         levels = {Severity[k.upper()]: float(v) for k, v in doc["irrigation_levels"].items()}
+        aggregates = {m: Aggregate(m, str(a.get("fn", "mean")), float(a.get("window_s", 3600)))
+                      for m, a in doc.get("field_aggregates", {}).items()}
+        known = {"raise_after_s", "clear_after_s", "min_active_s", "repeat_every_s"}
+        timing = {}
+        for alarm_type, t in doc.get("alarm_timing", {}).items():
+            if set(t) - known:
+                raise ValueError(f"alarm_timing.{alarm_type}: unknown {sorted(set(t) - known)}")
+            timing[alarm_type] = Timing(**{k: float(v) for k, v in t.items()})
         return RuleSet(crops, soils, levels, float(hyst.get("depletion_fraction", 0.05)),
-                       float(doc.get("low_battery_pct", 15.0)))
+                       float(doc.get("low_battery_pct", 15.0)), aggregates, timing)
     except (KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"rule file is missing or has a wrong entry: {exc}") from exc
 
