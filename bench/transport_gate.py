@@ -15,10 +15,11 @@ transport.domain.gallery.Gallery, transport.domain.decision):
   spread over the 2-3 s the passenger takes to perform it.
 
 Probe: real frames of short_hamilton_clip.mp4 (faces_ageitgey, ageitgey/face_recognition @
-2e2dccea9dd0ce730c8d464d0f67c6eebb40c9d1, MIT), enrolled from lin-manuel-miranda.png of the
-same folder. Gallery: that real template plus synthetic FaceRes-like embeddings (non-negative,
-unit norm, drawn around the mean of real embeddings so impostor similarities sit where real
-ones do, mean about 0.4) for 1k, 10k and 100k identities, all in the departure window.
+2e2dccea9dd0ce730c8d464d0f67c6eebb40c9d1, MIT), enrolled from the clip's frame 88 (the photo a
+station kiosk takes; attack_samples.enrolment_photo). Gallery: that real template plus
+synthetic FaceRes-like embeddings (non-negative, unit norm, drawn around the mean of real
+embeddings so impostor similarities sit where real ones do, mean about 0.4) for 1k, 10k and
+100k identities, all in the departure window.
 
 Decisions per second per CPU core = decisions / process CPU seconds, run single-threaded
 (``Z5G_INTRA_OP_THREADS=1`` and one BLAS thread, set below unless --threads says otherwise).
@@ -53,6 +54,7 @@ from transport.domain.decision import decide_1to1, decide_1ton  # noqa: E402
 from transport.domain.gallery import Gallery, GalleryEntry  # noqa: E402
 from transport.domain.thresholds import StationPolicy  # noqa: E402
 from zezhou5g.platform.paths import testdata_dir  # noqa: E402
+from zezhou5g.vision.attack_samples import enrolment_photo  # noqa: E402
 
 STATION = "zezhou-hsr"
 DEP = 1_800_000_000.0  # departure of every gallery entry, epoch s (inside the search window)
@@ -103,7 +105,7 @@ def main() -> None:
     live = pipe.liveness(frames, times, "turn_right", 30.0)
     assert live.passed, live.reasons
     pick = [live.frontal[round(j)] for j in np.linspace(0, len(live.frontal) - 1, 3)]
-    enrol_img = decode((td / "faces_ageitgey/examples/lin-manuel-miranda.png").read_bytes())
+    enrol_img = decode(enrolment_photo(td))  # as a station kiosk took it
     _, template = pipe.photo_faces(enrol_img)
     real = [pipe.photo_faces(decode(p.read_bytes()))[1] for p in sorted(
         (td / "faces_ageitgey/examples/knn_examples/train").rglob("*.jp*g"))]

@@ -8,8 +8,10 @@ minivision-ai/Silent-Face-Anti-Spoofing @ b6d5f04ad78778917853b25c778acef6d5626d
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import uuid
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -22,11 +24,12 @@ import pytest
 from localinfra.proc import free_port
 from zezhou5g.platform.paths import testdata_dir
 from zezhou5g.transport.v1 import transport_pb2, transport_pb2_grpc
+from zezhou5g.vision import attack_samples
 
-CLIP = "faces_ageitgey/examples/short_hamilton_clip.mp4"
-# Frames 95-160 of the clip: Lin-Manuel Miranda faces the camera, turns his head to his right
-# and back (checked frame by frame); every second frame is sent (15 fps).
-CLIP_FRAMES = range(95, 161, 2)
+# The challenge the live footage performs (zezhou5g.vision.attack_samples.live_sequence):
+# frames 94-151 of short_hamilton_clip.mp4, where Lin-Manuel Miranda turns his head to his
+# right and back, every second frame (15 fps), then a zoom into the last frame (closer).
+LIVE = "turn_right,move_closer"
 LIN = "faces_ageitgey/examples/lin-manuel-miranda.png"
 OBAMA = "faces_ageitgey/tests/test_images/obama.jpg"
 STATION = "zezhou-hsr"
@@ -46,24 +49,18 @@ def jpeg(img: np.ndarray, quality: int = 90) -> bytes:
 
 
 @pytest.fixture(scope="session")
+def lin_kiosk(td: Path) -> bytes:
+    """Lin-Manuel Miranda's enrolment photo taken by a kiosk camera (a frame of the clip)."""
+    return attack_samples.enrolment_photo(td)
+
+
+@pytest.fixture(scope="session")
 def clip_frames(td: Path) -> list[transport_pb2.Frame]:
-    """The live head-turn sequence as the gate camera would send it (JPEG, ms)."""
-    cap = cv2.VideoCapture(str(td / CLIP))
-    fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
-    out, i = [], 0
-    try:
-        while i <= CLIP_FRAMES.stop:
-            ok, frame = cap.read()
-            if not ok:
-                break
-            if i in CLIP_FRAMES:
-                out.append(transport_pb2.Frame(image=jpeg(frame),
-                                               t_ms=round((i - CLIP_FRAMES.start) / fps * 1000)))
-            i += 1
-    finally:
-        cap.release()
-    assert len(out) == len(CLIP_FRAMES)
-    return out
+    """Live footage performing LIVE as the gate camera would send it (JPEG, ms)."""
+    seq = attack_samples.live_sequence(attack_samples.read_clip(td),
+                                       tuple(LIVE.split(",")), np.random.default_rng(0))
+    return [transport_pb2.Frame(image=jpeg(f), t_ms=round(t * 1000))
+            for f, t in zip(seq.frames, seq.times, strict=True)]
 
 
 def still_frames(img: np.ndarray, n: int = 30, noise: float = 3.0,
@@ -106,7 +103,7 @@ class Cluster:
 
 
 @pytest.fixture(scope="module")
-def cluster(base_env, tmp_path_factory, in_process) -> Iterator[Cluster]:
+def cluster(base_env, tmp_path_factory, in_process, signed) -> Iterator[Cluster]:
     from transport.config import TransportSettings
     from transport.main import serve
 
@@ -127,7 +124,8 @@ def cluster(base_env, tmp_path_factory, in_process) -> Iterator[Cluster]:
         services.append(svc)
         ch = grpc.insecure_channel(f"127.0.0.1:{port}")
         grpc.channel_ready_future(ch).result(timeout=60)
-        nodes.append(Node(name, port, ch, transport_pb2_grpc.TransportServiceStub(ch)))
+        staff = signed(f"127.0.0.1:{port}", "transport", "admin", "test-admin")
+        nodes.append(Node(name, port, ch, transport_pb2_grpc.TransportServiceStub(staff)))
     try:
         yield Cluster(nodes[0], nodes[1], db_url, base_env["Z5G_REDIS_URL"],
                       base_env["Z5G_KAFKA_BOOTSTRAP"], key)
@@ -139,25 +137,57 @@ def cluster(base_env, tmp_path_factory, in_process) -> Iterator[Cluster]:
 
 
 def start(stub: transport_pb2_grpc.TransportServiceStub, challenge: str,
-          ticket_id: str = "", gate: str = GATE, tries: int = 60) -> str:
-    """Open passages until the drawn challenge is ``challenge`` (as a passenger would retry)."""
+          ticket_id: str = "", gate: str = GATE, tries: int = 200) -> str:
+    """Open passages until the drawn challenge is ``challenge`` (as a passenger would retry).
+
+    ``challenge``: the actions joined by "," (1 in 10 draws is a given pair)."""
     for _ in range(tries):
         r = stub.StartPassage(transport_pb2.StartPassageRequest(gate_id=gate,
                                                                 ticket_id=ticket_id), timeout=5)
-        assert r.challenge in ("blink", "turn_left", "turn_right")
+        assert len(r.actions) == 2 and r.challenge == ",".join(r.actions)
         if r.challenge == challenge:
             return r.passage_id
     raise AssertionError(f"challenge {challenge} never drawn in {tries} tries")
 
 
+def phone_of(id_number: str) -> str:
+    """A test phone number per passenger (digits only, as ticketing stores it)."""
+    return "139" + str(zlib.crc32(id_number.encode()) % 10 ** 8).zfill(8)
+
+
+def issue(stub: transport_pb2_grpc.TransportServiceStub, t: transport_pb2.Ticket,
+          id_number: str, phone: str | None = None) -> transport_pb2.RegisterTicketResponse:
+    """Ticketing issues the ticket (ID number and booking phone)."""
+    return stub.RegisterTicket(transport_pb2.RegisterTicketRequest(
+        ticket=t, id_number=id_number, phone=phone or phone_of(id_number), actor="ticketing"),
+        timeout=10)
+
+
+def sms_code(stub: transport_pb2_grpc.TransportServiceStub, ticket_id: str,
+             id_number: str, purpose: str = "enrol") -> str:
+    """Ask for a one-time code and read it from the demo SMS outbox, as the phone would."""
+    stub.RequestCode(transport_pb2.RequestCodeRequest(ticket_id=ticket_id, id_number=id_number,
+                                                      purpose=purpose), timeout=10)
+    msgs = stub.ListSmsOutbox(transport_pb2.ListSmsOutboxRequest(ticket_id=ticket_id, limit=1),
+                              timeout=10).messages
+    assert msgs, f"no SMS for {ticket_id}"
+    m = re.search(r"code (\d{6})", msgs[0].body)
+    assert m, msgs[0].body
+    return m.group(1)
+
+
 def enrol(stub: transport_pb2_grpc.TransportServiceStub, t: transport_pb2.Ticket,
           photo: bytes, id_number: str, keep_photo: bool = False,
           consent: transport_pb2.Consent = CONSENT) -> transport_pb2.EnrolResponse:
+    """The legitimate flow: ticket issued, code to the phone, enrolment with the proof."""
+    issue(stub, t, id_number)
+    otp = sms_code(stub, t.ticket_id, id_number)
     c = transport_pb2.Consent()
     c.CopyFrom(consent)
     c.keep_photo = keep_photo
-    return stub.Enrol(transport_pb2.EnrolRequest(ticket=t, id_number=id_number, consent=c,
-                                                 photo=photo, actor="test"), timeout=60)
+    return stub.Enrol(transport_pb2.EnrolRequest(ticket_id=t.ticket_id, id_number=id_number,
+                                                 otp=otp, consent=c, photo=photo,
+                                                 actor="test"), timeout=60)
 
 
 os.environ.setdefault("Z5G_INFERENCE_DEVICE", "cpu")

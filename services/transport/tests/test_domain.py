@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -17,33 +18,54 @@ from transport.domain.enrolment import (
 )
 from transport.domain.gallery import Gallery, GalleryEntry
 from transport.domain.ledger import Ledger, LedgerError
-from transport.domain.liveness import direction_ok, draw_challenge, turn_side
+from transport.domain.liveness import decode_actions, draw_challenge, encode_actions, instruction
 from transport.domain.thresholds import (
     FLOOR,
     ImpostorModel,
     StationPolicy,
+    fit_impostor_model,
+    open_set_false_admission,
     per_comparison_far,
 )
 
 # ------------------------------------------------------------------ thresholds
 
 
+EXP = ImpostorModel(body=((0.4, 0.5), (0.5, 0.1)), sigma=0.05, xi=0.0)
+
+
 @pytest.mark.parametrize(("far", "expected"), [
-    # mean 0.4, sd 0.05: z(1-far) from the standard normal table.
-    (0.5, 0.4), (0.1587, 0.45), (0.02275, 0.5), (0.001350, 0.55), (3.167e-5, 0.6),
+    # body knots, log-linear between them, then u - sigma * ln(far / zeta) past u = 0.5.
+    (0.5, 0.4), (0.1, 0.5), (math.sqrt(0.05), 0.45), (0.01, 0.5 + 0.05 * math.log(10)),
+    (1e-7, 0.5 + 0.05 * math.log(1e6)),
 ])
-def test_gaussian_tail_threshold(far, expected):
-    assert ImpostorModel(0.4, 0.05).threshold(far) == pytest.approx(expected, abs=2e-4)
+def test_tail_threshold_and_far_are_inverse(far, expected):
+    assert EXP.threshold(far) == pytest.approx(expected, abs=1e-9)
+    assert EXP.far(expected) == pytest.approx(far, rel=1e-9)
 
 
-def test_empirical_tail_used_when_the_sample_is_large_enough():
-    scores = tuple(i / 100 for i in range(100))  # 0.00 .. 0.99
-    model = ImpostorModel(0.0, 1.0, scores)
-    t = model.threshold(0.05)
-    assert sum(s >= t for s in scores) <= 5
-    assert sum(s >= t - 0.011 for s in scores) > 5, "not more conservative than needed"
-    # Below 1/n the sample says nothing: the normal fit (here mean 0, sd 1) takes over.
-    assert model.threshold(1e-4) == pytest.approx(3.719, abs=1e-3)
+def test_gpd_fit_recovers_an_exponential_tail():
+    rng = np.random.default_rng(3)
+    scores = 0.4 + rng.exponential(0.05, 200_000)  # P(S >= t) = exp(-(t - 0.4) / 0.05)
+    model, xi = fit_impostor_model(scores, tail_fraction=0.02)
+    assert abs(xi) < 0.05
+    for far in (1e-3, 1e-5):
+        assert model.threshold(far) == pytest.approx(0.4 - 0.05 * math.log(far), abs=0.01)
+
+
+def test_bounded_tail_is_extrapolated_conservatively():
+    rng = np.random.default_rng(4)
+    scores = rng.beta(8, 12, 100_000)  # bounded, like cosine: the fitted shape is < 0
+    clamped, xi = fit_impostor_model(scores)
+    loose, _ = fit_impostor_model(scores, clamp_shape=False)
+    assert xi < 0
+    assert clamped.threshold(1e-7) > loose.threshold(1e-7)
+
+
+def test_open_set_false_admission_grows_with_gallery():
+    p = per_comparison_far(1e-3, 10_000)
+    assert open_set_false_admission(p, 10_000) == pytest.approx(1e-3, rel=1e-6)
+    assert open_set_false_admission(p, 100_000) > 5e-3
 
 
 @pytest.mark.parametrize("far", [0.0, 1.0, -0.1, 2.0])
@@ -229,23 +251,28 @@ def test_retention_and_window():
 # ------------------------------------------------------------------ liveness choice
 
 
-def test_challenge_draw_is_uniform_over_allowed():
+def test_challenge_draws_two_actions_with_a_turn_uniformly():
     rng = random.Random(7)
-    draws = [draw_challenge(["blink", "turn_left", "turn_right"], rng) for _ in range(3000)]
-    for kind in ("blink", "turn_left", "turn_right"):
-        assert 900 < draws.count(kind) < 1100
+    allowed = ["turn_left", "turn_right", "blink", "move_closer"]
+    draws = [draw_challenge(allowed, rng) for _ in range(5000)]
+    assert all(len(d) == 2 and d[0] != d[1] and {"turn_left", "turn_right"} & set(d)
+               for d in draws)
+    orders = {d: draws.count(d) for d in set(draws)}
+    assert len(orders) == 10  # 12 ordered pairs, less (blink, closer) both ways
+    assert all(400 < n < 600 for n in orders.values()), orders
     with pytest.raises(ValueError):
-        draw_challenge(["smile"])
+        draw_challenge(["blink", "move_closer"])  # no turn: nothing for the parallax check
+    with pytest.raises(ValueError):
+        draw_challenge(["smile", "turn_left"])
 
 
-@pytest.mark.parametrize(("yaws", "side"), [
-    ([0, 1, 0, -5, -20, -28, -10, 0], "right"),
-    ([0, 1, 0, 5, 22, 30, 10, 0], "left"),
-    ([2, 2, 2], None),
-])
-def test_turn_side(yaws, side):
-    assert turn_side(yaws) == side
-    if side:
-        assert direction_ok(f"turn_{side}", yaws)
-        assert not direction_ok(f"turn_{'left' if side == 'right' else 'right'}", yaws)
-    assert direction_ok("blink", yaws)
+def test_challenge_wire_form_and_instruction():
+    actions = ("turn_left", "move_closer")
+    assert decode_actions(encode_actions(actions)) == actions
+    assert decode_actions("turn_right") == ("turn_right",)
+    with pytest.raises(ValueError):
+        decode_actions("turn_left,smile")
+    zh, en = instruction(actions)
+    assert zh.index("左") < zh.index("靠近")
+    assert en == "Look at the camera, first turn your head to your left, then back, then " \
+                 "move closer to the camera"

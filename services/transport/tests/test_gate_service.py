@@ -21,15 +21,15 @@ from zezhou5g.platform.kafka import EventProducer
 from zezhou5g.transport.v1 import transport_pb2
 from zezhou5g.vision import samples
 
-from .conftest import GATE, LIN, OBAMA, enrol, jpeg, start, still_frames, ticket
+from .conftest import GATE, LIN, LIVE, OBAMA, enrol, issue, jpeg, start, still_frames, ticket
 
 
 @pytest.fixture(scope="module")
-def people(cluster, td):
+def people(cluster, td, lin_kiosk):
     """Lin-Manuel Miranda enrolled with ticket L, Obama with ticket O (both on node a)."""
     run = uuid.uuid4().hex[:6]
     ids = {"L": f"L-{run}", "O": f"O-{run}"}
-    lin = enrol(cluster.a.stub, ticket(ids["L"]), (td / LIN).read_bytes(), f"1401{run}L")
+    lin = enrol(cluster.a.stub, ticket(ids["L"]), lin_kiosk, f"1401{run}L")
     obama = enrol(cluster.a.stub, ticket(ids["O"]), (td / OBAMA).read_bytes(), f"1401{run}O")
     assert lin.ok, lin.reasons
     assert obama.ok, obama.reasons
@@ -52,7 +52,7 @@ def ledger_rows(cluster, decision_id):
 
 
 def test_enrolled_passenger_is_admitted_with_own_ticket(cluster, people, clip_frames):
-    pid = start(cluster.a.stub, "turn_right", people["tickets"]["L"])
+    pid = start(cluster.a.stub, LIVE, people["tickets"]["L"])
     r = decide(cluster.a.stub, pid, clip_frames)
     d = r.decision
     assert (d.outcome, d.reason, d.mode) == ("open", "match_1to1", "1:1"), r
@@ -62,7 +62,7 @@ def test_enrolled_passenger_is_admitted_with_own_ticket(cluster, people, clip_fr
 
 def test_other_enrolled_person_with_that_ticket_is_denied(cluster, people, clip_frames):
     """Lin-Manuel (enrolled, live) presents Obama's ticket."""
-    pid = start(cluster.b.stub, "turn_right", people["tickets"]["O"])
+    pid = start(cluster.b.stub, LIVE, people["tickets"]["O"])
     d = decide(cluster.b.stub, pid, clip_frames).decision
     assert (d.outcome, d.reason, d.mode) == ("deny", "not_ticket_holder", "1:1")
     assert d.score < d.threshold and d.fare_fen == 0
@@ -70,7 +70,7 @@ def test_other_enrolled_person_with_that_ticket_is_denied(cluster, people, clip_
 
 def test_1ton_finds_the_passenger_without_a_ticket(cluster, people, clip_frames):
     # Ticket L was used in the first test: the search finds him, the ticket is spent.
-    pid = start(cluster.b.stub, "turn_right")
+    pid = start(cluster.b.stub, LIVE)
     d = decide(cluster.b.stub, pid, clip_frames).decision
     assert d.mode == "1:N" and d.ticket_id == people["tickets"]["L"]
     assert d.score >= d.threshold
@@ -82,7 +82,7 @@ def test_1ton_finds_the_passenger_without_a_ticket(cluster, people, clip_frames)
     "antispoof_samples/image_F2.jpg",  # tablet-screen replay
     LIN,                               # the enrolled passenger's own photo held up
 ])
-@pytest.mark.parametrize("challenge", ["blink", "turn_right"])
+@pytest.mark.parametrize("challenge", ["turn_right,blink", LIVE])
 def test_spoof_without_the_challenge_is_denied(cluster, people, td, photo, challenge):
     img = samples.imread(td / photo)
     pid = start(cluster.a.stub, challenge, people["tickets"]["L"] if photo == LIN else "")
@@ -92,25 +92,25 @@ def test_spoof_without_the_challenge_is_denied(cluster, people, td, photo, chall
 
 
 def test_replayed_turn_to_the_wrong_side_is_denied(cluster, people, clip_frames):
-    pid = start(cluster.a.stub, "turn_left", people["tickets"]["O"])
+    pid = start(cluster.a.stub, "turn_left,move_closer", people["tickets"]["O"])
     r = decide(cluster.a.stub, pid, clip_frames)
     assert (r.decision.outcome, r.decision.reason) == ("deny", "liveness_failed")
-    assert "wrong side" in r.details[0]
+    assert "wrong way" in r.details[0]
 
 
 def test_a_passage_is_decided_once(cluster, people, clip_frames):
-    pid = start(cluster.a.stub, "turn_right", people["tickets"]["O"])
+    pid = start(cluster.a.stub, LIVE, people["tickets"]["O"])
     decide(cluster.a.stub, pid, clip_frames[:3])
     with pytest.raises(grpc.RpcError) as err:
         decide(cluster.a.stub, pid, clip_frames)
     assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
 
 
-def test_decision_retried_three_times_charges_once(cluster, td, clip_frames, wait):
+def test_decision_retried_three_times_charges_once(cluster, lin_kiosk, clip_frames, wait):
     run = uuid.uuid4().hex[:6]
     t = ticket(f"R-{run}", fare=880)
-    assert enrol(cluster.a.stub, t, (td / LIN).read_bytes(), f"id-{run}").ok
-    pid = start(cluster.b.stub, "turn_right", t.ticket_id)
+    assert enrol(cluster.a.stub, t, lin_kiosk, f"id-{run}").ok
+    pid = start(cluster.b.stub, LIVE, t.ticket_id)
     request_id = str(uuid.uuid4())
     replies = [decide(cluster.b.stub, pid, clip_frames, request_id) for _ in range(3)]
     assert [r.replayed for r in replies] == [False, True, True]
@@ -159,7 +159,7 @@ def test_withdrawal_removes_face_data_everywhere_within_5s(cluster, td, wait):
 
     t0 = time.monotonic()
     w = cluster.b.stub.Withdraw(transport_pb2.WithdrawRequest(
-        ticket_id=t.ticket_id, id_number=f"id-{run}", actor="self"), timeout=10)
+        ticket_id=t.ticket_id, withdrawal_code=res.withdrawal_code, actor="self"), timeout=10)
     assert w.withdrawn
     while time.monotonic() - t0 < 5.0:
         if not (in_db() or r.exists(f"transport:face:{eid}") or in_gallery(cluster.a)
@@ -232,13 +232,16 @@ def test_bad_upload_is_invalid_argument(cluster):
 def test_manual_lane_qr_and_id_with_staff_confirmation(cluster, wait):
     run = uuid.uuid4().hex[:6]
     t = ticket(f"M-{run}", fare=600)
-    cluster.a.stub.RegisterTicket(transport_pb2.RegisterTicketRequest(
-        ticket=t, id_number=f"id-{run}"), timeout=10)
+    issue(cluster.a.stub, t, f"id-{run}")
     wrong = cluster.a.stub.RequestManual(transport_pb2.ManualRequestRequest(
         gate_id=GATE, ticket_id=t.ticket_id, id_number="someone-else"), timeout=10).item
     right = cluster.a.stub.RequestManual(transport_pb2.ManualRequestRequest(
         gate_id=GATE, ticket_id=t.ticket_id, id_number=f"id-{run}"), timeout=10).item
     assert (wrong.id_matches, right.id_matches) == (False, True)
+    with pytest.raises(grpc.RpcError) as err:  # opening an ID mismatch needs a reason
+        cluster.b.stub.ResolveManual(transport_pb2.ResolveManualRequest(
+            item_id=wrong.item_id, approve=True, staff="station-ops"), timeout=10)
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     queue = cluster.b.stub.ListManualQueue(transport_pb2.ListManualQueueRequest(
         station_id="zezhou-hsr"), timeout=10).items
     assert {wrong.item_id, right.item_id} <= {i.item_id for i in queue}
@@ -279,13 +282,14 @@ def test_events_on_kafka_carry_no_face_data(cluster, people):
     assert max(len(v) for v in values) < 400, "ids and times only"
 
 
-def test_simulated_gate_camera_replays_real_footage(cluster, td, tmp_path):
+def test_simulated_gate_camera_replays_real_footage(cluster, td, tmp_path, base_env):
     """The demo device (simulators/transport.py) against the real service: one whole cycle at
     the bus station gate (no other passenger enrolled there), then a restart's clean-up."""
     from simulators.transport import GateCamera, load_footage
 
     ledger = tmp_path / "camera.json"
-    cam = GateCamera(f"127.0.0.1:{cluster.a.port}", td, ledger=ledger, gate="gate-bus-1")
+    cam = GateCamera(f"127.0.0.1:{cluster.a.port}", td, ledger=ledger, gate="gate-bus-1",
+                     principal_key=base_env["Z5G_SERVICE_PRINCIPAL_KEY"])
     footage = load_footage(td)
     results = [cam.step(kind, footage) for kind in range(5)]
     assert results == ["open/match_1to1", "deny/liveness_failed", "deny/liveness_failed",
@@ -302,10 +306,17 @@ def test_simulated_gate_camera_replays_real_footage(cluster, td, tmp_path):
     # A camera stopped mid-cycle leaves a ticket enrolled; the next one withdraws it first.
     cam._enrol()
     left = dict(cam.enrolled)
-    restarted = GateCamera(f"127.0.0.1:{cluster.a.port}", td, ledger=ledger, gate="gate-bus-1")
+    restarted = GateCamera(f"127.0.0.1:{cluster.a.port}", td, ledger=ledger, gate="gate-bus-1",
+                     principal_key=base_env["Z5G_SERVICE_PRINCIPAL_KEY"])
     restarted._withdraw_leftovers()
     assert restarted.enrolled == {}
-    (ticket_id, id_number), = left.items()
-    again = cluster.a.stub.Withdraw(transport_pb2.WithdrawRequest(
-        ticket_id=ticket_id, id_number=id_number, actor="test"), timeout=10)
-    assert again.withdrawn is False
+    (ticket_id, proof), = left.items()
+    with pytest.raises(grpc.RpcError) as err:  # its withdrawal code died with the enrolment
+        cluster.a.stub.Withdraw(transport_pb2.WithdrawRequest(
+            ticket_id=ticket_id, withdrawal_code=proof["withdrawal_code"], actor="test"),
+            timeout=10)
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    with pytest.raises(grpc.RpcError) as err:  # nor can anyone withdraw by knowing its ID
+        cluster.a.stub.Withdraw(transport_pb2.WithdrawRequest(
+            ticket_id=ticket_id, id_number=proof["id_number"], actor="test"), timeout=10)
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED

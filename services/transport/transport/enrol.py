@@ -1,7 +1,17 @@
-"""Tickets, face enrolment with separate consent, withdrawal and retention purge."""
+"""Tickets from ticketing, face enrolment by the ticket's proven owner, withdrawal, purge.
+
+A face is bound only to a ticket that ticketing issued (``issue``), and only after the
+passenger proves they hold it: the ID number it was booked with plus a one-time code sent to
+its phone (``request_code``). An enrolment is never overwritten (withdraw first); withdrawal
+needs the same proof or the withdrawal code shown at enrolment. Every check happens before
+anything is written, and the write itself re-checks inside one transaction
+(:mod:`transport.adapters.ownership`), so a refused attempt changes nothing but the audit log
+(and, for a wrong code, that code's attempt counter).
+"""
 
 from __future__ import annotations
 
+import hmac
 import logging
 import uuid
 from dataclasses import dataclass, field
@@ -13,10 +23,27 @@ from zezhou5g.platform.logging import log_fields
 from zezhou5g.transport.v1 import transport_pb2
 
 from transport.adapters.crypto import FaceCipher
+from transport.adapters.ownership import NewEnrolment, OwnershipStore, Refused
+from transport.adapters.sms import SmsGateway
 from transport.adapters.sql import Repository, TicketRow
 from transport.adapters.state import State
 from transport.adapters.vision import FacePipeline, decode
-from transport.domain.enrolment import consent_problems, photo_problems, purge_after
+from transport.domain.enrolment import (
+    CODE_REQUEST_WINDOW,
+    CODE_REQUESTS_MAX,
+    OTP_TTL,
+    PURPOSES,
+    consent_problems,
+    new_otp,
+    new_withdrawal_code,
+    normalise_code,
+    normalise_phone,
+    otp_problem,
+    photo_problems,
+    purge_after,
+    sms_text,
+)
+from transport.gate import PassageError
 from transport.node import GalleryNode
 from transport.topics import FACE_ENROLMENTS
 
@@ -24,25 +51,33 @@ log = logging.getLogger(__name__)
 
 ENROLMENTS = Counter("transport_enrolments_total", "Enrolment attempts by result", ["result"])
 FACE_DELETIONS = Counter("transport_face_deletions_total", "Face data deleted", ["why"])
+OWNERSHIP_REFUSED = Counter("transport_ownership_refused_total",
+                            "Enrol/withdraw/code requests refused", ["action", "reason"])
+
+# What a passenger is told whenever proof fails: the same words for an unknown ticket, another
+# person's ID number and a wrong, spent or expired code, so the answer reveals nothing.
+NOT_PROVEN = ("ownership_not_proven: ticket, ID number and SMS code do not match "
+              "(codes are valid 5 minutes, once)")
 
 
 @dataclass(frozen=True)
 class EnrolResult:
-    """Outcome of an enrolment attempt."""
+    """Outcome of an enrolment attempt (``withdrawal_code`` is shown to the passenger once)."""
 
     ok: bool
     enrolment_id: str = ""
     passenger_ref: str = ""
     reasons: list[str] = field(default_factory=list)
     purge_after: datetime | None = None
+    withdrawal_code: str = ""
 
 
 class Enrolment:
-    """Enrolment use cases; every change is published so all gate nodes follow."""
+    """Ticketing, proof of ownership, enrolment; every face change is published to all nodes."""
 
     def __init__(self, repo: Repository, state: State, cipher: FaceCipher,
                  pipeline: FacePipeline, producer: EventProducer, node: GalleryNode,
-                 retention: timedelta) -> None:
+                 retention: timedelta, own: OwnershipStore, sms: SmsGateway) -> None:
         self.repo = repo
         self.state = state
         self.cipher = cipher
@@ -50,70 +85,215 @@ class Enrolment:
         self.producer = producer
         self.node = node
         self.retention = retention
+        self.own = own
+        self.sms = sms
 
-    def register_ticket(self, t: transport_pb2.Ticket, id_number: str) -> TicketRow:
-        """Store or update a ticket; the ID number is kept only as a keyed hash."""
-        if not (t.ticket_id and t.trip_id and t.station_id and id_number.strip()):
+    # ------------------------------------------------------------ ticketing
+
+    def _row(self, req: transport_pb2.RegisterTicketRequest) -> tuple[TicketRow, str]:
+        t = req.ticket
+        if not (t.ticket_id and t.trip_id and t.station_id and req.id_number.strip()):
             raise ValueError("ticket_id, trip_id, station_id and id_number are required")
         if not t.HasField("departure"):
             raise ValueError("departure is required")
-        id_hash = self.cipher.id_hash(id_number)
-        row = TicketRow(
+        phone = normalise_phone(req.phone)
+        id_hash = self.cipher.id_hash(req.id_number)
+        return TicketRow(
             ticket_id=t.ticket_id, trip_id=t.trip_id, seat=t.seat,
             departure=t.departure.ToDatetime(tzinfo=UTC), station_id=t.station_id,
             fare_fen=int(t.fare_fen), passenger_ref="p-" + id_hash[:16], id_hash=id_hash,
-            passenger_name=t.passenger_name)
-        self.repo.upsert_ticket(row)
-        return row
+            passenger_name=t.passenger_name,
+            phone_sealed=self.cipher.seal(phone.encode(), f"phone|{t.ticket_id}")), phone
+
+    def _phone(self, ticket: TicketRow) -> str | None:
+        if ticket.phone_sealed is None:
+            return None
+        return self.cipher.open(ticket.phone_sealed, f"phone|{ticket.ticket_id}").decode()
+
+    def issue(self, req: transport_pb2.RegisterTicketRequest, actor: str,
+              now: datetime | None = None) -> tuple[str, TicketRow]:
+        """Store a ticket from ticketing: ("issued" | "unchanged", row).
+
+        ValueError when invalid; :class:`Refused` when it would rebind an enrolled ticket to
+        another ID number.
+        """
+        now = now or datetime.now(UTC)
+        row, phone = self._row(req)
+        old = self.repo.ticket(row.ticket_id)
+        if old is not None and self._phone(old) == phone and \
+                {**old.__dict__, "phone_sealed": None} == {**row.__dict__, "phone_sealed": None}:
+            return "unchanged", old
+        try:
+            self.own.issue_ticket(row)
+        except Refused as exc:
+            self.own.audit(row.ticket_id, "ticket_refused", exc.reason, actor, now)
+            raise
+        self.own.audit(row.ticket_id, "ticket_issued", "updated" if old else "", actor, now)
+        return "issued", row
+
+    def issue_many(self, reqs: list[transport_pb2.RegisterTicketRequest],
+                   actor: str) -> tuple[int, int, list[str]]:
+        """Import a manifest: (issued, unchanged, ["<ticket>: <reason>" refused])."""
+        issued, unchanged, refused = 0, 0, []
+        for req in reqs:
+            try:
+                status, _ = self.issue(req, actor)
+            except (ValueError, Refused) as exc:
+                refused.append(f"{req.ticket.ticket_id or '?'}: {exc}")
+                continue
+            issued += status == "issued"
+            unchanged += status == "unchanged"
+        return issued, unchanged, refused
+
+    # ------------------------------------------------------------ proof of ownership
+
+    def _code_hash(self, ticket_id: str, purpose: str, code: str) -> str:
+        return self.cipher.id_hash(f"otp|{ticket_id}|{purpose}|{normalise_code(code)}")
+
+    def _wd_hash(self, ticket_id: str, code: str) -> str:
+        return self.cipher.id_hash(f"withdrawal|{ticket_id}|{normalise_code(code)}")
+
+    def _holder(self, ticket_id: str, id_number: str) -> TicketRow | None:
+        ticket = self.repo.ticket(ticket_id) if ticket_id else None
+        if ticket is None or not id_number.strip():
+            return None
+        ok = hmac.compare_digest(ticket.id_hash, self.cipher.id_hash(id_number))
+        return ticket if ok else None
+
+    def request_code(self, ticket_id: str, id_number: str, purpose: str,
+                     now: datetime | None = None) -> float:
+        """Send a one-time code to the ticket's phone when ticket and ID number match.
+
+        Answers the same either way (seconds the code is valid); raises PassageError
+        ``resource_exhausted`` after too many requests for one ticket.
+        """
+        now = now or datetime.now(UTC)
+        if purpose not in PURPOSES:
+            raise ValueError(f"purpose must be one of {sorted(PURPOSES)}")
+        if self.own.count_actions(ticket_id, ("code_sent", "code_refused"),
+                                  now - CODE_REQUEST_WINDOW) >= CODE_REQUESTS_MAX:
+            OWNERSHIP_REFUSED.labels("code", "throttled").inc()
+            raise PassageError("resource_exhausted", "too many code requests for this ticket; "
+                               "try again in 10 minutes")
+        ticket = self._holder(ticket_id, id_number)
+        phone = self._phone(ticket) if ticket is not None else None
+        if ticket is None or phone is None:
+            why = "no_phone" if ticket is not None else "ticket_or_id_mismatch"
+            self.own.audit(ticket_id, "code_refused", f"{purpose}: {why}", "self", now)
+            OWNERSHIP_REFUSED.labels("code", why).inc()
+            return OTP_TTL.total_seconds()
+        code = new_otp()
+        self.own.add_code(ticket_id, purpose, self._code_hash(ticket_id, purpose, code), now,
+                          now + OTP_TTL)
+        self.sms.send(ticket_id, phone, sms_text(purpose, code), now)
+        self.own.audit(ticket_id, "code_sent", purpose, "self", now)
+        return OTP_TTL.total_seconds()
+
+    def _prove(self, ticket_id: str, id_number: str, code: str, purpose: str,
+               now: datetime) -> tuple[TicketRow, int] | str:
+        """(ticket, code row id) when ticket, ID number and code match; else why not."""
+        ticket = self._holder(ticket_id, id_number)
+        if ticket is None:
+            return "ticket_or_id_mismatch"
+        found = self.own.latest_code(ticket_id, purpose)
+        if found is None:
+            return "no_code"
+        code_id, otp = found
+        problem = otp_problem(otp, now)
+        if problem is not None:
+            return problem
+        if not hmac.compare_digest(otp.code_hash, self._code_hash(ticket_id, purpose, code)):
+            self.own.count_wrong_code(code_id)
+            return "code_wrong"
+        return ticket, code_id
+
+    def _refuse(self, ticket_id: str, action: str, reason: str, actor: str,
+                now: datetime) -> None:
+        self.own.audit(ticket_id, f"{action}_refused", reason, actor, now)
+        OWNERSHIP_REFUSED.labels(action, reason.split(":")[0]).inc()
+
+    # ------------------------------------------------------------ enrol / withdraw
 
     def enrol(self, req: transport_pb2.EnrolRequest, now: datetime | None = None) -> EnrolResult:
-        """Check consent and photo, then store the encrypted template and announce it."""
+        """Bind a face to an issued ticket after proof; nothing is written when refused."""
         now = now or datetime.now(UTC)
+        ticket_id = req.ticket_id or req.ticket.ticket_id
+        actor = req.actor or "self"
         problems = consent_problems(req.consent.accepted, req.consent.text_version)
         if problems:
-            ENROLMENTS.labels("no_consent").inc()
+            self._refuse(ticket_id, "enrol", problems[0], actor, now)
             return EnrolResult(False, reasons=problems)
-        ticket = self.register_ticket(req.ticket, req.id_number)
+        proof = self._prove(ticket_id, req.id_number, req.otp, "enrol", now)
+        if isinstance(proof, str):
+            self._refuse(ticket_id, "enrol", proof, actor, now)
+            return EnrolResult(False, reasons=[NOT_PROVEN])
+        ticket, code_id = proof
+        if self.repo.enrolment_for_ticket(ticket_id) is not None:
+            self._refuse(ticket_id, "enrol", "already_enrolled", actor, now)
+            return EnrolResult(False, reasons=["already_enrolled: withdraw the earlier "
+                                               "enrolment first"])
         until = purge_after(ticket.departure, self.retention)
         if until <= now:
-            ENROLMENTS.labels("expired_ticket").inc()
+            self._refuse(ticket_id, "enrol", "ticket_expired", actor, now)
             return EnrolResult(False, reasons=["ticket_expired: departure plus retention passed"])
-        img = decode(req.photo)
-        faces, vector = self.pipeline.photo_faces(img)
+        faces, vector = self.pipeline.photo_faces(decode(req.photo))
         problems = photo_problems(faces)
-        if problems:
+        if problems:  # the code stays valid: the passenger may try a better photo
+            self._refuse(ticket_id, "enrol", problems[0], actor, now)
             ENROLMENTS.labels("photo_refused").inc()
             return EnrolResult(False, passenger_ref=ticket.passenger_ref, reasons=problems)
         enrolment_id = str(uuid.uuid4())
         sealed = self.cipher.seal_vector(vector, enrolment_id)
-        photo = self.cipher.seal(req.photo, enrolment_id) if req.consent.keep_photo else None
-        old = self.repo.enrolment_for_ticket(ticket.ticket_id)
-        self.repo.add_enrolment(enrolment_id, ticket, sealed, photo, until,
-                                req.consent.text_version, req.consent.keep_photo,
-                                req.actor or "self", now)
-        if old is not None:  # re-enrolment replaces the earlier face everywhere
-            self._forget(old.enrolment_id, ticket, "withdrawn")
+        withdrawal_code = new_withdrawal_code()
+        new = NewEnrolment(
+            enrolment_id, sealed,
+            self.cipher.seal(req.photo, enrolment_id) if req.consent.keep_photo else None,
+            until, req.consent.text_version, req.consent.keep_photo,
+            self._wd_hash(ticket_id, withdrawal_code))
+        try:
+            self.own.commit_enrolment(ticket, code_id, new, actor, now)
+        except Refused as exc:  # a racing request spent the code or enrolled first
+            self._refuse(ticket_id, "enrol", exc.reason, actor, now)
+            return EnrolResult(False, reasons=[NOT_PROVEN if exc.reason != "already_enrolled"
+                                               else "already_enrolled: withdraw first"])
         self.state.put_face(enrolment_id, sealed, ticket.ticket_id, ticket.station_id,
                             ticket.departure, until)
         self.node.add(enrolment_id)
         self._publish(enrolment_id, "enrolled", ticket)
         ENROLMENTS.labels("ok").inc()
-        log.info("enrolled", extra=log_fields(enrolment_id=enrolment_id,
-                                              ticket_id=ticket.ticket_id))
-        return EnrolResult(True, enrolment_id, ticket.passenger_ref, [], until)
+        log.info("enrolled", extra=log_fields(enrolment_id=enrolment_id, ticket_id=ticket_id))
+        return EnrolResult(True, enrolment_id, ticket.passenger_ref, [], until, withdrawal_code)
 
-    def withdraw(self, ticket_id: str, id_number: str, actor: str,
+    def withdraw(self, req: transport_pb2.WithdrawRequest,
                  now: datetime | None = None) -> tuple[bool, int]:
         """Delete the ticket's face data from SQL, Redis and every gallery (via Kafka).
 
-        The ID number must match the ticket's: only the passenger (or staff checking the
-        document) can withdraw. Returns (withdrawn, stores cleared on this node).
+        Proof: the withdrawal code, or ID number + SMS code (purpose "withdraw"); otherwise
+        PermissionError and nothing changes. Returns (withdrawn, stores cleared on this node).
         """
-        ticket = self.repo.ticket(ticket_id)
-        if ticket is None or ticket.id_hash != self.cipher.id_hash(id_number):
-            raise PermissionError("ticket and ID number do not match")
-        enrolment_id = self.repo.delete_enrolment(ticket_id, "withdrawn", actor or "self",
-                                                  now or datetime.now(UTC))
+        now = now or datetime.now(UTC)
+        actor = req.actor or "self"
+        code_id: int | None = None
+        wd_hash: str | None = None
+        ticket = self.repo.ticket(req.ticket_id) if req.ticket_id else None
+        if req.withdrawal_code:
+            stored = self.own.withdrawal_code_hash(req.ticket_id)
+            wd_hash = self._wd_hash(req.ticket_id, req.withdrawal_code)
+            if ticket is None or stored is None or not hmac.compare_digest(stored, wd_hash):
+                self._refuse(req.ticket_id, "withdraw", "withdrawal_code_wrong", actor, now)
+                raise PermissionError(NOT_PROVEN)
+        else:
+            proof = self._prove(req.ticket_id, req.id_number, req.otp, "withdraw", now)
+            if isinstance(proof, str):
+                self._refuse(req.ticket_id, "withdraw", proof, actor, now)
+                raise PermissionError(NOT_PROVEN)
+            ticket, code_id = proof
+        assert ticket is not None
+        try:
+            enrolment_id = self.own.commit_withdrawal(ticket, code_id, wd_hash, actor, now)
+        except Refused as exc:
+            self._refuse(req.ticket_id, "withdraw", exc.reason, actor, now)
+            raise PermissionError(NOT_PROVEN) from exc
         if enrolment_id is None:
             return False, 0
         removed = self._forget(enrolment_id, ticket, "withdrawn") + 1
@@ -130,6 +310,7 @@ class Enrolment:
             if enrolment_id is None or ticket is None:
                 continue
             self._forget(enrolment_id, ticket, "purged")
+            self.own.audit(ticket_id, "purged", "retention", "retention", now)
             FACE_DELETIONS.labels("purged").inc()
             n += 1
         return n

@@ -18,7 +18,13 @@ from transport.adapters.state import State
 from transport.adapters.vision import FacePipeline, decode
 from transport.domain.decision import Decision, decide_1to1, decide_1ton, deny
 from transport.domain.enrolment import in_window
-from transport.domain.liveness import INSTRUCTIONS, draw_challenge
+from transport.domain.liveness import (
+    ACTION_TIME_S,
+    decode_actions,
+    draw_challenge,
+    encode_actions,
+    instruction,
+)
 from transport.domain.thresholds import StationPolicy
 from transport.node import GalleryNode
 from transport.topics import GATE_DECISIONS
@@ -72,15 +78,16 @@ class Gates:
     def start(self, gate_id: str, ticket_id: str) -> transport_pb2.StartPassageResponse:
         """Open a passage attempt with a freshly drawn challenge."""
         station = self.station_of(gate_id)
-        challenge = draw_challenge(self.challenges)
+        actions = draw_challenge(self.challenges)
+        challenge = encode_actions(actions)
         passage_id = str(uuid.uuid4())
         self.state.open_passage(passage_id, {"gate_id": gate_id, "station_id": station,
                                              "ticket_id": ticket_id, "challenge": challenge},
                                 self.timeout_s)
-        zh, en = INSTRUCTIONS[challenge]
+        zh, en = instruction(actions)
         return transport_pb2.StartPassageResponse(
             passage_id=passage_id, challenge=challenge, instruction_zh=zh, instruction_en=en,
-            expires_in_s=self.timeout_s)
+            expires_in_s=self.timeout_s, actions=list(actions), action_time_s=ACTION_TIME_S)
 
     def decide(self, passage_id: str, request_id: str,
                frames: list[tuple[bytes, int]]) -> transport_pb2.DecideResponse:
@@ -111,7 +118,8 @@ class Gates:
 
     def _face_lane(self, passage: dict[str, Any], images: list[Any],
                    times: list[float]) -> tuple[Decision, list[str]]:
-        live = self.pipeline.liveness(images, times, passage["challenge"], self.timeout_s)
+        live = self.pipeline.liveness(images, times, decode_actions(passage["challenge"]),
+                                      self.timeout_s, ACTION_TIME_S)
         if not live.passed:
             return deny("liveness_failed"), live.reasons
         probe, consistency = self.pipeline.probe(images, live.frontal)

@@ -17,6 +17,8 @@ from zezhou5g.platform.settings import load_settings
 from zezhou5g.transport.v1 import transport_pb2, transport_pb2_grpc
 
 from transport.adapters.crypto import FaceCipher
+from transport.adapters.ownership import OwnershipStore
+from transport.adapters.sms import OutboxSms
 from transport.adapters.sql import Repository
 from transport.adapters.state import State
 from transport.adapters.vision import FacePipeline
@@ -69,8 +71,10 @@ async def serve(settings: TransportSettings, stop: asyncio.Event | None = None) 
     loaded = await asyncio.to_thread(node.load_all)
     log.info("gallery loaded", extra=log_fields(faces=loaded, node=node.name))
     producer = runtime.producer
+    # The demo's SMS gateway is an outbox station-ops read (adapters/sms.py).
     enrolment = Enrolment(repo, state, cipher, pipeline, producer, node,
-                          timedelta(hours=settings.transport_retention_h))
+                          timedelta(hours=settings.transport_retention_h),
+                          OwnershipStore(repo.engine), OutboxSms(repo.engine))
     gates = Gates(repo, state, pipeline, producer, node, settings.gates(), settings.policies(),
                   settings.challenges(), settings.transport_challenge_timeout_s)
     manual = ManualLane(repo, state, cipher, gates, producer)

@@ -39,6 +39,8 @@ class TicketRow:
     passenger_ref: str
     id_hash: str
     passenger_name: str
+    # AES-GCM sealed booking phone (see transport.enrol); None on tickets from before t0002.
+    phone_sealed: bytes | None = None
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,9 @@ tickets = sa.Table(
     sa.Column("passenger_ref", sa.String(64), nullable=False, index=True),
     sa.Column("id_hash", sa.String(64), nullable=False),
     sa.Column("passenger_name", sa.String(64), nullable=False, server_default=""),
+    # The booking phone, AES-GCM sealed (one-time codes go there); NULL for tickets from before
+    # revision t0002, which therefore cannot be enrolled until ticketing re-issues them.
+    sa.Column("phone_sealed", sa.LargeBinary, nullable=True),
 )
 
 enrolments = sa.Table(
@@ -36,6 +39,8 @@ enrolments = sa.Table(
     sa.Column("photo", sa.LargeBinary, nullable=True),
     sa.Column("created", UTC_TS, nullable=False),
     sa.Column("purge_after", UTC_TS, nullable=False, index=True),
+    # Keyed hash of the withdrawal code shown once at enrolment.
+    sa.Column("withdrawal_code_hash", sa.String(64), nullable=True),
 )
 
 consent_log = sa.Table(
@@ -96,4 +101,39 @@ manual_queue = sa.Table(
     sa.Column("created", UTC_TS, nullable=False),
     sa.Column("resolved_by", sa.String(64), nullable=False, server_default=""),
     sa.Column("decision_id", sa.String(64), nullable=False, server_default=""),
+)
+
+# One-time codes sent to a ticket's phone (only their keyed hash), single use, with expiry and
+# a wrong-attempt counter.
+otp_codes = sa.Table(
+    "transport_otp_codes", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("ticket_id", sa.String(64), nullable=False, index=True),
+    sa.Column("purpose", sa.String(16), nullable=False),
+    sa.Column("code_hash", sa.String(64), nullable=False),
+    sa.Column("created", UTC_TS, nullable=False),
+    sa.Column("expires", UTC_TS, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("used", sa.Boolean, nullable=False, server_default=sa.false()),
+)
+
+# The demo SMS adapter's outbox: what would have gone to the SMS gateway (number masked).
+sms_outbox = sa.Table(
+    "transport_sms_outbox", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("ticket_id", sa.String(64), nullable=False, index=True),
+    sa.Column("phone_masked", sa.String(32), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("sent", UTC_TS, nullable=False),
+)
+
+# Enrolment audit: codes sent/refused, enrolments, withdrawals, every refusal, staff overrides.
+enrolment_audit = sa.Table(
+    "transport_enrolment_audit", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", UTC_TS, nullable=False, index=True),
+    sa.Column("ticket_id", sa.String(64), nullable=False, index=True),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("reason", sa.String(200), nullable=False, server_default=""),
+    sa.Column("actor", sa.String(64), nullable=False),
 )

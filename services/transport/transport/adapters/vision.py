@@ -7,10 +7,12 @@ Images are decoded from JPEG/PNG bytes into HxWx3 uint8 BGR. Models load once pe
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
+from zezhou5g.platform.imageheader import ImageRejected, check_image_bytes
 from zezhou5g.vision import (
     FaceDetections,
     FaceDetector,
@@ -18,7 +20,6 @@ from zezhou5g.vision import (
     FaceMesh,
     LivenessChallenge,
     QualityLimits,
-    SpoofScorer,
     assess_quality,
 )
 from zezhou5g.vision.face_align import align_face
@@ -26,7 +27,7 @@ from zezhou5g.vision.face_embed import INPUT_SIZE as EMBED_SIZE
 from zezhou5g.vision.face_embed import l2_normalize
 
 from transport.domain.enrolment import PhotoFace
-from transport.domain.liveness import direction_ok, library_kind
+from transport.domain.liveness import ACTION_TIME_S, decode_actions
 
 # Largest side an uploaded image is reduced to before detection, pixels.
 MAX_SIDE = 1280
@@ -38,6 +39,11 @@ class BadImage(ValueError):
 
 def decode(data: bytes) -> np.ndarray:
     """JPEG/PNG bytes → BGR image, large images scaled so the longer side is MAX_SIDE."""
+    try:
+        # Header only, before the decoder allocates what the header declares (image bombs).
+        check_image_bytes(data)
+    except ImageRejected as exc:
+        raise BadImage(str(exc)) from exc
     img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR) if data else None
     if img is None:
         raise BadImage("not a JPEG or PNG image")
@@ -53,7 +59,7 @@ class LivenessResult:
     """Outcome of a challenge over a sequence of frames.
 
     Attributes:
-        passed: challenge performed (and the turn went to the requested side).
+        passed: the actions performed in order, in time, by a face that is not flat.
         reasons: why not.
         frontal: indices of frames with a roughly frontal face (probe candidates).
         faces: detections per frame (empty where none).
@@ -87,7 +93,6 @@ class FacePipeline:
             self.detector = FaceDetector(device=self.device)
             self.embedder = FaceEmbedder(self.detector, device=self.device)
             self.mesh = FaceMesh(device=self.device)
-            self.scorer = SpoofScorer(device=self.device)
             self._ready = True
 
     def photo_faces(self, img: np.ndarray,
@@ -105,22 +110,26 @@ class FacePipeline:
                              faces.landmarks[i:i + 1])
         return out, self.embedder.embed_faces(img, one).vectors[0]
 
-    def liveness(self, frames: list[np.ndarray], times_s: list[float], challenge: str,
-                 timeout_s: float) -> LivenessResult:
-        """Run the challenge over the frames in order (times in seconds from the first)."""
+    def liveness(self, frames: list[np.ndarray], times_s: list[float],
+                 challenge: str | Sequence[str], timeout_s: float,
+                 action_time_s: float = ACTION_TIME_S) -> LivenessResult:
+        """Run the challenge over the frames in order (times in seconds from the first).
+
+        ``challenge``: the actions in order, or their ","-joined form (domain.liveness).
+        The turn side, the order, each action's time limit and the flat-picture checks are
+        all enforced by zezhou5g.vision.LivenessChallenge.
+        """
         self.warm_up()
-        lc = LivenessChallenge(library_kind(challenge), timeout_s=timeout_s,  # type: ignore[arg-type]
+        actions = decode_actions(challenge) if isinstance(challenge, str) else tuple(challenge)
+        lc = LivenessChallenge(actions, timeout_s=timeout_s, action_time_s=action_time_s,
                                min_face_px=self.min_face_px, detector=self.detector,
-                               mesh=self.mesh, scorer=self.scorer)
-        yaws: list[float] = []
+                               mesh=self.mesh)
         frontal: list[int] = []
         status = None
         for i, (frame, t) in enumerate(zip(frames, times_s, strict=True)):
             status = lc.update(frame, timestamp=t)
-            if status.yaw_deg is not None:
-                yaws.append(status.yaw_deg)
-                if abs(status.yaw_deg) <= 15.0:
-                    frontal.append(i)
+            if status.yaw_deg is not None and abs(status.yaw_deg) <= 15.0:
+                frontal.append(i)
             if status.state != "pending":
                 break
         if status is None:
@@ -130,9 +139,6 @@ class FacePipeline:
                                           f"after {status.frames} frames)"], frontal)
         if status.state == "failed":
             return LivenessResult(False, list(status.reasons), frontal)
-        if not direction_ok(challenge, yaws):
-            return LivenessResult(False, [f"head turned to the wrong side for {challenge}"],
-                                  frontal)
         return LivenessResult(True, [], frontal)
 
     def probe(self, frames: list[np.ndarray], indices: list[int],

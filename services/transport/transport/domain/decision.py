@@ -65,7 +65,9 @@ def decide_1ton(candidates: list[Candidate], gallery_size: int,
     """Decision for a 1:N search; ``candidates`` best first (at least the top two if any).
 
     Open only when the best clears the accept threshold for this gallery size *and* beats
-    the runner-up by ``policy.min_margin``; a close runner-up goes to manual check.
+    the runner-up by ``policy.min_margin``; a close runner-up goes to manual check. With the
+    calibrated FaceRes model the accept threshold exceeds 1 from about 6.5k passengers in the
+    window: then nobody opens by search and every plausible candidate goes to staff.
     """
     accept, manual = policy.thresholds_1ton(gallery_size)
     if not candidates:

@@ -7,6 +7,8 @@ ticket, so it is purged a configurable time after that ticket's departure.
 
 from __future__ import annotations
 
+import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -60,3 +62,98 @@ def purge_after(departure: datetime, retention: timedelta) -> datetime:
 def in_window(departure: datetime, now: datetime, before_min: float, after_min: float) -> bool:
     """Whether a departure is within a gate's window around ``now``."""
     return now - timedelta(minutes=before_min) <= departure <= now + timedelta(minutes=after_min)
+
+
+# ---------------------------------------------------------------- proof of ticket ownership
+#
+# A face may be bound only to a ticket that ticketing issued, and only by the person who holds
+# it: they know the ID number it was booked with AND receive a one-time code on the phone it
+# was booked with. Either alone is guessable or stealable; together they are the usual
+# two-factor bar of Chinese rail/airline self-service.
+
+OTP_DIGITS = 6
+OTP_TTL = timedelta(minutes=5)
+# Wrong codes before a code is dead (10^6 / 5: a guess wins with probability 5e-6 per code).
+OTP_MAX_ATTEMPTS = 5
+# Code requests per ticket per window (SMS bombing and ID-number guessing both need many).
+CODE_REQUESTS_MAX = 5
+CODE_REQUEST_WINDOW = timedelta(minutes=10)
+PURPOSES = frozenset({"enrol", "withdraw"})
+# Crockford base32 without I, L, O, U: no look-alikes when read off a screen.
+_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+WITHDRAWAL_CODE_CHARS = 12  # 60 bits: not guessable through a rate-limited endpoint
+
+
+@dataclass(frozen=True)
+class OtpState:
+    """A stored one-time code (the code itself only as a keyed hash).
+
+    Attributes:
+        code_hash: HMAC of the code (hex).
+        expires: UTC time after which it is refused.
+        attempts: wrong codes tried against it so far.
+        used: already spent (single use).
+    """
+
+    code_hash: str
+    expires: datetime
+    attempts: int
+    used: bool
+
+
+def new_otp() -> str:
+    """A random 6-digit code from the OS CSPRNG, e.g. ``"042917"``."""
+    return f"{secrets.randbelow(10 ** OTP_DIGITS):0{OTP_DIGITS}d}"
+
+
+def new_withdrawal_code() -> str:
+    """A random withdrawal code in groups of four, e.g. ``"K7QM-2XRD-9PTA"``."""
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(WITHDRAWAL_CODE_CHARS))
+    return "-".join(raw[i:i + 4] for i in range(0, WITHDRAWAL_CODE_CHARS, 4))
+
+
+def normalise_code(code: str) -> str:
+    """Codes as typed: case, spaces and dashes do not matter."""
+    return re.sub(r"[\s-]", "", code).upper()
+
+
+def otp_problem(otp: OtpState | None, now: datetime) -> str | None:
+    """Why a stored code cannot be used now (None when it can); the typed code is not seen."""
+    if otp is None:
+        return "no_code"
+    if otp.used:
+        return "code_used"
+    if otp.expires <= now:
+        return "code_expired"
+    if otp.attempts >= OTP_MAX_ATTEMPTS:
+        return "code_locked"
+    return None
+
+
+def normalise_phone(phone: str) -> str:
+    """Digits of a phone number (a leading + kept); ValueError unless 6-15 digits (E.164)."""
+    s = re.sub(r"[\s()-]", "", phone)
+    if not re.fullmatch(r"\+?\d{6,15}", s):
+        raise ValueError("phone must be 6-15 digits")
+    return s
+
+
+def mask_phone(phone: str) -> str:
+    """What staff may see of a number: first 3 and last 4 digits, e.g. ``138****0001``."""
+    if len(phone) <= 7:
+        return "*" * max(0, len(phone) - 2) + phone[-2:]
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+def sms_text(purpose: str, code: str, ttl: timedelta = OTP_TTL) -> str:
+    """The SMS body (zh-CN + en) for a code.
+
+    It names what the code is for, so a passenger who did not ask knows that someone tries to
+    use their ticket.
+    """
+    minutes = round(ttl.total_seconds() / 60)
+    zh = {"enrol": "人脸进站登记", "withdraw": "撤回人脸信息"}[purpose]
+    en = {"enrol": "face enrolment", "withdraw": "withdrawing your face data"}[purpose]
+    return (f"【泽州5G+】{zh}验证码 {code}，{minutes}分钟内有效。如非本人操作请忽略并联系车站。"
+            f" / Zezhou 5G+: code {code} for {en}, valid {minutes} min. Not you? Ignore it and"
+            " tell station staff.")

@@ -32,6 +32,20 @@ async function act(fn) {
   }
 }
 
+function resolve(q, approve, reason = "") {
+  return api(`/api/transport/manual-queue/${q.item_id}`, { method: "POST", body: { approve, reason } });
+}
+
+/** Opening a passage whose ID number does not match the ticket needs a stated reason (audited). */
+async function override(q) {
+  const reason = (window.prompt(t("tro.override.prompt")) || "").trim();
+  if (reason.length < 4) {
+    showError("tr-station", () => t("tro.override.cancelled"));
+    return;
+  }
+  await resolve(q, true, reason);
+}
+
 function render() {
   if (!last) return;
   const s = last;
@@ -51,12 +65,15 @@ function render() {
     : h("table", { class: "data-table", dataset: { testid: "tr-queue" } },
       h("thead", {}, h("tr", {}, ...["tr.f.time", "tr.f.gate", "tr.f.ticket", "tr.f.reason", "tr.f.id_matches", ""]
         .map((k) => h("th", {}, k ? t(k) : "")))),
-      h("tbody", {}, ...queue.map((q) => h("tr", { dataset: { item: q.item_id } },
+      h("tbody", {}, ...queue.map((q) => h("tr", { dataset: { item: q.item_id, idMatch: String(!!q.id_matches) } },
         h("td", {}, clock(Date.parse(q.created))), h("td", {}, nameOf("gate", q.gate_id)),
         h("td", {}, q.ticket_id), h("td", {}, reasonText(q.reason)),
-        h("td", {}, t(q.id_matches ? "common.yes" : "common.no")),
+        h("td", {}, h("span", { class: "tr-idcheck", dataset: { match: String(!!q.id_matches), testid: "tr-idcheck" } },
+          t(q.id_matches ? "tro.id.match" : "tro.id.mismatch"))),
         h("td", {},
-          h("button", { type: "button", class: "btn btn-primary", onclick: () => act(() => api(`/api/transport/manual-queue/${q.item_id}`, { method: "POST", body: { approve: true } })) }, t("tr.console.approve")),
+          q.id_matches
+            ? h("button", { type: "button", class: "btn btn-primary", dataset: { testid: "tr-approve" }, onclick: () => act(() => resolve(q, true)) }, t("tr.console.approve"))
+            : h("button", { type: "button", class: "btn btn-ghost", dataset: { testid: "tr-override" }, onclick: () => act(() => override(q)) }, t("tro.override.approve")),
           " ",
           h("button", { type: "button", class: "btn", onclick: () => act(() => api(`/api/transport/manual-queue/${q.item_id}`, { method: "POST", body: { approve: false } })) }, t("tr.console.refuse")))))));
 
@@ -76,7 +93,8 @@ function render() {
   root.replaceChildren(
     h("h2", { class: "section-title" }, t("tr.console.station")),
     h("p", {}, h("a", { href: "/transport/enrol.html" }, t("tr.enrol.title")), " · ",
-      h("a", { href: "/transport/kiosk.html" }, t("tr.kiosk.title"))),
+      h("a", { href: "/transport/kiosk.html?gate=gate-hsr-1" }, t("tr.kiosk.title")), " · ",
+      h("a", { href: "/transport/sms-outbox.html", dataset: { testid: "tr-outbox-link" } }, t("tro.outbox.title"))),
     metrics,
     h("h2", { class: "section-title" }, t("tr.console.queue")), queueTable,
     h("h2", { class: "section-title" }, t("tr.console.recent")), h("div", { class: "table-wrap" }, recent));

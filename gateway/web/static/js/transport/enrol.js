@@ -1,20 +1,16 @@
-// transport/enrol.html: a passenger enrols a face for a ticket (separate consent; upload or
-// browser camera) and can withdraw consent, which deletes the face data at once.
+// transport/enrol.html: a passenger binds a face to a ticket that ticketing issued, after
+// proving it is theirs (ID number + the SMS code sent to the ticket's phone), with separate
+// consent; the withdrawal code shown once afterwards (or ID number + a new SMS code) withdraws
+// consent, which deletes the face data at once. Trip, seat and fare come from the ticket.
 import { api, describe, showError, clearError, ApiError } from "../api.js";
 import { h } from "../format.js";
-import { nameOf, onLangChange, t } from "../i18n.js";
+import { t } from "../i18n.js";
 import { renderShell } from "../shell.js";
 import "./i18n.js";
-import { STATIONS, startCamera } from "./common.js";
+import { startCamera } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 let captured = null; // Blob from the camera, used when no file is chosen
-
-function stationOptions() {
-  const select = $("enrol-station");
-  const current = select.value;
-  select.replaceChildren(...STATIONS.map((s) => h("option", { value: s, selected: s === current ? "" : null }, nameOf("station", s))));
-}
 
 async function openCamera() {
   try {
@@ -36,6 +32,28 @@ function capture() {
   canvas.toBlob((b) => { captured = b; }, "image/jpeg", 0.92);
 }
 
+/** Ask for a code; the answer is the same whether or not ticket and ID match. */
+async function sendCode(form, purpose, out) {
+  clearError("enrol");
+  const ticket = form.ticket_id.value.trim();
+  const id = form.id_number.value.trim();
+  if (!ticket || id.length < 4) {
+    showError("enrol", () => t("tro.need_ticket_id"));
+    return;
+  }
+  try {
+    const r = await api("/api/transport/codes", { method: "POST", body: { ticket_id: ticket, id_number: id, purpose } });
+    out.textContent = t("tro.sent", { min: Math.round((r.expires_in_s || 300) / 60) });
+  } catch (err) {
+    showError("enrol", () => describe(err));
+  }
+}
+
+function refusedBox(reasons) {
+  return h("div", { class: "notice notice-denied", dataset: { testid: "enrol-refused" } },
+    h("strong", {}, t("tr.enrol.refused")), h("ul", {}, ...reasons.map((r) => h("li", {}, r))));
+}
+
 async function submit(ev) {
   ev.preventDefault();
   clearError("enrol");
@@ -44,15 +62,11 @@ async function submit(ev) {
   result.replaceChildren();
   const file = form.photo.files[0] || captured;
   if (!file) {
-    showError("enrol", () => t("tr.photo"));
+    showError("enrol", () => t("tro.need_photo"));
     return;
   }
   const data = new FormData();
-  for (const name of ["ticket_id", "trip_id", "seat", "station_id", "id_number", "passenger_name"]) {
-    data.append(name, form[name].value.trim());
-  }
-  data.append("departure", new Date(form.departure.value).toISOString());
-  data.append("fare_fen", String(Math.round(Number(form.fare.value || 0) * 100)));
+  for (const name of ["ticket_id", "id_number", "otp"]) data.append(name, form[name].value.trim());
   data.append("consent", form.consent.checked ? "true" : "false");
   data.append("consent_version", form.consent.dataset.version);
   data.append("keep_photo", form.keep_photo.checked ? "true" : "false");
@@ -64,10 +78,14 @@ async function submit(ev) {
     if (!res.ok) throw new ApiError(res.status, typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail ?? res.statusText));
     if (body.ok) {
       const until = body.purge_after ? new Date(body.purge_after).toLocaleString() : "";
-      result.replaceChildren(h("p", { class: "notice", dataset: { testid: "enrol-ok" } }, t("tr.enrol.ok", { until })));
+      result.replaceChildren(h("div", { class: "notice", dataset: { testid: "enrol-ok" } },
+        h("p", {}, t("tr.enrol.ok", { until })),
+        h("p", {}, t("tro.wd_code_is")),
+        h("p", { class: "tr-code", dataset: { testid: "enrol-withdrawal-code" } }, body.withdrawal_code),
+        h("p", {}, t("tro.wd_code_keep"))));
+      form.otp.value = "";
     } else {
-      result.replaceChildren(h("div", { class: "notice notice-denied", dataset: { testid: "enrol-refused" } },
-        h("strong", {}, t("tr.enrol.refused")), h("ul", {}, ...body.reasons.map((r) => h("li", {}, r)))));
+      result.replaceChildren(refusedBox(body.reasons));
     }
   } catch (err) {
     showError("enrol", () => describe(err));
@@ -78,23 +96,30 @@ async function submit(ev) {
 
 async function withdraw(ev) {
   ev.preventDefault();
+  clearError("enrol");
   const form = ev.target;
+  const body = { ticket_id: form.ticket_id.value.trim(), withdrawal_code: form.withdrawal_code.value.trim(),
+    id_number: form.id_number.value.trim(), otp: form.otp.value.trim() };
+  if (!body.ticket_id || (!body.withdrawal_code && !(body.id_number && body.otp))) {
+    showError("enrol", () => t("tro.withdraw.need"));
+    return;
+  }
   try {
-    const r = await api("/api/transport/withdraw", { method: "POST",
-      body: { ticket_id: form.ticket_id.value.trim(), id_number: form.id_number.value.trim() } });
+    const r = await api("/api/transport/withdraw", { method: "POST", body });
     $("withdraw-result").textContent = t(r.withdrawn ? "tr.withdraw.ok" : "tr.withdraw.none");
   } catch (err) {
-    showError("enrol", () => describe(err));
+    if (err instanceof ApiError && err.status === 403) {
+      $("withdraw-result").textContent = t("tro.withdraw.refused");
+    } else {
+      showError("enrol", () => describe(err));
+    }
   }
 }
 
 renderShell({ page: "public", fetchUser: false });
-stationOptions();
-onLangChange(stationOptions);
-const dep = new Date(Date.now() + 60 * 60 * 1000);
-dep.setSeconds(0, 0);
-$("enrol-form").departure.value = new Date(dep.getTime() - dep.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
 $("enrol-camera").addEventListener("click", openCamera);
 $("enrol-capture").addEventListener("click", capture);
+$("enrol-send").addEventListener("click", () => sendCode($("enrol-form"), "enrol", $("enrol-sent")));
+$("withdraw-send").addEventListener("click", () => sendCode($("withdraw-form"), "withdraw", $("withdraw-sent")));
 $("enrol-form").addEventListener("submit", submit);
 $("withdraw-form").addEventListener("submit", withdraw);

@@ -5,12 +5,14 @@
 // the staffed lane) arrives on the live stream and is shown large too, with where it came from.
 import { api, describe, showError, clearError, LiveStream } from "../api.js";
 import { clock, eventTime, h } from "../format.js";
-import { getLang, nameOf, onLangChange, t } from "../i18n.js";
-import { loginUrl, renderShell } from "../shell.js";
+import { getLang, has, nameOf, onLangChange, t } from "../i18n.js";
+import { loginUrl } from "../shell.js";
 import "./i18n.js";
 import { GATES, grabJpeg, newId, outcomeText, reasonText, startCamera } from "./common.js";
+import { kioskFrame } from "./display.js";
 
-const CAPTURE_MS = 3500;
+// Two actions in a row (e.g. turn left, then blink): ~2 s each plus the look at the camera.
+const CAPTURE_MS = 6500;
 const FRAME_EVERY_MS = 100;
 
 const RECENT = 8;
@@ -21,10 +23,21 @@ let challenge = null;
 let busy = false; // this kiosk's own check is running: other decisions only go to the list
 const ownIds = new Set(); // request ids of this kiosk's decisions
 
+/** The drawn actions as numbered steps, translated from their codes (the server's sentence
+ *  only for a code this page does not know). */
 function showInstruction() {
   const el = $("kiosk-instruction");
   if (!challenge) return;
-  el.textContent = getLang() === "en" ? challenge.instruction_en : challenge.instruction_zh;
+  const actions = challenge.actions || [];
+  const known = actions.length > 0 && actions.every((a) => has(`tr.action.${a}`));
+  if (!known) {
+    el.textContent = getLang() === "en" ? challenge.instruction_en : challenge.instruction_zh;
+    return;
+  }
+  el.replaceChildren(
+    h("div", {}, t("tr.kiosk.look")),
+    h("ol", { class: "tr-actions", dataset: { testid: "kiosk-actions" } },
+      ...actions.map((a) => h("li", { dataset: { action: a } }, t(`tr.action.${a}`)))));
 }
 
 // Entries are {decision, own, at}; rendered again when the language changes.
@@ -152,12 +165,12 @@ async function manual(ev) {
 }
 
 async function main() {
-  const { me } = await renderShell({ page: "transport" });
+  const select = $("kiosk-gate");
+  const me = await kioskFrame(GATES, select); // a gate display: no site navigation or sign-out
   if (!me) {
     location.assign(loginUrl());
     return;
   }
-  const select = $("kiosk-gate");
   const wanted = new URLSearchParams(location.search).get("gate");
   select.replaceChildren(...GATES.map((g) => h("option", { value: g, selected: g === wanted ? "" : null }, nameOf("gate", g))));
   onLangChange(() => {

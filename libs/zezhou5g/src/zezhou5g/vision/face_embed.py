@@ -24,13 +24,12 @@ from .runtime import OnnxModel, load_model
 INPUT_SIZE = 224
 DESCRIPTOR = "global_pooling/Mean"
 
-# Cosine similarity at or above which two descriptors are called "same
-# person".  On faces_ageitgey (bench/models_eval.py: 24 faces, 6 people,
-# 45 genuine / 216 impostor pairs) same-person pairs score 0.593 or more and
-# different people at most 0.568; the threshold at FAR <= 1% there is 0.552.
-# 0.58 sits in that gap (FAR 0%, FRR 0% on that set).  Six identities are far
-# too few to promise these rates elsewhere: re-calibrate on the deployment's
-# own enrolment photos before relying on it.
+# Cosine similarity at or above which ``is_match`` calls two descriptors "same person".  On
+# faces_ageitgey alone (6 people) it separates every pair, but on the 54 people of
+# faces_calibration + faces_ageitgey 6 % of different-person pairs reach it (21 % of pairs of
+# two East Asian people; bench/transport_calibrate.py, "FAR@0.58").  It is a convenience for
+# demos, not an access-control threshold: the transport gate derives its own from the
+# calibrated impostor model (transport.domain.thresholds).
 DEFAULT_MATCH_THRESHOLD = 0.58
 
 
@@ -54,12 +53,17 @@ class FaceEmbedder:
         detector: FaceDetector used by ``embed_images`` (a default one if None).
         device: "auto" / "cpu" / "cuda" (None = $Z5G_INFERENCE_DEVICE).
         match_threshold: cosine similarity for ``is_match``.
+        model: ONNX model name of the FaceRes family (same input, same pooled descriptor).
     """
 
     def __init__(self, detector: FaceDetector | None = None, *, device: str | None = None,
-                 match_threshold: float = DEFAULT_MATCH_THRESHOLD) -> None:
+                 match_threshold: float = DEFAULT_MATCH_THRESHOLD,
+                 model: str = "faceres") -> None:
         """Load FaceRes (shared session per process)."""
-        self.model: OnnxModel = load_model("faceres", device)
+        self.model: OnnxModel = load_model(model, device)
+        # Converted graphs name the pooled output with or without tf2onnx's ":0" suffix.
+        names = {o.name for o in self.model.session.get_outputs()}
+        self._descriptor = DESCRIPTOR if DESCRIPTOR in names else f"{DESCRIPTOR}:0"
         self.detector = detector
         self.device = device
         self.match_threshold = match_threshold
@@ -71,7 +75,7 @@ class FaceEmbedder:
         if not crops:
             return FaceEmbeddings()
         rgb = np.stack([cv2.cvtColor(c, cv2.COLOR_BGR2RGB) for c in crops]).astype(np.float32)
-        desc = self.model.run(rgb, [DESCRIPTOR])[0]
+        desc = self.model.run(rgb, [self._descriptor])[0]
         return FaceEmbeddings(vectors=l2_normalize(desc))
 
     def embed_faces(self, image_bgr: np.ndarray, faces: FaceDetections) -> FaceEmbeddings:

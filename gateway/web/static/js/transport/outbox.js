@@ -1,0 +1,102 @@
+// transport/sms-outbox.html (station-ops): the demo SMS gateway's outbox -- the codes that
+// would reach passengers' booking phones --, the enrolment audit log (codes, enrolments,
+// withdrawals, every refusal, staff overrides), and ticketing's issue / manifest import.
+import { api, describe, showError, clearError, ApiError } from "../api.js";
+import { clock, h } from "../format.js";
+import { nameOf, onLangChange, t } from "../i18n.js";
+import { loginUrl, renderShell } from "../shell.js";
+import "./i18n.js";
+import { STATIONS } from "./common.js";
+
+const REFRESH_MS = 3000;
+const $ = (id) => document.getElementById(id);
+let data = null;
+
+function table(rows, cols, empty, testid) {
+  if (!rows.length) return h("p", { class: "waiting" }, t(empty));
+  return h("table", { class: "data-table", dataset: { testid } },
+    h("thead", {}, h("tr", {}, ...cols.map(([key]) => h("th", {}, t(key))))),
+    h("tbody", {}, ...rows.map((r) => h("tr", { dataset: { action: r.action || "" } },
+      ...cols.map(([, get, cls]) => h("td", { class: cls || "" }, get(r)))))));
+}
+
+function render() {
+  if (!data) return;
+  const when = (ts) => (ts ? clock(Date.parse(ts)) : "");
+  $("outbox").replaceChildren(table(data.outbox, [
+    ["tro.f.sent", (m) => when(m.sent)], ["tr.ticket_id", (m) => m.ticket_id],
+    ["tro.f.to", (m) => m.phone_masked], ["tro.f.body", (m) => m.body, "tr-body"]],
+  "tro.outbox.empty", "tro-outbox-table"));
+  $("audit").replaceChildren(table(data.audit, [
+    ["tr.f.time", (e) => when(e.at)], ["tr.ticket_id", (e) => e.ticket_id],
+    ["tro.f.action", (e) => e.action], ["tro.f.detail", (e) => e.reason || ""],
+    ["tro.f.actor", (e) => e.actor]], "tro.audit.empty", "tro-audit-table"));
+}
+
+async function refresh() {
+  const [outbox, audit] = await Promise.all([api("/api/transport/sms-outbox?limit=30"),
+    api("/api/transport/enrolment-audit?limit=50")]);
+  data = { outbox, audit };
+  render();
+}
+
+async function loop() {
+  try {
+    await refresh();
+    clearError("outbox");
+  } catch (err) {
+    showError("outbox", () => describe(err));
+  }
+  setTimeout(loop, REFRESH_MS);
+}
+
+function done(r) {
+  $("issue-result").textContent = t("tro.issue.done", { issued: r.issued, unchanged: r.unchanged, refused: r.refused.length })
+    + (r.refused.length ? ` ${r.refused.join("; ")}` : "");
+}
+
+async function issue(ev) {
+  ev.preventDefault();
+  clearError("outbox");
+  const f = ev.target;
+  const ticket = { fare_fen: Number(f.fare_fen.value), departure: new Date(f.departure.value).toISOString() };
+  for (const k of ["ticket_id", "trip_id", "seat", "station_id", "passenger_name", "id_number", "phone"]) ticket[k] = f[k].value.trim();
+  try {
+    done(await api("/api/transport/manifest", { method: "POST", body: { tickets: [ticket] } }));
+    await refresh();
+  } catch (err) {
+    showError("outbox", () => describe(err));
+  }
+}
+
+async function importCsv(ev) {
+  const file = ev.target.files[0];
+  if (!file) return;
+  try {
+    const res = await fetch("/api/transport/manifest", { method: "POST", body: await file.text(),
+      headers: { "content-type": "text/csv" }, credentials: "same-origin" });
+    const body = await res.json().catch(() => ({}));
+    if (!res.ok) throw new ApiError(res.status, typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail));
+    done(body);
+  } catch (err) {
+    showError("outbox", () => describe(err));
+  }
+  ev.target.value = "";
+}
+
+async function main() {
+  const { me } = await renderShell({ page: "transport" });
+  if (!me) {
+    location.assign(loginUrl());
+    return;
+  }
+  const select = $("issue-station");
+  const options = () => select.replaceChildren(...STATIONS.map((s) => h("option", { value: s }, nameOf("station", s))));
+  options();
+  onLangChange(() => { options(); render(); });
+  $("issue-form").addEventListener("submit", issue);
+  $("issue-csv").addEventListener("change", importCsv);
+  loop();
+}
+
+main();
