@@ -238,13 +238,18 @@ class PrincipalInterceptor(grpc.aio.ServerInterceptor):
         await context.abort(grpc.StatusCode.PERMISSION_DENIED,
                             f"role {principal.role} may not call {method.rsplit('/', 1)[-1]}")
 
+    async def _admit(self, context: grpc.aio.ServicerContext, method: str) -> Principal:
+        """The verified principal of this call; aborts it when there is none or its role may not."""
+        got = self._check(context)
+        if isinstance(got, PrincipalError):
+            await self._unauthenticated(context, method, got)
+        assert isinstance(got, Principal)
+        await self._declared(context, method, got)
+        return got
+
     def _unary(self, behaviour: Callable[..., Any], method: str) -> Callable[..., Any]:
         async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> Any:
-            got = self._check(context)
-            if isinstance(got, PrincipalError):
-                await self._unauthenticated(context, method, got)
-            assert isinstance(got, Principal)
-            await self._declared(context, method, got)
+            got = await self._admit(context, method)
             p_token, m_token = _CURRENT.set(got), _METHOD.set(method)
             try:
                 return await behaviour(request, context)
@@ -256,11 +261,7 @@ class PrincipalInterceptor(grpc.aio.ServerInterceptor):
 
     def _stream(self, behaviour: Callable[..., Any], method: str) -> Callable[..., Any]:
         async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> Any:
-            got = self._check(context)
-            if isinstance(got, PrincipalError):
-                await self._unauthenticated(context, method, got)
-            assert isinstance(got, Principal)
-            await self._declared(context, method, got)
+            got = await self._admit(context, method)
             _CURRENT.set(got)
             _METHOD.set(method)
             async for item in behaviour(request, context):
