@@ -115,7 +115,7 @@ def test_device_event_flows_through_the_service(case, base_env, kafka, redis_cli
         rejected = []
         wait(lambda: rejected.extend(m for m in dead) or rejected, 30, "dead letter")
         headers = dict(rejected[0].headers)
-        assert headers["dlq-reason"] == b"handler_error"
+        assert headers["dlq-reason"] == b"invalid"
         assert case.bad_reason in headers["dlq-detail"].decode()
         channel.close()
     statuses.close()

@@ -111,7 +111,7 @@ def test_invalid_and_undecodable_events_go_to_the_dead_letter_topic(kafka):
     dead.close()
     producer.close()
     assert handled == ["good"]
-    assert sorted(reasons) == ["handler_error", "undecodable"]
+    assert sorted(reasons) == ["invalid", "undecodable"]
 
 
 @pytest.mark.integration  # waits out the client's metadata timeout against a closed port

@@ -19,6 +19,7 @@ from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.consumer.group import KafkaConsumer
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 from kafka.producer.kafka import KafkaProducer
+from kafka.structs import OffsetAndMetadata, TopicPartition
 
 from zezhou5g.platform.events import (
     CONTENT_TYPE,
@@ -27,6 +28,7 @@ from zezhou5g.platform.events import (
     stamp,
     trace_id_of,
 )
+from zezhou5g.platform.failures import is_infrastructure
 from zezhou5g.platform.logging import log_fields, trace_id_var
 from zezhou5g.platform.metrics import (
     EVENT_AGE_SECONDS,
@@ -204,6 +206,12 @@ Handler = Callable[[ConsumedEvent], None]
 # Takes every decoded event of one poll; idempotent; raising means "retry the whole batch".
 # Returns the events it rejects as invalid (index in the list → reason), dead-lettered.
 BatchHandler = Callable[[list[ConsumedEvent]], Mapping[int, str] | None]
+# Told False while a dependency is away (the consumer is retrying) and True once it is back.
+OnAvailability = Callable[[bool], None]
+
+# Backoff while a dependency is away: from the first to the last, doubling.
+RETRY_FIRST_S = 0.2
+RETRY_MAX_S = 5.0
 
 
 class RejectEvent(Exception):  # noqa: N818 - reads as an instruction at the raise site
@@ -213,29 +221,47 @@ class RejectEvent(Exception):  # noqa: N818 - reads as an instruction at the rai
     """
 
 
+class _Stopped(Exception):  # noqa: N818
+    """The consumer was stopped while it waited for a dependency to come back."""
+
+
 class EventConsumer:
     """Consumes protobuf events from ``topics`` in a consumer group, at least once.
+
+    Failures are told apart (:func:`~zezhou5g.platform.failures.is_infrastructure`):
+
+    - :class:`RejectEvent` (or a batch handler's returned reasons): the event is invalid as
+      sent and goes to ``<topic>.dlq`` at once;
+    - an infrastructure failure (Redis, SQL or the broker away, a conflicting transaction):
+      the same event or batch is tried again with backoff until it succeeds or the consumer
+      stops; offsets stay uncommitted meanwhile and ``on_availability(False)`` is called (the
+      service reports NOT_SERVING), then ``on_availability(True)`` once it succeeded;
+    - anything else (a bug meeting unusual input): tried ``attempts`` times, then
+      dead-lettered as ``handler_error`` so one poisonous event cannot stop the partition.
+
+    Offsets are committed per partition up to the last event processed, never past it: a
+    consumer stopped mid-batch leaves the rest to be delivered again.
 
     Args:
         bootstrap: ``host:port`` list of brokers.
         group_id: consumer group; one per service (e.g. ``"tourism"``).
         topics: topic name → protobuf message class of its payload.
-        handler: called once per decoded record; an exception is retried, then the record is
-            dead-lettered. Handlers must be idempotent (use the event id).
+        handler: called once per decoded record. Handlers must be idempotent (use the event
+            id, see :mod:`zezhou5g.platform.outbox`).
         service: metrics label and DLQ ``source``.
         dlq: producer for dead letters (``<topic>.dlq``); rejects are only counted without it.
-        attempts: how many times a failing handler is tried before dead-lettering.
+        attempts: how many times a handler failing for an unknown reason is tried.
         batch_handler: called with all events of one poll (one Redis round trip or one bulk
-            insert for many events); returns the invalid ones' reasons by index. When it raises,
-            the batch goes record by record through ``handler`` (retried, then dead-lettered)
-            if there is one; without one (a bulk writer) the batch is retried with backoff
-            until it succeeds or the consumer stops, offsets uncommitted meanwhile: a store
-            that is down delays the records, it does not lose or dead-letter them.
+            insert for many events); returns the invalid ones' reasons by index. When it raises
+            for an unknown reason the batch goes record by record through ``handler`` if there
+            is one, else it is retried like an infrastructure failure.
+        on_availability: see above.
     """
 
     def __init__(self, bootstrap: str, group_id: str, topics: Mapping[str, type[Message]],
                  handler: Handler | None, service: str, dlq: EventProducer | None = None,
                  attempts: int = 3, batch_handler: BatchHandler | None = None,
+                 on_availability: OnAvailability | None = None,
                  **overrides: object) -> None:
         if handler is None and batch_handler is None:
             raise ValueError("give a handler, a batch_handler or both")
@@ -257,6 +283,9 @@ class EventConsumer:
         self.service = service
         self.dlq = dlq
         self.attempts = attempts
+        self.on_availability = on_availability
+        self._available = True
+        self._done: dict[TopicPartition, int] = {}
         self._consumer = KafkaConsumer(**config)
         self._load_metadata()
         self._consumer.subscribe(list(self.topics))
@@ -285,24 +314,52 @@ class EventConsumer:
                 batch = self._consumer.poll(timeout_ms=250)
                 if not batch:
                     continue
-                if self.batch_handler is not None:
-                    if not self._process_batch([r for rs in batch.values() for r in rs]):
-                        return  # stopped while the batch kept failing: not committed
-                else:
-                    for records in batch.values():
-                        for record in records:
-                            self._process(record)
+                try:
+                    if self.batch_handler is not None:
+                        self._process_batch([r for rs in batch.values() for r in rs])
+                    else:
+                        for records in batch.values():
+                            for record in records:
+                                self._process(record)
+                except _Stopped:
+                    return  # what was processed is committed below; the rest comes again
                 self._commit()
         finally:
             self._commit()
             self._consumer.close(autocommit=False)
 
+    def _mark(self, record) -> None:  # type: ignore[no-untyped-def]
+        self._done[TopicPartition(record.topic, record.partition)] = record.offset + 1
+
     def _commit(self) -> None:
+        if not self._done:
+            return
+        offsets = {tp: OffsetAndMetadata(off, "", -1) for tp, off in self._done.items()}
         try:
-            self._consumer.commit()
+            self._consumer.commit(offsets)
+            self._done.clear()
         except KafkaError as exc:
             # The records will be delivered again; handlers are idempotent.
             log.warning("offset commit failed", extra=log_fields(error=repr(exc)))
+
+    def _availability(self, available: bool) -> None:
+        if available == self._available:
+            return
+        self._available = available
+        log.log(logging.INFO if available else logging.WARNING,
+                "dependencies back" if available else "a dependency is away; retrying",
+                extra=log_fields(service=self.service))
+        if self.on_availability is not None:
+            try:
+                self.on_availability(available)
+            except Exception:  # noqa: BLE001 - reporting must not stop consuming
+                log.exception("availability hook failed")
+
+    def _backoff(self, delay: float) -> float:
+        """Wait ``delay`` (or until stopped) and return the next delay."""
+        if self._stop.wait(delay):
+            raise _Stopped
+        return min(delay * 2, RETRY_MAX_S)
 
     def _decode(self, record) -> ConsumedEvent | None:  # type: ignore[no-untyped-def]
         headers = {k: v.decode(errors="replace") for k, v in (record.headers or [])}
@@ -318,36 +375,43 @@ class EventConsumer:
             event_id=event_id, trace_id=trace_id_of(headers.get("traceparent")),
             timestamp_ms=record.timestamp)
 
-    def _process_batch(self, records: list) -> bool:  # type: ignore[type-arg]
+    def _process_batch(self, records: list) -> None:  # type: ignore[type-arg]
         decoded = [(r, self._decode(r)) for r in records]
         pairs = [(r, e) for r, e in decoded if e is not None]
         events = [e for _, e in pairs]
         if not events:
-            return True
+            for r in records:
+                self._mark(r)
+            return
         assert self.batch_handler is not None
-        delay = 0.2
+        delay = RETRY_FIRST_S
         while True:
             started = time.perf_counter()
             try:
                 rejects = self.batch_handler(events) or {}
                 break
-            except Exception:  # noqa: BLE001 - see the class doc: per record, or retry
+            except Exception as exc:  # noqa: BLE001 - see the class doc
+                if is_infrastructure(exc):
+                    log.warning("batch waits for a dependency", extra=log_fields(
+                        events=len(events), error=repr(exc)))
+                    self._availability(False)
+                    delay = self._backoff(delay)
+                    continue
                 if self.handler is not None:
                     log.exception("batch failed; processing its records one by one",
                                   extra=log_fields(events=len(events)))
-                    for record, _ in pairs:
+                    for record in records:
                         self._process(record)
-                    return True
+                    return
                 log.exception("batch failed, will retry", extra=log_fields(events=len(events)))
-                if self._stop.wait(delay):
-                    return False
-                delay = min(delay * 2, 5.0)
+                delay = self._backoff(delay)
+        self._availability(True)
         per_event = (time.perf_counter() - started) / len(events)
         now = time.time()
         for i, (record, e) in enumerate(pairs):
             if i in rejects:
                 headers = {k: v.decode(errors="replace") for k, v in (record.headers or [])}
-                self._reject(record, headers, "handler_error", f"invalid: {rejects[i]}")
+                self._reject(record, headers, "invalid", rejects[i])
                 continue
             EVENTS_CONSUMED.labels(self.service, e.topic).inc()
             PROCESS_SECONDS.labels(self.service, e.topic).observe(per_event)
@@ -355,44 +419,59 @@ class EventConsumer:
             if meta.HasField("event_time"):
                 age = now - meta.event_time.ToMicroseconds() / 1e6
                 EVENT_AGE_SECONDS.labels(self.service, e.topic).observe(max(age, 0.0))
-        return True
+        for r in records:
+            self._mark(r)
 
     def _process(self, record) -> None:  # type: ignore[no-untyped-def]
         topic = record.topic
         headers = {k: v.decode(errors="replace") for k, v in (record.headers or [])}
         event = self._decode(record)
         if event is None:
+            self._mark(record)
             return
         message = event.message
         token = trace_id_var.set(event.trace_id)
         try:
             with PROCESS_SECONDS.labels(self.service, topic).time():
-                error = self._handle(event)
+                rejected = self._handle(event)
         finally:
             trace_id_var.reset(token)
-        if error is not None:
-            self._reject(record, headers, "handler_error", error)
+        if rejected is not None:
+            self._reject(record, headers, *rejected)
+            self._mark(record)
             return
         EVENTS_CONSUMED.labels(self.service, topic).inc()
         if message.meta.HasField("event_time"):  # type: ignore[attr-defined]
             age = time.time() - message.meta.event_time.ToMicroseconds() / 1e6  # type: ignore[attr-defined]
             EVENT_AGE_SECONDS.labels(self.service, topic).observe(max(age, 0.0))
+        self._mark(record)
 
-    def _handle(self, event: ConsumedEvent) -> str | None:
-        for attempt in range(1, self.attempts + 1):
+    def _handle(self, event: ConsumedEvent) -> tuple[str, str] | None:
+        """Run the handler; ``(reason, detail)`` when the event is to be dead-lettered."""
+        assert self.handler is not None
+        attempt = 0
+        delay = RETRY_FIRST_S
+        while True:
             try:
-                assert self.handler is not None
                 self.handler(event)
+                self._availability(True)
                 return None
             except RejectEvent as exc:
-                return f"invalid: {exc}"
-            except Exception as exc:  # noqa: BLE001 - any handler failure is retried, then DLQ'd
+                self._availability(True)
+                return "invalid", str(exc)
+            except Exception as exc:  # noqa: BLE001 - see the class doc
+                if is_infrastructure(exc):
+                    log.warning("event waits for a dependency", extra=log_fields(
+                        topic=event.topic, offset=event.offset, error=repr(exc)))
+                    self._availability(False)
+                    delay = self._backoff(delay)
+                    continue
+                attempt += 1
                 log.exception("handler failed", extra=log_fields(
                     topic=event.topic, offset=event.offset, attempt=attempt))
-                if attempt == self.attempts:
-                    return f"{type(exc).__name__}: {exc}"
+                if attempt >= self.attempts:
+                    return "handler_error", f"{type(exc).__name__}: {exc}"
                 time.sleep(0.1 * attempt)
-        return None
 
     def _reject(self, record, headers: dict[str, str], reason: str, detail: str) -> None:  # type: ignore[no-untyped-def]
         EVENTS_REJECTED.labels(self.service, record.topic, reason).inc()

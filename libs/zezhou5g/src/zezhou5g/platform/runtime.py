@@ -11,10 +11,14 @@ first: no valid gateway-signed principal, no call.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import signal
 import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
+from typing import ParamSpec, TypeVar
 
 import grpc
 from google.protobuf.message import Message
@@ -22,6 +26,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1._async import HealthServicer
 from grpc_reflection.v1alpha import reflection
 
+from zezhou5g.platform.failures import is_infrastructure
 from zezhou5g.platform.kafka import (
     BatchHandler,
     EventConsumer,
@@ -40,6 +45,25 @@ log = logging.getLogger(__name__)
 # Registers servicers on the server and returns their full service names (for health/reflection).
 Registrar = Callable[[grpc.aio.Server], list[str]]
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# Blocking adapter calls (Redis, SQL, models) made from grpc.aio handlers run here, not on the
+# event loop: a slow store must not stall every other RPC and the health checks.
+_BLOCKING = ThreadPoolExecutor(max_workers=16, thread_name_prefix="rpc-blocking")
+
+
+async def blocking(fn: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
+    """Run a blocking call from an async RPC handler in the RPC thread pool.
+
+    The caller's context (trace id, principal) goes with it. Use it for every adapter call
+    made from a ``grpc.aio`` servicer: ``status = await blocking(self.store.get, area_id)``.
+    """
+    loop = asyncio.get_running_loop()
+    ctx = copy_context()
+    call = functools.partial(ctx.run, fn, *args, **kwargs)
+    return await loop.run_in_executor(_BLOCKING, call)
+
 
 class ServiceRuntime:
     """Wires one service process; nothing starts until :meth:`run`."""
@@ -57,6 +81,12 @@ class ServiceRuntime:
         self._topics: set[str] = set()
         self._on_shutdown: list[Callable[[], None]] = []
         self._on_refusal: list[RefusalHook] = []
+        self._loops: list[tuple[float, Callable[[], object], str]] = []
+        self._stopping = threading.Event()
+        self._away: set[str] = set()
+        self._away_lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._service_names: list[str] = []
 
     @property
     def producer(self) -> EventProducer:
@@ -84,6 +114,45 @@ class ServiceRuntime:
         It runs in a worker thread; e.g. medical writes the refusal to its audit log.
         """
         self._on_refusal.append(fn)
+
+    def every(self, seconds: float, fn: Callable[[], object], name: str) -> None:
+        """Call ``fn()`` (blocking is fine) every ``seconds`` while the service runs.
+
+        One thread per loop, started with the consumers and stopped before them. A failure is
+        logged and the loop goes on; an infrastructure failure also turns health NOT_SERVING
+        until ``fn`` succeeds again.
+        """
+        self._loops.append((seconds, fn, name))
+
+    def _run_every(self, seconds: float, fn: Callable[[], object], name: str) -> None:
+        while not self._stopping.wait(seconds):
+            try:
+                fn()
+                self._availability(name, True)
+            except Exception as exc:  # noqa: BLE001 - a loop must survive one bad round
+                if is_infrastructure(exc):
+                    log.warning("background loop waits for a dependency",
+                                extra=log_fields(loop=name, error=repr(exc)))
+                    self._availability(name, False)
+                else:
+                    log.exception("background loop failed", extra=log_fields(loop=name))
+
+    def _availability(self, part: str, available: bool) -> None:
+        """Health is NOT_SERVING while any consumer or loop waits for a dependency."""
+        with self._away_lock:
+            before = bool(self._away)
+            (self._away.discard if available else self._away.add)(part)
+            after = bool(self._away)
+        if before == after or self._loop is None or self._stopping.is_set():
+            return
+        status = (health_pb2.HealthCheckResponse.NOT_SERVING if after
+                  else health_pb2.HealthCheckResponse.SERVING)
+
+        async def publish() -> None:
+            for service_name in ("", *self._service_names):
+                await self.health.set(service_name, status)
+
+        asyncio.run_coroutine_threadsafe(publish(), self._loop)
 
     def add_batch_consumer(self, topics: Mapping[str, type[Message]], handler: BatchHandler,
                            group_id: str, per_record: Handler | None = None) -> None:
@@ -116,11 +185,22 @@ class ServiceRuntime:
         consumed = {t for topics, *_ in self._consumer_specs for t in topics}
         wanted = self._topics | consumed | {f"{t}.dlq" for t in consumed}
         await asyncio.to_thread(ensure_topics, self.settings.kafka_bootstrap, sorted(wanted))
+        self._loop = asyncio.get_running_loop()
+        self._service_names = list(names)
         for topics, handler, batch_handler, group in self._consumer_specs:
-            consumer = EventConsumer(self.settings.kafka_bootstrap, group, topics, handler,
-                                     self.name, dlq=self.producer, batch_handler=batch_handler)
+            part = f"consumer:{group}:{','.join(sorted(topics))}"
+            consumer = EventConsumer(
+                self.settings.kafka_bootstrap, group, topics, handler, self.name,
+                dlq=self.producer, batch_handler=batch_handler,
+                on_availability=functools.partial(self._availability, part))
             self._consumers.append(consumer)
             self._threads.append(consume_in_thread(consumer, f"consume-{group}"))
+        loops = []
+        for seconds, fn, loop_name in self._loops:
+            thread = threading.Thread(target=self._run_every, args=(seconds, fn, loop_name),
+                                      name=f"every-{loop_name}", daemon=True)
+            thread.start()
+            loops.append(thread)
         for service_name in ("", *names):
             await self.health.set(service_name, health_pb2.HealthCheckResponse.SERVING)
         log.info("serving", extra=log_fields(grpc_host=self.settings.grpc_host,
@@ -136,7 +216,10 @@ class ServiceRuntime:
                 pass  # not the main thread (tests drive ``stop`` themselves)
         await stop.wait()
         log.info("stopping")
+        self._stopping.set()
         await self.health.enter_graceful_shutdown()
+        for thread in loops:
+            await asyncio.to_thread(thread.join, 15)
         for consumer in self._consumers:
             consumer.stop()
         for thread in self._threads:
