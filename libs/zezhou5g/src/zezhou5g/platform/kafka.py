@@ -20,6 +20,7 @@ from kafka.consumer.group import KafkaConsumer
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 from kafka.producer.kafka import KafkaProducer
 from kafka.structs import OffsetAndMetadata, TopicPartition
+from prometheus_client import Counter
 
 from zezhou5g.platform.events import (
     ConsumedEvent,
@@ -104,7 +105,9 @@ class EventProducer:
         self._resend: queue.Queue[tuple[float, str, Message, str | None, str, OnDelivered]] = (
             queue.Queue())
         self._pending = 0
+        self._flushing = 0  # threads waiting in flush(): only then is a delivery announced
         self._pending_lock = threading.Condition()
+        self._produced: dict[str, Counter] = {}
         self._closed = threading.Event()
         self._resender = threading.Thread(target=self._resend_loop, name="kafka-resend",
                                           daemon=True)
@@ -143,12 +146,16 @@ class EventProducer:
                                                  on_delivered))
 
     def _delivered(self, topic: str, message: Message, on_delivered: OnDelivered) -> None:
-        EVENTS_PRODUCED.labels(self.service, topic).inc()
+        counter = self._produced.get(topic)
+        if counter is None:  # labels() costs microseconds: look it up once per topic
+            counter = self._produced[topic] = EVENTS_PRODUCED.labels(self.service, topic)
+        counter.inc()
         if on_delivered is not None:
             on_delivered(message.meta.event_id)  # type: ignore[attr-defined]
         with self._pending_lock:
             self._pending -= 1
-            self._pending_lock.notify_all()
+            if self._flushing:
+                self._pending_lock.notify_all()
 
     def _failed(self, topic: str, message: Message, key: str | None, traceparent: str,
                 exc: BaseException, on_delivered: OnDelivered = None) -> None:
@@ -187,11 +194,16 @@ class EventProducer:
         deadline = None if timeout is None else time.monotonic() + timeout
         self._producer.flush(timeout=timeout)
         with self._pending_lock:
-            while self._pending > 0:
-                remaining = None if deadline is None else deadline - time.monotonic()
-                if remaining is not None and remaining <= 0:
-                    return False
-                self._pending_lock.wait(timeout=0.2 if remaining is None else min(remaining, 0.2))
+            self._flushing += 1
+            try:
+                while self._pending > 0:
+                    remaining = None if deadline is None else deadline - time.monotonic()
+                    if remaining is not None and remaining <= 0:
+                        return False
+                    self._pending_lock.wait(
+                        timeout=0.2 if remaining is None else min(remaining, 0.2))
+            finally:
+                self._flushing -= 1
         return True
 
     def close(self, timeout: float = 10.0) -> None:
