@@ -124,6 +124,29 @@ def test_crash_between_commit_and_publish_is_published_at_next_start(kafka, redi
     producer.close()
 
 
+def test_reads_through_the_read_pipeline_are_watched(redis_client):
+    """Many watched keys read in one round trip: a change after the watch still conflicts."""
+    outbox = RedisOutbox(redis_client, None, "t", {})
+    runs = []
+
+    def work(unit: RedisUnit) -> int:
+        unit.watch("t:a", "t:b")
+        pipe = unit.read_pipeline()
+        pipe.get("t:a")
+        pipe.get("t:b")
+        a, b = pipe.execute()
+        runs.append((a, b))
+        if len(runs) == 1:
+            redis_client.set("t:b", "2")  # someone else commits after our read
+        unit.w.set("t:sum", int(a or 0) + int(b or 0))
+        return len(runs)
+
+    redis_client.set("t:a", "1")
+    assert outbox.transact(work) == 2
+    assert runs == [("1", None), ("1", "2")]
+    assert redis_client.get("t:sum") == "3"
+
+
 def test_a_watched_change_makes_the_unit_decide_again(redis_client):
     outbox = RedisOutbox(redis_client, None, "t", {})
     runs = []

@@ -171,6 +171,16 @@ class RedisUnit(_Unit):
             raise RuntimeError("read before the first write of a unit")
         return self._pipe if self._watching else self._client
 
+    def read_pipeline(self) -> redis.client.Pipeline:
+        """A pipeline (no transaction) for many reads in one round trip.
+
+        :meth:`watch` the keys first: a change after the watch still makes the unit decide
+        again, whichever connection read them.
+        """
+        if self._writing:
+            raise RuntimeError("read before the first write of a unit")
+        return self._client.pipeline(transaction=False)
+
     @property
     def w(self) -> redis.client.Pipeline:
         """The transaction (MULTI); commands queue until the unit commits."""
