@@ -9,7 +9,6 @@ for want of a valid principal (:meth:`MedicalApi.audit_refusal`).
 
 from __future__ import annotations
 
-import asyncio
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -18,11 +17,13 @@ from typing import NoReturn
 import grpc
 from zezhou5g.medical.v1 import medical_pb2, medical_pb2_grpc
 from zezhou5g.platform import principal as principals
+from zezhou5g.platform.runtime import blocking
 
+from medical.adapters.patient_store import PatientStore
 from medical.adapters.records import Records
-from medical.adapters.state import PatientState
-from medical.alerting import AlertDesk, AlertNotFound
-from medical.ambulance import AmbulanceTracker
+from medical.app.alerting import AlertDesk, AlertNotFound
+from medical.app.ambulance import AmbulanceTracker
+from medical.app.patients import PatientRegistry
 from medical.domain import fhir
 from medical.domain.alerts import AlertError
 
@@ -54,16 +55,17 @@ def caller() -> Caller:
 class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
     """``zezhou5g.medical.v1.MedicalService``."""
 
-    def __init__(self, state: PatientState, records: Records, desk: AlertDesk,
-                 ambulances: AmbulanceTracker) -> None:
-        self.state = state
+    def __init__(self, store: PatientStore, records: Records, desk: AlertDesk,
+                 ambulances: AmbulanceTracker, registry: PatientRegistry) -> None:
+        self.store = store
         self.records = records
         self.desk = desk
         self.ambulances = ambulances
+        self.registry = registry
 
     async def _audit(self, req: Caller, action: str, patient_id: str,
                      allowed: bool, detail: str = "") -> None:
-        await asyncio.to_thread(self.records.audit, req.user or "?", req.care_team, action,
+        await blocking(self.records.audit, req.user or "?", req.care_team, action,
                                 patient_id, allowed, detail)
 
     def audit_refusal(self, service: str, method: str, subject: str, code: str,
@@ -94,7 +96,7 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
                        context: grpc.aio.ServicerContext) -> medical_pb2.Patient:
         """The patient if the caller may see them; audits the attempt either way."""
         req = await self._requester(action, context)
-        patient = await asyncio.to_thread(self.state.registry, patient_id)
+        patient = await blocking(self.store.registry, patient_id)
         if patient is None:
             await self._audit(req, action, patient_id, False, "no such patient")
             await _abort(context, grpc.StatusCode.NOT_FOUND, "no such patient")
@@ -105,7 +107,7 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
         return patient
 
     def _visible(self, req: Caller) -> list[medical_pb2.Patient]:
-        return [p for p in self.state.all_registered()
+        return [p for p in self.store.all_registered()
                 if req.role == ADMIN or p.care_team == req.care_team]
 
     async def GetPatientVitals(  # noqa: N802 - gRPC method name
@@ -113,7 +115,7 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
     ) -> medical_pb2.PatientVitals:
         """Latest vitals of one patient."""
         patient = await self._patient(request.patient_id, "read_vitals", context)
-        (summary,) = await asyncio.to_thread(self.state.summaries, [patient])
+        (summary,) = await blocking(self.store.summaries, [patient])
         if not summary.HasField("status"):
             await _abort(context, grpc.StatusCode.NOT_FOUND, "no vitals received yet")
         return summary.status
@@ -126,9 +128,9 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
 
         def build() -> medical_pb2.ListPatientsResponse:
             return medical_pb2.ListPatientsResponse(
-                patients=self.state.summaries(self._visible(req)))
+                patients=self.store.summaries(self._visible(req)))
 
-        reply = await asyncio.to_thread(build)
+        reply = await blocking(build)
         await self._audit(req, "list_patients", "*", True,
                           f"{len(reply.patients)} patients")
         return reply
@@ -141,11 +143,11 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
         since_us = (datetime.now(UTC) - timedelta(minutes=request.minutes or 60)).timestamp()
 
         def build() -> medical_pb2.PatientDetail:
-            (summary,) = self.state.summaries([patient])
+            (summary,) = self.store.summaries([patient])
             detail = medical_pb2.PatientDetail(summary=summary,
-                                               alerts=self.state.recent_alerts(
+                                               alerts=self.store.recent_alerts(
                                                    50, patient.patient_id))
-            for point in self.state.trend(patient.patient_id):
+            for point in self.store.trend(patient.patient_id):
                 if point["at_us"] / 1e6 < since_us:
                     continue
                 tp = detail.trend.add(news2=int(point["news2"]))
@@ -156,7 +158,7 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
                         setattr(tp, name, point[name])
             return detail
 
-        return await asyncio.to_thread(build)
+        return await blocking(build)
 
     async def ListAlerts(  # noqa: N802
         self, request: medical_pb2.ListAlertsRequest, context: grpc.aio.ServicerContext
@@ -165,11 +167,11 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
         req = await self._requester("list_alerts", context)
 
         def build() -> list[medical_pb2.Alert]:
-            return [a for a in self.state.recent_alerts(500)
+            return [a for a in self.store.recent_alerts(500)
                     if (req.role == ADMIN or a.care_team == req.care_team)
                     and (not request.open_only or a.state != medical_pb2.ALERT_STATE_RESOLVED)]
 
-        alerts = await asyncio.to_thread(build)
+        alerts = await blocking(build)
         await self._audit(req, "list_alerts", "*", True, f"{len(alerts)} alerts")
         return medical_pb2.ListAlertsResponse(alerts=alerts[:200])
 
@@ -178,12 +180,12 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
     ) -> medical_pb2.Alert:
         """Acknowledge an open alert of one of the requester's patients."""
         await self._requester("ack_alert", context)
-        found = await asyncio.to_thread(self.state.get_alert, request.alert_id)
+        found = await blocking(self.store.get_alert, request.alert_id)
         if found is None:
             await _abort(context, grpc.StatusCode.NOT_FOUND, "no such alert")
         await self._patient(found.patient_id, "ack_alert", context)
         try:
-            return await asyncio.to_thread(self.desk.acknowledge, request.alert_id,
+            return await blocking(self.desk.acknowledge, request.alert_id,
                                            caller().user)
         except AlertNotFound:
             await _abort(context, grpc.StatusCode.NOT_FOUND, "no such alert")
@@ -195,17 +197,14 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
     ) -> medical_pb2.Patient:
         """Put a patient on SpO2 scale 2 (or back on scale 1)."""
         patient = await self._patient(request.patient_id, "set_spo2_scale", context)
-        patient.spo2_scale2 = request.scale2
-        await asyncio.to_thread(self.records.set_scale2, patient.patient_id, request.scale2)
-        await asyncio.to_thread(self.state.register, [patient])
-        return patient
+        return await blocking(self.registry.set_spo2_scale, patient, request.scale2)
 
     async def ListPreArrivals(  # noqa: N802
         self, request: medical_pb2.ListPreArrivalsRequest, context: grpc.aio.ServicerContext
     ) -> medical_pb2.ListPreArrivalsResponse:
         """Ambulances on their way, soonest first (every clinician sees the ED board)."""
         req = await self._requester("list_prearrivals", context)
-        notices = await asyncio.to_thread(self.ambulances.notices)
+        notices = await blocking(self.ambulances.notices)
         await self._audit(req, "list_prearrivals", "*", True,
                           f"{len(notices)} ambulances")
         return medical_pb2.ListPreArrivalsResponse(notices=notices)
@@ -216,7 +215,7 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
         """FHIR R4 Bundle of the patient and their recent vital-sign Observations."""
         patient = await self._patient(request.patient_id, "export_fhir", context)
         now = datetime.now(UTC)
-        rows = await asyncio.to_thread(self.records.observations, patient.patient_id,
+        rows = await blocking(self.records.observations, patient.patient_id,
                                        now - timedelta(minutes=request.minutes or 60))
         sets = [fhir.VitalSet(r.event_id, r.at if r.at.tzinfo else r.at.replace(tzinfo=UTC), {
             f: getattr(r, f) for f in ("heart_rate_bpm", "resp_rate_per_min", "spo2_pct",
@@ -235,7 +234,7 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
         if req.role != ADMIN:
             await self._refuse(req, "read_audit", "*", "role",
                                "only administrators read the audit log", context)
-        rows = await asyncio.to_thread(self.records.audit_log, request.limit or 200)
+        rows = await blocking(self.records.audit_log, request.limit or 200)
         reply = medical_pb2.ListAuditResponse()
         for r in rows:
             entry = reply.entries.add(user=r.user, care_team=r.care_team, action=r.action,

@@ -12,21 +12,23 @@ from google.protobuf import json_format
 from zezhou5g.medical.v1 import medical_pb2, medical_pb2_grpc
 from zezhou5g.platform.db import make_engine, migrate
 from zezhou5g.platform.logging import log_fields
+from zezhou5g.platform.outbox import RedisOutbox
 from zezhou5g.platform.redis import make_redis
 from zezhou5g.platform.runtime import ServiceRuntime, registrar
 from zezhou5g.platform.settings import load_settings
 
-from medical.adapters.outbox import OutboxRelay
+from medical.adapters.patient_store import PatientStore
 from medical.adapters.records import Records
-from medical.adapters.state import PatientState
-from medical.alerting import AlertDesk
-from medical.ambulance import AmbulanceTracker
+from medical.adapters.trip_store import TripStore
+from medical.app.alerting import AlertDesk
+from medical.app.ambulance import AmbulanceTracker
+from medical.app.patients import PatientRegistry
+from medical.app.records_writer import RecordsWriter
+from medical.app.vitals import VitalsIntake
 from medical.config import MedicalSettings
 from medical.domain.alerts import EscalationPolicy
 from medical.grpc_api import MedicalApi
-from medical.records_writer import RecordsWriter
 from medical.topics import AMBULANCE, CONSUMES, PRODUCES, RECORDS, VITALS
-from medical.vitals import VitalsProcessor
 
 NAME = "medical"
 SERVICE = medical_pb2.DESCRIPTOR.services_by_name["MedicalService"].full_name
@@ -49,21 +51,8 @@ def load_cohort(path: Path) -> tuple[list[medical_pb2.CareTeam], list[medical_pb
     return teams, patients
 
 
-async def _escalate_forever(desk: AlertDesk, stop: asyncio.Event) -> None:
-    while not stop.is_set():
-        try:
-            await asyncio.to_thread(desk.escalate)
-        except Exception:  # noqa: BLE001 - Redis away: try again next second
-            log.exception("escalation round failed")
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=1.0)
-        except TimeoutError:
-            pass
-
-
 async def serve(settings: MedicalSettings, stop: asyncio.Event | None = None) -> None:
     """Run the service until a signal (or ``stop``)."""
-    stop = stop or asyncio.Event()
     runtime = ServiceRuntime(NAME, settings)
     runtime.declare_topics(*PRODUCES)
     await asyncio.to_thread(migrate, settings.database_url, MIGRATIONS)
@@ -71,17 +60,19 @@ async def serve(settings: MedicalSettings, stop: asyncio.Event | None = None) ->
     records = Records(engine)
     teams, patients = load_cohort(settings.medical_cohort)
     await asyncio.to_thread(records.load_cohort, teams, patients)
-    state = PatientState(make_redis(settings.redis_url))
-    await asyncio.to_thread(state.register, await asyncio.to_thread(records.patients))
-    relay = OutboxRelay(state.client, runtime.producer, PRODUCES)
+    client = make_redis(settings.redis_url)
+    store = PatientStore(client)
+    await asyncio.to_thread(store.register, await asyncio.to_thread(records.patients))
+    # Staged events live in the hash medical:outbox, as they did before the platform outbox.
+    outbox = RedisOutbox(client, runtime.producer, NAME, PRODUCES)
     policy = EscalationPolicy((settings.medical_escalate_team_s,
                                settings.medical_escalate_senior_s),
                               resolve_hold_s=settings.medical_resolve_hold_s)
-    processor = VitalsProcessor(state, relay, policy, settings.medical_trend_every_s,
-                                settings.medical_trend_keep)
-    ambulances = AmbulanceTracker(state.client, relay)
-    desk = AlertDesk(state, relay, policy)
-    runtime.add_batch_consumer({VITALS: CONSUMES[VITALS]}, processor.handle_batch, NAME)
+    intake = VitalsIntake(store, outbox, policy, settings.medical_trend_every_s,
+                          settings.medical_trend_keep)
+    ambulances = AmbulanceTracker(TripStore(client), outbox)
+    desk = AlertDesk(store, outbox, policy)
+    runtime.add_batch_consumer({VITALS: CONSUMES[VITALS]}, intake.handle_batch, NAME)
     runtime.add_consumer({AMBULANCE: CONSUMES[AMBULANCE]}, ambulances.handle,
                          group_id=f"{NAME}-ambulance")
     if settings.medical_records:
@@ -90,17 +81,15 @@ async def serve(settings: MedicalSettings, stop: asyncio.Event | None = None) ->
         cutoff = datetime.now(UTC) - timedelta(days=settings.medical_retention_days)
         purged = await asyncio.to_thread(records.purge_observations, cutoff)
         log.info("records ready", extra=log_fields(purged_observations=purged))
-    await asyncio.to_thread(relay.start)
-    runtime.on_shutdown(relay.stop)
-    escalation = asyncio.create_task(_escalate_forever(desk, stop))
-    api = MedicalApi(state, records, desk, ambulances)
+    await asyncio.to_thread(outbox.start)
+    runtime.on_shutdown(outbox.stop)
+    runtime.every(1.0, desk.escalate, "escalation")
+    api = MedicalApi(store, records, desk, ambulances, PatientRegistry(records, store, outbox))
     runtime.on_refusal(api.audit_refusal)
     try:
         await runtime.run(registrar(medical_pb2_grpc.add_MedicalServiceServicer_to_server, api,
                                     SERVICE), stop)
     finally:
-        stop.set()
-        await escalation
         engine.dispose()
 
 

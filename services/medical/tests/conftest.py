@@ -7,15 +7,15 @@ from datetime import datetime
 from types import SimpleNamespace
 
 import pytest
-from medical.adapters.outbox import OutboxRelay
-from medical.adapters.state import PatientState
-from medical.alerting import AlertDesk
+from medical.adapters.patient_store import PatientStore
+from medical.app.alerting import AlertDesk
+from medical.app.vitals import VitalsIntake
 from medical.domain.alerts import EscalationPolicy
 from medical.topics import PRODUCES
-from medical.vitals import VitalsProcessor
 from zezhou5g.medical.v1 import medical_pb2
 from zezhou5g.platform.events import ConsumedEvent
 from zezhou5g.platform.kafka import EventProducer
+from zezhou5g.platform.outbox import RedisOutbox
 
 TEAMS = {"p-9": "team-a", "p-copd": "team-b", "p-r": "team-a", "p-alert": "team-a"}
 
@@ -23,16 +23,16 @@ TEAMS = {"p-9": "team-a", "p-copd": "team-b", "p-r": "team-a", "p-alert": "team-
 @pytest.fixture
 def parts(kafka, redis_client) -> Iterator[SimpleNamespace]:
     producer = EventProducer(kafka.bootstrap, "medical-test")
-    state = PatientState(redis_client)
-    state.register([medical_pb2.Patient(patient_id=p, care_team=t, spo2_scale2=p == "p-copd")
+    store = PatientStore(redis_client)
+    store.register([medical_pb2.Patient(patient_id=p, care_team=t, spo2_scale2=p == "p-copd")
                     for p, t in TEAMS.items()])
-    relay = OutboxRelay(redis_client, producer, PRODUCES)
-    relay.start()
+    outbox = RedisOutbox(redis_client, producer, "medical", PRODUCES)
+    outbox.start()
     policy = EscalationPolicy((60.0, 60.0))
-    yield SimpleNamespace(state=state, relay=relay, producer=producer, policy=policy,
-                          processor=VitalsProcessor(state, relay, policy),
-                          desk=AlertDesk(state, relay, policy))
-    relay.stop()
+    yield SimpleNamespace(store=store, outbox=outbox, producer=producer, policy=policy,
+                          intake=VitalsIntake(store, outbox, policy),
+                          desk=AlertDesk(store, outbox, policy))
+    outbox.stop()
     producer.close()
 
 

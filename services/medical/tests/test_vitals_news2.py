@@ -8,13 +8,13 @@ from .conftest import event as _event
 
 
 def _status(parts, patient_id: str) -> medical_pb2.PatientVitals:
-    return parts.state.status(patient_id)
+    return parts.store.status(patient_id)
 
 
 def test_septic_picture_scores_high_and_a_partial_set_is_flagged(parts):
-    processor = parts.processor
+    intake = parts.intake
     now = datetime.now(UTC)
-    processor.handle(_event(medical_pb2.VitalSigns(
+    intake.handle(_event(medical_pb2.VitalSigns(
         patient_id="p-9", device_id="mon-9", seq=1, resp_rate_per_min=26, spo2_pct=91,
         on_oxygen=False, systolic_mmhg=95, heart_rate_bpm=125, temperature_c=39.2,
         consciousness=medical_pb2.CONSCIOUSNESS_ALERT), now, 1))
@@ -27,7 +27,7 @@ def test_septic_picture_scores_high_and_a_partial_set_is_flagged(parts):
     # A wearable sending only heart rate and SpO2: the other values are 20 min old, so the
     # fast-changing ones (RR, oxygen) are stale and the score is flagged incomplete.
     later = now + timedelta(minutes=20)
-    processor.handle(_event(medical_pb2.VitalSigns(
+    intake.handle(_event(medical_pb2.VitalSigns(
         patient_id="p-9", device_id="mon-9", seq=2, heart_rate_bpm=88, spo2_pct=97), later, 2))
     news2 = _status(parts, "p-9").news2
     assert news2.complete is False
@@ -35,8 +35,8 @@ def test_septic_picture_scores_high_and_a_partial_set_is_flagged(parts):
 
 
 def test_scale2_patient_on_oxygen_is_scored_on_scale_2(parts):
-    processor = parts.processor
-    processor.handle(_event(medical_pb2.VitalSigns(
+    intake = parts.intake
+    intake.handle(_event(medical_pb2.VitalSigns(
         patient_id="p-copd", device_id="mon-c", seq=1, resp_rate_per_min=18, spo2_pct=90,
         on_oxygen=True, systolic_mmhg=130, heart_rate_bpm=80, temperature_c=37.0,
         consciousness=medical_pb2.CONSCIOUSNESS_ALERT), datetime.now(UTC), 1))
@@ -47,11 +47,11 @@ def test_scale2_patient_on_oxygen_is_scored_on_scale_2(parts):
 
 
 def test_resend_and_late_sets_are_dropped_but_a_rebooted_device_is_accepted(parts):
-    processor = parts.processor
+    intake = parts.intake
     t0 = datetime.now(UTC)
 
     def send(seq: int, at: datetime, hr: float, n: int) -> None:
-        processor.handle(_event(medical_pb2.VitalSigns(
+        intake.handle(_event(medical_pb2.VitalSigns(
             patient_id="p-r", device_id="wear-r", seq=seq, heart_rate_bpm=hr), at, n))
 
     send(817, t0, 70, 1)
@@ -72,26 +72,26 @@ def test_rising_band_raises_one_alert_on_kafka_and_falling_resolves_it(parts):
     well = dict(sick, resp_rate_per_min=16, spo2_pct=97, systolic_mmhg=120, heart_rate_bpm=75,
                 temperature_c=37.0)
     for n in range(1, 4):
-        parts.processor.handle(_event(medical_pb2.VitalSigns(
+        parts.intake.handle(_event(medical_pb2.VitalSigns(
             patient_id="p-alert", device_id="mon-a", seq=n, **sick),
             t0 + timedelta(seconds=n), n))
     status = _status(parts, "p-alert")
-    (alert,) = [a for a in parts.state.recent_alerts() if a.patient_id == "p-alert"]
+    (alert,) = [a for a in parts.store.recent_alerts() if a.patient_id == "p-alert"]
     assert alert.state == medical_pb2.ALERT_STATE_RAISED and alert.risk == "high"
     assert alert.care_team == "team-a" and status.care_team == "team-a"
-    parts.processor.handle(_event(medical_pb2.VitalSigns(
+    parts.intake.handle(_event(medical_pb2.VitalSigns(
         patient_id="p-alert", device_id="mon-a", seq=4, **well), t0 + timedelta(seconds=9), 4))
-    (alert,) = [a for a in parts.state.recent_alerts() if a.patient_id == "p-alert"]
+    (alert,) = [a for a in parts.store.recent_alerts() if a.patient_id == "p-alert"]
     assert alert.state == medical_pb2.ALERT_STATE_RESOLVED and alert.version == 2
-    assert parts.state.open_alert("p-alert") is None
+    assert parts.store.open_alert("p-alert") is None
     # Once the broker acknowledged them, the outbox is empty.
     assert parts.producer.flush(20)
     import time
 
     deadline = time.monotonic() + 5
-    while parts.state.client.hlen("medical:outbox") and time.monotonic() < deadline:
+    while parts.outbox.pending() and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert parts.state.client.hlen("medical:outbox") == 0
+    assert parts.outbox.pending() == 0
 
 
 def test_unregistered_patient_is_rejected_without_naming_them(parts):
@@ -99,7 +99,7 @@ def test_unregistered_patient_is_rejected_without_naming_them(parts):
     from zezhou5g.platform.kafka import RejectEvent
 
     with pytest.raises(RejectEvent) as info:
-        parts.processor.handle(_event(medical_pb2.VitalSigns(
+        parts.intake.handle(_event(medical_pb2.VitalSigns(
             patient_id="p-unknown-77", device_id="w", seq=1, heart_rate_bpm=70),
             datetime.now(UTC), 1))
     assert "p-unknown-77" not in str(info.value)
@@ -113,17 +113,17 @@ def test_unacknowledged_alert_escalates_once_per_level_then_ack_stops_it(parts):
     sick = dict(resp_rate_per_min=26, spo2_pct=91, on_oxygen=False, systolic_mmhg=95,
                 heart_rate_bpm=125, temperature_c=39.2,
                 consciousness=medical_pb2.CONSCIOUSNESS_ALERT)
-    parts.processor.handle(_event(medical_pb2.VitalSigns(
+    parts.intake.handle(_event(medical_pb2.VitalSigns(
         patient_id="p-9", device_id="mon-e", seq=1, **sick), t0, 1))
-    alert = parts.state.open_alert("p-9")
+    alert = parts.store.open_alert("p-9")
     assert alert.level == 0 and alert.routed_to == "team-a"
     # Policy in the fixture: 60 s at each level.
     assert parts.desk.escalate(t0 + timedelta(seconds=59)) == 0
     assert parts.desk.escalate(t0 + timedelta(seconds=61)) == 1
     assert parts.desk.escalate(t0 + timedelta(seconds=62)) == 0  # once per level
-    assert parts.state.open_alert("p-9").routed_to == "team-a/senior"
+    assert parts.store.open_alert("p-9").routed_to == "team-a/senior"
     assert parts.desk.escalate(t0 + timedelta(seconds=125)) == 1
-    up = parts.state.open_alert("p-9")
+    up = parts.store.open_alert("p-9")
     assert (up.level, up.routed_to, up.escalate_at) == (2, "rapid-response", None)
     acked = parts.desk.acknowledge(alert.alert_id, "dr-wang")
     assert acked.state == medical_pb2.ALERT_STATE_ACKNOWLEDGED and acked.version == 4

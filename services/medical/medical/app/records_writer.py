@@ -1,4 +1,10 @@
-"""Keeps the SQL records in step with the event streams (its own consumer group, in bulk)."""
+"""What happens when statuses and alert transitions are published: they are kept in SQL.
+
+Consumer of ``medical.patient.status`` and ``medical.alerts`` in its own group, a poll at a time.
+It publishes nothing, so it needs no outbox: each write is idempotent in its own transaction
+(an observation set is keyed by its status event id, an alert keeps only newer versions), so a
+batch redelivered after a crash changes nothing the second time.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from zezhou5g.platform.events import ConsumedEvent
 from zezhou5g.platform.logging import log_fields
 
 from medical.adapters.records import Records
+from medical.topics import ALERTS, PATIENT_STATUS
 
 log = logging.getLogger(__name__)
 SKIPPED = Counter("z5g_medical_records_skipped_total",
@@ -31,10 +38,10 @@ class RecordsWriter:
         known = self.records.known({e.message.patient_id for e in events})  # type: ignore[attr-defined]
         skipped = self.records.save_statuses(statuses, known)  # type: ignore[arg-type]
         if skipped:
-            SKIPPED.labels("medical.patient.status").inc(skipped)
+            SKIPPED.labels(PATIENT_STATUS).inc(skipped)
             log.warning("observation sets of unregistered patients not stored",
                         extra=log_fields(count=skipped))
         for e in events:
             if isinstance(e.message, medical_pb2.Alert) and not self.records.save_alert(
                     e.message, known):
-                SKIPPED.labels("medical.alerts").inc()
+                SKIPPED.labels(ALERTS).inc()
