@@ -9,15 +9,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException, status
+from fastapi import FastAPI, Response, status
 from fastapi.staticfiles import StaticFiles
-from prometheus_client import make_asgi_app
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest, make_asgi_app
 from sqlalchemy import Engine
 from zezhou5g.platform.db import make_engine, migrate
 from zezhou5g.platform.kafka import EventProducer
 from zezhou5g.platform.redis import make_async_redis
 
-from gateway import devices, errors, registry
+from gateway import devices, docs, errors, registry
 from gateway.config import GatewaySettings
 from gateway.grpc_clients import open_channels
 from gateway.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
@@ -71,8 +71,9 @@ class LazyProducer:
                     self._producer = EventProducer(self.bootstrap, "gateway",
                                                    max_block_ms=PRODUCER_MAX_BLOCK_MS)
                 except KafkaError as exc:
-                    raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
-                                        "event broker unavailable, retry later") from exc
+                    raise errors.ApiError(status.HTTP_503_SERVICE_UNAVAILABLE, "unavailable",
+                                          "event broker unavailable, retry later",
+                                          {"dependency": "kafka"}) from exc
         return self._producer.publish(*args, **kwargs)
 
     def close(self) -> None:
@@ -123,8 +124,10 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             await app.state.redis.aclose()
             app.state.engine.dispose()
 
+    # /docs and /redoc are served by gateway.docs from local copies of the viewers (offline).
     app = FastAPI(title="Zezhou 5G+ gateway", version="0.1.0", lifespan=lifespan,
-                  description="REST and live streams of the Zezhou 5G+ scenario platform.")
+                  description="REST and live streams of the Zezhou 5G+ scenario platform.",
+                  docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.trusted_proxies = parse_networks(settings.trusted_proxies)
     for router in (health.router, auth.router, public.router, streams.router, devices.router,
@@ -132,8 +135,16 @@ def create_app(settings: GatewaySettings) -> FastAPI:
                    transport.router):
         app.include_router(router)
     errors.install(app)
-    app.mount("/metrics", make_asgi_app())
+    metrics = make_asgi_app()
+
+    # Prometheus scrapes /metrics; the mount below answers only /metrics/ and what is under it.
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics_page() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    app.mount("/metrics", metrics)
     web = web_dir()
+    docs.install(app, web / "node_modules")
     echarts = web / "node_modules" / "echarts" / "dist"
     if echarts.exists():
         app.mount("/vendor/echarts", StaticFiles(directory=echarts), name="echarts")

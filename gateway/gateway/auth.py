@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from typing import Annotated
 
 import jwt
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, Request, status
 from prometheus_client import Counter
 
-from gateway.errors import bounded
+from gateway.errors import ApiError, bounded
 from gateway.users import SCENARIO_ROLES, Role, User
 
 COOKIE = "z5g_session"
@@ -25,18 +25,20 @@ class Principal:
     """The signed-in user as carried by the session token."""
 
     username: str
-    display_name: str
+    display_name: str  # in Chinese; display_name_en in English ("" when there is none)
     role: Role
     care_team: str | None
     # Token id (for revocation at sign-out) and expiry, UNIX seconds.
     jti: str = ""
     expires_at: int = 0
+    display_name_en: str = ""
 
 
 def issue_token(user: User, secret: str, hours: float) -> str:
     """A session token for ``user`` valid for ``hours``."""
     now = int(time.time())
-    claims = {"sub": user.username, "name": user.display_name, "role": user.role,
+    claims = {"sub": user.username, "name": user.display_name,
+              "name_en": user.display_name_en or "", "role": user.role,
               "team": user.care_team, "iat": now, "exp": now + int(hours * 3600),
               "jti": secrets.token_urlsafe(16)}
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
@@ -48,7 +50,8 @@ def read_token(token: str, secret: str) -> Principal | None:
         claims = jwt.decode(token, secret, algorithms=[ALGORITHM],
                             options={"require": ["sub", "role", "exp", "jti"]})
         return Principal(claims["sub"], claims.get("name", claims["sub"]), Role(claims["role"]),
-                         claims.get("team"), str(claims["jti"]), int(claims["exp"]))
+                         claims.get("team"), str(claims["jti"]), int(claims["exp"]),
+                         str(claims.get("name_en") or ""))
     except (jwt.PyJWTError, ValueError):
         return None
 
@@ -70,10 +73,11 @@ async def current_principal(request: Request) -> Principal:
     secret = request.app.state.settings.session_secret.get_secret_value()
     principal = read_token(token, secret) if token else None
     if principal is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "sign in first")
+        raise ApiError(status.HTTP_401_UNAUTHORIZED, "auth.required", "sign in first")
     if await bounded(request.app.state.redis.exists(_revoked_key(principal.jti))):
         REVOKED_USED.inc()
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "signed out; sign in again")
+        raise ApiError(status.HTTP_401_UNAUTHORIZED, "auth.signed_out",
+                       "signed out; sign in again")
     # The gRPC clients sign this user as the principal of every RPC the request makes.
     request.state.principal = principal
     return principal
@@ -87,8 +91,9 @@ def require_scenario(scenario: str):  # type: ignore[no-untyped-def]
 
     def check(principal: CurrentPrincipal) -> Principal:
         if principal.role not in SCENARIO_ROLES[scenario]:
-            raise HTTPException(status.HTTP_403_FORBIDDEN,
-                                f"role {principal.role.value} may not use the {scenario} console")
+            raise ApiError(status.HTTP_403_FORBIDDEN, "auth.role_not_allowed",
+                           f"role {principal.role.value} may not use the {scenario} console",
+                           {"role": principal.role.value, "scenario": scenario})
         return principal
 
     return check

@@ -1,5 +1,12 @@
-"""A dependency that is down is not a bug: 503 with ``Retry-After``, quickly, never a 500.
+"""Error answers: a stable code and parameters the pages translate, and an English ``detail``.
 
+Every error body is ``{"code": str, "params": {name: str | int}, "detail": ...}``. ``code`` names
+what happened (``auth.bad_credentials``, ``service.permission_denied``, ``unavailable``, ...) and
+is what the web pages look up in their zh-CN / en tables, filling ``{name}`` placeholders from
+``params``; ``detail`` stays the English sentence (or FastAPI's validation list) for API users and
+logs, and no page shows it. An ``HTTPException`` raised without a code gets one from its status.
+
+A dependency that is down is not a bug: 503 with ``Retry-After``, quickly, never a 500.
 Redis, the broker and the SQL database each get a bounded wait (``bounded``); what still fails
 is mapped here to a 503 naming the dependency, counted by dependency.
 """
@@ -8,11 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Mapping
 from typing import TypeVar
 
 import redis.exceptions
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from kafka.errors import KafkaError
 from prometheus_client import Counter
@@ -30,6 +39,37 @@ RETRY_AFTER_S = 5
 # Longest a request waits on Redis before answering 503, seconds (the client's own retries
 # with back-off would otherwise add up to ~12 s against a hung server).
 REDIS_BUDGET_S = 2.0
+
+
+# The code of an error raised without one, by HTTP status.
+STATUS_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
+                409: "conflict", 413: "too_large", 422: "invalid", 429: "rate_limited",
+                502: "bad_gateway", 503: "unavailable", 504: "timeout"}
+
+
+class ApiError(HTTPException):
+    """An HTTP error with a code and parameters for the pages, and ``detail`` for API users.
+
+    Args:
+        status_code: the HTTP status.
+        code: dotted, stable name of the error (the pages' translation key is ``err.<code>``).
+        detail: English sentence for API users and logs.
+        params: values for the translated sentence's placeholders (ids, counts, seconds).
+        headers: extra response headers (``Retry-After``).
+    """
+
+    def __init__(self, status_code: int, code: str, detail: str,
+                 params: dict[str, str | int | float] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(status_code, detail, headers=headers)
+        self.code = code
+        self.params = dict(params or {})
+
+
+def error_body(code: str, detail: object, params: Mapping[str, object] | None = None
+               ) -> dict[str, object]:
+    """The JSON body of every error answer."""
+    return {"code": code, "params": dict(params or {}), "detail": detail}
 
 
 class DependencyUnavailable(Exception):  # noqa: N818 - reads as the state at the raise site
@@ -53,7 +93,8 @@ async def bounded(call: Awaitable[T], dependency: str = "redis",
 def unavailable(dependency: str) -> JSONResponse:
     """The 503 answer for ``dependency`` (counted)."""
     UNAVAILABLE.labels(dependency).inc()
-    return JSONResponse({"detail": f"{dependency} unavailable, retry later"}, status_code=503,
+    return JSONResponse(error_body("unavailable", f"{dependency} unavailable, retry later",
+                                   {"dependency": dependency}), status_code=503,
                         headers={"Retry-After": str(RETRY_AFTER_S)})
 
 
@@ -81,8 +122,20 @@ def install(app: FastAPI) -> None:
         headers = dict(exc.headers or {})
         if exc.status_code == 503:
             headers.setdefault("Retry-After", str(RETRY_AFTER_S))
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
-                            headers=headers)
+        if isinstance(exc, ApiError):
+            body = error_body(exc.code, exc.detail, exc.params)
+        else:
+            body = error_body(STATUS_CODES.get(exc.status_code, "http_error"), exc.detail,
+                              {"status": exc.status_code})
+        return JSONResponse(body, status_code=exc.status_code, headers=headers)
+
+    async def on_validation(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        errors = jsonable_encoder(exc.errors())
+        # The last part of each error's location names the field ("body", "ticket_id").
+        fields = sorted({str(e["loc"][-1]) for e in errors if e.get("loc")})
+        return JSONResponse(error_body("invalid", errors, {"fields": ", ".join(fields)}),
+                            status_code=422)
 
     app.add_exception_handler(DependencyUnavailable, on_dependency)
     app.add_exception_handler(redis.exceptions.ConnectionError, on_redis)
@@ -90,3 +143,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(KafkaError, on_kafka)
     app.add_exception_handler(OperationalError, on_database)
     app.add_exception_handler(HTTPException, on_http)
+    app.add_exception_handler(RequestValidationError, on_validation)

@@ -12,11 +12,12 @@ from collections.abc import Awaitable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import grpc
-from fastapi import HTTPException, Request, status
+from fastapi import Request, status
 from google.protobuf import json_format
 from google.protobuf.message import Message
 from zezhou5g.platform.principal import PrincipalSigner
 
+from gateway.errors import ApiError
 from gateway.users import Role
 
 if TYPE_CHECKING:
@@ -130,12 +131,18 @@ def service_stub(request: Request, service: str, stub: type[S],
 
 
 async def call(rpc: Awaitable[T], service: str) -> T:
-    """Await a unary call, turning gRPC failures into HTTP errors naming the service."""
+    """Await a unary call, turning gRPC failures into HTTP errors naming the service.
+
+    The error's code is ``service.<grpc status>`` (``service.permission_denied``) with the
+    service in its params; the service's own English sentence stays in ``detail``.
+    """
     try:
         return await rpc
     except grpc.aio.AioRpcError as exc:
         code = _HTTP.get(exc.code(), status.HTTP_502_BAD_GATEWAY)
-        raise HTTPException(code, f"{service}: {exc.details() or exc.code().name}") from exc
+        raise ApiError(code, f"service.{exc.code().name.lower()}",
+                       f"{service}: {exc.details() or exc.code().name}",
+                       {"service": service}) from exc
 
 
 def as_dict(message: Message) -> dict[str, Any]:

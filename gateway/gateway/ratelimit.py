@@ -11,10 +11,10 @@ import ipaddress
 import time
 from collections.abc import Sequence
 
-from fastapi import HTTPException, Request, status
+from fastapi import Request, status
 from prometheus_client import Counter
 
-from gateway.errors import bounded
+from gateway.errors import ApiError, bounded
 
 REJECTED = Counter("z5g_gateway_rate_limited_total", "Requests refused by a rate limit",
                    ["bucket"])
@@ -83,14 +83,15 @@ async def peek(request: Request, key: str, window_s: int) -> int:
     return int(value or 0)
 
 
-def refuse(bucket: str, limit: int, window_s: int) -> HTTPException:
+def refuse(bucket: str, limit: int, window_s: int) -> ApiError:
     """The 429 of ``bucket`` (counted), with Retry-After until its window ends."""
     REJECTED.labels(bucket).inc()
     retry = window_s - int(time.time() % window_s)
     per = "minute" if window_s == 60 else f"{window_s // 60} minutes"
-    return HTTPException(status.HTTP_429_TOO_MANY_REQUESTS,
-                         f"too many requests: at most {limit} per {per}",
-                         headers={"Retry-After": str(retry)})
+    return ApiError(status.HTTP_429_TOO_MANY_REQUESTS, "rate_limited",
+                    f"too many requests: at most {limit} per {per}",
+                    {"limit": limit, "window_s": window_s, "retry_after_s": retry},
+                    headers={"Retry-After": str(retry)})
 
 
 async def enforce(request: Request, bucket: str, limit_per_min: int) -> None:

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from google.protobuf import json_format
 from google.protobuf.message import DecodeError, Message
@@ -21,6 +22,8 @@ from kafka.errors import KafkaError
 from kafka.structs import TopicPartition
 from prometheus_client import Counter, Gauge
 from zezhou5g.platform.logging import log_fields
+
+from gateway.readiness import Readiness
 
 log = logging.getLogger(__name__)
 
@@ -162,3 +165,21 @@ class StreamHub:
         scope = getattr(message, field_name) if field_name else None
         if self._loop is not None:
             self._loop.call_soon_threadsafe(self._deliver, record.topic, payload, scope)
+
+
+# A browser stream says it is alive this often, seconds, with what its data depends on: a page
+# that hears no heartbeat for two periods, or one that names a dependency down, shows its data
+# as stale (the events stop, but the page cannot tell a quiet moment from an outage).
+HEARTBEAT_S = 3.0
+
+
+async def heartbeat(readiness: Readiness, dependencies: Iterable[str]) -> str:
+    """An SSE ``heartbeat`` event: ``{"at": UTC ISO time, "ok": bool, "down": [names]}``.
+
+    ``dependencies`` are readiness checks (``kafka``, ``redis``, a service) the stream's events
+    come through; ``down`` lists those failing now.
+    """
+    checks = await readiness.check()
+    down = sorted(d for d in dependencies if d in checks and not checks[d].ok)
+    body = json.dumps({"at": datetime.now(UTC).isoformat(), "ok": not down, "down": down})
+    return f"event: heartbeat\ndata: {body}\n\n"

@@ -44,7 +44,8 @@ class User(Base):
     __tablename__ = "users"
 
     username: Mapped[str] = mapped_column(String(64), primary_key=True)
-    display_name: Mapped[str] = mapped_column(String(128))
+    display_name: Mapped[str] = mapped_column(String(128))  # in Chinese
+    display_name_en: Mapped[str] = mapped_column(String(128), default="")
     role: Mapped[str] = mapped_column(String(32))
     # The unit the account belongs to: a clinician's care team (whose patients they may see), a
     # scenic operator's area (whose alerts they may act on); empty for the other roles.
@@ -71,30 +72,32 @@ def authenticate(engine: Engine, username: str, password: str) -> User | None:
         return user
 
 
-DEMO_USERS = [  # username, display name, role, unit (care team / scenic area)
-    ("admin", "平台管理员 Platform admin", Role.ADMIN, None),
-    ("jueshan-ops", "珏山景区运营 Jueshan operator", Role.SCENIC_OPERATOR, "jueshan"),
-    ("dr-wang", "王医生 Dr Wang (care team A)", Role.CLINICIAN, "team-a"),
-    ("dr-li", "李医生 Dr Li (care team B)", Role.CLINICIAN, "team-b"),
-    ("station-ops", "高铁站值班 Station operator", Role.STATION_OPERATOR, None),
-    ("farmer-zhao", "赵农户 Farmer Zhao", Role.FARMER, None),
-    ("farmer-li", "李农户 Farmer Li", Role.FARMER, None),
-    ("agri-bureau", "县农业农村局 Agriculture bureau", Role.AGRI_BUREAU, None),
+DEMO_USERS = [  # username, display name in Chinese and in English, role, unit (team / area)
+    ("admin", "平台管理员", "Platform admin", Role.ADMIN, None),
+    ("jueshan-ops", "珏山景区运营", "Jueshan operator", Role.SCENIC_OPERATOR, "jueshan"),
+    ("dr-wang", "王医生（A 组）", "Dr Wang (care team A)", Role.CLINICIAN, "team-a"),
+    ("dr-li", "李医生（B 组）", "Dr Li (care team B)", Role.CLINICIAN, "team-b"),
+    ("station-ops", "高铁站值班", "Station operator", Role.STATION_OPERATOR, None),
+    ("farmer-zhao", "赵农户", "Farmer Zhao", Role.FARMER, None),
+    ("farmer-li", "李农户", "Farmer Li", Role.FARMER, None),
+    ("agri-bureau", "县农业农村局", "Agriculture bureau", Role.AGRI_BUREAU, None),
 ]
 
 
 def seed_demo_users(engine: Engine, password: str) -> None:
     """Create the demo accounts that are missing (dev only), all with ``password``.
 
-    Existing demo accounts get their unit back (a demo database made before scenic operators
-    had an area would otherwise leave jueshan-ops unable to act on any alert).
+    Existing demo accounts get their unit and names back (a demo database made before scenic
+    operators had an area would otherwise leave jueshan-ops unable to act on any alert).
     """
     with Session(engine) as session:
         existing = {u.username: u for u in session.scalars(select(User))}
-        for username, name, role, team in DEMO_USERS:
+        for username, name, name_en, role, team in DEMO_USERS:
             if username not in existing:
-                session.add(User(username=username, display_name=name, role=role.value,
-                                 care_team=team, password_hash=hash_password(password)))
-            elif existing[username].care_team != team:
-                existing[username].care_team = team
+                session.add(User(username=username, display_name=name, display_name_en=name_en,
+                                 role=role.value, care_team=team,
+                                 password_hash=hash_password(password)))
+                continue
+            user = existing[username]
+            user.care_team, user.display_name, user.display_name_en = team, name, name_en
         session.commit()

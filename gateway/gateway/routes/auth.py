@@ -5,11 +5,19 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from fastapi import APIRouter, HTTPException, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 from prometheus_client import Counter
 from pydantic import BaseModel, Field
 
-from gateway.auth import COOKIE, CurrentPrincipal, issue_token, read_token, revoke
+from gateway.auth import (
+    COOKIE,
+    CurrentPrincipal,
+    current_principal,
+    issue_token,
+    read_token,
+    revoke,
+)
+from gateway.errors import ApiError
 from gateway.ratelimit import client_ip, count, enforce, peek, refuse
 from gateway.users import SCENARIO_ROLES, authenticate
 
@@ -28,7 +36,8 @@ class Credentials(BaseModel):
 
 
 def _me(p: CurrentPrincipal) -> dict[str, object]:
-    return {"username": p.username, "display_name": p.display_name, "role": p.role.value,
+    return {"username": p.username, "display_name": p.display_name,
+            "display_name_en": p.display_name_en, "role": p.role.value,
             "care_team": p.care_team,
             "scenarios": [s for s, roles in SCENARIO_ROLES.items() if p.role in roles]}
 
@@ -54,7 +63,8 @@ async def login(creds: Credentials, request: Request, response: Response) -> dic
         await count(request, account, ACCOUNT_WINDOW_S)
         log.info("sign-in refused", extra={"username": creds.username[:64],
                                            "client": client_ip(request)})
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong username or password")
+        raise ApiError(status.HTTP_401_UNAUTHORIZED, "auth.bad_credentials",
+                       "wrong username or password")
     secret = settings.session_secret.get_secret_value()
     token = issue_token(user, secret, settings.session_hours)
     # Strict: no cross-site request carries the session, so no state-changing route can be
@@ -81,3 +91,19 @@ async def logout(request: Request, response: Response) -> None:
 async def me(principal: CurrentPrincipal) -> dict[str, object]:
     """The signed-in user and the consoles they may open."""
     return _me(principal)
+
+
+@router.get("/session")
+async def session(request: Request) -> dict[str, object]:
+    """``{"user": <as /me> | null}``: who is signed in, 200 either way.
+
+    For pages open to everyone (the home page), which would otherwise log a 401 for each
+    visitor who is not signed in.
+    """
+    try:
+        principal = await current_principal(request)
+    except ApiError as exc:
+        if exc.status_code != status.HTTP_401_UNAUTHORIZED:
+            raise
+        return {"user": None}
+    return {"user": _me(principal)}

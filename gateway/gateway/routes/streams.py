@@ -12,24 +12,32 @@ from gateway.auth import CurrentPrincipal
 from gateway.ratelimit import public_limit
 from gateway.routes import agri, medical
 from gateway.scenarios import STATUS_STREAMS
+from gateway.stream import HEARTBEAT_S, heartbeat
 from gateway.users import SCENARIO_ROLES, Role
 
 router = APIRouter(tags=["streams"])
-KEEPALIVE_S = 15.0
 
 async def _sse(request: Request, topics: set[str],
                scope: set[str] | None = None) -> AsyncIterator[str]:
     hub = request.app.state.hub
     sub = hub.subscribe(topics, scope)
+    # What these events come through: the broker, Redis and the services that publish them.
+    deps = {"kafka", "redis"} | {STATUS_STREAMS[t].scenario for t in topics}
+    loop = asyncio.get_running_loop()
     try:
         yield "retry: 2000\n\n"
+        yield await heartbeat(request.app.state.readiness, deps)
+        beat = loop.time() + HEARTBEAT_S
         while not await request.is_disconnected():
             try:
-                payload = await asyncio.wait_for(sub.queue.get(), timeout=KEEPALIVE_S)
+                payload = await asyncio.wait_for(sub.queue.get(),
+                                                 timeout=max(0.0, beat - loop.time()))
+                yield f"data: {payload}\n\n"
             except TimeoutError:
-                yield ": keep-alive\n\n"
-                continue
-            yield f"data: {payload}\n\n"
+                pass
+            if loop.time() >= beat:  # also between events that never stop coming
+                yield await heartbeat(request.app.state.readiness, deps)
+                beat = loop.time() + HEARTBEAT_S
     finally:
         hub.unsubscribe(sub)
 
