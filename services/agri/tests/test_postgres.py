@@ -6,6 +6,7 @@ import uuid
 from agri.adapters.history_store import HistoryStore
 from agri.adapters.trace_store import DEMO_CODE, TraceStore, seed_demo
 from agri.config import HERE
+from agri.domain.history import fold
 from sqlalchemy import inspect, text
 from zezhou5g.platform.db import make_engine, migrate
 
@@ -20,17 +21,19 @@ def test_migrations_buckets_and_trace_on_postgres(postgres):
     migrate(url, HERE / "migrations")   # idempotent
     tables = set(inspect(engine).get_table_names())
     assert {"agri_alarms", "agri_work_orders", "agri_reading_buckets", "agri_trace_events",
-            "agri_alembic_version", "alembic_version"} <= tables
+            "agri_alembic_version", "alembic_version", "agri_outbox", "agri_consumed_events",
+            "agri_machines"} <= tables
     with engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
 
     history = HistoryStore(engine)
     t0 = 20_000 * 900
-    history.add("soil-1", t0, {"air_temp_c": 4.0})
-    history.flush()
-    history.add("soil-1", t0 + 60, {"air_temp_c": -2.0})
-    history.add("soil-1", t0 + 120, {"air_temp_c": 9.0})
-    history.flush()
+    for readings in ([(t0, 4.0)], [(t0 + 60, -2.0), (t0 + 120, 9.0)]):   # two merges
+        pending: dict = {}
+        for t, v in readings:
+            fold(pending, "soil-1", t, {"air_temp_c": v})
+        with engine.begin() as conn:
+            history.add(conn, pending)
     (b,) = history.query("soil-1", "air_temp_c", t0, t0 + 900)
     assert (b.count, b.low, b.high, b.total) == (3, -2.0, 9.0, 11.0)
 

@@ -1,44 +1,34 @@
-"""Alarms: current alarm per (originator, type) in Redis, every alarm in SQL, changes on Kafka.
+"""Alarms: the current alarm per (originator, type) in Redis, every alarm in SQL.
 
 Redis ``agri:alarms:<originator>`` maps alarm type → the latest alarm (active or cleared) as
-JSON; SQL ``agri_alarms`` keeps every alarm for lists and reports; each change is published to
-``agri.alarms`` keyed by originator. One lock serialises changes from the Kafka consumer, the
-silence checker and acknowledgements from the API.
+JSON; it is what units of work decide on. SQL ``agri_alarms`` keeps every alarm for lists and
+reports; rows are written from the records queue (:mod:`agri.adapters.records_queue`) and only
+move forward: a row is replaced only by a higher ``version`` of the same alarm.
 """
 
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Callable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-import redis
-from prometheus_client import Counter
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from zezhou5g.agri.v1 import agri_pb2
-from zezhou5g.platform.events import new_event_id
-from zezhou5g.platform.kafka import EventProducer
+from zezhou5g.platform.outbox import RedisUnit
 
 from agri.adapters.tables import AlarmRow
-from agri.domain.alarms import (
-    Alarm,
-    Change,
-    Severity,
-    Status,
-    ack_alarm,
-    clear_alarm,
-    raise_alarm,
-    repeat_alarm,
-)
-from agri.topics import ALARMS
+from agri.domain.alarms import Alarm, Severity, Status
 
-ALARM_CHANGES = Counter("agri_alarm_changes_total", "Alarm changes", ["type", "change"])
+_TIMES = ("start_time", "end_time", "ack_time", "clear_time", "notified_at")
 
-Listener = Callable[[Alarm, Change], None]
+
+def _key(originator: str) -> str:
+    return f"agri:alarms:{originator}"
 
 
 def _dt(text: str | None) -> datetime | None:
@@ -48,7 +38,7 @@ def _dt(text: str | None) -> datetime | None:
 def to_json(alarm: Alarm) -> str:
     """The alarm as JSON (ISO 8601 UTC times)."""
     d: dict[str, Any] = asdict(alarm)
-    for k in ("start_time", "end_time", "ack_time", "clear_time", "notified_at"):
+    for k in _TIMES:
         d[k] = d[k].isoformat() if d[k] else None
     d["severity"], d["status"] = int(alarm.severity), int(alarm.status)
     return json.dumps(d)
@@ -60,8 +50,8 @@ def from_json(text: str) -> Alarm:
     return Alarm(d["id"], d["originator"], d["type"], Severity(d["severity"]),
                  Status(d["status"]), _dt(d["start_time"]), _dt(d["end_time"]),  # type: ignore[arg-type]
                  d["field_id"], _dt(d["ack_time"]), _dt(d["clear_time"]), d["acked_by"],
-                 d["details"], int(d.get("notify_count", 1)),
-                 _dt(d.get("notified_at")))
+                 d["details"], int(d.get("notify_count", 1)), _dt(d.get("notified_at")),
+                 int(d.get("version", 1)))
 
 
 def to_proto(alarm: Alarm) -> agri_pb2.Alarm:
@@ -79,114 +69,83 @@ def to_proto(alarm: Alarm) -> agri_pb2.Alarm:
     return msg
 
 
+def _utc(t: datetime | None) -> datetime | None:
+    return None if t is None else (t if t.tzinfo else t.replace(tzinfo=UTC))
+
+
 def _from_row(r: AlarmRow) -> Alarm:
-    def utc(t: datetime | None) -> datetime | None:
-        return None if t is None else (t if t.tzinfo else t.replace(tzinfo=UTC))
     return Alarm(r.id, r.originator, r.type, Severity(r.severity), Status(r.status),
-                 utc(r.start_time), utc(r.end_time), r.field_id, utc(r.ack_time),  # type: ignore[arg-type]
-                 utc(r.clear_time), r.acked_by, r.details)
+                 _utc(r.start_time), _utc(r.end_time), r.field_id, _utc(r.ack_time),  # type: ignore[arg-type]
+                 _utc(r.clear_time), r.acked_by, r.details, r.notify_count, None, r.version)
+
+
+def _row(alarm: Alarm) -> dict[str, Any]:
+    return {"id": alarm.id, "originator": alarm.originator, "type": alarm.type,
+            "severity": int(alarm.severity), "status": int(alarm.status),
+            "field_id": alarm.field_id, "start_time": alarm.start_time,
+            "end_time": alarm.end_time, "ack_time": alarm.ack_time,
+            "clear_time": alarm.clear_time, "acked_by": alarm.acked_by,
+            "details": alarm.details, "notify_count": alarm.notify_count,
+            "version": alarm.version}
 
 
 class AlarmStore:
-    """Raises, clears and acknowledges alarms, keeping Redis, SQL and Kafka in step."""
+    """Current alarms (Redis, through units) and the alarm records (SQL)."""
 
-    def __init__(self, client: redis.Redis, engine: Engine, producer: EventProducer) -> None:
-        self.client = client
+    def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.producer = producer
-        self.lock = threading.RLock()
-        self.listeners: list[Listener] = []
+        self._insert = sqlite_insert if engine.dialect.name == "sqlite" else pg_insert
 
-    def current(self, originator: str) -> dict[str, Alarm]:
-        """Alarm type → latest alarm of ``originator``."""
-        raw: dict[str, str] = self.client.hgetall(f"agri:alarms:{originator}")  # type: ignore[assignment]
-        return {t: from_json(v) for t, v in raw.items()}
+    # current alarms, Redis ----------------------------------------------------------------
+    def read_current(self, unit: RedisUnit, originators: Iterable[str]
+                     ) -> dict[str, dict[str, Alarm]]:
+        """Watch and read the current alarms of ``originators``: originator → type → alarm."""
+        names = sorted(set(originators))
+        if not names:
+            return {}
+        unit.watch(*(_key(o) for o in names))
+        pipe = unit.read_pipeline()
+        for o in names:
+            pipe.hgetall(_key(o))
+        return {o: {t: from_json(v) for t, v in raw.items()}
+                for o, raw in zip(names, pipe.execute(), strict=True)}
 
-    def apply(self, originator: str, alarm_type: str, severity: Severity | None, clear: bool,
-              now: datetime, field_id: str, details: dict[str, Any] | None = None,
-              current: Alarm | None = None, known: bool = False) -> tuple[Alarm | None, Change]:
-        """Raise at ``severity``, or clear.
+    def stage(self, unit: RedisUnit, alarm: Alarm) -> None:
+        """Write ``alarm`` as the current one of its originator and type."""
+        unit.w.hset(_key(alarm.originator), alarm.type, to_json(alarm))
 
-        ``known=True`` says ``current`` is the latest alarm of that type as read by the caller
-        (None: there is none), which saves a Redis read per reading.
-        """
-        if known and current is None and severity is None:
-            return None, Change.NONE
-        if known:
-            _, change = self._decide(current, originator, alarm_type, severity, clear, now,
-                                     field_id, details)
-            if change is Change.NONE:
-                return current, Change.NONE
-        with self.lock:
-            # Re-read under the lock: an acknowledgement may have landed since the caller read.
-            raw = self.client.hget(f"agri:alarms:{originator}", alarm_type)
-            current = from_json(str(raw)) if raw else None
-            alarm, change = self._decide(current, originator, alarm_type, severity, clear, now,
-                                         field_id, details)
-            if change is not Change.NONE and alarm is not None:
-                self._save(alarm, change)
-            return alarm, change
+    # records, SQL ---------------------------------------------------------------------------
+    def save_rows(self, conn: Connection, alarms: Sequence[Alarm]) -> None:
+        """Insert or advance alarm rows; a row with the same or a higher version is kept."""
+        if not alarms:
+            return
+        t = AlarmRow.__table__
+        stmt = self._insert(t)  # type: ignore[arg-type]
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["id"],
+            set_={c: stmt.excluded[c] for c in _row(alarms[0]) if c != "id"},
+            where=t.c.version < stmt.excluded.version)  # type: ignore[attr-defined]
+        conn.execute(stmt, [_row(a) for a in alarms])
 
-    @staticmethod
-    def _decide(current: Alarm | None, originator: str, alarm_type: str,
-                severity: Severity | None, clear: bool, now: datetime, field_id: str,
-                details: dict[str, Any] | None) -> tuple[Alarm | None, Change]:
-        if severity is not None:
-            return raise_alarm(current, new_id=new_event_id(), originator=originator,
-                               alarm_type=alarm_type, severity=severity, now=now,
-                               field_id=field_id,
-                               details=json.dumps(details or {}, sort_keys=True))
-        if clear:
-            return clear_alarm(current, now)
-        return current, Change.NONE
+    def get(self, alarm_id: str, conn: Connection | None = None) -> Alarm | None:
+        """The stored alarm ``alarm_id`` (in ``conn``'s transaction when given)."""
+        if conn is not None:
+            row = conn.execute(select(AlarmRow.__table__).where(
+                AlarmRow.id == alarm_id)).first()
+            return None if row is None else _from_row(AlarmRow(**row._asdict()))
+        with Session(self.engine) as s:
+            found = s.get(AlarmRow, alarm_id)
+            return None if found is None else _from_row(found)
 
-    def ack(self, alarm_id: str, user: str, now: datetime) -> Alarm | None:
-        """Acknowledge the alarm ``alarm_id``; None when there is no such alarm."""
-        with self.lock:
-            with Session(self.engine) as s:
-                row = s.get(AlarmRow, alarm_id)
-                if row is None:
-                    return None
-                stored = _from_row(row)
-            live = self.current(stored.originator).get(stored.type)
-            base = live if live is not None and live.id == alarm_id else stored
-            alarm, change = ack_alarm(base, user, now)
-            if change is not Change.NONE:
-                self._save(alarm, change)
-            return alarm
-
-    def repeat(self, originator: str, alarm_type: str, now: datetime) -> Alarm | None:
-        """Notify the active unacknowledged critical alarm again; returns it when notified."""
-        with self.lock:
-            raw = self.client.hget(f"agri:alarms:{originator}", alarm_type)
-            if not raw:
-                return None
-            alarm, change = repeat_alarm(from_json(str(raw)), now)
-            if change is Change.NONE:
-                return None
-            self._save(alarm, change)
-            return alarm
-
-    def _save(self, alarm: Alarm, change: Change) -> None:
-        self.client.hset(f"agri:alarms:{alarm.originator}", alarm.type, to_json(alarm))
-        with Session(self.engine) as s, s.begin():
-            s.merge(AlarmRow(id=alarm.id, originator=alarm.originator, type=alarm.type,
-                             severity=int(alarm.severity), status=int(alarm.status),
-                             field_id=alarm.field_id, start_time=alarm.start_time,
-                             end_time=alarm.end_time, ack_time=alarm.ack_time,
-                             clear_time=alarm.clear_time, acked_by=alarm.acked_by,
-                             details=alarm.details))
-        self.producer.publish(ALARMS, to_proto(alarm), key=alarm.originator)
-        ALARM_CHANGES.labels(alarm.type, change.value).inc()
-        for listener in self.listeners:
-            listener(alarm, change)
-
-    def list(self, active_only: bool = False, field_id: str = "", limit: int = 500) -> list[Alarm]:
-        """Alarms from SQL, newest first."""
+    def list(self, active_only: bool = False, field_id: str = "", limit: int = 500,
+             fields: set[str] | None = None) -> list[Alarm]:
+        """Alarms from SQL, newest first (of ``fields`` only when given)."""
         q = select(AlarmRow).order_by(AlarmRow.start_time.desc()).limit(limit)
         if active_only:
             q = q.where(AlarmRow.status.in_([int(Status.ACTIVE_UNACK), int(Status.ACTIVE_ACK)]))
         if field_id:
             q = q.where(AlarmRow.field_id == field_id)
+        if fields is not None:
+            q = q.where(AlarmRow.field_id.in_(sorted(fields)))
         with Session(self.engine) as s:
             return [_from_row(r) for r in s.scalars(q)]

@@ -1,68 +1,64 @@
 """Telemetry history in SQL: 15-minute buckets per device and metric, daily beyond 90 days.
 
-Readings are folded into in-memory buckets and written every few seconds in one transaction
-(an upsert that merges count/sum/min/max), so ingest does not pay a database commit per reading.
-The price: a crash loses at most one flush interval of chart aggregates; the readings' effects
-(latest values, alarms) are in Redis already.
+Readings are folded into buckets by the telemetry unit of work and reach SQL through the records
+queue (:mod:`agri.adapters.records_queue`), merged in one upsert per relay round (count/sum/
+min/max add up), exactly once per reading.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Mapping
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Connection, Engine, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from agri.adapters.tables import ReadingBucket
-from agri.domain.history import COARSE_S, FINE_S, Bucket, bucket_start, merge, to_downsample
-
-Key = tuple[str, str, int]      # device, metric, bucket start (epoch s)
+from agri.domain.history import (
+    COARSE_S,
+    FINE_S,
+    Bucket,
+    BucketKey,
+    bucket_start,
+    merge,
+    to_downsample,
+)
 
 
 class HistoryStore:
-    """Accumulates readings and flushes them as bucket upserts."""
+    """Merges bucket deltas into SQL, answers history queries and downsamples old buckets.
 
-    def __init__(self, engine: Engine) -> None:
+    Args:
+        engine: for queries.
+        writer: for :meth:`downsample` (defaults to ``engine``).
+    """
+
+    def __init__(self, engine: Engine, writer: Engine | None = None) -> None:
         self.engine = engine
-        self._pending: dict[Key, Bucket] = {}
-        self._lock = threading.Lock()
-        self._insert = sqlite_insert if engine.dialect.name == "sqlite" else pg_insert
+        self.writer = writer or engine
+        self._dialect = engine.dialect.name
+        self._insert = sqlite_insert if self._dialect == "sqlite" else pg_insert
 
-    def add(self, device_id: str, epoch_s: float, values: Mapping[str, float | None]) -> None:
-        """Fold one reading (metric → value; None = absent) into its 15-minute buckets."""
-        start = bucket_start(epoch_s, FINE_S)
-        with self._lock:
-            for metric, value in values.items():
-                if value is None:
-                    continue
-                key = (device_id, metric, start)
-                have = self._pending.get(key)
-                self._pending[key] = have.add(value) if have else Bucket(
-                    start, FINE_S, 1, value, value, value)
-
-    def flush(self) -> int:
-        """Write what has accumulated; returns the number of buckets written."""
-        with self._lock:
-            pending, self._pending = self._pending, {}
-        if not pending:
+    def add(self, conn: Connection, buckets: Mapping[BucketKey, Bucket]) -> int:
+        """Merge ``buckets`` (device, metric, start → delta) in ``conn``; returns how many."""
+        if not buckets:
             return 0
-        rows = [{"device_id": d, "metric": m, "width": FINE_S, "start": s, "count": b.count,
+        rows = [{"device_id": d, "metric": m, "width": b.width, "start": s, "count": b.count,
                  "total": b.total, "low": b.low, "high": b.high}
-                for (d, m, s), b in pending.items()]
-        t = ReadingBucket.__table__  # type: ignore[assignment]
+                for (d, m, s), b in buckets.items()]
+        t = ReadingBucket.__table__
         stmt = self._insert(t)  # type: ignore[arg-type]
+        least, greatest = ((func.min, func.max) if self._dialect == "sqlite"
+                           else (func.least, func.greatest))
         stmt = stmt.on_conflict_do_update(
             index_elements=["device_id", "metric", "width", "start"],
-            set_={"count": t.c.count + stmt.excluded.count,
-                  "total": t.c.total + stmt.excluded.total,
-                  "low": _least(t.c.low, stmt.excluded.low, self.engine.dialect.name),
-                  "high": _greatest(t.c.high, stmt.excluded.high, self.engine.dialect.name)})
-        with self.engine.begin() as conn:
-            conn.execute(stmt, rows)
+            set_={"count": t.c.count + stmt.excluded.count,  # type: ignore[attr-defined]
+                  "total": t.c.total + stmt.excluded.total,  # type: ignore[attr-defined]
+                  "low": least(t.c.low, stmt.excluded.low),  # type: ignore[attr-defined]
+                  "high": greatest(t.c.high, stmt.excluded.high)})  # type: ignore[attr-defined]
+        conn.execute(stmt, rows)
         return len(rows)
 
     def query(self, device_id: str, metric: str, since_s: float, until_s: float) -> list[Bucket]:
@@ -79,7 +75,7 @@ class HistoryStore:
         """Merge 15-minute buckets older than 90 days into daily ones; returns days merged."""
         now_s = time.time() if now_s is None else now_s
         t = ReadingBucket
-        with Session(self.engine) as s, s.begin():
+        with Session(self.writer) as s, s.begin():
             old = list(s.scalars(select(t).where(
                 t.width == FINE_S, t.start < bucket_start(now_s - 90 * 86_400, COARSE_S))))
             days = to_downsample([r.start for r in old], now_s)
@@ -99,12 +95,3 @@ class HistoryStore:
                                       t.start < bucket_start(now_s - 90 * 86_400, COARSE_S)))
         return len(days)
 
-
-def _least(a, b, dialect: str):  # type: ignore[no-untyped-def]
-    from sqlalchemy import func
-    return func.min(a, b) if dialect == "sqlite" else func.least(a, b)
-
-
-def _greatest(a, b, dialect: str):  # type: ignore[no-untyped-def]
-    from sqlalchemy import func
-    return func.max(a, b) if dialect == "sqlite" else func.greatest(a, b)

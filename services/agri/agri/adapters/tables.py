@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, Index, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, Float, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from zezhou5g.platform.outbox import outbox_tables
 
 
 class Base(DeclarativeBase):
@@ -28,6 +29,8 @@ class AlarmRow(Base):
     clear_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     acked_by: Mapped[str] = mapped_column(String(64), default="")
     details: Mapped[str] = mapped_column(Text, default="{}")
+    notify_count: Mapped[int] = mapped_column(Integer, default=1)
+    version: Mapped[int] = mapped_column(Integer, default=1)   # a row only moves forward
 
 
 class OrderRow(Base):
@@ -45,6 +48,21 @@ class OrderRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     created_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)   # +1 per change (event ids)
+
+
+class MachineRow(Base):
+    """A machine's last fix (WGS84 degrees, km/h) and dispatch state; times are epoch s, UTC."""
+
+    __tablename__ = "agri_machines"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    speed_kmh: Mapped[float] = mapped_column(Float, default=0.0)
+    seen_s: Mapped[float] = mapped_column(Float)             # wall clock of the last fix
+    silent_after_s: Mapped[float] = mapped_column(Float, index=True)   # silent past this time
+    silent: Mapped[bool] = mapped_column(Boolean, default=False)
+    order_id: Mapped[str] = mapped_column(String(40), default="")
 
 
 class ReadingBucket(Base):
@@ -84,3 +102,6 @@ class TraceEventRow(Base):
 
 
 Index("ix_agri_alarm_origin_type", AlarmRow.originator, AlarmRow.type)
+
+# Staged events and consumed event ids of the SQL units (dispatch, records).
+OUTBOX_TABLES = outbox_tables(Base.metadata, prefix="agri_")

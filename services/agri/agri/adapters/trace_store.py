@@ -7,6 +7,7 @@ every link, so a change made directly in the database shows up as a broken chain
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -35,22 +36,29 @@ class TraceStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def create_batch(self, code: str, product: str, field_id: str) -> None:
-        """Register a batch under its public ``code``."""
+    def create_batch(self, code: str, product: str, field_id: str,
+                     events: Sequence[dict[str, Any]] = ()) -> None:
+        """Register a batch under its public ``code`` with its first ``events``, together."""
         with Session(self.engine) as s, s.begin():
             s.add(TraceBatch(code=code, product=product, field_id=field_id,
                              created_time=datetime.now(UTC)))
+            for event in events:
+                self._append(s, code, event)
 
     def append(self, code: str, event: dict[str, Any]) -> epcis.Link:
         """Append an EPCIS event to the batch's chain (hashing the previous event)."""
         with Session(self.engine) as s, s.begin():
-            rows = list(s.scalars(select(TraceEventRow).where(TraceEventRow.code == code)
-                                  .order_by(TraceEventRow.seq)))
-            chain = [_link(r) for r in rows]
-            link = epcis.append(chain, event)
-            s.add(TraceEventRow(code=code, seq=link.seq, event_type=str(event["type"]),
-                                event_json=json.dumps(event, ensure_ascii=False),
-                                prev_hash=link.prev_hash, hash=link.hash))
+            return self._append(s, code, event)
+
+    @staticmethod
+    def _append(s: Session, code: str, event: dict[str, Any]) -> epcis.Link:
+        s.flush()
+        rows = list(s.scalars(select(TraceEventRow).where(TraceEventRow.code == code)
+                              .order_by(TraceEventRow.seq)))
+        link = epcis.append([_link(r) for r in rows], event)
+        s.add(TraceEventRow(code=code, seq=link.seq, event_type=str(event["type"]),
+                            event_json=json.dumps(event, ensure_ascii=False),
+                            prev_hash=link.prev_hash, hash=link.hash))
         return link
 
     def get(self, code: str) -> BatchTrace | None:
@@ -93,7 +101,6 @@ def seed_demo(store: TraceStore, field_id: str = "field-e1") -> None:
     flour = "urn:epc:class:lgtin:6901234.00002.F2026E1"
     where = f"urn:zezhou5g:field:{field_id}"
     mill = "urn:epc:id:sgln:6901234.00010.0"
-    store.create_batch(DEMO_CODE, "泽州冬小麦粉 / Zezhou winter-wheat flour", field_id)
     events = [
         epcis.object_event("2025-10-08T01:00:00.000Z", "ADD", [lot], _step("sowing"), where,
                            quantity=180, uom="KGM",
@@ -113,8 +120,8 @@ def seed_demo(store: TraceStore, field_id: str = "field-e1") -> None:
         epcis.object_event("2026-06-20T04:00:00.000Z", "OBSERVE", [flour], "retail_selling",
                            "urn:epc:id:sgln:6901234.00020.0", quantity=25, uom="KGM"),
     ]
-    for e in events:
-        store.append(DEMO_CODE, e)
+    # One transaction: a crash while seeding leaves no half chain behind.
+    store.create_batch(DEMO_CODE, "泽州冬小麦粉 / Zezhou winter-wheat flour", field_id, events)
 
 
 def _step(name: str) -> str:

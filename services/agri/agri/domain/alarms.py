@@ -60,6 +60,7 @@ class Alarm:
     details: str = "{}"
     notify_count: int = 1       # notifications sent: the raise, then each repeat
     notified_at: datetime | None = None   # wall-clock time of the last repeat
+    version: int = 1            # 1 when raised, +1 on each change (names its events)
 
     @property
     def active(self) -> bool:
@@ -81,10 +82,12 @@ def raise_alarm(current: Alarm | None, *, new_id: str, originator: str, alarm_ty
     ``new_id`` is used only when a new alarm is created. ``now`` is UTC; ``details`` JSON.
     """
     if current is not None and current.active:
-        changed = current.severity != severity
+        if current.severity == severity:
+            return replace(current, end_time=max(now, current.end_time), details=details), \
+                Change.NONE
         updated = replace(current, severity=severity, end_time=max(now, current.end_time),
-                          details=details)
-        return updated, Change.SEVERITY_UPDATED if changed else Change.NONE
+                          details=details, version=current.version + 1)
+        return updated, Change.SEVERITY_UPDATED
     alarm = Alarm(new_id, originator, alarm_type, severity, Status.ACTIVE_UNACK, now, now,
                   field_id=field_id, details=details)
     return alarm, Change.CREATED
@@ -95,8 +98,8 @@ def clear_alarm(current: Alarm | None, now: datetime) -> tuple[Alarm | None, Cha
     if current is None or not current.active:
         return current, Change.NONE
     status = Status.CLEARED_ACK if current.acknowledged else Status.CLEARED_UNACK
-    return replace(current, status=status, clear_time=now, end_time=max(now, current.end_time)), \
-        Change.CLEARED
+    return replace(current, status=status, clear_time=now, end_time=max(now, current.end_time),
+                   version=current.version + 1), Change.CLEARED
 
 
 def ack_alarm(current: Alarm, user: str, now: datetime) -> tuple[Alarm, Change]:
@@ -104,15 +107,32 @@ def ack_alarm(current: Alarm, user: str, now: datetime) -> tuple[Alarm, Change]:
     if current.acknowledged:
         return current, Change.NONE
     status = Status.ACTIVE_ACK if current.active else Status.CLEARED_ACK
-    return replace(current, status=status, ack_time=now, acked_by=user), Change.ACKED
+    return replace(current, status=status, ack_time=now, acked_by=user,
+                   version=current.version + 1), Change.ACKED
 
 
 def repeat_alarm(current: Alarm, now: datetime) -> tuple[Alarm, Change]:
     """Notify an active, unacknowledged critical alarm again (counted); anything else: no-op."""
     if not current.active or current.acknowledged or current.severity != Severity.CRITICAL:
         return current, Change.NONE
-    return replace(current, notify_count=current.notify_count + 1, notified_at=now), \
-        Change.REPEATED
+    return replace(current, notify_count=current.notify_count + 1, notified_at=now,
+                   version=current.version + 1), Change.REPEATED
+
+
+def decide(current: Alarm | None, *, new_id: str, originator: str, alarm_type: str,
+           severity: Severity | None, clear: bool, now: datetime, field_id: str = "",
+           details: str = "{}") -> tuple[Alarm | None, Change]:
+    """Raise at ``severity`` (when given), else clear (when ``clear``), else leave as is.
+
+    ``current`` is the latest alarm of ``originator``/``alarm_type`` (None: there is none).
+    """
+    if severity is not None:
+        return raise_alarm(current, new_id=new_id, originator=originator,
+                           alarm_type=alarm_type, severity=severity, now=now,
+                           field_id=field_id, details=details)
+    if clear:
+        return clear_alarm(current, now)
+    return current, Change.NONE
 
 
 def highest(alarms: list[Alarm]) -> Severity | None:

@@ -11,8 +11,12 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from agri.domain.alarms import Alarm, Change, Severity
+from agri.domain.rules import FROST
+
 EARTH_RADIUS_KM = 6371.0088
 ROAD_FACTOR = 1.3            # road distance / straight-line distance in hilly farmland
+FROST_TASK = "frost_protection"
 
 
 class OrderState(enum.IntEnum):
@@ -120,3 +124,12 @@ def progress(state: OrderState, distance_to_field_km: float, speed_kmh: float,
     if state == OrderState.ASSIGNED and speed_kmh > 1.0:
         return OrderState.EN_ROUTE
     return state
+
+
+def wants_frost_protection(alarm: Alarm, change: Change) -> bool:
+    """Rule: frost protection for a frost alarm raised or changed in severity at major or worse.
+
+    Given once per field: not while a frost order is open there (dispatch checks that).
+    """
+    return (alarm.type == FROST and alarm.active and alarm.severity >= Severity.MAJOR
+            and change in (Change.CREATED, Change.SEVERITY_UPDATED))

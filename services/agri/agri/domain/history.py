@@ -6,7 +6,7 @@ A bucket holds count, sum, min and max of one metric of one device, so buckets m
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 
 FINE_S = 900                 # 15 minutes
@@ -40,6 +40,12 @@ class Bucket:
         return Bucket(self.start, self.width, self.count + 1, self.total + value,
                       min(self.low, value), max(self.high, value))
 
+    def plus(self, other: Bucket) -> Bucket:
+        """This bucket and ``other`` (same start and width) together."""
+        return Bucket(self.start, self.width, self.count + other.count,
+                      self.total + other.total, min(self.low, other.low),
+                      max(self.high, other.high))
+
 
 def merge(buckets: Iterable[Bucket], width_s: int) -> list[Bucket]:
     """Re-aggregate ``buckets`` into ``width_s`` buckets (e.g. quarter-hours into days)."""
@@ -58,3 +64,20 @@ def to_downsample(fine_starts: Iterable[int], now_s: float) -> list[int]:
     """Days (epoch s) whose 15-minute buckets are older than the 90-day window."""
     limit = bucket_start(now_s - FINE_KEEP_S, COARSE_S)
     return sorted({bucket_start(s, COARSE_S) for s in fine_starts if s < limit})
+
+
+# A bucket's identity: device, metric, start (epoch s).
+BucketKey = tuple[str, str, int]
+
+
+def fold(pending: MutableMapping[BucketKey, Bucket], device_id: str, epoch_s: float,
+         values: Mapping[str, float | None], width_s: int = FINE_S) -> None:
+    """Fold one reading (metric → value; None = absent) into ``pending`` 15-minute buckets."""
+    start = bucket_start(epoch_s, width_s)
+    for metric, value in values.items():
+        if value is None:
+            continue
+        key = (device_id, metric, start)
+        have = pending.get(key)
+        pending[key] = have.add(value) if have else Bucket(start, width_s, 1, value, value,
+                                                           value)

@@ -1,0 +1,172 @@
+"""Hot state of fields and devices in Redis (the telemetry unit of work reads and writes it).
+
+Keys (this module is the only place that names them):
+
+- ``agri:dev:<device>`` hash: ``t`` newest event time (epoch s), ``field``, ``seen`` (wall clock
+  of that reading), ``saturated`` (metrics flagged), health values (battery, signal, case temp);
+- ``agri:device_deadline`` sorted set: device → wall-clock time it counts as silent (live
+  devices only);
+- ``agri:fieldvals:<field>`` hash: last valid value of each metric and the degree-day state;
+- ``agri:readings_total:<field>``: readings folded into the field;
+- ``agri:fieldsensors:<field>`` hash: ``metric|device`` → ``event_s,value`` (the field aggregate);
+- ``agri:gates:<field>`` hash: alarm type → duration gate (see :mod:`agri.domain.episodes`);
+- ``agri:field:<field>`` the latest ``FieldStatus`` (JSON) and ``agri:field:keys``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+from google.protobuf import json_format
+from zezhou5g.agri.v1 import agri_pb2
+from zezhou5g.platform.latest import LatestStore
+from zezhou5g.platform.outbox import RedisUnit
+
+DEADLINES = "agri:device_deadline"
+STATUS_PREFIX = "agri:field"
+
+
+def _dev(device: str) -> str:
+    return f"agri:dev:{device}"
+
+
+def _field_keys(fid: str) -> tuple[str, str, str, str]:
+    return (f"agri:fieldvals:{fid}", f"agri:readings_total:{fid}", f"agri:fieldsensors:{fid}",
+            f"agri:gates:{fid}")
+
+
+@dataclass
+class FieldSnapshot:
+    """What a unit read of its devices and fields (updated in memory as readings apply).
+
+    Attributes:
+        device_t: device → newest accepted event time, epoch s (absent: never reported).
+        values: field → metric (or degree-day state name) → text value.
+        totals: field → readings folded in so far.
+        sensors: field → ``metric|device`` → ``event_s,value``.
+        gates: field → alarm type → gate text.
+    """
+
+    device_t: dict[str, float]
+    values: dict[str, dict[str, str]]
+    totals: dict[str, int]
+    sensors: dict[str, dict[str, str]]
+    gates: dict[str, dict[str, str]]
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    """A device's field and the wall-clock time of its last reading (epoch s; 0 = unknown)."""
+
+    field_id: str
+    seen_s: float
+
+
+class FieldState:
+    """Reads and stages the hot state of fields and devices."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self.statuses: LatestStore[agri_pb2.FieldStatus] = LatestStore(
+            client, STATUS_PREFIX, agri_pb2.FieldStatus)
+
+    # telemetry ------------------------------------------------------------------------------
+    def read(self, unit: RedisUnit, devices: Sequence[str], fields: Sequence[str]
+             ) -> FieldSnapshot:
+        """Watch and read the state of ``devices`` and ``fields`` in one round trip."""
+        unit.watch(*(_dev(d) for d in devices), *(k for f in fields for k in _field_keys(f)))
+        pipe = unit.read_pipeline()
+        for d in devices:
+            pipe.hget(_dev(d), "t")
+        for f in fields:
+            values, total, sensors, gates = _field_keys(f)
+            pipe.hgetall(values)
+            pipe.get(total)
+            pipe.hgetall(sensors)
+            pipe.hgetall(gates)
+        out = iter(pipe.execute())
+        device_t = {}
+        for d in devices:
+            t = next(out)
+            if t:
+                device_t[d] = float(t)
+        snap = FieldSnapshot(device_t, {}, {}, {}, {})
+        for f in fields:
+            snap.values[f] = next(out)
+            snap.totals[f] = int(next(out) or 0)
+            snap.sensors[f] = next(out)
+            snap.gates[f] = next(out)
+        return snap
+
+    def stage_device(self, unit: RedisUnit, device: str, mapping: Mapping[str, Any],
+                     silent_at_s: float | None) -> None:
+        """Write a device's state and its wall-clock deadline.
+
+        ``silent_at_s`` None: not watched on the wall clock (e.g. a backfilled log).
+        """
+        w = unit.w
+        w.hset(_dev(device), mapping=dict(mapping))
+        if silent_at_s is None:
+            w.zrem(DEADLINES, device)
+        else:
+            w.zadd(DEADLINES, {device: silent_at_s})
+
+    def stage_field(self, unit: RedisUnit, fid: str, values: Mapping[str, Any],
+                    sensors: Mapping[str, str], gates: Mapping[str, str], readings: int,
+                    status: agri_pb2.FieldStatus) -> None:
+        """Write a field's changed values, sensors, gates, reading count and latest status."""
+        w = unit.w
+        vals_key, total_key, sensors_key, gates_key = _field_keys(fid)
+        if values:
+            w.hset(vals_key, mapping=dict(values))
+        if sensors:
+            w.hset(sensors_key, mapping=dict(sensors))
+        if gates:
+            w.hset(gates_key, mapping=dict(gates))
+        if readings:
+            w.incrby(total_key, readings)
+        # The keys of LatestStore, written in the unit's transaction.
+        w.set(f"{STATUS_PREFIX}:{fid}", json_format.MessageToJson(status, indent=None))
+        w.sadd(f"{STATUS_PREFIX}:keys", fid)
+
+    # silence on the wall clock ----------------------------------------------------------------
+    def due(self, unit: RedisUnit, now_s: float) -> dict[str, float]:
+        """Devices whose deadline is ≤ ``now_s``, with it (a first look, not watched)."""
+        return {str(d): float(s) for d, s in unit.r.zrangebyscore(
+            DEADLINES, "-inf", now_s, withscores=True)}
+
+    def watch_due(self, unit: RedisUnit, due: Mapping[str, float]
+                  ) -> dict[str, DeviceInfo]:
+        """Watch the ``due`` devices and read them again: those still due, with their info.
+
+        A reading committed meanwhile moved the deadline on (and wrote the device, which
+        makes the unit decide again if it happens after this watch).
+        """
+        devices = sorted(due)
+        unit.watch(*(_dev(d) for d in devices))
+        pipe = unit.read_pipeline()
+        pipe.zmscore(DEADLINES, devices)
+        for d in devices:
+            pipe.hmget(_dev(d), ["field", "seen"])
+        scores, *infos = pipe.execute()
+        out = {}
+        for d, score, (fid, seen) in zip(devices, scores, infos, strict=True):
+            if score is not None and float(score) == due[d]:
+                out[d] = DeviceInfo(str(fid or ""), float(seen) if seen else 0.0)
+        return out
+
+    def stage_unwatched(self, unit: RedisUnit, devices: Sequence[str]) -> None:
+        """Stop watching ``devices`` on the wall clock (their silence is raised)."""
+        if devices:
+            unit.w.zrem(DEADLINES, *devices)
+
+    # queries ------------------------------------------------------------------------------------
+    def status(self, fid: str) -> agri_pb2.FieldStatus | None:
+        """The field's latest status."""
+        return self.statuses.get(fid)
+
+    def all_statuses(self) -> list[agri_pb2.FieldStatus]:
+        """Every field's latest status, by field id."""
+        return self.statuses.all()

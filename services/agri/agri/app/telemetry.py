@@ -1,0 +1,300 @@
+"""A field reading arrives: validate, order, fold into field state, run the rules, announce.
+
+Per reading: profile validation (rejects go to the DLQ with the reason); late readings (not newer
+than the device's last) are kept for history only; otherwise the field's last valid value of each
+metric is updated (a reading without moisture keeps the last moisture), degree days accumulate,
+the rules decide alarms, and a ``FieldStatus`` is staged.
+
+Event time (``meta.event_time``, the device's measurement time) is bounded (see
+:mod:`agri.domain.eventtime`), and drives ordering, buckets, silence gaps and the alarms' duration
+conditions. Field rules see a field aggregate per metric (:mod:`agri.domain.episodes`) over the
+latest reading of each of the field's sensors, not whichever sensor spoke last.
+
+A Kafka poll is one Redis unit of work (:class:`~zezhou5g.platform.outbox.RedisOutbox`): one
+watched read of everything the poll touches, one MULTI/EXEC writing the new state, the readings'
+"seen" marks, the staged ``agri.field.status``/``agri.alarms`` events and the SQL records they
+imply (records queue). A poll whose write fails changes nothing and is processed again in full.
+Output ids derive from the reading (status) or the alarm and its version.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from prometheus_client import Counter, Histogram
+from zezhou5g.agri.v1 import agri_pb2
+from zezhou5g.platform.events import ConsumedEvent
+from zezhou5g.platform.kafka import RejectEvent
+from zezhou5g.platform.outbox import RedisOutbox, RedisUnit, derived_id
+from zezhou5g.platform.validation import present_fields
+
+from agri.adapters.alarm_store import AlarmStore
+from agri.adapters.field_state import FieldSnapshot, FieldState
+from agri.adapters.records_queue import RecordEntry, RecordsQueue
+from agri.app.alarms import AlarmChanges
+from agri.app.errors import split_invalid
+from agri.domain import gdd as gddlib
+from agri.domain.alarms import Severity, highest
+from agri.domain.episodes import Gate, aggregate, gate
+from agri.domain.eventtime import event_time_violation, is_live, silence_gap
+from agri.domain.farm import Farm, FieldInfo
+from agri.domain.history import fold
+from agri.domain.profiles import DEFAULT_RANGES, HEALTH_METRICS, is_late, saturated, violations
+from agri.domain.rules import LOW_BATTERY, SENSOR_SILENT, RuleSet
+from agri.topics import FIELD_STATUS, TELEMETRY
+
+METRICS = tuple(DEFAULT_RANGES)
+LATE = Counter("agri_readings_late_total", "Readings not newer than the device's last one")
+SATURATED = Counter("agri_readings_saturated_total",
+                    "Values at the sensor's saturation value (flagged, not used)", ["metric"])
+READING_TO_DECISION = Histogram(
+    "agri_reading_to_decision_seconds", "Reading event time to rules evaluated",
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10))
+
+
+def status_event_id(reading_event_id: str) -> str:
+    """The id of the ``FieldStatus`` a reading produced."""
+    return derived_id("agri.field-status", reading_event_id)
+
+
+def _event_time(reading: agri_pb2.SensorReading, arrived: datetime) -> datetime:
+    if reading.meta.HasField("event_time"):
+        return reading.meta.event_time.ToDatetime(tzinfo=UTC)
+    return arrived
+
+
+def usable_values(reading: agri_pb2.SensorReading, farm: Farm) -> tuple[dict[str, float | None],
+                                                                        list[str]]:
+    """Metric → value with saturated values removed, and the saturated metrics (flagged)."""
+    values = present_fields(reading, list(METRICS))
+    flagged = sorted(set(saturated(values, farm.profile_of(reading.device_id)))
+                     | {m for m in reading.saturated if m in values})
+    for m in flagged:
+        values[m] = None
+    return values, flagged
+
+
+@dataclass
+class _Poll:
+    """One unit's reads, updated in memory as its readings apply, and what it will write."""
+
+    state: FieldSnapshot
+    alarms: AlarmChanges
+    entry: RecordEntry = field(default_factory=RecordEntry)
+    devices: dict[str, tuple[dict[str, Any], float | None]] = field(default_factory=dict)
+    field_writes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    latest: dict[str, agri_pb2.FieldStatus] = field(default_factory=dict)
+    statuses: list[agri_pb2.FieldStatus] = field(default_factory=list)
+    late: int = 0
+    saturated: list[str] = field(default_factory=list)
+    event_times: list[float] = field(default_factory=list)
+
+
+class Telemetry:
+    """Turns ``SensorReading`` events into field state, alarms and ``FieldStatus`` events."""
+
+    def __init__(self, outbox: RedisOutbox, state: FieldState, alarms: AlarmStore,
+                 queue: RecordsQueue, farm: Farm, rules: RuleSet, max_skew_s: float = 300.0,
+                 backlog_s: float = 30 * 86400.0) -> None:
+        self.outbox = outbox
+        self.state = state
+        self.alarms = alarms
+        self.queue = queue
+        self.farm = farm
+        self.rules = rules
+        self.max_skew_s = max_skew_s
+        self.backlog_s = backlog_s
+
+    def handle(self, event: ConsumedEvent) -> None:
+        """Kafka handler for one ``agri.telemetry`` event (raises RejectEvent when invalid)."""
+        rejects = self.handle_batch([event])
+        if rejects:
+            raise RejectEvent(rejects[0])
+
+    def check(self, reading: agri_pb2.SensorReading) -> str | None:
+        """Why ``reading`` is invalid, or None."""
+        if not reading.device_id or not reading.field_id:
+            return "device_id and field_id are required"
+        registered = self.farm.device_field.get(reading.device_id)
+        if registered and registered != reading.field_id:
+            return f"device {reading.device_id} belongs to {registered}, not {reading.field_id}"
+        if reading.meta.HasField("event_time"):
+            late = event_time_violation(reading.meta.event_time.ToNanoseconds() / 1e9,
+                                        time.time(), self.max_skew_s, self.backlog_s)
+            if late:
+                return late
+        bad = violations(usable_values(reading, self.farm)[0],
+                         self.farm.profile_of(reading.device_id))
+        return "; ".join(bad) if bad else None
+
+    def handle_batch(self, events: Sequence[ConsumedEvent]) -> dict[int, str]:
+        """Process readings in order in one unit; returns index → reason for invalid ones."""
+        rejects, valid = split_invalid(events, self.check)
+        if not valid:
+            return rejects
+        arrived = datetime.now(UTC)
+        poll = self.outbox.transact(lambda unit: self._apply(unit, valid, arrived),
+                                    consumed=[e.event_id for e in valid], topic=TELEMETRY)
+        # Counted once the unit committed (it may have run more than once).
+        poll.alarms.count()
+        LATE.inc(poll.late)
+        for m in poll.saturated:
+            SATURATED.labels(m).inc()
+        now = time.time()
+        for t in poll.event_times:
+            READING_TO_DECISION.observe(max(0.0, now - t))
+        return rejects
+
+    def _apply(self, unit: RedisUnit, events: list[ConsumedEvent], arrived: datetime) -> _Poll:
+        readings: list[agri_pb2.SensorReading] = [e.message for e in events]  # type: ignore[misc]
+        devices = sorted({r.device_id for r in readings})
+        fields = sorted({r.field_id for r in readings})
+        snapshot = self.state.read(unit, devices, fields)
+        poll = _Poll(snapshot, AlarmChanges(self.alarms.read_current(unit, devices + fields)))
+        for event in events:
+            if unit.fresh(event.event_id):
+                self._reading(event, poll, arrived)
+        for device, (mapping, silent_at) in poll.devices.items():
+            self.state.stage_device(unit, device, mapping, silent_at)
+        for fid, status in poll.latest.items():
+            self.state.stage_field(unit, fid, poll.field_writes.get(fid, {}),
+                                   snapshot.sensors[fid], snapshot.gates[fid],
+                                   poll.counts.get(fid, 0), status)
+        poll.alarms.stage(unit, self.alarms, poll.entry)
+        self.queue.stage(unit, poll.entry)
+        for status in poll.statuses:
+            unit.emit(FIELD_STATUS, status, status.field_id,
+                      status_event_id(status.latest.meta.event_id))
+        return poll
+
+    def _reading(self, event: ConsumedEvent, p: _Poll, arrived: datetime) -> None:
+        reading: agri_pb2.SensorReading = event.message  # type: ignore[assignment]
+        values, flagged = usable_values(reading, self.farm)
+        p.saturated += flagged
+        when = _event_time(reading, arrived)
+        t = when.timestamp()
+        device, fid = reading.device_id, reading.field_id
+        fold(p.entry.buckets, device, t, values)          # buckets by event time, late ones too
+        last = p.state.device_t.get(device)
+        if is_late(when, datetime.fromtimestamp(last, UTC) if last is not None else None):
+            p.late += 1
+            return
+        now = time.time()
+        profile = self.farm.profile_of(device)
+        p.state.device_t[device] = t
+        health = {k: values[k] for k in HEALTH_METRICS if values.get(k) is not None}
+        measured = {k: v for k, v in values.items() if v is not None and k not in HEALTH_METRICS}
+        # Live devices are watched on the wall clock; a backfill is judged by event time only.
+        silent_at = t + profile.silent_after_s if is_live(t, now, profile.silent_after_s) else None
+        p.devices[device] = ({"t": t, "field": fid, "seen": now, "saturated": ",".join(flagged),
+                              **health}, silent_at)
+        gap = silence_gap(last, t, profile.silent_after_s)
+        self._device_alarms(event.event_id, device, fid, values.get("battery_pct"), when, p,
+                            gap, profile.interval_s)
+        field_raw = p.state.values.setdefault(fid, {})
+        field_raw.update({k: str(v) for k, v in measured.items()})
+        sensors = p.state.sensors[fid]
+        for k, v in measured.items():
+            sensors[f"{k}|{device}"] = f"{t!r},{v!r}"
+        latest = {k: float(v) for k, v in field_raw.items() if k in METRICS}
+        latest |= self._aggregates(sensors, t)
+        p.state.totals[fid] += 1
+        p.counts[fid] = p.counts.get(fid, 0) + 1
+        status = agri_pb2.FieldStatus(field_id=fid, readings_total=p.state.totals[fid])
+        status.latest.CopyFrom(reading)
+        status.latest.meta.event_id = event.event_id   # the reading this status answers
+        for k, v in latest.items():
+            setattr(status.latest, k, v)
+        status.meta.event_time.FromDatetime(when)
+        update: dict[str, Any] = dict(measured)
+        info = self.farm.fields.get(fid)
+        if info is not None:
+            gdd = self._rules(event.event_id, status, info, latest, values.get("air_temp_c"),
+                              field_raw, when, p)
+            field_raw.update({k: str(v) for k, v in gdd.items()})
+            update |= gdd
+        p.field_writes.setdefault(fid, {}).update(update)
+        p.event_times.append(t)
+        p.latest[fid] = status
+        p.statuses.append(status)
+
+    def _aggregates(self, sensors: dict[str, str], now_s: float) -> dict[str, float]:
+        """Field value per metric: the rule file's aggregate over the field's sensors."""
+        per: dict[str, dict[str, tuple[float, float]]] = {}
+        for key, text in sensors.items():
+            metric, _, device = key.partition("|")
+            t, v = text.split(",")
+            per.setdefault(metric, {})[device] = (float(t), float(v))
+        out = {}
+        for metric, latest in per.items():
+            value = aggregate(latest, self.rules.aggregate_of(metric), now_s)
+            if value is not None:
+                out[metric] = value
+        return out
+
+    def _device_alarms(self, cause: str, device: str, fid: str, battery: float | None,
+                       when: datetime, p: _Poll, gap: tuple[float, float] | None,
+                       interval_s: float) -> None:
+        alarms = p.alarms
+        silent = alarms.current.get(device, {}).get(SENSOR_SILENT)
+        if gap is not None and not (silent and silent.active):
+            # A gap in event time: one SENSOR_SILENT for the gap, closed by this reading.
+            alarms.apply(device, SENSOR_SILENT, Severity.MAJOR, False,
+                         datetime.fromtimestamp(gap[0], UTC), fid,
+                         {"silent_s": round(gap[1] - gap[0] + 0.0, 1), "interval_s": interval_s,
+                          "by": "event_time"}, cause=cause)
+        alarms.apply(device, SENSOR_SILENT, None, True, when, fid, cause=cause)
+        if battery is not None:
+            low = battery < self.rules.low_battery_pct
+            alarms.apply(device, LOW_BATTERY, Severity.MINOR if low else None, not low, when, fid,
+                         {"battery_pct": battery}, cause=cause)
+
+    def _rules(self, cause: str, status: agri_pb2.FieldStatus, info: FieldInfo,
+               latest: dict[str, float], fresh_air: float | None, field_raw: dict[str, str],
+               when: datetime, p: _Poll) -> dict[str, float]:
+        """Run the rules; returns the field-state values to store (degree-day state)."""
+        update: dict[str, float] = {}
+        crop = self.rules.crops[info.crop]
+        prev = None
+        if "gdd_season" in field_raw:
+            prev = gddlib.GddState(int(field_raw["gdd_season"]), float(field_raw["gdd"]),
+                                   datetime.fromtimestamp(float(field_raw["gdd_t"]), UTC),
+                                   float(field_raw["gdd_temp"]))
+        state = prev
+        if fresh_air is not None:
+            state = gddlib.accumulate(prev, when, fresh_air, season_start=crop.season_start)
+            if state != prev and state.last_time is not None:
+                update = {"gdd_season": state.season, "gdd": state.gdd,
+                          "gdd_t": state.last_time.timestamp(), "gdd_temp": fresh_air}
+        status.gdd = round(state.gdd, 2) if state else 0.0
+        current = p.alarms.current.setdefault(info.id, {})
+        gates = p.state.gates[info.id]
+        active = {t for t, a in current.items() if a.active}
+        for d in self.rules.evaluate(info.crop, info.stage, info.soil, latest, active):
+            # Duration conditions and minimum duration, in event time.
+            g = Gate.from_text(gates.get(d.alarm_type))
+            live = current.get(d.alarm_type)
+            if live is not None and live.active and g.active_since is None:
+                g = Gate(active_since=live.start_time.timestamp())   # raised before gates
+            g, action = gate(g, d.severity is not None, d.clear, when.timestamp(),
+                             self.rules.timing_of(d.alarm_type))
+            gates[d.alarm_type] = g.to_text()
+            if action == "keep":
+                continue
+            p.alarms.apply(info.id, d.alarm_type, d.severity if action == "raise" else None,
+                           action == "clear", when, info.id, dict(d.details or {}), cause=cause)
+        water = self.rules.soil_water(info.crop, info.soil)
+        status.crop, status.stage = info.crop, info.stage
+        status.taw_mm, status.raw_mm = round(water.taw_mm, 1), round(water.raw_mm, 1)
+        vwc = latest.get("soil_moisture_vwc")
+        if vwc is not None:
+            status.depletion_mm = round(water.depletion_mm(vwc), 1)
+        top = highest(list(current.values()))
+        status.severity = int(top) if top else 0  # type: ignore[assignment]
+        return update
+
