@@ -1,10 +1,11 @@
-"""SIGKILL the medical service mid-stream, start it again: no alert lost, none duplicated.
+"""SIGKILL the medical service mid-stream, start it again: every set has exactly one outcome.
 
 20 patients each send 65 observation sets that swing between well (NEWS2 0) and septic
 (NEWS2 12) every 5 sets, ending well, so each patient must see exactly 6 alerts raised and 6
-resolved. The
-service is killed twice while the sets stream in. Afterwards the ``medical.alerts`` topic and
-the SQL records are counted.
+resolved. The service is killed twice while the sets stream in. Afterwards, counted by event
+id: every input set has exactly one ``PatientVitals`` status (its id derived from the set's),
+none is dead-lettered, the ``medical.alerts`` topic holds exactly the expected transitions, and
+the SQL records hold each set and alert once.
 """
 
 import json
@@ -18,11 +19,12 @@ from datetime import UTC, datetime, timedelta
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-from kafka import KafkaConsumer
+from kafka import KafkaConsumer, TopicPartition
 from localinfra.proc import free_port
 from sqlalchemy import create_engine, text
 from zezhou5g.medical.v1 import medical_pb2
 from zezhou5g.platform.kafka import EventProducer
+from zezhou5g.platform.outbox import derived_id
 
 PATIENTS = [f"k-{i:03d}" for i in range(1, 21)]
 SETS = 65
@@ -34,6 +36,10 @@ SICK = dict(WELL, resp_rate_per_min=26, spo2_pct=91, systolic_mmhg=95, heart_rat
 
 
 def _start(spawn, env, port, wait):
+    """Start the service and wait until it serves: at first, and again after each kill.
+
+    The one place that restarts it (a supervisor will take this over).
+    """
     proc = spawn("medical", env)
     channel = grpc.insecure_channel(f"127.0.0.1:{port}")
     health = health_pb2_grpc.HealthStub(channel)
@@ -47,8 +53,22 @@ def _processed(redis_client) -> int:
     return sum(int(redis_client.get(f"medical:total:{p}") or 0) for p in PATIENTS)
 
 
-def test_sigkill_mid_stream_loses_and_duplicates_no_alert(spawn, base_env, kafka, redis_client,
-                                                          tmp_path, wait):
+def _records(kafka, topic: str) -> list:
+    """Every record on ``topic`` now (its partitions read to their end, no consumer group)."""
+    consumer = KafkaConsumer(bootstrap_servers=kafka.bootstrap, consumer_timeout_ms=1000)
+    parts = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic))]
+    consumer.assign(parts)
+    consumer.seek_to_beginning()
+    ends = consumer.end_offsets(parts)
+    records: list = []
+    while any(consumer.position(tp) < ends[tp] for tp in parts):
+        records.extend(consumer)
+    consumer.close()
+    return records
+
+
+def test_sigkill_twice_mid_stream_every_set_has_exactly_one_outcome(
+        spawn, base_env, kafka, redis_client, tmp_path, wait):
     cohort = tmp_path / "cohort.json"
     cohort.write_text(json.dumps({
         "care_teams": [{"team_id": "team-k", "name": "kill test"}],
@@ -67,6 +87,8 @@ def test_sigkill_mid_stream_loses_and_duplicates_no_alert(spawn, base_env, kafka
     producer = EventProducer(kafka.bootstrap, "test-wearables")
     t0 = datetime.now(UTC)
     done = threading.Event()
+    run = uuid.uuid4().hex[:8]
+    sent: list[str] = []
 
     def stream() -> None:
         for n in range(1, SETS + 1):
@@ -74,8 +96,10 @@ def test_sigkill_mid_stream_loses_and_duplicates_no_alert(spawn, base_env, kafka
                 values = SICK if (n - 1) // 5 % 2 else WELL
                 v = medical_pb2.VitalSigns(patient_id=pid, device_id=f"dev-{pid}", seq=n,
                                            **values)
+                v.meta.event_id = f"kill-{run}-{pid}-{n}"
                 v.meta.event_time.FromDatetime(t0 + timedelta(seconds=n, milliseconds=i))
                 producer.publish("medical.vitals", v, key=pid)
+                sent.append(v.meta.event_id)
             time.sleep(0.05)
         producer.flush(30)
         done.set()
@@ -91,6 +115,8 @@ def test_sigkill_mid_stream_loses_and_duplicates_no_alert(spawn, base_env, kafka
         os.kill(proc.popen.pid, signal.SIGKILL)
         proc.popen.wait(10)
         kills += 1
+        print(f"kill {kills} at {time.monotonic() - started:.1f} s "
+              f"({_processed(redis_client)}/{total} processed)")
         proc = _start(spawn, env, port, wait)
     print(f"killed twice at {time.monotonic() - started:.1f} s")
     sender.join(60)
@@ -99,11 +125,34 @@ def test_sigkill_mid_stream_loses_and_duplicates_no_alert(spawn, base_env, kafka
     wait(lambda: redis_client.hlen("medical:outbox") == 0, 30, "outbox drained", (proc,))
     print(f"all processed at {time.monotonic() - started:.1f} s")
 
-    consumer = KafkaConsumer("medical.alerts", bootstrap_servers=kafka.bootstrap,
-                             group_id=f"count-{uuid.uuid4()}", auto_offset_reset="earliest",
-                             consumer_timeout_ms=3000)
-    records = [medical_pb2.Alert.FromString(r.value) for r in consumer]
-    consumer.close()
+    assert kills == 2 and len(sent) == total == len(set(sent))
+
+    # Every input set: exactly one status, whose id is derived from the set's own id. A status
+    # the broker had but whose outbox entry a kill left behind is sent again with its id.
+    statuses = [medical_pb2.PatientVitals.FromString(r.value)
+                for r in _records(kafka, "medical.patient.status")]
+    outcome_ids: dict[str, set[str]] = defaultdict(set)
+    counts: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    for st in statuses:
+        if st.latest.meta.event_id.startswith(f"kill-{run}-"):
+            outcome_ids[st.latest.meta.event_id].add(st.meta.event_id)
+            counts[st.patient_id].add((st.latest.meta.event_id, st.observations_total))
+    lost = sorted(set(sent) - set(outcome_ids))
+    doubled = {i: ids for i, ids in outcome_ids.items() if len(ids) != 1}
+    assert not lost, f"{len(lost)} sets without a status, e.g. {lost[:3]}"
+    assert not doubled, f"{len(doubled)} sets decided twice, e.g. {list(doubled.items())[:2]}"
+    assert set(outcome_ids) == set(sent)
+    assert all(ids == {derived_id("medical.status", i)} for i, ids in outcome_ids.items())
+    # Applied once each, in order: a set decided again would count the patient's sets twice
+    # and show up as a second count for the same set (a re-sent copy repeats the first).
+    assert {p: sorted(n for _, n in c) for p, c in counts.items()} == {
+        p: list(range(1, SETS + 1)) for p in PATIENTS}
+    # Valid sets are never dead-lettered, whatever the kills interrupted.
+    dead = [r for r in _records(kafka, "medical.vitals.dlq")
+            if r.key and r.key.decode() in PATIENTS]
+    assert not dead, f"{len(dead)} valid sets dead-lettered: {dead[0].headers}"
+
+    records = [medical_pb2.Alert.FromString(r.value) for r in _records(kafka, "medical.alerts")]
     mine = [a for a in records if a.patient_id in PATIENTS]
     by_event = Counter(a.meta.event_id for a in mine)
     transitions = {a.meta.event_id: a for a in mine}.values()
@@ -111,7 +160,6 @@ def test_sigkill_mid_stream_loses_and_duplicates_no_alert(spawn, base_env, kafka
     for a in transitions:
         per_patient[a.patient_id][medical_pb2.AlertState.Name(a.state)] += 1
     expected = {"ALERT_STATE_RAISED": ALERTS_EACH, "ALERT_STATE_RESOLVED": ALERTS_EACH}
-    assert kills == 2
     assert {p: dict(c) for p, c in per_patient.items()} == {p: expected for p in PATIENTS}
     # Each alert id went through exactly raised (v1) → resolved (v2).
     versions = defaultdict(set)
@@ -122,7 +170,9 @@ def test_sigkill_mid_stream_loses_and_duplicates_no_alert(spawn, base_env, kafka
     # A record the broker had but whose outbox entry the kill left behind is sent again with
     # the same event id; consumers drop it. Say how many there were.
     resent = sum(c - 1 for c in by_event.values())
-    print(f"alert records {len(mine)}, distinct transitions {len(by_event)}, re-sent {resent}")
+    status_records = sum(1 for st in statuses if st.latest.meta.event_id in outcome_ids)
+    print(f"sets {total}: status records {status_records}, distinct {len(outcome_ids)}; "
+          f"alert records {len(mine)}, distinct transitions {len(by_event)}, re-sent {resent}")
 
     engine = create_engine(f"sqlite:///{tmp_path}/medical.db")
     wait(lambda: engine.connect().execute(text(
