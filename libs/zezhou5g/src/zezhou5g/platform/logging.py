@@ -62,6 +62,8 @@ def setup_logging(service: str, level: str = "INFO") -> None:
     root.setLevel(level.upper())
     for noisy in ("kafka", "urllib3", "asyncio"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # kafka-python's "task ran for 0.1 s" notices say the CPU is busy, nothing about the broker.
+    logging.getLogger("kafka.net.selector").setLevel(logging.ERROR)
 
 
 def log_fields(**fields: object) -> dict[str, dict[str, object]]:
