@@ -20,6 +20,7 @@ from agri.domain import farm as farmlib
 from agri.domain import rules as ruleslib
 from agri.domain.episodes import Gate, aggregate, gate
 from simulators.agri import SoilReplay
+from zezhou5g.contracts.topics import AGRI_TELEMETRY
 
 HERE = Path(__file__).resolve().parents[1] / "services" / "agri" / "agri"
 
@@ -37,7 +38,7 @@ def run(interval_s: float, minutes: float) -> dict[str, list[tuple[float, float]
     t = 0.0
     while t < minutes * 60:
         for topic, msg, _ in sim.tick(None):  # type: ignore[arg-type]
-            if topic != "agri.telemetry":
+            if topic != AGRI_TELEMETRY.name:
                 continue
             info = farm.fields[msg.field_id]
             for metric in ("soil_moisture_vwc", "air_temp_c"):

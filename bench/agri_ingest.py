@@ -33,6 +33,7 @@ from kafka import KafkaConsumer
 from localinfra import KafkaServer, RedisServer
 from localinfra.proc import free_port
 from zezhou5g.agri.v1 import agri_pb2
+from zezhou5g.contracts.topics import AGRI_ALARMS, AGRI_TELEMETRY
 from zezhou5g.platform.kafka import EventProducer, ensure_topics
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,7 +84,7 @@ def main() -> None:
             "Z5G_AGRI_FARM_FILE": str(run / "farm.yaml"),
             # Services refuse to start without the key that verifies gateway principals.
             "Z5G_SERVICE_PRINCIPAL_KEY": os.urandom(24).hex()}
-        ensure_topics(kafka.bootstrap, ["agri.telemetry", "agri.alarms"])
+        ensure_topics(kafka.bootstrap, [AGRI_TELEMETRY.name, AGRI_ALARMS.name])
         service = subprocess.Popen([sys.executable, "-m", "agri"], cwd=ROOT, env=env,  # noqa: S603
                                    stdout=open(run / "agri.log", "wb"), stderr=subprocess.STDOUT)
         health = health_pb2_grpc.HealthStub(grpc.insecure_channel(f"127.0.0.1:{port}"))
@@ -119,7 +120,7 @@ def measure(bootstrap: str, redis_url: str, fields: list[str], args: argparse.Na
     ready = threading.Event()
 
     def watch_alarms() -> None:
-        consumer = KafkaConsumer("agri.alarms", bootstrap_servers=bootstrap,
+        consumer = KafkaConsumer(AGRI_ALARMS.name, bootstrap_servers=bootstrap,
                                  group_id=f"bench-{uuid.uuid4()}", auto_offset_reset="earliest")
         while not stop.is_set():
             batch = consumer.poll(200)
@@ -171,7 +172,7 @@ def measure(bootstrap: str, redis_url: str, fields: list[str], args: argparse.Na
             time.sleep(delay)
         device = devices[sent % len(devices)]
         field = device.rsplit("-", 1)[0].replace("bs-", "bf-")
-        producer.publish("agri.telemetry", reading(device, field, 15.0), key=device)
+        producer.publish(AGRI_TELEMETRY.name, reading(device, field, 15.0), key=device)
         sent += 1
         if time.monotonic() >= next_probe:
             next_probe += 1.0 / args.probes
@@ -182,7 +183,7 @@ def measure(bootstrap: str, redis_url: str, fields: list[str], args: argparse.Na
             msg = reading(f"{pf.replace('bf-', 'bs-')}-0", pf, -5.0 if cold else 15.0)
             with lock:
                 probes[(pf, 1 if cold else 3)] = time.time()
-            producer.publish("agri.telemetry", msg, key=msg.device_id)
+            producer.publish(AGRI_TELEMETRY.name, msg, key=msg.device_id)
             sent += 1
     offered_s = time.monotonic() - start
     in_window = counted() - base
@@ -213,8 +214,8 @@ def measure(bootstrap: str, redis_url: str, fields: list[str], args: argparse.Na
           f"(overall {processed / total_s:,.0f} readings/s)")
     print(f"  stored: {stored:,} air-temperature values in 15-minute buckets (SQL)")
     if latencies:
-        print(f"  reading→alarm (event time → alarm change on agri.alarms), {len(latencies)} "
-              f"frost raises/clears: p50 {_pct(latencies, 50) * 1000:.0f} ms, "
+        print(f"  reading→alarm (event time → alarm change on {AGRI_ALARMS.name}), "
+              f"{len(latencies)} frost raises/clears: p50 {_pct(latencies, 50) * 1000:.0f} ms, "
               f"p99 {_pct(latencies, 99) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms")
     print(f"  frost alarm changes seen: {seen[0]}; probes without an alarm change: {len(probes)}")
     producer.close()

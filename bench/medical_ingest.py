@@ -32,6 +32,7 @@ from pathlib import Path
 from kafka import KafkaConsumer, TopicPartition
 from localinfra import KafkaServer, RedisServer
 from localinfra.proc import free_port
+from zezhou5g.contracts.topics import MEDICAL_ALERTS, MEDICAL_PATIENT_STATUS, MEDICAL_VITALS
 from zezhou5g.medical.v1 import medical_pb2
 from zezhou5g.platform.kafka import EventProducer, ensure_topics
 
@@ -61,7 +62,7 @@ def publish(bootstrap: str, patients: list[str], period: float, seconds: float,
             v = medical_pb2.VitalSigns(patient_id=pid, device_id=f"d-{pid}", seq=tick + 1,
                                        **(SICK if sick else WELL))
             v.meta.event_time.FromDatetime(datetime.now(UTC))
-            producer.publish("medical.vitals", v, key=pid)
+            producer.publish(MEDICAL_VITALS.name, v, key=pid)
         tick += 1
         time.sleep(max(0.0, period - (time.monotonic() - tick_start)))
     producer.close(30)
@@ -102,8 +103,8 @@ def main() -> None:  # noqa: PLR0915 - a linear script
             "patients": [{"patient_id": p, "name": p, "gender": "unknown",
                           "birth_date": "1970-01-01", "care_team": "bench"}
                          for p in patients]}))
-        ensure_topics(kafka.bootstrap, ["medical.vitals", "medical.patient.status",
-                                        "medical.alerts", "medical.vitals.dlq"])
+        ensure_topics(kafka.bootstrap, [MEDICAL_VITALS.name, MEDICAL_PATIENT_STATUS.name,
+                                        MEDICAL_ALERTS.name, MEDICAL_VITALS.dlq])
         env = {k: v for k, v in os.environ.items() if not k.startswith("Z5G_")} | {
             "Z5G_ENV": "dev", "Z5G_KAFKA_BOOTSTRAP": kafka.bootstrap,
             "Z5G_REDIS_URL": redis_server.url, "Z5G_LOG_LEVEL": "WARNING",
@@ -126,7 +127,7 @@ def main() -> None:  # noqa: PLR0915 - a linear script
         stop = threading.Event()
 
         def alerts() -> None:
-            consumer = KafkaConsumer("medical.alerts", bootstrap_servers=kafka.bootstrap,
+            consumer = KafkaConsumer(MEDICAL_ALERTS.name, bootstrap_servers=kafka.bootstrap,
                                      group_id=f"bench-{uuid.uuid4()}",
                                      auto_offset_reset="latest")
             while not stop.is_set():
@@ -150,17 +151,17 @@ def main() -> None:  # noqa: PLR0915 - a linear script
             p.start()
         time.sleep(args.warmup)
         latencies.clear()
-        t1, in1 = time.monotonic(), _end_offsets(kafka.bootstrap, "medical.vitals")
-        out1 = _end_offsets(kafka.bootstrap, "medical.patient.status")
+        t1, in1 = time.monotonic(), _end_offsets(kafka.bootstrap, MEDICAL_VITALS.name)
+        out1 = _end_offsets(kafka.bootstrap, MEDICAL_PATIENT_STATUS.name)
         time.sleep(args.seconds)
-        t2, in2 = time.monotonic(), _end_offsets(kafka.bootstrap, "medical.vitals")
-        out2 = _end_offsets(kafka.bootstrap, "medical.patient.status")
+        t2, in2 = time.monotonic(), _end_offsets(kafka.bootstrap, MEDICAL_VITALS.name)
+        out2 = _end_offsets(kafka.bootstrap, MEDICAL_PATIENT_STATUS.name)
         for p in pubs:
             p.join(60)
         # Let the service finish what was offered, then read the backlog it had at the end.
         time.sleep(5)
-        out3 = _end_offsets(kafka.bootstrap, "medical.patient.status")
-        in3 = _end_offsets(kafka.bootstrap, "medical.vitals")
+        out3 = _end_offsets(kafka.bootstrap, MEDICAL_PATIENT_STATUS.name)
+        in3 = _end_offsets(kafka.bootstrap, MEDICAL_VITALS.name)
         stop.set()
         watcher.join(5)
         span = t2 - t1
@@ -175,7 +176,7 @@ def main() -> None:  # noqa: PLR0915 - a linear script
         print(f"  processed {processed:8,.0f} vitals/s (scored, state + status event written)")
         print(f"  backlog 5 s after publishing stopped: {in3 - out3:,} sets")
         print(f"  alert transitions published in the run: "
-              f"{_end_offsets(kafka.bootstrap, 'medical.alerts'):,}")
+              f"{_end_offsets(kafka.bootstrap, MEDICAL_ALERTS.name):,}")
         if latencies:
             print(f"  measurement→alert latency over {len(latencies)} alerts: "
                   f"p50 {_pct(latencies, 50) * 1000:.0f} ms, p95 "

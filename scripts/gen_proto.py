@@ -1,52 +1,263 @@
-"""Generate Python code from proto/ into the shared library (``make proto``).
+"""Generate code from proto/ (``make proto``): Python modules, the topic registries.
 
-The generated modules are committed; ``tests/test_proto_codegen.py`` regenerates into a temporary
+protoc writes the Python modules into the shared library. The ``(zezhou5g.common.v1.topic)``
+options on event messages (proto/zezhou5g/common/v1/contract.proto) are then read from the
+compiled descriptors and rendered twice: the Python registry ``zezhou5g.contracts.topics`` and
+the front end's ES module ``gateway/web/static/js/contracts.js``. Nothing else declares a topic.
+
+Everything generated is committed; ``tests/test_proto_codegen.py`` regenerates into a temporary
 folder and fails on any difference, so the contracts and the code cannot drift apart.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from grpc_tools import protoc
 
 ROOT = Path(__file__).resolve().parent.parent
 PROTO = ROOT / "proto"
-OUT = ROOT / "libs" / "zezhou5g" / "src"
+# Where generated files go, relative to the repository root (and to generate()'s ``out``).
+PY_SRC = Path("libs/zezhou5g/src")
+PY_REGISTRY = PY_SRC / "zezhou5g" / "contracts" / "topics.py"
+JS_REGISTRY = Path("gateway/web/static/js/contracts.js")
 DOMAINS = ("common", "tourism", "medical", "agri", "transport")
+TOPIC_OPTION = "zezhou5g.common.v1.topic"
+VISIBILITY_ENUM = "zezhou5g.common.v1.Visibility"
+EVENT_META = "zezhou5g.common.v1.EventMeta"
+_NAME = re.compile(r"[a-z][a-z0-9]*(\.[a-z][a-z0-9_]*)+")
+
+
+@dataclass(frozen=True)
+class Declared:
+    """One topic as declared on its message in proto/."""
+
+    name: str
+    scenario: str
+    module: str          # Python module of the message class, e.g. "medical_pb2"
+    package: str         # its package, e.g. "zezhou5g.medical.v1"
+    message: str         # class path within the module, e.g. "VitalSigns"
+    full_name: str       # protobuf full name, e.g. "zezhou5g.medical.v1.VitalSigns"
+    key_field: str
+    visibility: str      # "internal" | "console" | "public"
+    scope_field: str
+    description: str
+    flow: str
+
+    @property
+    def constant(self) -> str:
+        """Constant name: "medical.patient.status" → ``MEDICAL_PATIENT_STATUS``."""
+        return self.name.replace(".", "_").upper()
+
+
+def _protoc(*args: str) -> None:
+    include = Path(protoc.__file__).parent / "_proto"
+    files = sorted(str(p.relative_to(PROTO)) for p in PROTO.rglob("*.proto"))
+    if protoc.main(["protoc", f"-I{PROTO}", f"-I{include}", *args, *files]) != 0:
+        raise SystemExit("protoc failed")
+
+
+def _string_field(message: Descriptor, path: str, what: str) -> None:
+    """Fail unless ``path`` (dotted) names a singular string field of ``message``."""
+    descriptor = message
+    parts = path.split(".")
+    for i, part in enumerate(parts):
+        field = descriptor.fields_by_name.get(part)
+        if field is None:
+            raise SystemExit(f"{message.full_name}: {what} {path!r}: no field {part!r}")
+        if field.is_repeated:
+            raise SystemExit(f"{message.full_name}: {what} {path!r} is repeated")
+        if i < len(parts) - 1:
+            if field.message_type is None:
+                raise SystemExit(f"{message.full_name}: {what} {path!r}: {part} is no message")
+            descriptor = field.message_type
+        elif field.type != FieldDescriptor.TYPE_STRING:
+            raise SystemExit(f"{message.full_name}: {what} {path!r} is not a string field")
+
+
+def read_topics(descriptor_set: bytes) -> list[Declared]:
+    """The topics declared in a serialized FileDescriptorSet (with imports), checked, by name.
+
+    The descriptors go into a private pool, so the options are read with the contract.proto
+    that was just compiled, not whatever version of the generated code is installed.
+    """
+    files = descriptor_pb2.FileDescriptorSet.FromString(descriptor_set).file
+    pool = descriptor_pool.DescriptorPool()
+    for file in files:
+        pool.Add(file)
+    classes = message_factory.GetMessageClassesForFiles([f.name for f in files], pool)
+    options_class = classes["google.protobuf.MessageOptions"]
+    # Any: the stubs type extensions of generated classes only, not of a private pool's.
+    extension: Any = pool.FindExtensionByName(TOPIC_OPTION)
+    visibility = pool.FindEnumTypeByName(VISIBILITY_ENUM).values_by_number
+    found: list[Declared] = []
+
+    def visit(file: descriptor_pb2.FileDescriptorProto, proto: descriptor_pb2.DescriptorProto,
+              path: str) -> None:
+        for nested in proto.nested_type:
+            visit(file, nested, f"{path}.{nested.name}")
+        options = options_class.FromString(proto.options.SerializeToString())
+        declared: list[Any] = list(options.Extensions[extension])
+        if not declared:
+            return
+        full_name = f"{file.package}.{path}"
+        message = pool.FindMessageTypeByName(full_name)
+        meta = message.fields_by_name.get("meta")
+        if (meta is None or meta.number != 1 or meta.message_type is None
+                or meta.message_type.full_name != EVENT_META):
+            raise SystemExit(f"{full_name}: an event message carries EventMeta meta = 1")
+        scenario = file.package.split(".")[1]
+        for topic in declared:
+            if not _NAME.fullmatch(topic.name) or topic.name.endswith(".dlq"):
+                raise SystemExit(f"{full_name}: bad topic name {topic.name!r}")
+            if topic.name.split(".")[0] != scenario:
+                raise SystemExit(f"{full_name}: topic {topic.name!r} is not {scenario}.<what>")
+            if topic.visibility == 0:
+                raise SystemExit(f"{full_name}: topic {topic.name!r} needs a visibility")
+            _string_field(message, topic.key_field, "key_field")
+            if topic.scope_field:
+                _string_field(message, topic.scope_field, "scope_field")
+            found.append(Declared(
+                name=topic.name, scenario=scenario, package=file.package,
+                module=Path(file.name).stem + "_pb2", message=path, full_name=full_name,
+                key_field=topic.key_field,
+                visibility=visibility[topic.visibility].name.removeprefix("VISIBILITY_").lower(),
+                scope_field=topic.scope_field, description=topic.description, flow=topic.flow))
+
+    for file in files:
+        if file.package.startswith("zezhou5g."):
+            for proto in file.message_type:
+                visit(file, proto, proto.name)
+    names = [t.name for t in found]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise SystemExit(f"topics declared more than once: {twice}")
+    modules = {(t.package, t.module) for t in found}
+    if len({m for _, m in modules}) != len(modules):
+        raise SystemExit(f"two proto files share a module name: {sorted(modules)}")
+    return sorted(found, key=lambda t: t.name)
+
+
+def _q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def render_python(topics: list[Declared]) -> str:
+    """The Python registry module: one :class:`Topic` constant per topic, and ``ALL``."""
+    lines = [
+        '"""Kafka topics: generated by scripts/gen_proto.py from the ``topic`` options in proto/.',
+        "",
+        "Do not edit: change the declaration in proto/ and run ``make proto``. Use the constants,",
+        "or look a topic up by name with :func:`zezhou5g.contracts.get`.",
+        '"""',
+        "",
+    ]
+    modules: dict[str, set[str]] = {"zezhou5g.contracts.topic": {"Topic", "Visibility"}}
+    for t in topics:
+        modules.setdefault(t.package, set()).add(t.module)
+    lines += [f"from {package} import {', '.join(sorted(names))}"
+              for package, names in sorted(modules.items())]
+    for t in topics:
+        lines += [
+            "",
+            f"{t.constant} = Topic(",
+            f"    name={_q(t.name)},",
+            f"    message={t.module}.{t.message},",
+            f"    scenario={_q(t.scenario)},",
+            f"    key_field={_q(t.key_field)},",
+            f"    visibility=Visibility.{t.visibility.upper()},",
+            f"    scope_field={_q(t.scope_field) if t.scope_field else None},",
+            f"    description={_q(t.description)},",
+            f"    flow={_q(t.flow)},",
+            ")",
+        ]
+    lines += ["", "# Every declared topic, by name.", "ALL: tuple[Topic, ...] = ("]
+    lines += [f"    {t.constant}," for t in topics]
+    lines += [")", ""]
+    return "\n".join(lines)
+
+
+def render_js(topics: list[Declared]) -> str:
+    """The front end's ES module: topic names and how each may be streamed."""
+    lines = [
+        "// Kafka topics: generated by scripts/gen_proto.py from the `topic` options in proto/.",
+        "// Do not edit: change the declaration in proto/ and run `make proto`.",
+        "",
+        "/** Topic names, one constant per topic (as `msg.topic` of a live-stream event). */",
+        "export const TOPICS = Object.freeze({",
+    ]
+    lines += [f"  {t.constant}: {_q(t.name)}," for t in topics]
+    lines += [
+        "});",
+        "",
+        "/**",
+        " * Per topic name: its scenario, payload message (protobuf full name), key field,",
+        ' * visibility on the live streams ("internal" | "console" | "public") and scope field',
+        ' * ("" when not scoped).',
+        " */",
+        "export const TOPIC_INFO = Object.freeze({",
+    ]
+    for t in topics:
+        lines += [
+            f"  [TOPICS.{t.constant}]: Object.freeze({{",
+            f"    scenario: {_q(t.scenario)},",
+            f"    message: {_q(t.full_name)},",
+            f"    key: {_q(t.key_field)},",
+            f"    visibility: {_q(t.visibility)},",
+            f"    scope: {_q(t.scope_field)},",
+            "  }),",
+        ]
+    lines += ["});", ""]
+    return "\n".join(lines)
 
 
 def generate(out: Path) -> list[Path]:
-    """Run protoc for every .proto under proto/ into ``out``; returns the files written."""
-    files = sorted(str(p.relative_to(PROTO)) for p in PROTO.rglob("*.proto"))
-    include = Path(protoc.__file__).parent / "_proto"
-    args = ["protoc", f"-I{PROTO}", f"-I{include}", f"--python_out={out}",
-            f"--pyi_out={out}", f"--grpc_python_out={out}", *files]
-    if protoc.main(args) != 0:
-        raise SystemExit("protoc failed")
+    """Generate everything into ``out``, laid out as in the repository; returns the files.
+
+    Paths relative to ``out`` are the paths the files have relative to the repository root.
+    """
+    py = out / PY_SRC
+    py.mkdir(parents=True, exist_ok=True)
+    _protoc(f"--python_out={py}", f"--pyi_out={py}", f"--grpc_python_out={py}")
     written = []
     for domain in DOMAINS:
-        for folder in (out / "zezhou5g" / domain, out / "zezhou5g" / domain / "v1"):
+        for folder in (py / "zezhou5g" / domain, py / "zezhou5g" / domain / "v1"):
             init = folder / "__init__.py"
             if not init.exists():
                 init.write_text("")
-        written += sorted((out / "zezhou5g" / domain).rglob("*.py*"))
+        written += sorted((py / "zezhou5g" / domain).rglob("*.py*"))
+    with tempfile.TemporaryDirectory() as tmp:
+        descriptor_set = Path(tmp) / "contracts.pb"
+        _protoc("--include_imports", f"--descriptor_set_out={descriptor_set}")
+        topics = read_topics(descriptor_set.read_bytes())
+    for rel, text in ((PY_REGISTRY, render_python(topics)), (JS_REGISTRY, render_js(topics))):
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(text, encoding="utf-8")
+        written.append(out / rel)
     return written
 
 
 def main() -> None:
-    """Regenerate in place, replacing the previous generated folders."""
+    """Regenerate in place, replacing the previous generated folders and registries."""
     with tempfile.TemporaryDirectory() as tmp:
         generate(Path(tmp))
         for domain in DOMAINS:
-            target = OUT / "zezhou5g" / domain
+            target = ROOT / PY_SRC / "zezhou5g" / domain
             shutil.rmtree(target, ignore_errors=True)
-            shutil.copytree(Path(tmp) / "zezhou5g" / domain, target)
-    count = sum(1 for _ in (OUT / "zezhou5g").rglob("*_pb2*.py*"))
-    print(f"generated {count} files", file=sys.stderr)
+            shutil.copytree(Path(tmp) / PY_SRC / "zezhou5g" / domain, target)
+        for rel in (PY_REGISTRY, JS_REGISTRY):
+            shutil.copyfile(Path(tmp) / rel, ROOT / rel)
+    count = sum(1 for _ in (ROOT / PY_SRC / "zezhou5g").rglob("*_pb2*.py*"))
+    print(f"generated {count} proto modules, {PY_REGISTRY}, {JS_REGISTRY}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -126,7 +126,8 @@ async def post_reading(
     producer = request.app.state.producer
     try:
         event_id = await asyncio.wait_for(
-            asyncio.to_thread(producer.publish, spec.topic, message, device.device_id),
+            # Keyed as the topic declares (vital signs by patient, not by the device).
+            asyncio.to_thread(producer.publish, spec.topic, message, spec.contract.key(message)),
             PUBLISH_BUDGET_S)
     except TimeoutError as exc:
         REJECTED.labels("broker_slow").inc()

@@ -81,6 +81,38 @@ def test_device_ingestion_checks_token_device_and_body(stack):
     assert httpx.post(f"{url}/api/devices/nosuch/readings", json=good).status_code == 404
 
 
+def test_device_posts_are_keyed_as_their_topic_declares(stack):
+    """A wearable's vital signs are keyed by the patient (as declared), not by the device."""
+    from kafka import KafkaConsumer, TopicPartition
+    from zezhou5g.medical.v1 import medical_pb2
+
+    consumer = KafkaConsumer(bootstrap_servers=stack["env"]["Z5G_KAFKA_BOOTSTRAP"],
+                             enable_auto_commit=False)
+    try:
+        parts = [TopicPartition("medical.vitals", p)
+                 for p in consumer.partitions_for_topic("medical.vitals") or ()]
+        assert parts, "medical.vitals does not exist"
+        consumer.assign(parts)
+        consumer.seek_to_end(*parts)
+        for tp in parts:
+            consumer.position(tp)  # resolve the end now, before the post
+        body = {"patient_id": "p-1001", "device_id": "wear-1001", "seq": 987654,
+                "heart_rate_bpm": 71, "consciousness": "CONSCIOUSNESS_ALERT"}
+        r = httpx.post(f"{stack['url']}/api/devices/medical/readings", json=body, timeout=10,
+                       headers={"Authorization": "Bearer tok-wear-1001-0001"})
+        assert r.status_code == 202, r.text
+        keys = []
+        for _ in range(40):
+            for records in consumer.poll(timeout_ms=250).values():
+                keys += [rec.key for rec in records
+                         if medical_pb2.VitalSigns.FromString(rec.value).seq == 987654]
+            if keys:
+                break
+        assert keys == [b"p-1001"]
+    finally:
+        consumer.close()
+
+
 def test_device_reading_reaches_the_public_stream_and_overview(stack, wait):
     url = stack["url"]
     events: list[dict] = []

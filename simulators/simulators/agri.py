@@ -22,12 +22,13 @@ from datetime import datetime
 from pathlib import Path
 
 from zezhou5g.agri.v1 import agri_pb2
+from zezhou5g.contracts.topics import AGRI_MACHINE_POSITIONS, AGRI_TELEMETRY
 from zezhou5g.platform.paths import testdata_dir
 
 from simulators.base import Emission
 
-TOPIC = "agri.telemetry"
-MACHINE_TOPIC = "agri.machine.positions"
+TOPIC = AGRI_TELEMETRY.name
+MACHINE_TOPIC = AGRI_MACHINE_POSITIONS.name
 PLOTS = {"E1": "field-e1", "E2": "field-e2", "E3": "field-e3"}
 TICKS_PER_DAY = 96            # one tick = 15 simulated minutes of air temperature
 FROST_EVERY_DAYS = 3

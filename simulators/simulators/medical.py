@@ -14,12 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from zezhou5g.contracts.topics import MEDICAL_AMBULANCE_TELEMETRY, MEDICAL_VITALS
 from zezhou5g.medical.v1 import medical_pb2
 
 from simulators.base import Emission
 
-TOPIC = "medical.vitals"
-AMBULANCE_TOPIC = "medical.ambulance.telemetry"
+TOPIC = MEDICAL_VITALS.name
+AMBULANCE_TOPIC = MEDICAL_AMBULANCE_TELEMETRY.name
 HOSPITAL = (35.5012, 112.8395)  # approximate; the service holds the same point
 # The demo's clock runs this many times faster for ambulances (a 20-min trip takes 2 min).
 ROUTE_SPEEDUP = 10.0

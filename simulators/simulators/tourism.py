@@ -7,11 +7,12 @@ import random
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from zezhou5g.contracts.topics import TOURISM_ENV_READINGS
 from zezhou5g.tourism.v1 import tourism_pb2
 
 from simulators.base import Emission
 
-TOPIC = "tourism.env.readings"
+TOPIC = TOURISM_ENV_READINGS.name
 SENSORS = {  # sensor id → (area, baseline temperature offset °C, visitor noise weight)
     "env-jueshan-summit": ("jueshan", -3.0, 0.6),
     "env-jueshan-gate": ("jueshan", 0.0, 1.0),

@@ -32,6 +32,7 @@ from pathlib import Path
 import cv2
 import grpc
 import numpy as np
+from zezhou5g.contracts.topics import TRANSPORT_GATE_HEARTBEATS
 from zezhou5g.platform.logging import log_fields
 from zezhou5g.platform.paths import testdata_dir
 from zezhou5g.platform.principal import SYSTEM, PrincipalSigner, signed_channel
@@ -42,7 +43,7 @@ from simulators.base import Emission
 
 log = logging.getLogger(__name__)
 
-TOPIC = "transport.gate.heartbeats"
+TOPIC = TRANSPORT_GATE_HEARTBEATS.name
 GATES = {"gate-hsr-1": "zezhou-hsr", "gate-hsr-2": "zezhou-hsr", "gate-bus-1": "zezhou-bus"}
 CAMERA_GATE = "gate-hsr-1"  # the kiosk page's default gate
 # What the live footage can perform (zezhou5g.vision.attack_samples.live_sequence): the clip's

@@ -1,23 +1,16 @@
 """Agri's streams and devices, as the gateway sees them."""
 
-from zezhou5g.agri.v1 import agri_pb2
+from zezhou5g.contracts import topics
 
-from gateway.scenarios.contract import DeviceIngest, StatusStream
+from gateway.scenarios.contract import DeviceIngest, status_streams
 
-# A farmer's console stream carries only their own fields' events (scope_field).
-STREAMS = {
-    "agri.field.status": StatusStream("agri", agri_pb2.FieldStatus, public=True,
-                                      scope_field="field_id"),
-    # Alarms name fields and devices, orders name machines: for signed-in agri users only.
-    "agri.alarms": StatusStream("agri", agri_pb2.Alarm, public=False, scope_field="field_id"),
-    "agri.orders": StatusStream("agri", agri_pb2.WorkOrder, public=False,
-                                scope_field="field_id"),
-    "agri.machine.positions": StatusStream("agri", agri_pb2.MachinePosition, public=False),
-}
+# Field status is public; alarms, orders and machines are for signed-in agri users, and a
+# farmer's console stream carries only their own fields' events (the scope field declared in
+# proto/zezhou5g/agri/v1/agri.proto).
+STREAMS = status_streams("agri")
 # Keyed by device kind: POST /api/devices/agri/<kind>.
 DEVICES = {
-    "readings": DeviceIngest("agri.telemetry", agri_pb2.SensorReading, "device_id",
-                             ("soil_probe", "air_probe"), "field_id"),
-    "machines": DeviceIngest("agri.machine.positions", agri_pb2.MachinePosition, "machine_id",
-                             ("machine",)),
+    "readings": DeviceIngest(topics.AGRI_TELEMETRY, "device_id", ("soil_probe", "air_probe"),
+                             "field_id"),
+    "machines": DeviceIngest(topics.AGRI_MACHINE_POSITIONS, "machine_id", ("machine",)),
 }

@@ -1,18 +1,14 @@
 """Tourism's streams and devices, as the gateway sees them."""
 
-from zezhou5g.tourism.v1 import flow_pb2, tourism_pb2
+from zezhou5g.contracts import topics
 
-from gateway.scenarios.contract import DeviceIngest, StatusStream
+from gateway.scenarios.contract import DeviceIngest, status_streams
 
-STREAMS = {
-    "tourism.env.status": StatusStream("tourism", tourism_pb2.AreaEnvironment, public=True),
-    # Zone aggregates only (counts, density, level): nothing about a person, so public.
-    "tourism.zone.status": StatusStream("tourism", flow_pb2.ZoneStatus, public=True),
-    "tourism.area.flow": StatusStream("tourism", flow_pb2.AreaFlow, public=True),
-    "tourism.zone.alerts": StatusStream("tourism", flow_pb2.ZoneAlert, public=False),
-}
+# Zone and area aggregates are public (nothing about a person); alerts are for the console
+# (proto/zezhou5g/tourism/v1/*.proto say which).
+STREAMS = status_streams("tourism")
 # Keyed by device kind: POST /api/devices/tourism/<kind>.
 DEVICES = {
-    "readings": DeviceIngest("tourism.env.readings", tourism_pb2.EnvironmentReading, "sensor_id",
-                             ("env_sensor",), "area_id"),
+    "readings": DeviceIngest(topics.TOURISM_ENV_READINGS, "sensor_id", ("env_sensor",),
+                             "area_id"),
 }

@@ -7,22 +7,19 @@ import io
 from datetime import UTC, datetime
 from typing import Any
 
+from zezhou5g.contracts import topics
 from zezhou5g.transport.v1 import transport_pb2
 
-from gateway.scenarios.contract import DeviceIngest, StatusStream
+from gateway.scenarios.contract import DeviceIngest, status_streams
 
-STREAMS = {
-    "transport.gate.status": StatusStream("transport", transport_pb2.GateStatus, public=True),
-    # Decisions carry a pseudonymous passenger reference: station staff only.
-    "transport.gate.decisions": StatusStream("transport", transport_pb2.GateDecision,
-                                             public=False),
-    "transport.payments": StatusStream("transport", transport_pb2.PaymentEvent, public=False),
-}
+# Gate status is public; decisions and payments carry a pseudonymous passenger reference, for
+# station staff only (proto/zezhou5g/transport/v1/transport.proto says which).
+STREAMS = status_streams("transport")
 # Keyed by device kind: POST /api/devices/transport/<kind>.
 DEVICES = {
     # A gate camera's id is its gate's; its subject is the gate's station.
-    "readings": DeviceIngest("transport.gate.heartbeats", transport_pb2.GateHeartbeat, "gate_id",
-                             ("gate_camera",), "station_id"),
+    "readings": DeviceIngest(topics.TRANSPORT_GATE_HEARTBEATS, "gate_id", ("gate_camera",),
+                             "station_id"),
 }
 
 # ---------------------------------------------------------------- public gate page

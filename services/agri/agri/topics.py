@@ -1,12 +1,16 @@
-"""Kafka topics of the agri service and their payload types (see proto/zezhou5g/agri)."""
+"""Kafka topics of the agri service (declared in proto/zezhou5g/agri, generated registry).
 
-from zezhou5g.agri.v1 import agri_pb2
+The names come from :mod:`zezhou5g.contracts.topics`; the maps say which this service consumes
+and produces.
+"""
 
-TELEMETRY = "agri.telemetry"
-MACHINE_POSITIONS = "agri.machine.positions"
-FIELD_STATUS = "agri.field.status"
-ALARMS = "agri.alarms"
-ORDERS = "agri.orders"
+from zezhou5g.contracts import topics
 
-CONSUMES = {TELEMETRY: agri_pb2.SensorReading, MACHINE_POSITIONS: agri_pb2.MachinePosition}
+TELEMETRY = topics.AGRI_TELEMETRY.name
+MACHINE_POSITIONS = topics.AGRI_MACHINE_POSITIONS.name
+FIELD_STATUS = topics.AGRI_FIELD_STATUS.name
+ALARMS = topics.AGRI_ALARMS.name
+ORDERS = topics.AGRI_ORDERS.name
+
+CONSUMES = {t.name: t.message for t in (topics.AGRI_TELEMETRY, topics.AGRI_MACHINE_POSITIONS)}
 PRODUCES = (FIELD_STATUS, ALARMS, ORDERS)

@@ -1,15 +1,19 @@
-"""Kafka topics of the medical service and their payload types (see proto/zezhou5g/medical)."""
+"""Kafka topics of the medical service (declared in proto/zezhou5g/medical, generated registry).
 
-from zezhou5g.medical.v1 import medical_pb2
+The names come from :mod:`zezhou5g.contracts.topics`; the maps say which this service consumes,
+produces and keeps in SQL.
+"""
 
-VITALS = "medical.vitals"
-PATIENT_STATUS = "medical.patient.status"
-ALERTS = "medical.alerts"
-AMBULANCE = "medical.ambulance.telemetry"
-PREARRIVAL = "medical.prearrival"
+from zezhou5g.contracts import topics
 
-CONSUMES = {VITALS: medical_pb2.VitalSigns, AMBULANCE: medical_pb2.AmbulanceTelemetry}
-PRODUCES = {PATIENT_STATUS: medical_pb2.PatientVitals, ALERTS: medical_pb2.Alert,
-            PREARRIVAL: medical_pb2.PreArrivalNotice}
+VITALS = topics.MEDICAL_VITALS.name
+PATIENT_STATUS = topics.MEDICAL_PATIENT_STATUS.name
+ALERTS = topics.MEDICAL_ALERTS.name
+AMBULANCE = topics.MEDICAL_AMBULANCE_TELEMETRY.name
+PREARRIVAL = topics.MEDICAL_PREARRIVAL.name
+
+CONSUMES = {t.name: t.message for t in (topics.MEDICAL_VITALS, topics.MEDICAL_AMBULANCE_TELEMETRY)}
+PRODUCES = {t.name: t.message for t in (topics.MEDICAL_PATIENT_STATUS, topics.MEDICAL_ALERTS,
+                                        topics.MEDICAL_PREARRIVAL)}
 # What the records writer keeps in SQL.
-RECORDS = {PATIENT_STATUS: medical_pb2.PatientVitals, ALERTS: medical_pb2.Alert}
+RECORDS = {t.name: t.message for t in (topics.MEDICAL_PATIENT_STATUS, topics.MEDICAL_ALERTS)}

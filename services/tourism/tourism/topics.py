@@ -1,13 +1,16 @@
-"""Kafka topics of the tourism service and their payload types (see proto/zezhou5g/tourism)."""
+"""Kafka topics of the tourism service (declared in proto/zezhou5g/tourism, generated registry).
 
-from zezhou5g.tourism.v1 import tourism_pb2
+The names come from :mod:`zezhou5g.contracts.topics`; the maps say which this service consumes
+and produces (visitor flow from the cameras: zone status, alerts, area flow).
+"""
 
-ENV_READINGS = "tourism.env.readings"
-ENV_STATUS = "tourism.env.status"
-# Visitor flow from the cameras (flow.proto), produced by this service.
-ZONE_STATUS = "tourism.zone.status"
-ZONE_ALERTS = "tourism.zone.alerts"
-AREA_FLOW = "tourism.area.flow"
+from zezhou5g.contracts import topics
 
-CONSUMES = {ENV_READINGS: tourism_pb2.EnvironmentReading}
+ENV_READINGS = topics.TOURISM_ENV_READINGS.name
+ENV_STATUS = topics.TOURISM_ENV_STATUS.name
+ZONE_STATUS = topics.TOURISM_ZONE_STATUS.name
+ZONE_ALERTS = topics.TOURISM_ZONE_ALERTS.name
+AREA_FLOW = topics.TOURISM_AREA_FLOW.name
+
+CONSUMES = {t.name: t.message for t in (topics.TOURISM_ENV_READINGS,)}
 PRODUCES = (ENV_STATUS, ZONE_STATUS, ZONE_ALERTS, AREA_FLOW)

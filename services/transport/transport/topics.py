@@ -1,14 +1,18 @@
-"""Kafka topics of the transport service and their payload types (proto/zezhou5g/transport)."""
+"""Kafka topics of the transport service (declared in proto/zezhou5g/transport, generated registry).
 
-from zezhou5g.transport.v1 import transport_pb2
+The names come from :mod:`zezhou5g.contracts.topics`; the maps say which this service consumes
+(and in which consumer group: see main.py) and produces.
+"""
 
-GATE_HEARTBEATS = "transport.gate.heartbeats"
-GATE_STATUS = "transport.gate.status"
-FACE_ENROLMENTS = "transport.face.enrolments"
-GATE_DECISIONS = "transport.gate.decisions"
-PAYMENTS = "transport.payments"
+from zezhou5g.contracts import topics
 
-CONSUMES = {GATE_HEARTBEATS: transport_pb2.GateHeartbeat}
-ENROLMENT_EVENTS = {FACE_ENROLMENTS: transport_pb2.FaceEnrolmentEvent}
-DECISION_EVENTS = {GATE_DECISIONS: transport_pb2.GateDecision}
+GATE_HEARTBEATS = topics.TRANSPORT_GATE_HEARTBEATS.name
+GATE_STATUS = topics.TRANSPORT_GATE_STATUS.name
+FACE_ENROLMENTS = topics.TRANSPORT_FACE_ENROLMENTS.name
+GATE_DECISIONS = topics.TRANSPORT_GATE_DECISIONS.name
+PAYMENTS = topics.TRANSPORT_PAYMENTS.name
+
+CONSUMES = {t.name: t.message for t in (topics.TRANSPORT_GATE_HEARTBEATS,)}
+ENROLMENT_EVENTS = {t.name: t.message for t in (topics.TRANSPORT_FACE_ENROLMENTS,)}
+DECISION_EVENTS = {t.name: t.message for t in (topics.TRANSPORT_GATE_DECISIONS,)}
 PRODUCES = (GATE_STATUS, FACE_ENROLMENTS, GATE_DECISIONS, PAYMENTS)

@@ -3,6 +3,7 @@
 // latest values per key. The scenario comes from <body data-scenario="…">.
 // Medical adds NEWS2: tiles ordered by risk, an alert tone on a rise, and a NEWS2 chart.
 import { api, ApiError, clearError, describe, liveIndicator, LiveStream, showError } from "./api.js";
+import { TOPICS } from "./contracts.js";
 import { LiveChart } from "./chart.js";
 import { clock, eventTime, flash, fmt, fmtInt, h, isNewer, num, num0 } from "./format.js";
 import { has, nameOf, onLangChange, t } from "./i18n.js";
@@ -17,7 +18,7 @@ const timeCol = { id: "time", label: "f.event_time", get: (d) => clock(eventTime
 /** What differs between the four consoles. */
 const SCENARIOS = {
   tourism: {
-    topics: ["tourism.env.status"],
+    topics: [TOPICS.TOURISM_ENV_STATUS],
     keyOf: (d) => d.area_id,
     Tile: AreaTile,
     known: KNOWN.areas,
@@ -46,7 +47,7 @@ const SCENARIOS = {
     ],
   },
   medical: {
-    topics: ["medical.patient.status"],
+    topics: [TOPICS.MEDICAL_PATIENT_STATUS],
     keyOf: (d) => d.patient_id,
     Tile: PatientTile,
     known: [],
@@ -61,8 +62,8 @@ const SCENARIOS = {
       });
       const board = new AmbulanceBoard();
       return [
-        { title: "med.alerts.title", el: queue.el, topic: "medical.alerts", update: (d) => queue.update(d), load: () => queue.load() },
-        { title: "med.amb.title", el: board.el, topic: "medical.prearrival", update: (d) => board.update(d), load: () => board.load() },
+        { title: "med.alerts.title", el: queue.el, topic: TOPICS.MEDICAL_ALERTS, update: (d) => queue.update(d), load: () => queue.load() },
+        { title: "med.amb.title", el: board.el, topic: TOPICS.MEDICAL_PREARRIVAL, update: (d) => board.update(d), load: () => board.load() },
       ];
     },
     chart: {
@@ -114,7 +115,7 @@ const SCENARIOS = {
     ],
   },
   transport: {
-    topics: ["transport.gate.status"],
+    topics: [TOPICS.TRANSPORT_GATE_STATUS],
     keyOf: (d) => d.gate_id,
     Tile: GateTile,
     known: KNOWN.gates,

@@ -1,6 +1,7 @@
 // The live overview of the public scenarios (home page and public page): starting state from
 // GET /api/public/overview, then updates from the public SSE stream.
 import { api, ApiError, clearError, describe, liveIndicator, LiveStream, showError } from "./api.js";
+import { TOPICS } from "./contracts.js";
 import { h, num0 } from "./format.js";
 import { onLangChange, t } from "./i18n.js";
 import { AreaTile, FieldTile, GateTile, TileGrid } from "./tiles.js";
@@ -55,14 +56,14 @@ export function mountOverview(container, { compact = false, titles = {}, liveInt
 
   const apply = (topic, data, opts) => {
     switch (topic) {
-      case "tourism.env.status":
+      case TOPICS.TOURISM_ENV_STATUS:
         return areas.update(data.area_id, data, opts);
-      case "transport.gate.status": {
+      case TOPICS.TRANSPORT_GATE_STATUS: {
         const taken = gates.update(data.gate_id, data, opts);
         renderSummary();
         return taken;
       }
-      case "agri.field.status":
+      case TOPICS.AGRI_FIELD_STATUS:
         return fields.update(data.field_id, data, opts);
       default:
         return false;
@@ -77,9 +78,9 @@ export function mountOverview(container, { compact = false, titles = {}, liveInt
       const o = await api("/api/public/overview");
       clearError("overview");
       failures = 0;
-      for (const a of o?.tourism ?? []) apply("tourism.env.status", a, { animate: false });
-      for (const g of o?.transport ?? []) apply("transport.gate.status", g, { animate: false });
-      for (const f of o?.agri ?? []) apply("agri.field.status", f, { animate: false });
+      for (const a of o?.tourism ?? []) apply(TOPICS.TOURISM_ENV_STATUS, a, { animate: false });
+      for (const g of o?.transport ?? []) apply(TOPICS.TRANSPORT_GATE_STATUS, g, { animate: false });
+      for (const f of o?.agri ?? []) apply(TOPICS.AGRI_FIELD_STATUS, f, { animate: false });
     } catch (err) {
       failures += 1;
       showError("overview", () => t("err.overview", { detail: describe(err) }));

@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m agri.importer", description=__doc__)
     p.add_argument("--mapping", type=Path, required=True, help="TOML mapping of the source")
     p.add_argument("log", type=Path)
-    p.add_argument("--kafka", default="", help="bootstrap servers: publish to agri.telemetry")
+    p.add_argument("--kafka", default="", help=f"bootstrap servers: publish to {TELEMETRY}")
     p.add_argument("--gateway", default="", help="gateway base URL: post to the device endpoint")
     p.add_argument("--token", default="", help="the device's bearer token (with --gateway)")
     p.add_argument("--since", default="", help="first event time to import (ISO, UTC)")

@@ -96,7 +96,7 @@ class AmbulanceTracker:
             care_team="emergency",
             latest=t.vitals if t.HasField("vitals") else None)
         notice.meta.event_time.CopyFrom(t.meta.event_time)
-        unit.emit(PREARRIVAL, notice, t.ambulance_id, derived_id("medical.prearrival", cause_id))
+        unit.emit(PREARRIVAL, notice, t.ambulance_id, derived_id(PREARRIVAL, cause_id))
         self.trips.stage(unit, t.ambulance_id, trip, notice)  # as published, with its meta
         return True
 

@@ -2,6 +2,7 @@
 // map coloured by alarm, the emergency view, alarms with acknowledgement, machines and work
 // orders, sensor history charts, product batches. REST for state, /api/stream/agri for changes.
 import { api, describe, liveIndicator, LiveStream, showError } from "../api.js";
+import { TOPICS } from "../contracts.js";
 import { eventTime, fmt, h } from "../format.js";
 import { onLangChange, t } from "../i18n.js";
 import { loginUrl, renderShell } from "../shell.js";
@@ -201,7 +202,7 @@ async function main() {
     onState: (s) => live.setState(s),
     onEvent: (msg) => {
       live.event(eventTime(msg.data) ?? Date.now());
-      if (msg.topic === "agri.field.status") {
+      if (msg.topic === TOPICS.AGRI_FIELD_STATUS) {
         const f = state.fields.find((x) => x.id === msg.data.field_id);
         if (!f) return;
         f.status = msg.data;
@@ -213,7 +214,7 @@ async function main() {
         } else {
           reloadSoon();
         }
-      } else if (msg.topic === "agri.machine.positions") {
+      } else if (msg.topic === TOPICS.AGRI_MACHINE_POSITIONS) {
         const m = state.machines.find((x) => x.id === msg.data.machine_id);
         if (m) {
           Object.assign(m, { lat: msg.data.lat, lon: msg.data.lon });

@@ -1,5 +1,6 @@
 // The public agri page: live field moisture and temperature (public stream), and the trace lookup.
 import { api, liveIndicator, LiveStream } from "../api.js";
+import { TOPICS } from "../contracts.js";
 import { eventTime, fmt, h } from "../format.js";
 import { nameOf, onLangChange, t } from "../i18n.js";
 import { renderShell } from "../shell.js";
@@ -27,7 +28,7 @@ async function main() {
   new LiveStream("/api/public/stream", {
     onState: (s) => live.setState(s),
     onEvent: (msg) => {
-      if (msg.topic !== "agri.field.status") return;
+      if (msg.topic !== TOPICS.AGRI_FIELD_STATUS) return;
       live.event(eventTime(msg.data) ?? Date.now());
       fields.set(msg.data.field_id, msg.data);
       render();

@@ -1,6 +1,7 @@
 // One patient: NEWS2 breakdown, trends of the last hour, alert history, SpO2 scale, FHIR export.
 // Starting state from GET /api/medical/patients/<id> (403 outside the care team), then live.
 import { api, ApiError, describe, liveIndicator, LiveStream, showError } from "../api.js";
+import { TOPICS } from "../contracts.js";
 import { LiveChart } from "../chart.js";
 import { clock, fmt, h, parseTime } from "../format.js";
 import { nameOf, onLangChange, t } from "../i18n.js";
@@ -95,10 +96,10 @@ async function main() {
     onEvent: (msg) => {
       const d = msg?.data;
       if (!d || d.patient_id !== id) return;
-      if (msg.topic === "medical.patient.status") {
+      if (msg.topic === TOPICS.MEDICAL_PATIENT_STATUS) {
         status = d;
         for (const m of METRICS) chart.add(id, m, parseTime(d.meta?.event_time) ?? Date.now(), d.latest?.[m.field] ?? null);
-      } else if (msg.topic === "medical.alerts") {
+      } else if (msg.topic === TOPICS.MEDICAL_ALERTS) {
         const others = (detail.alerts ?? []).filter((a) => a.alert_id !== d.alert_id);
         detail.alerts = [d, ...others];
       }

@@ -2,6 +2,7 @@
 // density, per-minute trend, camera view with detections, entries vs daily capacity, alerts with
 // acknowledge. The environment part above it is js/console.js; sign-in is checked there too.
 import { api, ApiError, describe, LiveStream, showError, clearError } from "../api.js";
+import { TOPICS } from "../contracts.js";
 import { LiveChart } from "../chart.js";
 import { clock, fmt, fmtInt, h, num0, parseTime } from "../format.js";
 import { onLangChange, t } from "../i18n.js";
@@ -312,14 +313,14 @@ async function main() {
     onEvent: (msg) => {
       const d = msg?.data;
       if (!d) return;
-      if (msg.topic === "tourism.zone.status") {
+      if (msg.topic === TOPICS.TOURISM_ZONE_STATUS) {
         state.status.set(d.zone_id, d);
         chart.add(d.zone_id, metric, parseTime(d.frame_time) ?? Date.now(), num0(d.count));
         soon();
-      } else if (msg.topic === "tourism.area.flow") {
+      } else if (msg.topic === TOPICS.TOURISM_AREA_FLOW) {
         state.flow.set(d.area_id, d);
         soon();
-      } else if (msg.topic === "tourism.zone.alerts") {
+      } else if (msg.topic === TOPICS.TOURISM_ZONE_ALERTS) {
         // The list is a page of the service's bounded store: reload the page shown.
         alertsSoon();
       }

@@ -3,6 +3,7 @@
 // Zone aggregates only, from GET /api/public/tourism/crowding (the tourism service decides the
 // forecast and which spots may be suggested) and the public live stream for the "now" values.
 import { api, describe, LiveStream, showError, clearError } from "../api.js";
+import { TOPICS } from "../contracts.js";
 import { clock, fmt, h, num0, parseTime } from "../format.js";
 import { onLangChange, t } from "../i18n.js";
 import { renderShell } from "../shell.js";
@@ -103,7 +104,7 @@ async function main() {
   new LiveStream("/api/public/stream", {
     onOpen: (again) => { if (again) load(); },
     onEvent: (msg) => {
-      if (msg?.topic !== "tourism.zone.status" || !msg.data) return;
+      if (msg?.topic !== TOPICS.TOURISM_ZONE_STATUS || !msg.data) return;
       const d = msg.data;
       const s = spots.get(d.zone_id);
       if (!s) return;

@@ -3,6 +3,7 @@
 // Mounted below the shared console (js/console.js draws the gate tiles); refreshed every 2 s
 // and at once when a decision arrives on the console's stream.
 import { api, describe, LiveStream, showError, clearError } from "../api.js";
+import { TOPICS } from "../contracts.js";
 import { clock, fmtInt, h } from "../format.js";
 import { nameOf, onLangChange, t } from "../i18n.js";
 import { loadMe } from "../shell.js";
@@ -132,7 +133,7 @@ async function main() {
   schedule();
   new LiveStream("/api/stream/transport", {
     onEvent: (msg) => {
-      if (msg?.topic === "transport.gate.decisions" || msg?.topic === "transport.payments") {
+      if (msg?.topic === TOPICS.TRANSPORT_GATE_DECISIONS || msg?.topic === TOPICS.TRANSPORT_PAYMENTS) {
         refresh().catch(() => {});
       }
     },

@@ -4,6 +4,7 @@
 // The kiosk is also the gate's display: every decision taken at its gate (by the gate camera or
 // the staffed lane) arrives on the live stream and is shown large too, with where it came from.
 import { api, describe, showError, clearError, LiveStream } from "../api.js";
+import { TOPICS } from "../contracts.js";
 import { clock, eventTime, h } from "../format.js";
 import { getLang, has, nameOf, onLangChange, t } from "../i18n.js";
 import { loginUrl } from "../shell.js";
@@ -184,7 +185,7 @@ async function main() {
   $("manual-form").addEventListener("submit", manual);
   new LiveStream("/api/stream/transport", {
     onEvent: (msg) => {
-      const d = msg?.topic === "transport.gate.decisions" ? msg.data : null;
+      const d = msg?.topic === TOPICS.TRANSPORT_GATE_DECISIONS ? msg.data : null;
       if (!d || d.gate_id !== select.value) return;
       present(d, ownIds.has(d.meta?.event_id));
     },

@@ -23,72 +23,79 @@ _sym_db = _symbol_database.Default()
 
 
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
+from zezhou5g.common.v1 import contract_pb2 as zezhou5g_dot_common_dot_v1_dot_contract__pb2
 from zezhou5g.common.v1 import envelope_pb2 as zezhou5g_dot_common_dot_v1_dot_envelope__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ezezhou5g/tourism/v1/flow.proto\x12\x13zezhou5g.tourism.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a!zezhou5g/common/v1/envelope.proto\"\x1d\n\x05Point\x12\t\n\x01x\x18\x01 \x01(\x01\x12\t\n\x01y\x18\x02 \x01(\x01\"\xe2\x02\n\nZoneStatus\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x0f\n\x07zone_id\x18\x02 \x01(\t\x12\x0f\n\x07\x61rea_id\x18\x03 \x01(\t\x12\x11\n\tcamera_id\x18\x04 \x01(\t\x12\r\n\x05\x63ount\x18\x05 \x01(\r\x12\x11\n\traw_count\x18\x06 \x01(\r\x12\x16\n\x0e\x64\x65nsity_per_m2\x18\x07 \x01(\x01\x12\x0f\n\x07\x61rea_m2\x18\x08 \x01(\x01\x12\x10\n\x08\x63\x61pacity\x18\t \x01(\r\x12\x11\n\toccupancy\x18\n \x01(\x01\x12\r\n\x05level\x18\x0b \x01(\t\x12.\n\nframe_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0c\x63ount_method\x18\x14 \x01(\t\x12\x16\n\x0e\x64\x65tector_count\x18\x15 \x01(\r\x12\x15\n\rdensity_count\x18\x16 \x01(\x01\"\x81\x03\n\tZoneAlert\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x10\n\x08\x61lert_id\x18\x02 \x01(\t\x12\x0f\n\x07zone_id\x18\x03 \x01(\t\x12\x0f\n\x07\x61rea_id\x18\x04 \x01(\t\x12\r\n\x05state\x18\x05 \x01(\t\x12\r\n\x05\x63ount\x18\x06 \x01(\r\x12\x10\n\x08\x63\x61pacity\x18\x07 \x01(\r\x12\x11\n\toccupancy\x18\x08 \x01(\x01\x12\r\n\x05level\x18\t \x01(\t\x12-\n\traised_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\ncleared_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0c\x61\x63knowledged\x18\x0c \x01(\x08\x12\x17\n\x0f\x61\x63knowledged_by\x18\r \x01(\t\x12\x33\n\x0f\x61\x63knowledged_at\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"j\n\tGateCount\x12\x0f\n\x07gate_id\x18\x01 \x01(\t\x12\x0f\n\x07name_zh\x18\x02 \x01(\t\x12\x0f\n\x07name_en\x18\x03 \x01(\t\x12\x15\n\rentries_today\x18\x04 \x01(\x04\x12\x13\n\x0b\x65xits_today\x18\x05 \x01(\x04\"\xb8\x02\n\x08\x41reaFlow\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x0f\n\x07\x61rea_id\x18\x02 \x01(\t\x12\x0c\n\x04\x64\x61te\x18\x03 \x01(\t\x12\x12\n\npeople_now\x18\x04 \x01(\r\x12\x1e\n\x16instantaneous_capacity\x18\x05 \x01(\r\x12\x15\n\rentries_today\x18\x06 \x01(\x04\x12\x16\n\x0e\x64\x61ily_capacity\x18\x07 \x01(\x04\x12-\n\x05gates\x18\x08 \x03(\x0b\x32\x1e.zezhou5g.tourism.v1.GateCount\x12\x13\n\x0b\x65xits_today\x18\t \x01(\x04\x12\x17\n\x0finside_by_gates\x18\n \x01(\r\x12 \n\x18gate_counts_inconsistent\x18\x0b \x01(\x08\"\xf2\x02\n\x04Zone\x12\x0f\n\x07zone_id\x18\x01 \x01(\t\x12\x0f\n\x07\x61rea_id\x18\x02 \x01(\t\x12\x0f\n\x07name_zh\x18\x03 \x01(\t\x12\x0f\n\x07name_en\x18\x04 \x01(\t\x12\x0c\n\x04kind\x18\x05 \x01(\t\x12\x0f\n\x07\x61rea_m2\x18\x06 \x01(\x01\x12\x1b\n\x13\x61rea_per_visitor_m2\x18\x07 \x01(\x01\x12\x10\n\x08\x63\x61pacity\x18\x08 \x01(\r\x12\x11\n\tcamera_id\x18\t \x01(\t\x12\x31\n\rimage_polygon\x18\n \x03(\x0b\x32\x1a.zezhou5g.tourism.v1.Point\x12\x30\n\x0cplan_polygon\x18\x0b \x03(\x0b\x32\x1a.zezhou5g.tourism.v1.Point\x12\x0f\n\x07\x62usy_at\x18\x0c \x01(\x01\x12\x12\n\ncrowded_at\x18\r \x01(\x01\x12\x0f\n\x07over_at\x18\x0e \x01(\x01\x12\x10\n\x08\x61lert_at\x18\x0f \x01(\x01\x12\x18\n\x10\x61lert_hysteresis\x18\x10 \x01(\x01\"\xa4\x01\n\x04Gate\x12\x0f\n\x07gate_id\x18\x01 \x01(\t\x12\x0f\n\x07name_zh\x18\x02 \x01(\t\x12\x0f\n\x07name_en\x18\x03 \x01(\t\x12\x11\n\tcamera_id\x18\x04 \x01(\t\x12*\n\x06line_a\x18\x05 \x01(\x0b\x32\x1a.zezhou5g.tourism.v1.Point\x12*\n\x06line_b\x18\x06 \x01(\x0b\x32\x1a.zezhou5g.tourism.v1.Point\"\xf3\x01\n\x04\x41rea\x12\x0f\n\x07\x61rea_id\x18\x01 \x01(\t\x12\x0f\n\x07name_zh\x18\x02 \x01(\t\x12\x0f\n\x07name_en\x18\x03 \x01(\t\x12\x12\n\nopen_hours\x18\x04 \x01(\x01\x12\x18\n\x10mean_visit_hours\x18\x05 \x01(\x01\x12\x1e\n\x16instantaneous_capacity\x18\x06 \x01(\r\x12\x16\n\x0e\x64\x61ily_capacity\x18\x07 \x01(\x04\x12(\n\x05zones\x18\x08 \x03(\x0b\x32\x19.zezhou5g.tourism.v1.Zone\x12(\n\x05gates\x18\t \x03(\x0b\x32\x19.zezhou5g.tourism.v1.Gate\"\xc0\x02\n\x0c\x43\x61meraHealth\x12\x11\n\tcamera_id\x18\x01 \x01(\t\x12\x0f\n\x07\x61rea_id\x18\x02 \x01(\t\x12\x0f\n\x07name_zh\x18\x03 \x01(\t\x12\x0f\n\x07name_en\x18\x04 \x01(\t\x12\x0f\n\x07healthy\x18\x05 \x01(\x08\x12\x0e\n\x06\x66ps_in\x18\x06 \x01(\x01\x12\x15\n\rfps_processed\x18\x07 \x01(\x01\x12\x33\n\x0flast_frame_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nreconnects\x18\t \x01(\r\x12\r\n\x05\x65rror\x18\n \x01(\t\x12\r\n\x05width\x18\x0b \x01(\r\x12\x0e\n\x06height\x18\x0c \x01(\r\x12\r\n\x05state\x18\r \x01(\t\x12\x18\n\x10last_frame_age_s\x18\x0e \x01(\x01\x12\x12\n\nsample_fps\x18\x0f \x01(\x01\"|\n\nZoneMinute\x12*\n\x06minute\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nmean_count\x18\x02 \x01(\x01\x12\x11\n\tmax_count\x18\x03 \x01(\r\x12\x1b\n\x13mean_density_per_m2\x18\x04 \x01(\x01\"\x12\n\x10ListAreasRequest\"=\n\x11ListAreasResponse\x12(\n\x05\x61reas\x18\x01 \x03(\x0b\x32\x19.zezhou5g.tourism.v1.Area\"(\n\x15ListZoneStatusRequest\x12\x0f\n\x07\x61rea_id\x18\x01 \x01(\t\"H\n\x16ListZoneStatusResponse\x12.\n\x05zones\x18\x01 \x03(\x0b\x32\x1f.zezhou5g.tourism.v1.ZoneStatus\"\x15\n\x13ListAreaFlowRequest\"D\n\x14ListAreaFlowResponse\x12,\n\x05\x61reas\x18\x01 \x03(\x0b\x32\x1d.zezhou5g.tourism.v1.AreaFlow\"~\n\x15GetZoneHistoryRequest\x12\x0f\n\x07zone_id\x18\x01 \x01(\t\x12)\n\x05since\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12)\n\x05until\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"[\n\x16GetZoneHistoryResponse\x12\x0f\n\x07zone_id\x18\x01 \x01(\t\x12\x30\n\x07minutes\x18\x02 \x03(\x0b\x32\x1f.zezhou5g.tourism.v1.ZoneMinute\"\x14\n\x12ListCamerasRequest\"I\n\x13ListCamerasResponse\x12\x32\n\x07\x63\x61meras\x18\x01 \x03(\x0b\x32!.zezhou5g.tourism.v1.CameraHealth\"*\n\x15GetCameraFrameRequest\x12\x11\n\tcamera_id\x18\x01 \x01(\t\"y\n\x16GetCameraFrameResponse\x12\x11\n\tcamera_id\x18\x01 \x01(\t\x12\x0c\n\x04jpeg\x18\x02 \x01(\x0c\x12.\n\nframe_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06people\x18\x04 \x01(\r\"[\n\x11ListAlertsRequest\x12\x11\n\topen_only\x18\x01 \x01(\x08\x12\r\n\x05limit\x18\x02 \x01(\r\x12\x0e\n\x06offset\x18\x03 \x01(\r\x12\x14\n\x0c\x63leared_only\x18\x04 \x01(\x08\"S\n\x12ListAlertsResponse\x12.\n\x06\x61lerts\x18\x01 \x03(\x0b\x32\x1e.zezhou5g.tourism.v1.ZoneAlert\x12\r\n\x05total\x18\x02 \x01(\r\"l\n\x11ZoneForecastPoint\x12&\n\x02\x61t\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05\x63ount\x18\x02 \x01(\x01\x12\x11\n\toccupancy\x18\x03 \x01(\x01\x12\r\n\x05level\x18\x04 \x01(\t\"\x9e\x03\n\x0cSpotForecast\x12\x0f\n\x07zone_id\x18\x01 \x01(\t\x12\x0f\n\x07\x61rea_id\x18\x02 \x01(\t\x12\x0f\n\x07name_zh\x18\x03 \x01(\t\x12\x0f\n\x07name_en\x18\x04 \x01(\t\x12\x10\n\x08\x63\x61pacity\x18\x05 \x01(\r\x12\x0f\n\x07\x61rea_m2\x18\x06 \x01(\x01\x12\r\n\x05\x63ount\x18\x07 \x01(\r\x12\x16\n\x0e\x64\x65nsity_per_m2\x18\x08 \x01(\x01\x12\x11\n\toccupancy\x18\t \x01(\x01\x12\r\n\x05level\x18\n \x01(\t\x12+\n\x07updated\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x35\n\x05\x61head\x18\x0c \x03(\x0b\x32&.zezhou5g.tourism.v1.ZoneForecastPoint\x12-\n\tbest_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nbest_level\x18\x0e \x01(\t\x12\x10\n\x08wait_min\x18\x0f \x01(\x01\x12\x0e\n\x06\x63\x61lmer\x18\x10 \x03(\t\x12\x15\n\rhistory_hours\x18\x11 \x01(\x01\")\n\x18ListSpotForecastsRequest\x12\r\n\x05hours\x18\x01 \x01(\r\"M\n\x19ListSpotForecastsResponse\x12\x30\n\x05spots\x18\x01 \x03(\x0b\x32!.zezhou5g.tourism.v1.SpotForecast\"7\n\x17\x41\x63knowledgeAlertRequest\x12\x10\n\x08\x61lert_id\x18\x01 \x01(\t\x12\n\n\x02\x62y\x18\x02 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ezezhou5g/tourism/v1/flow.proto\x12\x13zezhou5g.tourism.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a!zezhou5g/common/v1/contract.proto\x1a!zezhou5g/common/v1/envelope.proto\"\x1d\n\x05Point\x12\t\n\x01x\x18\x01 \x01(\x01\x12\t\n\x01y\x18\x02 \x01(\x01\"\xc6\x03\n\nZoneStatus\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x0f\n\x07zone_id\x18\x02 \x01(\t\x12\x0f\n\x07\x61rea_id\x18\x03 \x01(\t\x12\x11\n\tcamera_id\x18\x04 \x01(\t\x12\r\n\x05\x63ount\x18\x05 \x01(\r\x12\x11\n\traw_count\x18\x06 \x01(\r\x12\x16\n\x0e\x64\x65nsity_per_m2\x18\x07 \x01(\x01\x12\x0f\n\x07\x61rea_m2\x18\x08 \x01(\x01\x12\x10\n\x08\x63\x61pacity\x18\t \x01(\r\x12\x11\n\toccupancy\x18\n \x01(\x01\x12\r\n\x05level\x18\x0b \x01(\t\x12.\n\nframe_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0c\x63ount_method\x18\x14 \x01(\t\x12\x16\n\x0e\x64\x65tector_count\x18\x15 \x01(\r\x12\x15\n\rdensity_count\x18\x16 \x01(\x01:b\x8a\x80\x19^\n\x13tourism.zone.status\x12\x07zone_id\x18\x03*\'one zone after a processed camera frame2\x13tourism \xe2\x86\x92 gateway\"\xea\x03\n\tZoneAlert\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x10\n\x08\x61lert_id\x18\x02 \x01(\t\x12\x0f\n\x07zone_id\x18\x03 \x01(\t\x12\x0f\n\x07\x61rea_id\x18\x04 \x01(\t\x12\r\n\x05state\x18\x05 \x01(\t\x12\r\n\x05\x63ount\x18\x06 \x01(\r\x12\x10\n\x08\x63\x61pacity\x18\x07 \x01(\r\x12\x11\n\toccupancy\x18\x08 \x01(\x01\x12\r\n\x05level\x18\t \x01(\t\x12-\n\traised_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\ncleared_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0c\x61\x63knowledged\x18\x0c \x01(\x08\x12\x17\n\x0f\x61\x63knowledged_by\x18\r \x01(\t\x12\x33\n\x0f\x61\x63knowledged_at\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp:g\x8a\x80\x19\x63\n\x13tourism.zone.alerts\x12\x07zone_id\x18\x02*\"a crowding alert raised or cleared2\x1dtourism \xe2\x86\x92 gateway (console)\"j\n\tGateCount\x12\x0f\n\x07gate_id\x18\x01 \x01(\t\x12\x0f\n\x07name_zh\x18\x02 \x01(\t\x12\x0f\n\x07name_en\x18\x03 \x01(\t\x12\x15\n\rentries_today\x18\x04 \x01(\x04\x12\x13\n\x0b\x65xits_today\x18\x05 \x01(\x04\"\x9b\x03\n\x08\x41reaFlow\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x0f\n\x07\x61rea_id\x18\x02 \x01(\t\x12\x0c\n\x04\x64\x61te\x18\x03 \x01(\t\x12\x12\n\npeople_now\x18\x04 \x01(\r\x12\x1e\n\x16instantaneous_capacity\x18\x05 \x01(\r\x12\x15\n\rentries_today\x18\x06 \x01(\x04\x12\x16\n\x0e\x64\x61ily_capacity\x18\x07 \x01(\x04\x12-\n\x05gates\x18\x08 \x03(\x0b\x32\x1e.zezhou5g.tourism.v1.GateCount\x12\x13\n\x0b\x65xits_today\x18\t \x01(\x04\x12\x17\n\x0finside_by_gates\x18\n \x01(\r\x12 \n\x18gate_counts_inconsistent\x18\x0b \x01(\x08:a\x8a\x80\x19]\n\x11tourism.area.flow\x12\x07\x61rea_id\x18\x03*(people now and entries today vs capacity2\x13tourism \xe2\x86\x92 gateway\"\xf2\x02\n\x04Zone\x12\x0f\n\x07zone_id\x18\x01 \x01(\t\x12\x0f\n\x07\x61rea_id\x18\x02 \x01(\t\x12\x0f\n\x07name_zh\x18\x03 \x01(\t\x12\x0f\n\x07name_en\x18\x04 \x01(\t\x12\x0c\n\x04kind\x18\x05 \x01(\t\x12\x0f\n\x07\x61rea_m2\x18\x06 \x01(\x01\x12\x1b\n\x13\x61rea_per_visitor_m2\x18\x07 \x01(\x01\x12\x10\n\x08\x63\x61pacity\x18\x08 \x01(\r\x12\x11\n\tcamera_id\x18\t \x01(\t\x12\x31\n\rimage_polygon\x18\n \x03(\x0b\x32\x1a.zezhou5g.tourism.v1.Point\x12\x30\n\x0cplan_polygon\x18\x0b \x03(\x0b\x32\x1a.zezhou5g.tourism.v1.Point\x12\x0f\n\x07\x62usy_at\x18\x0c \x01(\x01\x12\x12\n\ncrowded_at\x18\r \x01(\x01\x12\x0f\n\x07over_at\x18\x0e \x01(\x01\x12\x10\n\x08\x61lert_at\x18\x0f \x01(\x01\x12\x18\n\x10\x61lert_hysteresis\x18\x10 \x01(\x01\"\xa4\x01\n\x04Gate\x12\x0f\n\x07gate_id\x18\x01 \x01(\t\x12\x0f\n\x07name_zh\x18\x02 \x01(\t\x12\x0f\n\x07name_en\x18\x03 \x01(\t\x12\x11\n\tcamera_id\x18\x04 \x01(\t\x12*\n\x06line_a\x18\x05 \x01(\x0b\x32\x1a.zezhou5g.tourism.v1.Point\x12*\n\x06line_b\x18\x06 \x01(\x0b\x32\x1a.zezhou5g.tourism.v1.Point\"\xf3\x01\n\x04\x41rea\x12\x0f\n\x07\x61rea_id\x18\x01 \x01(\t\x12\x0f\n\x07name_zh\x18\x02 \x01(\t\x12\x0f\n\x07name_en\x18\x03 \x01(\t\x12\x12\n\nopen_hours\x18\x04 \x01(\x01\x12\x18\n\x10mean_visit_hours\x18\x05 \x01(\x01\x12\x1e\n\x16instantaneous_capacity\x18\x06 \x01(\r\x12\x16\n\x0e\x64\x61ily_capacity\x18\x07 \x01(\x04\x12(\n\x05zones\x18\x08 \x03(\x0b\x32\x19.zezhou5g.tourism.v1.Zone\x12(\n\x05gates\x18\t \x03(\x0b\x32\x19.zezhou5g.tourism.v1.Gate\"\xc0\x02\n\x0c\x43\x61meraHealth\x12\x11\n\tcamera_id\x18\x01 \x01(\t\x12\x0f\n\x07\x61rea_id\x18\x02 \x01(\t\x12\x0f\n\x07name_zh\x18\x03 \x01(\t\x12\x0f\n\x07name_en\x18\x04 \x01(\t\x12\x0f\n\x07healthy\x18\x05 \x01(\x08\x12\x0e\n\x06\x66ps_in\x18\x06 \x01(\x01\x12\x15\n\rfps_processed\x18\x07 \x01(\x01\x12\x33\n\x0flast_frame_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nreconnects\x18\t \x01(\r\x12\r\n\x05\x65rror\x18\n \x01(\t\x12\r\n\x05width\x18\x0b \x01(\r\x12\x0e\n\x06height\x18\x0c \x01(\r\x12\r\n\x05state\x18\r \x01(\t\x12\x18\n\x10last_frame_age_s\x18\x0e \x01(\x01\x12\x12\n\nsample_fps\x18\x0f \x01(\x01\"|\n\nZoneMinute\x12*\n\x06minute\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nmean_count\x18\x02 \x01(\x01\x12\x11\n\tmax_count\x18\x03 \x01(\r\x12\x1b\n\x13mean_density_per_m2\x18\x04 \x01(\x01\"\x12\n\x10ListAreasRequest\"=\n\x11ListAreasResponse\x12(\n\x05\x61reas\x18\x01 \x03(\x0b\x32\x19.zezhou5g.tourism.v1.Area\"(\n\x15ListZoneStatusRequest\x12\x0f\n\x07\x61rea_id\x18\x01 \x01(\t\"H\n\x16ListZoneStatusResponse\x12.\n\x05zones\x18\x01 \x03(\x0b\x32\x1f.zezhou5g.tourism.v1.ZoneStatus\"\x15\n\x13ListAreaFlowRequest\"D\n\x14ListAreaFlowResponse\x12,\n\x05\x61reas\x18\x01 \x03(\x0b\x32\x1d.zezhou5g.tourism.v1.AreaFlow\"~\n\x15GetZoneHistoryRequest\x12\x0f\n\x07zone_id\x18\x01 \x01(\t\x12)\n\x05since\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12)\n\x05until\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"[\n\x16GetZoneHistoryResponse\x12\x0f\n\x07zone_id\x18\x01 \x01(\t\x12\x30\n\x07minutes\x18\x02 \x03(\x0b\x32\x1f.zezhou5g.tourism.v1.ZoneMinute\"\x14\n\x12ListCamerasRequest\"I\n\x13ListCamerasResponse\x12\x32\n\x07\x63\x61meras\x18\x01 \x03(\x0b\x32!.zezhou5g.tourism.v1.CameraHealth\"*\n\x15GetCameraFrameRequest\x12\x11\n\tcamera_id\x18\x01 \x01(\t\"y\n\x16GetCameraFrameResponse\x12\x11\n\tcamera_id\x18\x01 \x01(\t\x12\x0c\n\x04jpeg\x18\x02 \x01(\x0c\x12.\n\nframe_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06people\x18\x04 \x01(\r\"[\n\x11ListAlertsRequest\x12\x11\n\topen_only\x18\x01 \x01(\x08\x12\r\n\x05limit\x18\x02 \x01(\r\x12\x0e\n\x06offset\x18\x03 \x01(\r\x12\x14\n\x0c\x63leared_only\x18\x04 \x01(\x08\"S\n\x12ListAlertsResponse\x12.\n\x06\x61lerts\x18\x01 \x03(\x0b\x32\x1e.zezhou5g.tourism.v1.ZoneAlert\x12\r\n\x05total\x18\x02 \x01(\r\"l\n\x11ZoneForecastPoint\x12&\n\x02\x61t\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05\x63ount\x18\x02 \x01(\x01\x12\x11\n\toccupancy\x18\x03 \x01(\x01\x12\r\n\x05level\x18\x04 \x01(\t\"\x9e\x03\n\x0cSpotForecast\x12\x0f\n\x07zone_id\x18\x01 \x01(\t\x12\x0f\n\x07\x61rea_id\x18\x02 \x01(\t\x12\x0f\n\x07name_zh\x18\x03 \x01(\t\x12\x0f\n\x07name_en\x18\x04 \x01(\t\x12\x10\n\x08\x63\x61pacity\x18\x05 \x01(\r\x12\x0f\n\x07\x61rea_m2\x18\x06 \x01(\x01\x12\r\n\x05\x63ount\x18\x07 \x01(\r\x12\x16\n\x0e\x64\x65nsity_per_m2\x18\x08 \x01(\x01\x12\x11\n\toccupancy\x18\t \x01(\x01\x12\r\n\x05level\x18\n \x01(\t\x12+\n\x07updated\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x35\n\x05\x61head\x18\x0c \x03(\x0b\x32&.zezhou5g.tourism.v1.ZoneForecastPoint\x12-\n\tbest_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nbest_level\x18\x0e \x01(\t\x12\x10\n\x08wait_min\x18\x0f \x01(\x01\x12\x0e\n\x06\x63\x61lmer\x18\x10 \x03(\t\x12\x15\n\rhistory_hours\x18\x11 \x01(\x01\")\n\x18ListSpotForecastsRequest\x12\r\n\x05hours\x18\x01 \x01(\r\"M\n\x19ListSpotForecastsResponse\x12\x30\n\x05spots\x18\x01 \x03(\x0b\x32!.zezhou5g.tourism.v1.SpotForecast\"7\n\x17\x41\x63knowledgeAlertRequest\x12\x10\n\x08\x61lert_id\x18\x01 \x01(\t\x12\n\n\x02\x62y\x18\x02 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'zezhou5g.tourism.v1.flow_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_POINT']._serialized_start=123
-  _globals['_POINT']._serialized_end=152
-  _globals['_ZONESTATUS']._serialized_start=155
-  _globals['_ZONESTATUS']._serialized_end=509
-  _globals['_ZONEALERT']._serialized_start=512
-  _globals['_ZONEALERT']._serialized_end=897
-  _globals['_GATECOUNT']._serialized_start=899
-  _globals['_GATECOUNT']._serialized_end=1005
-  _globals['_AREAFLOW']._serialized_start=1008
-  _globals['_AREAFLOW']._serialized_end=1320
-  _globals['_ZONE']._serialized_start=1323
-  _globals['_ZONE']._serialized_end=1693
-  _globals['_GATE']._serialized_start=1696
-  _globals['_GATE']._serialized_end=1860
-  _globals['_AREA']._serialized_start=1863
-  _globals['_AREA']._serialized_end=2106
-  _globals['_CAMERAHEALTH']._serialized_start=2109
-  _globals['_CAMERAHEALTH']._serialized_end=2429
-  _globals['_ZONEMINUTE']._serialized_start=2431
-  _globals['_ZONEMINUTE']._serialized_end=2555
-  _globals['_LISTAREASREQUEST']._serialized_start=2557
-  _globals['_LISTAREASREQUEST']._serialized_end=2575
-  _globals['_LISTAREASRESPONSE']._serialized_start=2577
-  _globals['_LISTAREASRESPONSE']._serialized_end=2638
-  _globals['_LISTZONESTATUSREQUEST']._serialized_start=2640
-  _globals['_LISTZONESTATUSREQUEST']._serialized_end=2680
-  _globals['_LISTZONESTATUSRESPONSE']._serialized_start=2682
-  _globals['_LISTZONESTATUSRESPONSE']._serialized_end=2754
-  _globals['_LISTAREAFLOWREQUEST']._serialized_start=2756
-  _globals['_LISTAREAFLOWREQUEST']._serialized_end=2777
-  _globals['_LISTAREAFLOWRESPONSE']._serialized_start=2779
-  _globals['_LISTAREAFLOWRESPONSE']._serialized_end=2847
-  _globals['_GETZONEHISTORYREQUEST']._serialized_start=2849
-  _globals['_GETZONEHISTORYREQUEST']._serialized_end=2975
-  _globals['_GETZONEHISTORYRESPONSE']._serialized_start=2977
-  _globals['_GETZONEHISTORYRESPONSE']._serialized_end=3068
-  _globals['_LISTCAMERASREQUEST']._serialized_start=3070
-  _globals['_LISTCAMERASREQUEST']._serialized_end=3090
-  _globals['_LISTCAMERASRESPONSE']._serialized_start=3092
-  _globals['_LISTCAMERASRESPONSE']._serialized_end=3165
-  _globals['_GETCAMERAFRAMEREQUEST']._serialized_start=3167
-  _globals['_GETCAMERAFRAMEREQUEST']._serialized_end=3209
-  _globals['_GETCAMERAFRAMERESPONSE']._serialized_start=3211
-  _globals['_GETCAMERAFRAMERESPONSE']._serialized_end=3332
-  _globals['_LISTALERTSREQUEST']._serialized_start=3334
-  _globals['_LISTALERTSREQUEST']._serialized_end=3425
-  _globals['_LISTALERTSRESPONSE']._serialized_start=3427
-  _globals['_LISTALERTSRESPONSE']._serialized_end=3510
-  _globals['_ZONEFORECASTPOINT']._serialized_start=3512
-  _globals['_ZONEFORECASTPOINT']._serialized_end=3620
-  _globals['_SPOTFORECAST']._serialized_start=3623
-  _globals['_SPOTFORECAST']._serialized_end=4037
-  _globals['_LISTSPOTFORECASTSREQUEST']._serialized_start=4039
-  _globals['_LISTSPOTFORECASTSREQUEST']._serialized_end=4080
-  _globals['_LISTSPOTFORECASTSRESPONSE']._serialized_start=4082
-  _globals['_LISTSPOTFORECASTSRESPONSE']._serialized_end=4159
-  _globals['_ACKNOWLEDGEALERTREQUEST']._serialized_start=4161
-  _globals['_ACKNOWLEDGEALERTREQUEST']._serialized_end=4216
+  _globals['_ZONESTATUS']._loaded_options = None
+  _globals['_ZONESTATUS']._serialized_options = b'\212\200\031^\n\023tourism.zone.status\022\007zone_id\030\003*\'one zone after a processed camera frame2\023tourism \342\206\222 gateway'
+  _globals['_ZONEALERT']._loaded_options = None
+  _globals['_ZONEALERT']._serialized_options = b'\212\200\031c\n\023tourism.zone.alerts\022\007zone_id\030\002*\"a crowding alert raised or cleared2\035tourism \342\206\222 gateway (console)'
+  _globals['_AREAFLOW']._loaded_options = None
+  _globals['_AREAFLOW']._serialized_options = b'\212\200\031]\n\021tourism.area.flow\022\007area_id\030\003*(people now and entries today vs capacity2\023tourism \342\206\222 gateway'
+  _globals['_POINT']._serialized_start=158
+  _globals['_POINT']._serialized_end=187
+  _globals['_ZONESTATUS']._serialized_start=190
+  _globals['_ZONESTATUS']._serialized_end=644
+  _globals['_ZONEALERT']._serialized_start=647
+  _globals['_ZONEALERT']._serialized_end=1137
+  _globals['_GATECOUNT']._serialized_start=1139
+  _globals['_GATECOUNT']._serialized_end=1245
+  _globals['_AREAFLOW']._serialized_start=1248
+  _globals['_AREAFLOW']._serialized_end=1659
+  _globals['_ZONE']._serialized_start=1662
+  _globals['_ZONE']._serialized_end=2032
+  _globals['_GATE']._serialized_start=2035
+  _globals['_GATE']._serialized_end=2199
+  _globals['_AREA']._serialized_start=2202
+  _globals['_AREA']._serialized_end=2445
+  _globals['_CAMERAHEALTH']._serialized_start=2448
+  _globals['_CAMERAHEALTH']._serialized_end=2768
+  _globals['_ZONEMINUTE']._serialized_start=2770
+  _globals['_ZONEMINUTE']._serialized_end=2894
+  _globals['_LISTAREASREQUEST']._serialized_start=2896
+  _globals['_LISTAREASREQUEST']._serialized_end=2914
+  _globals['_LISTAREASRESPONSE']._serialized_start=2916
+  _globals['_LISTAREASRESPONSE']._serialized_end=2977
+  _globals['_LISTZONESTATUSREQUEST']._serialized_start=2979
+  _globals['_LISTZONESTATUSREQUEST']._serialized_end=3019
+  _globals['_LISTZONESTATUSRESPONSE']._serialized_start=3021
+  _globals['_LISTZONESTATUSRESPONSE']._serialized_end=3093
+  _globals['_LISTAREAFLOWREQUEST']._serialized_start=3095
+  _globals['_LISTAREAFLOWREQUEST']._serialized_end=3116
+  _globals['_LISTAREAFLOWRESPONSE']._serialized_start=3118
+  _globals['_LISTAREAFLOWRESPONSE']._serialized_end=3186
+  _globals['_GETZONEHISTORYREQUEST']._serialized_start=3188
+  _globals['_GETZONEHISTORYREQUEST']._serialized_end=3314
+  _globals['_GETZONEHISTORYRESPONSE']._serialized_start=3316
+  _globals['_GETZONEHISTORYRESPONSE']._serialized_end=3407
+  _globals['_LISTCAMERASREQUEST']._serialized_start=3409
+  _globals['_LISTCAMERASREQUEST']._serialized_end=3429
+  _globals['_LISTCAMERASRESPONSE']._serialized_start=3431
+  _globals['_LISTCAMERASRESPONSE']._serialized_end=3504
+  _globals['_GETCAMERAFRAMEREQUEST']._serialized_start=3506
+  _globals['_GETCAMERAFRAMEREQUEST']._serialized_end=3548
+  _globals['_GETCAMERAFRAMERESPONSE']._serialized_start=3550
+  _globals['_GETCAMERAFRAMERESPONSE']._serialized_end=3671
+  _globals['_LISTALERTSREQUEST']._serialized_start=3673
+  _globals['_LISTALERTSREQUEST']._serialized_end=3764
+  _globals['_LISTALERTSRESPONSE']._serialized_start=3766
+  _globals['_LISTALERTSRESPONSE']._serialized_end=3849
+  _globals['_ZONEFORECASTPOINT']._serialized_start=3851
+  _globals['_ZONEFORECASTPOINT']._serialized_end=3959
+  _globals['_SPOTFORECAST']._serialized_start=3962
+  _globals['_SPOTFORECAST']._serialized_end=4376
+  _globals['_LISTSPOTFORECASTSREQUEST']._serialized_start=4378
+  _globals['_LISTSPOTFORECASTSREQUEST']._serialized_end=4419
+  _globals['_LISTSPOTFORECASTSRESPONSE']._serialized_start=4421
+  _globals['_LISTSPOTFORECASTSRESPONSE']._serialized_end=4498
+  _globals['_ACKNOWLEDGEALERTREQUEST']._serialized_start=4500
+  _globals['_ACKNOWLEDGEALERTREQUEST']._serialized_end=4555
 # @@protoc_insertion_point(module_scope)

@@ -1,6 +1,7 @@
 import datetime
 
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from zezhou5g.common.v1 import contract_pb2 as _contract_pb2
 from zezhou5g.common.v1 import envelope_pb2 as _envelope_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor

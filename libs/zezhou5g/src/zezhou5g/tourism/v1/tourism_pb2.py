@@ -22,25 +22,30 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from zezhou5g.common.v1 import contract_pb2 as zezhou5g_dot_common_dot_v1_dot_contract__pb2
 from zezhou5g.common.v1 import envelope_pb2 as zezhou5g_dot_common_dot_v1_dot_envelope__pb2
 from zezhou5g.tourism.v1 import flow_pb2 as zezhou5g_dot_tourism_dot_v1_dot_flow__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!zezhou5g/tourism/v1/tourism.proto\x12\x13zezhou5g.tourism.v1\x1a!zezhou5g/common/v1/envelope.proto\x1a\x1ezezhou5g/tourism/v1/flow.proto\"\xb8\x01\n\x12\x45nvironmentReading\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x11\n\tsensor_id\x18\x02 \x01(\t\x12\x0f\n\x07\x61rea_id\x18\x03 \x01(\t\x12\x15\n\rtemperature_c\x18\x04 \x01(\x01\x12\x14\n\x0chumidity_pct\x18\x05 \x01(\x01\x12\x12\n\npm25_ug_m3\x18\x06 \x01(\x01\x12\x10\n\x08noise_db\x18\x07 \x01(\x01\"\xf5\x01\n\x0f\x41reaEnvironment\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x0f\n\x07\x61rea_id\x18\x02 \x01(\t\x12\x15\n\rtemperature_c\x18\x03 \x01(\x01\x12\x14\n\x0chumidity_pct\x18\x04 \x01(\x01\x12\x12\n\npm25_ug_m3\x18\x05 \x01(\x01\x12\x10\n\x08noise_db\x18\x06 \x01(\x01\x12\x0b\n\x03thi\x18\x07 \x01(\x01\x12\x15\n\rcomfort_index\x18\x08 \x01(\x01\x12\x15\n\rcomfort_level\x18\t \x01(\t\x12\x16\n\x0ereadings_total\x18\n \x01(\x04\"\x1c\n\x1aListAreaEnvironmentRequest\"R\n\x1bListAreaEnvironmentResponse\x12\x33\n\x05\x61reas\x18\x01 \x03(\x0b\x32$.zezhou5g.tourism.v1.AreaEnvironment2\xa3\x08\n\x0eTourismService\x12x\n\x13ListAreaEnvironment\x12/.zezhou5g.tourism.v1.ListAreaEnvironmentRequest\x1a\x30.zezhou5g.tourism.v1.ListAreaEnvironmentResponse\x12Z\n\tListAreas\x12%.zezhou5g.tourism.v1.ListAreasRequest\x1a&.zezhou5g.tourism.v1.ListAreasResponse\x12i\n\x0eListZoneStatus\x12*.zezhou5g.tourism.v1.ListZoneStatusRequest\x1a+.zezhou5g.tourism.v1.ListZoneStatusResponse\x12\x63\n\x0cListAreaFlow\x12(.zezhou5g.tourism.v1.ListAreaFlowRequest\x1a).zezhou5g.tourism.v1.ListAreaFlowResponse\x12i\n\x0eGetZoneHistory\x12*.zezhou5g.tourism.v1.GetZoneHistoryRequest\x1a+.zezhou5g.tourism.v1.GetZoneHistoryResponse\x12`\n\x0bListCameras\x12\'.zezhou5g.tourism.v1.ListCamerasRequest\x1a(.zezhou5g.tourism.v1.ListCamerasResponse\x12i\n\x0eGetCameraFrame\x12*.zezhou5g.tourism.v1.GetCameraFrameRequest\x1a+.zezhou5g.tourism.v1.GetCameraFrameResponse\x12]\n\nListAlerts\x12&.zezhou5g.tourism.v1.ListAlertsRequest\x1a\'.zezhou5g.tourism.v1.ListAlertsResponse\x12`\n\x10\x41\x63knowledgeAlert\x12,.zezhou5g.tourism.v1.AcknowledgeAlertRequest\x1a\x1e.zezhou5g.tourism.v1.ZoneAlert\x12r\n\x11ListSpotForecasts\x12-.zezhou5g.tourism.v1.ListSpotForecastsRequest\x1a..zezhou5g.tourism.v1.ListSpotForecastsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!zezhou5g/tourism/v1/tourism.proto\x12\x13zezhou5g.tourism.v1\x1a!zezhou5g/common/v1/contract.proto\x1a!zezhou5g/common/v1/envelope.proto\x1a\x1ezezhou5g/tourism/v1/flow.proto\"\x95\x02\n\x12\x45nvironmentReading\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x11\n\tsensor_id\x18\x02 \x01(\t\x12\x0f\n\x07\x61rea_id\x18\x03 \x01(\t\x12\x15\n\rtemperature_c\x18\x04 \x01(\x01\x12\x14\n\x0chumidity_pct\x18\x05 \x01(\x01\x12\x12\n\npm25_ug_m3\x18\x06 \x01(\x01\x12\x10\n\x08noise_db\x18\x07 \x01(\x01:[\x8a\x80\x19W\n\x14tourism.env.readings\x12\tsensor_id\x18\x01*\x1done environment sensor sample2\x13sensors \xe2\x86\x92 tourism\"\xcb\x02\n\x0f\x41reaEnvironment\x12+\n\x04meta\x18\x01 \x01(\x0b\x32\x1d.zezhou5g.common.v1.EventMeta\x12\x0f\n\x07\x61rea_id\x18\x02 \x01(\t\x12\x15\n\rtemperature_c\x18\x03 \x01(\x01\x12\x14\n\x0chumidity_pct\x18\x04 \x01(\x01\x12\x12\n\npm25_ug_m3\x18\x05 \x01(\x01\x12\x10\n\x08noise_db\x18\x06 \x01(\x01\x12\x0b\n\x03thi\x18\x07 \x01(\x01\x12\x15\n\rcomfort_index\x18\x08 \x01(\x01\x12\x15\n\rcomfort_level\x18\t \x01(\t\x12\x16\n\x0ereadings_total\x18\n \x01(\x04:T\x8a\x80\x19P\n\x12tourism.env.status\x12\x07\x61rea_id\x18\x03*\x1athe area\'s environment now2\x13tourism \xe2\x86\x92 gateway\"\x1c\n\x1aListAreaEnvironmentRequest\"R\n\x1bListAreaEnvironmentResponse\x12\x33\n\x05\x61reas\x18\x01 \x03(\x0b\x32$.zezhou5g.tourism.v1.AreaEnvironment2\xa3\x08\n\x0eTourismService\x12x\n\x13ListAreaEnvironment\x12/.zezhou5g.tourism.v1.ListAreaEnvironmentRequest\x1a\x30.zezhou5g.tourism.v1.ListAreaEnvironmentResponse\x12Z\n\tListAreas\x12%.zezhou5g.tourism.v1.ListAreasRequest\x1a&.zezhou5g.tourism.v1.ListAreasResponse\x12i\n\x0eListZoneStatus\x12*.zezhou5g.tourism.v1.ListZoneStatusRequest\x1a+.zezhou5g.tourism.v1.ListZoneStatusResponse\x12\x63\n\x0cListAreaFlow\x12(.zezhou5g.tourism.v1.ListAreaFlowRequest\x1a).zezhou5g.tourism.v1.ListAreaFlowResponse\x12i\n\x0eGetZoneHistory\x12*.zezhou5g.tourism.v1.GetZoneHistoryRequest\x1a+.zezhou5g.tourism.v1.GetZoneHistoryResponse\x12`\n\x0bListCameras\x12\'.zezhou5g.tourism.v1.ListCamerasRequest\x1a(.zezhou5g.tourism.v1.ListCamerasResponse\x12i\n\x0eGetCameraFrame\x12*.zezhou5g.tourism.v1.GetCameraFrameRequest\x1a+.zezhou5g.tourism.v1.GetCameraFrameResponse\x12]\n\nListAlerts\x12&.zezhou5g.tourism.v1.ListAlertsRequest\x1a\'.zezhou5g.tourism.v1.ListAlertsResponse\x12`\n\x10\x41\x63knowledgeAlert\x12,.zezhou5g.tourism.v1.AcknowledgeAlertRequest\x1a\x1e.zezhou5g.tourism.v1.ZoneAlert\x12r\n\x11ListSpotForecasts\x12-.zezhou5g.tourism.v1.ListSpotForecastsRequest\x1a..zezhou5g.tourism.v1.ListSpotForecastsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'zezhou5g.tourism.v1.tourism_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ENVIRONMENTREADING']._serialized_start=126
-  _globals['_ENVIRONMENTREADING']._serialized_end=310
-  _globals['_AREAENVIRONMENT']._serialized_start=313
-  _globals['_AREAENVIRONMENT']._serialized_end=558
-  _globals['_LISTAREAENVIRONMENTREQUEST']._serialized_start=560
-  _globals['_LISTAREAENVIRONMENTREQUEST']._serialized_end=588
-  _globals['_LISTAREAENVIRONMENTRESPONSE']._serialized_start=590
-  _globals['_LISTAREAENVIRONMENTRESPONSE']._serialized_end=672
-  _globals['_TOURISMSERVICE']._serialized_start=675
-  _globals['_TOURISMSERVICE']._serialized_end=1734
+  _globals['_ENVIRONMENTREADING']._loaded_options = None
+  _globals['_ENVIRONMENTREADING']._serialized_options = b'\212\200\031W\n\024tourism.env.readings\022\tsensor_id\030\001*\035one environment sensor sample2\023sensors \342\206\222 tourism'
+  _globals['_AREAENVIRONMENT']._loaded_options = None
+  _globals['_AREAENVIRONMENT']._serialized_options = b'\212\200\031P\n\022tourism.env.status\022\007area_id\030\003*\032the area\'s environment now2\023tourism \342\206\222 gateway'
+  _globals['_ENVIRONMENTREADING']._serialized_start=161
+  _globals['_ENVIRONMENTREADING']._serialized_end=438
+  _globals['_AREAENVIRONMENT']._serialized_start=441
+  _globals['_AREAENVIRONMENT']._serialized_end=772
+  _globals['_LISTAREAENVIRONMENTREQUEST']._serialized_start=774
+  _globals['_LISTAREAENVIRONMENTREQUEST']._serialized_end=802
+  _globals['_LISTAREAENVIRONMENTRESPONSE']._serialized_start=804
+  _globals['_LISTAREAENVIRONMENTRESPONSE']._serialized_end=886
+  _globals['_TOURISMSERVICE']._serialized_start=889
+  _globals['_TOURISMSERVICE']._serialized_end=1948
 # @@protoc_insertion_point(module_scope)

@@ -1,3 +1,4 @@
+from zezhou5g.common.v1 import contract_pb2 as _contract_pb2
 from zezhou5g.common.v1 import envelope_pb2 as _envelope_pb2
 from zezhou5g.tourism.v1 import flow_pb2 as _flow_pb2
 from google.protobuf.internal import containers as _containers
