@@ -124,6 +124,37 @@ def test_crash_between_commit_and_publish_is_published_at_next_start(kafka, redi
     producer.close()
 
 
+@pytest.mark.parametrize("store", ["redis", "sqlite"])
+def test_resend_publishes_what_a_dead_process_left_staged(store, kafka, redis_client, tmp_path):
+    """An idempotent retry answered by another process still gets its event out."""
+    topic = _topic(kafka)
+    producer = EventProducer(kafka.bootstrap, "t")
+    classes = {topic: tourism_pb2.AreaEnvironment}
+
+    def outbox():
+        if store == "redis":
+            return RedisOutbox(redis_client, producer, "t", classes)
+        return SqlOutbox(engine, tables, producer, "t", classes)
+
+    if store == "sqlite":
+        engine, _, tables = _sql(f"sqlite:///{tmp_path}/r.db")
+
+    def work(unit) -> None:
+        unit.emit(topic, _status("a", 7), "a", derived_id("t.resend", "r1"))
+
+    crashed = outbox()
+    crashed.send = lambda staged: None  # type: ignore[method-assign]  # killed after commit
+    crashed.transact(work)
+    other = outbox()  # running, started before the crash: it never re-reads the store
+    assert other.resend(["no-such-event", derived_id("t.resend", "r1")]) == 1
+    other.stop()  # waits for the broker's acknowledgement, then forgets the event
+    assert other.resend([derived_id("t.resend", "r1")]) == 0, "acknowledged: forgotten"
+    records = _published(kafka, topic, 1)
+    assert [tourism_pb2.AreaEnvironment.FromString(r.value).readings_total
+            for r in records] == [7]
+    producer.close()
+
+
 def test_reads_through_the_read_pipeline_are_watched(redis_client):
     """Many watched keys read in one round trip: a change after the watch still conflicts."""
     outbox = RedisOutbox(redis_client, None, "t", {})

@@ -216,6 +216,9 @@ class Outbox:
     def _forget_ids(self, ids: list[str]) -> None:
         raise NotImplementedError
 
+    def _staged(self, ids: list[str]) -> list[Staged]:
+        raise NotImplementedError
+
     def start(self) -> int:
         """Publish what a previous run left staged and start forgetting; returns how many."""
         left = self._left()
@@ -237,6 +240,18 @@ class Outbox:
     def pending(self) -> int:
         """Events staged and not yet acknowledged (reads the store)."""
         return len(self._left())
+
+    def resend(self, event_ids: Iterable[str]) -> int:
+        """Publish again those of ``event_ids`` still staged (not yet acknowledged).
+
+        For an idempotent request answered from the store: its event was published, or it is
+        still staged and goes out now — also when the process that staged it died before
+        sending and has not started again (its relay resends only at its own start). A copy
+        already on its way keeps its id, so consumers drop the repeat. Returns how many.
+        """
+        staged = self._staged(list(dict.fromkeys(i for i in event_ids if i)))
+        self.send(staged)
+        return len(staged)
 
     def _forget(self) -> None:
         ids: list[str] = []
@@ -339,6 +354,12 @@ class RedisOutbox(Outbox):
     def _forget_ids(self, ids: list[str]) -> None:
         self.client.hdel(self.key, *ids)
 
+    def _staged(self, ids: list[str]) -> list[Staged]:
+        if not ids:
+            return []
+        found = self.client.hmget(self.key, ids)
+        return [Staged.decode(str(v), self.classes) for v in found if v is not None]  # type: ignore[union-attr]
+
 
 def outbox_tables(metadata: MetaData, prefix: str = "") -> tuple[Table, Table]:
     """The SQL outbox's tables, added to a service's ``metadata`` (create them in a migration).
@@ -435,6 +456,16 @@ class SqlOutbox(Outbox):
         with self.engine.begin() as conn:
             conn.execute(delete(self.staged_table).where(
                 self.staged_table.c.event_id.in_(ids)))
+
+    def _staged(self, ids: list[str]) -> list[Staged]:
+        if not ids:
+            return []
+        t = self.staged_table
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.c.topic, t.c.key, t.c.payload)
+                                .where(t.c.event_id.in_(ids)).order_by(t.c.staged_at)).all()
+        return [Staged(r.topic, r.key, self.classes[r.topic].FromString(r.payload))
+                for r in rows]
 
     def forget_consumed_before(self, before: datetime) -> int:
         """Drop consumed ids older than the broker's retention; returns how many."""
