@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
-from transport.domain.decision import Candidate, decide_1to1, decide_1ton
+from transport.domain.decision import Candidate, Decision, against_claim, decide_1to1, decide_1ton
 from transport.domain.enrolment import (
     PhotoFace,
     consent_problems,
@@ -149,6 +149,25 @@ T0 = datetime(2026, 11, 22, 8, 0, tzinfo=UTC).timestamp()
 def _unit(rng: np.random.Generator, n: int, d: int = 1024) -> np.ndarray:
     v = rng.random((n, d), dtype=np.float32)
     return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+OPEN = Decision("open", "match_1to1", "1:1", 0.9, 0.8, "T1", "e1")
+
+
+@pytest.mark.parametrize(("decision", "claimed_by", "outcome", "reason"), [
+    (OPEN, None, "open", "match_1to1"),               # unused ticket
+    (OPEN, "d-this", "open", "match_1to1"),           # this decision's own claim (a retry)
+    (OPEN, "d-earlier", "deny", "ticket_used"),       # anti-passback
+    (Decision("deny", "not_ticket_holder", ticket_id="T1"), "d-earlier", "deny",
+     "not_ticket_holder"),
+    (Decision("manual", "uncertain_1to1", ticket_id="T1"), "d-earlier", "manual",
+     "uncertain_1to1"),
+])
+def test_a_ticket_opens_once(decision, claimed_by, outcome, reason):
+    got = against_claim(decision, "d-this", claimed_by)
+    assert (got.outcome, got.reason) == (outcome, reason)
+    assert (got.score, got.ticket_id, got.mode) == (decision.score, decision.ticket_id,
+                                                    decision.mode)
 
 
 def test_gallery_finds_the_probe_within_station_and_window():

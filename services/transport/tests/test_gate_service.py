@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from cryptography.exceptions import InvalidTag
 from kafka import KafkaConsumer
 from transport.adapters.crypto import FaceCipher
+from transport.adapters.state import FaceCache
 from transport.adapters.tables import consent_log, enrolments
 from zezhou5g.platform.kafka import EventProducer
 from zezhou5g.transport.v1 import transport_pb2
@@ -138,8 +139,11 @@ def test_withdrawal_removes_face_data_everywhere_within_5s(cluster, td, wait):
     res = enrol(cluster.a.stub, t, (td / LIN).read_bytes(), f"id-{run}")
     assert res.ok
     eid = res.enrolment_id
-    r = redis.Redis.from_url(cluster.redis_url)
+    cache = FaceCache(redis.Redis.from_url(cluster.redis_url, decode_responses=True))
     eng = sa.create_engine(cluster.db_url)
+
+    def cached() -> bool:
+        return cache.face(eid) is not None
 
     def in_db() -> bool:
         with eng.connect() as c:
@@ -151,7 +155,7 @@ def test_withdrawal_removes_face_data_everywhere_within_5s(cluster, td, wait):
         return eid in info.enrolment_ids
 
     wait(lambda: in_gallery(cluster.b), 10, "node b to learn the enrolment")
-    assert in_gallery(cluster.a) and in_db() and r.exists(f"transport:face:{eid}")
+    assert in_gallery(cluster.a) and in_db() and cached()
     with pytest.raises(grpc.RpcError) as err:  # a stranger cannot withdraw
         cluster.b.stub.Withdraw(transport_pb2.WithdrawRequest(
             ticket_id=t.ticket_id, id_number="wrong"), timeout=10)
@@ -162,12 +166,12 @@ def test_withdrawal_removes_face_data_everywhere_within_5s(cluster, td, wait):
         ticket_id=t.ticket_id, withdrawal_code=res.withdrawal_code, actor="self"), timeout=10)
     assert w.withdrawn
     while time.monotonic() - t0 < 5.0:
-        if not (in_db() or r.exists(f"transport:face:{eid}") or in_gallery(cluster.a)
+        if not (in_db() or cached() or in_gallery(cluster.a)
                 or in_gallery(cluster.b)):
             break
         time.sleep(0.05)
     elapsed = time.monotonic() - t0
-    assert not in_db() and not r.exists(f"transport:face:{eid}")
+    assert not in_db() and not cached()
     assert not in_gallery(cluster.a) and not in_gallery(cluster.b), f"after {elapsed:.1f}s"
     assert elapsed < 5.0
     with eng.connect() as c:
@@ -264,8 +268,8 @@ def test_face_data_is_purged_after_departure_plus_retention(cluster, td, wait):
     t = ticket(f"P-{run}", minutes=-24 * 60 + 3 / 60)
     res = enrol(cluster.a.stub, t, (td / OBAMA).read_bytes(), f"id-{run}")
     assert res.ok, res.reasons
-    r = redis.Redis.from_url(cluster.redis_url)
-    wait(lambda: not r.exists(f"transport:face:{res.enrolment_id}") and all(
+    cache = FaceCache(redis.Redis.from_url(cluster.redis_url, decode_responses=True))
+    wait(lambda: cache.face(res.enrolment_id) is None and all(
         res.enrolment_id not in n.stub.GalleryInfo(transport_pb2.GalleryInfoRequest(),
                                                     timeout=5).enrolment_ids
         for n in (cluster.a, cluster.b)), 15, "purge")

@@ -29,6 +29,11 @@ class TransportSettings(ServiceSettings):
         transport_challenge_timeout_s: a passage attempt must be decided within this, seconds.
         transport_purge_interval_s: how often expired face data is purged, seconds.
         transport_node: name of this gate node (defaults to ``transport-<instance>``).
+        transport_warm_up: load the face models in the background at start (else on first
+            use).
+        transport_crash_before_publish: tests only, refused outside dev: a topic name; the
+            process kills itself (SIGKILL) right after committing the first unit that stages
+            an event on it, before the event is published.
     """
 
     database_url: str = "sqlite:///.run/transport.db"
@@ -40,6 +45,8 @@ class TransportSettings(ServiceSettings):
     transport_challenge_timeout_s: float = 30.0
     transport_purge_interval_s: float = 60.0
     transport_node: str = ""
+    transport_warm_up: bool = True
+    transport_crash_before_publish: str = ""
 
     @field_validator("transport_face_key")
     @classmethod
@@ -50,6 +57,8 @@ class TransportSettings(ServiceSettings):
     def _prod_needs_key(self) -> TransportSettings:
         if self.env == "prod" and self.transport_face_key is None:
             raise ValueError("Z5G_TRANSPORT_FACE_KEY is required in prod (>= 32 characters)")
+        if self.env != "dev" and self.transport_crash_before_publish:
+            raise ValueError("Z5G_TRANSPORT_CRASH_BEFORE_PUBLISH is a test hook (dev only)")
         self.policies()  # fail at start on a malformed station table
         return self
 

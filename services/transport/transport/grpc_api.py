@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import grpc
-from zezhou5g.platform.latest import LatestStore
+from zezhou5g.platform.failures import is_infrastructure
 from zezhou5g.platform.principal import ADMIN, ANY, PUBLIC, SYSTEM
+from zezhou5g.platform.runtime import blocking
 from zezhou5g.transport.v1 import transport_pb2, transport_pb2_grpc
 
 from transport.adapters.ownership import Refused
 from transport.adapters.sms import OutboxSms
 from transport.adapters.vision import BadImage
-from transport.enrol import Enrolment
-from transport.gate import Gates, PassageError
-from transport.lanes import ManualLane, Payments, manual_item
-from transport.node import GalleryNode
+from transport.app.decisions import FaceLane
+from transport.app.enrolment import Enrolment
+from transport.app.errors import RequestError
+from transport.app.figures import Figures
+from transport.app.gallery import GalleryNode
+from transport.app.heartbeats import Heartbeats
+from transport.app.manual import ManualLane
+from transport.app.payments import Payments
 
 T = TypeVar("T")
 # Station staff; "system" is a process acting for them (the simulated gate camera, ticketing).
@@ -32,10 +35,14 @@ _CODES = {"not_found": grpc.StatusCode.NOT_FOUND,
 
 
 async def _run(context: grpc.aio.ServicerContext, fn: Callable[..., T], *args: Any) -> T:
-    """Run blocking work in a thread; domain errors become gRPC status codes."""
+    """Run a use case off the event loop; its refusals become gRPC status codes.
+
+    A dependency that is away (Redis, SQL, the broker) answers UNAVAILABLE: the caller may
+    retry (with the same request id where the RPC has one).
+    """
     try:
-        return await asyncio.to_thread(fn, *args)
-    except PassageError as exc:
+        return await blocking(fn, *args)
+    except RequestError as exc:
         await context.abort(_CODES.get(exc.code, grpc.StatusCode.INVALID_ARGUMENT), str(exc))
     except (BadImage, ValueError) as exc:
         await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(exc))
@@ -43,20 +50,11 @@ async def _run(context: grpc.aio.ServicerContext, fn: Callable[..., T], *args: A
         await context.abort(grpc.StatusCode.PERMISSION_DENIED, str(exc))
     except Refused as exc:
         await context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(exc))
+    except Exception as exc:
+        if not is_infrastructure(exc):
+            raise
+        await context.abort(grpc.StatusCode.UNAVAILABLE, f"a dependency is unavailable: {exc}")
     raise AssertionError("unreachable")
-
-
-def decision_row(row: dict[str, Any]) -> transport_pb2.GateDecision:
-    """Audit row → GateDecision (for the console's recent list)."""
-    msg = transport_pb2.GateDecision(
-        gate_id=row["gate_id"], station_id=row["station_id"], lane=row["lane"],
-        outcome=row["outcome"], reason=row["reason"], mode=row["mode"], score=row["score"],
-        threshold=row["threshold"], ticket_id=row["ticket_id"],
-        passenger_ref=row["passenger_ref"], actor=row["actor"], challenge=row["challenge"])
-    msg.meta.event_id = row["decision_id"]
-    at = row["at"]
-    msg.meta.event_time.FromDatetime(at if at.tzinfo else at.replace(tzinfo=UTC))
-    return msg
 
 
 class TransportApi(transport_pb2_grpc.TransportServiceServicer):
@@ -73,13 +71,15 @@ class TransportApi(transport_pb2_grpc.TransportServiceServicer):
         "GalleryInfo": STAFF,
     }
 
-    def __init__(self, gates_status: LatestStore[transport_pb2.GateStatus], enrolment: Enrolment,
-                 gates: Gates, manual: ManualLane, payments: Payments, node: GalleryNode) -> None:
-        self.gates_status = gates_status
+    def __init__(self, heartbeats: Heartbeats, enrolment: Enrolment, face: FaceLane,
+                 manual: ManualLane, payments: Payments, figures: Figures,
+                 node: GalleryNode) -> None:
+        self.heartbeats = heartbeats
         self.enrolment = enrolment
-        self.gates = gates
+        self.face = face
         self.manual = manual
         self.payments = payments
+        self.figures = figures
         self.node = node
 
     async def ListGateStatus(  # noqa: N802 - gRPC method name
@@ -87,7 +87,7 @@ class TransportApi(transport_pb2_grpc.TransportServiceServicer):
     ) -> transport_pb2.ListGateStatusResponse:
         """Latest status of every gate that has reported."""
         return transport_pb2.ListGateStatusResponse(
-            gates=self.gates_status.all(),
+            gates=await _run(context, self.heartbeats.statuses),
             retention_h=self.enrolment.retention.total_seconds() / 3600)
 
     async def RegisterTicket(  # noqa: N802
@@ -137,7 +137,7 @@ class TransportApi(transport_pb2_grpc.TransportServiceServicer):
         context: grpc.aio.ServicerContext
     ) -> transport_pb2.ListEnrolmentAuditResponse:
         """Enrolment audit log (codes, enrolments, withdrawals, refusals), newest first."""
-        rows = await _run(context, self.enrolment.own.audit_entries, request.ticket_id,
+        rows = await _run(context, self.enrolment.audit_entries, request.ticket_id,
                           request.limit or 100)
         out = transport_pb2.ListEnrolmentAuditResponse()
         for r in rows:
@@ -169,14 +169,14 @@ class TransportApi(transport_pb2_grpc.TransportServiceServicer):
         self, request: transport_pb2.StartPassageRequest, context: grpc.aio.ServicerContext
     ) -> transport_pb2.StartPassageResponse:
         """Open a passage attempt; the reply says which challenge to perform."""
-        return await _run(context, self.gates.start, request.gate_id, request.ticket_id)
+        return await _run(context, self.face.start, request.gate_id, request.ticket_id)
 
     async def Decide(  # noqa: N802
         self, request: transport_pb2.DecideRequest, context: grpc.aio.ServicerContext
     ) -> transport_pb2.DecideResponse:
         """Decide a passage from the camera frames."""
         frames = [(f.image, f.t_ms) for f in request.frames]
-        return await _run(context, self.gates.decide, request.passage_id, request.request_id,
+        return await _run(context, self.face.decide, request.passage_id, request.request_id,
                           frames)
 
     async def RequestManual(  # noqa: N802
@@ -191,8 +191,8 @@ class TransportApi(transport_pb2_grpc.TransportServiceServicer):
         self, request: transport_pb2.ListManualQueueRequest, context: grpc.aio.ServicerContext
     ) -> transport_pb2.ListManualQueueResponse:
         """Pending manual checks, oldest first."""
-        rows = await _run(context, self.gates.repo.manual_items, request.station_id)
-        return transport_pb2.ListManualQueueResponse(items=[manual_item(r) for r in rows])
+        items = await _run(context, self.manual.queue, request.station_id)
+        return transport_pb2.ListManualQueueResponse(items=items)
 
     async def ResolveManual(  # noqa: N802
         self, request: transport_pb2.ResolveManualRequest, context: grpc.aio.ServicerContext
@@ -201,9 +201,8 @@ class TransportApi(transport_pb2_grpc.TransportServiceServicer):
 
         Opening one whose ID did not match needs a reason (kept in the enrolment audit log).
         """
-        await _run(context, self._check_override, request)
         d = await _run(context, self.manual.resolve, request.item_id, request.approve,
-                       request.staff)
+                       request.staff, request.reason)
         return transport_pb2.ResolveManualResponse(decision=d)
 
     async def Refund(  # noqa: N802
@@ -218,30 +217,7 @@ class TransportApi(transport_pb2_grpc.TransportServiceServicer):
         self, request: transport_pb2.StationSummaryRequest, context: grpc.aio.ServicerContext
     ) -> transport_pb2.StationSummary:
         """Counts, rates, payment totals and recent decisions of a station ("" = all)."""
-        return await _run(context, self._summary, request.station_id)
-
-    def _check_override(self, request: transport_pb2.ResolveManualRequest) -> None:
-        item = self.gates.repo.manual_item(request.item_id)
-        if not request.approve or item is None or item["id_matches"] \
-                or item["state"] != "pending":
-            return
-        if len(request.reason.strip()) < 4:
-            raise ValueError("the ID number did not match the ticket: a reason (at least 4 "
-                             "characters) is required to open")
-        self.enrolment.own.audit(str(item["ticket_id"]), "manual_override",
-                                 request.reason.strip(), f"staff/{request.staff}",
-                                 datetime.now(UTC))
-
-    def _summary(self, station: str) -> transport_pb2.StationSummary:
-        stats = self.gates.state.stats(station)
-        charged, refunded = self.gates.repo.totals_fen(station)
-        return transport_pb2.StationSummary(
-            passages_total=stats.get("total", 0), open_total=stats.get("open", 0),
-            deny_total=stats.get("deny", 0), manual_total=stats.get("manual", 0),
-            passages_last_min=self.gates.state.last_minute(station), charged_fen=charged,
-            refunded_fen=refunded, enrolled_now=len(self.node.gallery),
-            manual_pending=len(self.gates.repo.manual_items(station)),
-            recent=[decision_row(r) for r in self.gates.repo.recent_decisions(station)])
+        return await _run(context, self.figures.summary, request.station_id)
 
     async def GalleryInfo(  # noqa: N802
         self, request: transport_pb2.GalleryInfoRequest, context: grpc.aio.ServicerContext

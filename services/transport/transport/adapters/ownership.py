@@ -1,12 +1,14 @@
 """SQL of ticket ownership: tickets, one-time codes, audit log, atomic enrol and withdraw.
 
 Issuing tickets, one-time codes, the enrolment audit log, and the enrolment / withdrawal
-writes that must happen all together or not at all.
+writes that must happen all together or not at all. Writes are ``stage_*(unit, ...)``: they run
+in the caller's unit of work (:class:`zezhou5g.platform.outbox.SqlUnit`), with the event that
+tells the gate nodes.
 
-Every write that binds or unbinds a face re-checks its preconditions inside its own
-transaction (code unused and unexpired, ticket still booked under that ID, no enrolment yet),
-so two racing requests with one code cannot both succeed, and a refused attempt leaves the
-ticket, its enrolment and the consent log exactly as they were.
+Every write that binds or unbinds a face re-checks its preconditions inside the unit (code
+unused and unexpired, ticket still booked under that ID, no enrolment yet), so two racing
+requests with one code cannot both succeed, and a refused attempt leaves the ticket, its
+enrolment and the consent log exactly as they were.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from zezhou5g.platform.outbox import SqlUnit
 
 from transport.adapters.sql import TicketRow
 from transport.adapters.tables import (
@@ -75,36 +77,33 @@ class OwnershipStore:
 
     # ------------------------------------------------------------ tickets
 
-    def issue_ticket(self, row: TicketRow) -> None:
+    def stage_ticket(self, unit: SqlUnit[Connection], row: TicketRow) -> None:
         """Insert or update a ticket, never rebinding an enrolled ticket to another ID.
 
-        Raises ``Refused("enrolled_other_id")`` then: withdrawal comes first.
+        Raises ``Refused("enrolled_other_id")`` then (the unit writes nothing): withdrawal
+        comes first.
         """
-        with self.engine.begin() as conn:
-            old = conn.execute(sa.select(tickets.c.id_hash)
-                               .where(tickets.c.ticket_id == row.ticket_id)).first()
-            if old is None:
-                conn.execute(tickets.insert().values(**row.__dict__))
-                return
-            enrolled = conn.execute(sa.select(enrolments.c.enrolment_id).where(
-                enrolments.c.ticket_id == row.ticket_id)).first()
-            if enrolled is not None and old.id_hash != row.id_hash:
-                raise Refused("enrolled_other_id")
-            conn.execute(tickets.update().where(tickets.c.ticket_id == row.ticket_id)
-                         .values(**row.__dict__))
+        conn = unit.conn
+        old = conn.execute(sa.select(tickets.c.id_hash)
+                           .where(tickets.c.ticket_id == row.ticket_id)).first()
+        if old is None:
+            conn.execute(tickets.insert().values(**row.__dict__))
+            return
+        enrolled = conn.execute(sa.select(enrolments.c.enrolment_id).where(
+            enrolments.c.ticket_id == row.ticket_id)).first()
+        if enrolled is not None and old.id_hash != row.id_hash:
+            raise Refused("enrolled_other_id")
+        conn.execute(tickets.update().where(tickets.c.ticket_id == row.ticket_id)
+                     .values(**row.__dict__))
 
     # ------------------------------------------------------------ audit
 
-    def audit(self, ticket_id: str, action: str, reason: str, actor: str, now: datetime,
-              conn: Connection | None = None) -> None:
-        """Append an audit entry (in ``conn``'s transaction when given)."""
-        stmt = enrolment_audit.insert().values(ticket_id=ticket_id[:64], action=action,
-                                               reason=reason[:200], actor=actor[:64], at=now)
-        if conn is not None:
-            conn.execute(stmt)
-            return
-        with self.engine.begin() as c:
-            c.execute(stmt)
+    def stage_audit(self, unit: SqlUnit[Connection], ticket_id: str, action: str, reason: str,
+                    actor: str, now: datetime) -> None:
+        """Append an audit entry."""
+        unit.conn.execute(enrolment_audit.insert().values(
+            ticket_id=ticket_id[:64], action=action, reason=reason[:200], actor=actor[:64],
+            at=now))
 
     def audit_entries(self, ticket_id: str = "", limit: int = 100) -> list[AuditRow]:
         """Latest entries first, optionally of one ticket."""
@@ -127,16 +126,15 @@ class OwnershipStore:
 
     # ------------------------------------------------------------ one-time codes
 
-    def add_code(self, ticket_id: str, purpose: str, code_hash: str, now: datetime,
-                 expires: datetime) -> None:
+    def stage_code(self, unit: SqlUnit[Connection], ticket_id: str, purpose: str,
+                   code_hash: str, now: datetime, expires: datetime) -> None:
         """Store a new code; earlier unused codes of the ticket and purpose stop working."""
-        with self.engine.begin() as conn:
-            conn.execute(otp_codes.update().where(
-                otp_codes.c.ticket_id == ticket_id, otp_codes.c.purpose == purpose,
-                otp_codes.c.used == sa.false()).values(used=True))
-            conn.execute(otp_codes.insert().values(
-                ticket_id=ticket_id, purpose=purpose, code_hash=code_hash, created=now,
-                expires=expires, attempts=0, used=False))
+        unit.conn.execute(otp_codes.update().where(
+            otp_codes.c.ticket_id == ticket_id, otp_codes.c.purpose == purpose,
+            otp_codes.c.used == sa.false()).values(used=True))
+        unit.conn.execute(otp_codes.insert().values(
+            ticket_id=ticket_id, purpose=purpose, code_hash=code_hash, created=now,
+            expires=expires, attempts=0, used=False))
 
     def latest_code(self, ticket_id: str, purpose: str) -> tuple[int, OtpState] | None:
         """The newest code of a ticket and purpose: (row id, state), or None."""
@@ -149,11 +147,10 @@ class OwnershipStore:
         return int(r.id), OtpState(str(r.code_hash), _utc(r.expires), int(r.attempts),
                                    bool(r.used))
 
-    def count_wrong_code(self, code_id: int) -> None:
+    def stage_wrong_code(self, unit: SqlUnit[Connection], code_id: int) -> None:
         """One more wrong attempt against a code (atomic increment)."""
-        with self.engine.begin() as conn:
-            conn.execute(otp_codes.update().where(otp_codes.c.id == code_id)
-                         .values(attempts=otp_codes.c.attempts + 1))
+        unit.conn.execute(otp_codes.update().where(otp_codes.c.id == code_id)
+                          .values(attempts=otp_codes.c.attempts + 1))
 
     def _spend_code(self, conn: Connection, code_id: int, now: datetime) -> None:
         res = conn.execute(otp_codes.update().where(
@@ -172,31 +169,30 @@ class OwnershipStore:
 
     # ------------------------------------------------------------ enrol / withdraw
 
-    def commit_enrolment(self, ticket: TicketRow, code_id: int, new: NewEnrolment, actor: str,
-                         now: datetime) -> None:
-        """Spend the code and store enrolment, consent record and audit entry at once.
+    def stage_enrolment(self, unit: SqlUnit[Connection], ticket: TicketRow, code_id: int,
+                        new: NewEnrolment, actor: str, now: datetime) -> None:
+        """Spend the code and store enrolment, consent record and audit entry together.
 
-        One transaction; raises :class:`Refused` (nothing written) when a precondition broke.
+        Raises :class:`Refused` (the unit writes nothing) when a precondition broke. A racing
+        enrolment of the same ticket makes the unit conflict on the ticket's unique key; run
+        again, it finds the code spent or the ticket enrolled.
         """
-        try:
-            with self.engine.begin() as conn:
-                self._spend_code(conn, code_id, now)
-                self._same_holder(conn, ticket.ticket_id, ticket.id_hash)
-                if conn.execute(sa.select(enrolments.c.enrolment_id).where(
-                        enrolments.c.ticket_id == ticket.ticket_id)).first() is not None:
-                    raise Refused("already_enrolled")
-                conn.execute(enrolments.insert().values(
-                    enrolment_id=new.enrolment_id, ticket_id=ticket.ticket_id,
-                    passenger_ref=ticket.passenger_ref, template=new.template, photo=new.photo,
-                    created=now, purge_after=new.purge_after,
-                    withdrawal_code_hash=new.withdrawal_code_hash))
-                conn.execute(consent_log.insert().values(
-                    passenger_ref=ticket.passenger_ref, ticket_id=ticket.ticket_id,
-                    action="granted", text_version=new.text_version, keep_photo=new.keep_photo,
-                    actor=actor, at=now))
-                self.audit(ticket.ticket_id, "enrolled", "", actor, now, conn)
-        except IntegrityError as exc:  # a racing enrolment of the same ticket won
-            raise Refused("already_enrolled") from exc
+        conn = unit.conn
+        self._spend_code(conn, code_id, now)
+        self._same_holder(conn, ticket.ticket_id, ticket.id_hash)
+        if conn.execute(sa.select(enrolments.c.enrolment_id).where(
+                enrolments.c.ticket_id == ticket.ticket_id)).first() is not None:
+            raise Refused("already_enrolled")
+        conn.execute(enrolments.insert().values(
+            enrolment_id=new.enrolment_id, ticket_id=ticket.ticket_id,
+            passenger_ref=ticket.passenger_ref, template=new.template, photo=new.photo,
+            created=now, purge_after=new.purge_after,
+            withdrawal_code_hash=new.withdrawal_code_hash))
+        conn.execute(consent_log.insert().values(
+            passenger_ref=ticket.passenger_ref, ticket_id=ticket.ticket_id,
+            action="granted", text_version=new.text_version, keep_photo=new.keep_photo,
+            actor=actor, at=now))
+        self.stage_audit(unit, ticket.ticket_id, "enrolled", "", actor, now)
 
     def withdrawal_code_hash(self, ticket_id: str) -> str | None:
         """The stored withdrawal-code hash of the ticket's enrolment, or None."""
@@ -205,33 +201,32 @@ class OwnershipStore:
                              .where(enrolments.c.ticket_id == ticket_id)).first()
         return None if r is None or r[0] is None else str(r[0])
 
-    def commit_withdrawal(self, ticket: TicketRow, code_id: int | None,
-                          withdrawal_code_hash: str | None, actor: str,
-                          now: datetime) -> str | None:
-        """Delete the enrolment with its consent record and audit entry at once.
+    def stage_withdrawal(self, unit: SqlUnit[Connection], ticket: TicketRow,
+                         code_id: int | None, withdrawal_code_hash: str | None, actor: str,
+                         now: datetime) -> str | None:
+        """Delete the enrolment with its consent record and audit entry together.
 
-        One transaction, spending the SMS code or matching the withdrawal code. Returns the
-        enrolment id, None when the ticket had none; raises :class:`Refused` when a
+        Spends the SMS code or matches the withdrawal code. Returns the enrolment id, None
+        when the ticket had none; raises :class:`Refused` (the unit writes nothing) when a
         precondition broke.
         """
-        with self.engine.begin() as conn:
-            if code_id is not None:
-                self._spend_code(conn, code_id, now)
-                self._same_holder(conn, ticket.ticket_id, ticket.id_hash)
-            q: Any = sa.select(enrolments.c.enrolment_id, enrolments.c.passenger_ref).where(
-                enrolments.c.ticket_id == ticket.ticket_id)
+        conn = unit.conn
+        if code_id is not None:
+            self._spend_code(conn, code_id, now)
+            self._same_holder(conn, ticket.ticket_id, ticket.id_hash)
+        q: Any = sa.select(enrolments.c.enrolment_id, enrolments.c.passenger_ref).where(
+            enrolments.c.ticket_id == ticket.ticket_id)
+        if withdrawal_code_hash is not None:
+            q = q.where(enrolments.c.withdrawal_code_hash == withdrawal_code_hash)
+        r = conn.execute(q).first()
+        if r is None:
             if withdrawal_code_hash is not None:
-                q = q.where(enrolments.c.withdrawal_code_hash == withdrawal_code_hash)
-            r = conn.execute(q).first()
-            if r is None:
-                if withdrawal_code_hash is not None:
-                    raise Refused("ownership_not_proven")
-                self.audit(ticket.ticket_id, "withdraw_nothing", "", actor, now, conn)
-                return None
-            conn.execute(enrolments.delete().where(
-                enrolments.c.enrolment_id == r.enrolment_id))
-            conn.execute(consent_log.insert().values(
-                passenger_ref=r.passenger_ref, ticket_id=ticket.ticket_id, action="withdrawn",
-                actor=actor, at=now))
-            self.audit(ticket.ticket_id, "withdrawn", "", actor, now, conn)
-            return str(r.enrolment_id)
+                raise Refused("ownership_not_proven")
+            self.stage_audit(unit, ticket.ticket_id, "withdraw_nothing", "", actor, now)
+            return None
+        conn.execute(enrolments.delete().where(enrolments.c.enrolment_id == r.enrolment_id))
+        conn.execute(consent_log.insert().values(
+            passenger_ref=r.passenger_ref, ticket_id=ticket.ticket_id, action="withdrawn",
+            actor=actor, at=now))
+        self.stage_audit(unit, ticket.ticket_id, "withdrawn", "", actor, now)
+        return str(r.enrolment_id)

@@ -1,15 +1,24 @@
-"""SQL repository: tickets, enrolments, consent log, audit trail, ledger, manual queue."""
+"""SQL repository: tickets, enrolments, consent log, decisions, ticket claims, ledger, queue.
+
+Reads take an optional ``conn`` (a unit's connection, to read inside its transaction; else a
+short one of their own). Every write is ``stage_*(unit, ...)``: it runs in the caller's unit of
+work (:class:`zezhou5g.platform.outbox.SqlUnit`), so it commits together with that unit's
+other writes and staged events, or not at all.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, Engine
+from zezhou5g.platform.outbox import SqlUnit
+from zezhou5g.transport.v1 import transport_pb2
 
 from transport.adapters.tables import (
     consent_log,
@@ -17,6 +26,7 @@ from transport.adapters.tables import (
     enrolments,
     ledger,
     manual_queue,
+    ticket_claims,
     tickets,
 )
 
@@ -39,7 +49,8 @@ class TicketRow:
     passenger_ref: str
     id_hash: str
     passenger_name: str
-    # AES-GCM sealed booking phone (see transport.enrol); None on tickets from before t0002.
+    # AES-GCM sealed booking phone (see transport.app.enrolment); None on tickets from before
+    # t0002.
     phone_sealed: bytes | None = None
 
 
@@ -56,30 +67,48 @@ class EnrolmentRow:
     purge_after: datetime
 
 
+@dataclass(frozen=True)
+class StoredDecision:
+    """A decision as recorded: the message as published and the reasons given with it."""
+
+    message: transport_pb2.GateDecision
+    details: list[str]
+
+
+def _decision_message(row: Any) -> transport_pb2.GateDecision:
+    """The stored GateDecision of an audit row (rebuilt from columns on rows before t0003)."""
+    if row.payload is not None:
+        return transport_pb2.GateDecision.FromString(row.payload)
+    msg = transport_pb2.GateDecision(
+        gate_id=row.gate_id, station_id=row.station_id, lane=row.lane, outcome=row.outcome,
+        reason=row.reason, mode=row.mode, score=row.score, threshold=row.threshold,
+        ticket_id=row.ticket_id, passenger_ref=row.passenger_ref, actor=row.actor,
+        challenge=row.challenge)
+    msg.meta.event_id = row.decision_id
+    msg.meta.event_time.FromDatetime(_utc(row.at))
+    return msg
+
+
 class Repository:
-    """All SQL of the service; one short transaction per call."""
+    """All SQL of the service except ticket ownership (:mod:`transport.adapters.ownership`)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
+    @contextmanager
+    def _read(self, conn: Connection | None) -> Iterator[Connection]:
+        if conn is not None:
+            yield conn
+            return
+        with self.engine.connect() as own:
+            yield own
+
     # ------------------------------------------------------------ tickets
 
-    def upsert_ticket(self, row: TicketRow) -> None:
-        """Insert the ticket, or update it when the ticket id exists."""
-        values = row.__dict__.copy()
-        with self.engine.begin() as conn:
-            found = conn.execute(sa.select(tickets.c.ticket_id)
-                                 .where(tickets.c.ticket_id == row.ticket_id)).first()
-            if found:
-                conn.execute(tickets.update().where(tickets.c.ticket_id == row.ticket_id)
-                             .values(**values))
-            else:
-                conn.execute(tickets.insert().values(**values))
-
-    def ticket(self, ticket_id: str) -> TicketRow | None:
+    def ticket(self, ticket_id: str, conn: Connection | None = None) -> TicketRow | None:
         """The ticket, or None."""
-        with self.engine.connect() as conn:
-            r = conn.execute(sa.select(tickets).where(tickets.c.ticket_id == ticket_id)).first()
+        with self._read(conn) as c:
+            r = c.execute(sa.select(tickets).where(tickets.c.ticket_id == ticket_id)).first()
         if r is None:
             return None
         d = r._asdict()
@@ -87,20 +116,6 @@ class Repository:
         return TicketRow(**d)
 
     # ------------------------------------------------------------ enrolments
-
-    def add_enrolment(self, enrolment_id: str, ticket: TicketRow, template: bytes,
-                      photo: bytes | None, purge_after: datetime, text_version: str,
-                      keep_photo: bool, actor: str, now: datetime) -> None:
-        """Store an enrolment (replacing one of the same ticket) and log the consent."""
-        with self.engine.begin() as conn:
-            conn.execute(enrolments.delete().where(enrolments.c.ticket_id == ticket.ticket_id))
-            conn.execute(enrolments.insert().values(
-                enrolment_id=enrolment_id, ticket_id=ticket.ticket_id,
-                passenger_ref=ticket.passenger_ref, template=template, photo=photo,
-                created=now, purge_after=purge_after))
-            conn.execute(consent_log.insert().values(
-                passenger_ref=ticket.passenger_ref, ticket_id=ticket.ticket_id, action="granted",
-                text_version=text_version, keep_photo=keep_photo, actor=actor, at=now))
 
     def _enrolment_query(self) -> sa.Select[Any]:
         return (sa.select(enrolments.c.enrolment_id, enrolments.c.ticket_id,
@@ -113,18 +128,20 @@ class Repository:
         d["departure"], d["purge_after"] = _utc(d["departure"]), _utc(d["purge_after"])
         return EnrolmentRow(**d)
 
-    def enrolment(self, enrolment_id: str) -> EnrolmentRow | None:
+    def enrolment(self, enrolment_id: str,
+                  conn: Connection | None = None) -> EnrolmentRow | None:
         """One enrolment by id, or None."""
-        with self.engine.connect() as conn:
-            r = conn.execute(self._enrolment_query()
-                             .where(enrolments.c.enrolment_id == enrolment_id)).first()
+        with self._read(conn) as c:
+            r = c.execute(self._enrolment_query()
+                          .where(enrolments.c.enrolment_id == enrolment_id)).first()
         return None if r is None else self._enrolment(r)
 
-    def enrolment_for_ticket(self, ticket_id: str) -> EnrolmentRow | None:
+    def enrolment_for_ticket(self, ticket_id: str,
+                             conn: Connection | None = None) -> EnrolmentRow | None:
         """The active enrolment of a ticket, or None."""
-        with self.engine.connect() as conn:
-            r = conn.execute(self._enrolment_query()
-                             .where(enrolments.c.ticket_id == ticket_id)).first()
+        with self._read(conn) as c:
+            r = c.execute(self._enrolment_query()
+                          .where(enrolments.c.ticket_id == ticket_id)).first()
         return None if r is None else self._enrolment(r)
 
     def all_enrolments(self) -> list[EnrolmentRow]:
@@ -132,19 +149,18 @@ class Repository:
         with self.engine.connect() as conn:
             return [self._enrolment(r) for r in conn.execute(self._enrolment_query())]
 
-    def delete_enrolment(self, ticket_id: str, action: str, actor: str,
-                         now: datetime) -> str | None:
-        """Delete a ticket's face data (template and photo); log why. Returns its id or None."""
-        with self.engine.begin() as conn:
-            r = conn.execute(sa.select(enrolments.c.enrolment_id, enrolments.c.passenger_ref)
-                             .where(enrolments.c.ticket_id == ticket_id)).first()
-            if r is None:
-                return None
-            conn.execute(enrolments.delete().where(enrolments.c.ticket_id == ticket_id))
-            conn.execute(consent_log.insert().values(
-                passenger_ref=r.passenger_ref, ticket_id=ticket_id, action=action, actor=actor,
-                at=now))
-            return str(r.enrolment_id)
+    def stage_enrolment_deletion(self, unit: SqlUnit[Connection], ticket_id: str, action: str,
+                                 actor: str, now: datetime) -> str | None:
+        """Delete a ticket's face data (template and photo) and log why; its id or None."""
+        r = unit.conn.execute(sa.select(enrolments.c.enrolment_id, enrolments.c.passenger_ref)
+                              .where(enrolments.c.ticket_id == ticket_id)).first()
+        if r is None:
+            return None
+        unit.conn.execute(enrolments.delete().where(enrolments.c.ticket_id == ticket_id))
+        unit.conn.execute(consent_log.insert().values(
+            passenger_ref=r.passenger_ref, ticket_id=ticket_id, action=action, actor=actor,
+            at=now))
+        return str(r.enrolment_id)
 
     def expired_tickets(self, now: datetime) -> list[str]:
         """Tickets whose face data is past its purge time."""
@@ -159,34 +175,80 @@ class Repository:
                 sa.select(consent_log.c.action).where(consent_log.c.ticket_id == ticket_id)
                 .order_by(consent_log.c.id))]
 
-    # ------------------------------------------------------------ audit and ledger
+    # ------------------------------------------------------------ decisions and claims
 
-    def record_decision(self, values: dict[str, Any], details: list[str]) -> None:
-        """Append a decision to the audit trail (ignored when the id is already there)."""
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(decisions.insert().values(**values, details=json.dumps(details)))
-        except IntegrityError:
-            pass
+    def stored_decision(self, decision_id: str,
+                        conn: Connection | None = None) -> StoredDecision | None:
+        """The decision recorded under ``decision_id`` (a gate's request id), or None."""
+        with self._read(conn) as c:
+            r = c.execute(sa.select(decisions)
+                          .where(decisions.c.decision_id == decision_id)).first()
+        if r is None:
+            return None
+        return StoredDecision(_decision_message(r), list(json.loads(r.details or "[]")))
 
-    def decision(self, decision_id: str) -> dict[str, Any] | None:
-        """One audit row as a dict, or None."""
+    def passage_decided(self, passage_id: str, conn: Connection | None = None) -> bool:
+        """True when a decision was recorded for this face-lane passage."""
+        with self._read(conn) as c:
+            return c.execute(sa.select(decisions.c.decision_id)
+                             .where(decisions.c.passage_id == passage_id)).first() is not None
+
+    def stage_decision(self, unit: SqlUnit[Connection], msg: transport_pb2.GateDecision,
+                       details: list[str], passage_id: str | None) -> None:
+        """Record a decision in the audit trail with the message as published."""
+        unit.conn.execute(decisions.insert().values(
+            decision_id=msg.meta.event_id, gate_id=msg.gate_id, station_id=msg.station_id,
+            lane=msg.lane, outcome=msg.outcome, reason=msg.reason, mode=msg.mode,
+            score=msg.score, threshold=msg.threshold, ticket_id=msg.ticket_id,
+            passenger_ref=msg.passenger_ref, actor=msg.actor, challenge=msg.challenge,
+            details=json.dumps(details), at=msg.meta.event_time.ToDatetime(tzinfo=UTC),
+            payload=msg.SerializeToString(), passage_id=passage_id or None))
+
+    def recent_decisions(self, station_id: str,
+                         limit: int = 20) -> list[transport_pb2.GateDecision]:
+        """Latest decisions of a station ("" = all), newest first."""
+        q = sa.select(decisions).order_by(decisions.c.at.desc()).limit(limit)
+        if station_id:
+            q = q.where(decisions.c.station_id == station_id)
         with self.engine.connect() as conn:
-            r = conn.execute(sa.select(decisions)
-                             .where(decisions.c.decision_id == decision_id)).first()
+            return [_decision_message(r) for r in conn.execute(q)]
+
+    def ticket_claim(self, ticket_id: str, conn: Connection | None = None) -> str | None:
+        """The decision that used the ticket, or None."""
+        with self._read(conn) as c:
+            r = c.execute(sa.select(ticket_claims.c.decision_id)
+                          .where(ticket_claims.c.ticket_id == ticket_id)).first()
+        return None if r is None else str(r.decision_id)
+
+    def stage_claim(self, unit: SqlUnit[Connection], ticket_id: str, decision_id: str,
+                    now: datetime) -> None:
+        """Mark the ticket used by ``decision_id`` (a second claim conflicts on the key)."""
+        unit.conn.execute(ticket_claims.insert().values(ticket_id=ticket_id,
+                                                        decision_id=decision_id, at=now))
+
+    def stage_release(self, unit: SqlUnit[Connection], ticket_id: str,
+                      decision_id: str) -> None:
+        """Undo ``decision_id``'s claim (a reversed passage): the ticket can be used again."""
+        unit.conn.execute(ticket_claims.delete().where(ticket_claims.c.ticket_id == ticket_id,
+                                                       ticket_claims.c.decision_id == decision_id))
+
+    # ------------------------------------------------------------ ledger
+
+    def ledger_line(self, decision_id: str, kind: str,
+                    conn: Connection | None = None) -> dict[str, Any] | None:
+        """The ledger line of a decision and kind ("charge" / "refund"), or None."""
+        with self._read(conn) as c:
+            r = c.execute(sa.select(ledger).where(ledger.c.decision_id == decision_id,
+                                                  ledger.c.kind == kind)).first()
         return None if r is None else r._asdict()
 
-    def post_ledger(self, decision_id: str, kind: str, passenger_ref: str, ticket_id: str,
-                    station_id: str, amount_fen: int, now: datetime) -> bool:
-        """Insert a ledger line; False when (decision, kind) is already there (idempotent)."""
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(ledger.insert().values(
-                    decision_id=decision_id, kind=kind, passenger_ref=passenger_ref,
-                    ticket_id=ticket_id, station_id=station_id, amount_fen=amount_fen, at=now))
-            return True
-        except IntegrityError:
-            return False
+    def stage_ledger(self, unit: SqlUnit[Connection], decision_id: str, kind: str,
+                     passenger_ref: str, ticket_id: str, station_id: str, amount_fen: int,
+                     now: datetime) -> None:
+        """Post a ledger line; (decision, kind) is unique, so it cannot be posted twice."""
+        unit.conn.execute(ledger.insert().values(
+            decision_id=decision_id, kind=kind, passenger_ref=passenger_ref,
+            ticket_id=ticket_id, station_id=station_id, amount_fen=amount_fen, at=now))
 
     def ledger_lines(self, decision_id: str | None = None) -> list[dict[str, Any]]:
         """Ledger lines, optionally of one decision."""
@@ -207,10 +269,9 @@ class Repository:
 
     # ------------------------------------------------------------ manual queue
 
-    def add_manual(self, values: dict[str, Any]) -> None:
+    def stage_manual_item(self, unit: SqlUnit[Connection], values: dict[str, Any]) -> None:
         """Queue a passage for staff."""
-        with self.engine.begin() as conn:
-            conn.execute(manual_queue.insert().values(**values))
+        unit.conn.execute(manual_queue.insert().values(**values))
 
     def manual_items(self, station_id: str, pending_only: bool = True) -> list[dict[str, Any]]:
         """Queue items of a station ("" = all), oldest first."""
@@ -222,26 +283,20 @@ class Repository:
         with self.engine.connect() as conn:
             return [r._asdict() for r in conn.execute(q)]
 
-    def manual_item(self, item_id: str) -> dict[str, Any] | None:
+    def manual_item(self, item_id: str,
+                    conn: Connection | None = None) -> dict[str, Any] | None:
         """One queue item, or None."""
-        with self.engine.connect() as conn:
-            r = conn.execute(sa.select(manual_queue)
-                             .where(manual_queue.c.item_id == item_id)).first()
+        with self._read(conn) as c:
+            r = c.execute(sa.select(manual_queue)
+                          .where(manual_queue.c.item_id == item_id)).first()
         return None if r is None else r._asdict()
 
-    def resolve_manual(self, item_id: str, state: str, staff: str, decision_id: str) -> bool:
+    def stage_resolution(self, unit: SqlUnit[Connection], item_id: str, state: str,
+                         staff: str, decision_id: str) -> bool:
         """Close a pending item; False when it was not pending (already resolved)."""
-        with self.engine.begin() as conn:
-            res = conn.execute(manual_queue.update()
-                               .where(manual_queue.c.item_id == item_id,
-                                      manual_queue.c.state == "pending")
-                               .values(state=state, resolved_by=staff, decision_id=decision_id))
-            return bool(res.rowcount)
-
-    def recent_decisions(self, station_id: str, limit: int = 20) -> list[dict[str, Any]]:
-        """Latest audit rows of a station ("" = all), newest first."""
-        q = sa.select(decisions).order_by(decisions.c.at.desc()).limit(limit)
-        if station_id:
-            q = q.where(decisions.c.station_id == station_id)
-        with self.engine.connect() as conn:
-            return [r._asdict() for r in conn.execute(q)]
+        res = unit.conn.execute(manual_queue.update()
+                                .where(manual_queue.c.item_id == item_id,
+                                       manual_queue.c.state == "pending")
+                                .values(state=state, resolved_by=staff,
+                                        decision_id=decision_id))
+        return bool(res.rowcount)

@@ -1,14 +1,20 @@
-"""Redis state of the transport service.
+"""Redis state of the transport service: the only module that names its keys.
 
 Keys (``transport:`` prefix):
 
 * ``face:<enrolment_id>`` hash: ``template`` (AES-GCM ciphertext, hex), ``ticket_id``,
-  ``station_id``, ``departure_s``; expires at the purge time as a safety net.
+  ``station_id``, ``departure_s``; a cache of the SQL row for the gate nodes, expiring at the
+  purge time as a safety net.
 * ``passage:<passage_id>`` JSON of an open passage attempt (gate, ticket, challenge); TTL.
-* ``decided:<request_id>`` the serialized GateDecision of a request (idempotent retries).
-* ``ticket_used:<ticket_id>`` decision id of the passage that used the ticket (anti-passback).
-* ``gatestate:<gate_id>`` JSON of the gate's last decision; ``stats:<station>`` hash of counts;
-  ``recent:<station>`` sorted set of decision ids by epoch ms (passages per minute).
+* ``gate:<gate_id>`` latest GateStatus (JSON), ``gate:keys`` the gates that reported,
+  ``heartbeats_total:<gate_id>`` heartbeats counted.
+* ``figures:<station>`` hash of decisions by outcome and ``total`` (``""`` = every station),
+  ``figures:recent:<station>`` sorted set of decision ids by event time, ms (last hour): both
+  derived from the published decisions, each decision counted once (app/figures.py).
+
+Writes are ``stage_*(unit, ...)`` in a :class:`zezhou5g.platform.outbox.RedisUnit` (they run in
+its MULTI/EXEC, with its dedupe and staged events); reads take ``r`` (``unit.r`` inside a
+unit, the client otherwise).
 """
 
 from __future__ import annotations
@@ -19,32 +25,38 @@ from datetime import datetime
 from typing import Any
 
 import redis
+from google.protobuf import json_format
+from zezhou5g.platform.outbox import RedisUnit
+from zezhou5g.transport.v1 import transport_pb2
 
 P = "transport"
+RECENT_S = 3600  # how long decision ids stay in the per-minute window's set
+
+Reader = redis.Redis | redis.client.Pipeline
 
 
-class State:
-    """Typed access to the service's Redis keys."""
+class FaceCache:
+    """Encrypted templates for the gate nodes (the SQL enrolment row is the truth)."""
 
     def __init__(self, client: redis.Redis) -> None:
-        self.r = client
+        self.client = client
 
-    # ------------------------------------------------------------ face templates
+    @staticmethod
+    def _key(enrolment_id: str) -> str:
+        return f"{P}:face:{enrolment_id}"
 
-    def put_face(self, enrolment_id: str, sealed: bytes, ticket_id: str, station_id: str,
-                 departure: datetime, purge_after: datetime) -> None:
-        """Store an encrypted template, expiring at ``purge_after``."""
-        key = f"{P}:face:{enrolment_id}"
-        pipe = self.r.pipeline()
-        pipe.hset(key, mapping={"template": sealed.hex(), "ticket_id": ticket_id,
-                                "station_id": station_id,
-                                "departure_s": str(departure.timestamp())})
-        pipe.expireat(key, int(purge_after.timestamp()) + 1)
-        pipe.execute()
+    def stage_face(self, unit: RedisUnit, enrolment_id: str, sealed: bytes, ticket_id: str,
+                   station_id: str, departure: datetime, purge_after: datetime) -> None:
+        """Cache an encrypted template, expiring at ``purge_after``."""
+        key = self._key(enrolment_id)
+        unit.w.hset(key, mapping={"template": sealed.hex(), "ticket_id": ticket_id,
+                                  "station_id": station_id,
+                                  "departure_s": str(departure.timestamp())})
+        unit.w.expireat(key, int(purge_after.timestamp()) + 1)
 
-    def get_face(self, enrolment_id: str) -> dict[str, Any] | None:
-        """The stored template record (template as bytes), or None."""
-        raw = self.r.hgetall(f"{P}:face:{enrolment_id}")
+    def face(self, enrolment_id: str) -> dict[str, Any] | None:
+        """The cached template record (template as bytes), or None."""
+        raw = self.client.hgetall(self._key(enrolment_id))
         if not raw:
             return None
         rec: dict[str, Any] = dict(raw)  # type: ignore[arg-type]
@@ -52,72 +64,83 @@ class State:
         rec["departure_s"] = float(rec["departure_s"])
         return rec
 
-    def delete_face(self, enrolment_id: str) -> int:
-        """Delete a template; number of keys removed."""
-        return int(self.r.delete(f"{P}:face:{enrolment_id}"))  # type: ignore[arg-type]
+    def stage_deletion(self, unit: RedisUnit, enrolment_id: str) -> int:
+        """Delete a cached template; 1 when there was one."""
+        key = self._key(enrolment_id)
+        found = int(unit.r.exists(key))  # type: ignore[arg-type]
+        unit.w.delete(key)
+        return found
 
-    def face_keys(self) -> list[str]:
-        """Enrolment ids with a template in Redis."""
-        return sorted(k.split(":", 2)[2] for k in self.r.scan_iter(f"{P}:face:*"))
 
-    # ------------------------------------------------------------ passages
+class PassageStore:
+    """Open passage attempts (a challenge drawn, not yet decided)."""
 
-    def open_passage(self, passage_id: str, record: dict[str, Any], ttl_s: float) -> None:
+    def __init__(self, client: redis.Redis) -> None:
+        self.client = client
+
+    def stage_passage(self, unit: RedisUnit, passage_id: str, record: dict[str, Any],
+                      ttl_s: float) -> None:
         """Remember a passage attempt for ``ttl_s`` seconds."""
-        self.r.set(f"{P}:passage:{passage_id}", json.dumps(record), px=int(ttl_s * 1000))
+        unit.w.set(f"{P}:passage:{passage_id}", json.dumps(record), px=int(ttl_s * 1000))
 
     def passage(self, passage_id: str) -> dict[str, Any] | None:
-        """The open passage attempt, or None when unknown or expired."""
-        raw = self.r.get(f"{P}:passage:{passage_id}")
+        """The passage attempt, or None when unknown or expired."""
+        raw = self.client.get(f"{P}:passage:{passage_id}")
         return None if raw is None else json.loads(str(raw))
 
-    def close_passage(self, passage_id: str) -> None:
-        """A passage attempt is decided once; its challenge cannot be reused."""
-        self.r.delete(f"{P}:passage:{passage_id}")
 
-    def decided(self, request_id: str) -> bytes | None:
-        """The decision already made for ``request_id`` (serialized proto, hex-decoded)."""
-        raw = self.r.get(f"{P}:decided:{request_id}")
-        return None if raw is None else bytes.fromhex(str(raw))
+class GateStore:
+    """Each gate's latest status and its heartbeat count."""
 
-    def remember_decision(self, request_id: str, payload: bytes, ttl_s: int = 86400) -> None:
-        """Keep a decision for retries of the same request."""
-        self.r.set(f"{P}:decided:{request_id}", payload.hex(), ex=ttl_s)
+    def __init__(self, client: redis.Redis) -> None:
+        self.client = client
 
-    def claim_ticket(self, ticket_id: str, decision_id: str, ttl_s: int) -> str | None:
-        """Mark a ticket used by ``decision_id``; returns the earlier decision id if it was."""
-        key = f"{P}:ticket_used:{ticket_id}"
-        if self.r.set(key, decision_id, nx=True, ex=ttl_s):
-            return None
-        return str(self.r.get(key))
+    def heartbeats_total(self, unit: RedisUnit, gate_id: str) -> int:
+        """Heartbeats counted for the gate; the unit decides again if it changes meanwhile."""
+        key = f"{P}:heartbeats_total:{gate_id}"
+        unit.watch(key)
+        return int(unit.r.get(key) or 0)  # type: ignore[arg-type]
 
-    def release_ticket(self, ticket_id: str, decision_id: str) -> None:
-        """Undo a claim (a reversed passage): the ticket can be used again."""
-        key = f"{P}:ticket_used:{ticket_id}"
-        if self.r.get(key) == decision_id:
-            self.r.delete(key)
+    def stage_status(self, unit: RedisUnit, status: transport_pb2.GateStatus) -> None:
+        """Store the gate's status as its latest, with its heartbeat count."""
+        gate_id = status.gate_id
+        unit.w.set(f"{P}:heartbeats_total:{gate_id}", int(status.heartbeats_total))
+        unit.w.set(f"{P}:gate:{gate_id}", json_format.MessageToJson(status, indent=None))
+        unit.w.sadd(f"{P}:gate:keys", gate_id)
 
-    # ------------------------------------------------------------ live figures
+    def statuses(self) -> list[transport_pb2.GateStatus]:
+        """Every gate's latest status, ordered by gate id."""
+        gates = sorted(str(g) for g in self.client.smembers(f"{P}:gate:keys"))  # type: ignore[union-attr]
+        if not gates:
+            return []
+        raws = self.client.mget([f"{P}:gate:{g}" for g in gates])
+        return [json_format.Parse(str(r), transport_pb2.GateStatus())
+                for r in raws if r is not None]  # type: ignore[union-attr]
 
-    def count_decision(self, station_id: str, gate_id: str, outcome: str, decision_id: str,
-                       summary: dict[str, Any]) -> None:
-        """Update counters, the per-minute window and the gate's last decision."""
-        now_ms = int(time.time() * 1000)
-        pipe = self.r.pipeline()
+
+class FigureStore:
+    """Decision counts per station and the per-minute window."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self.client = client
+
+    def stage_decision(self, unit: RedisUnit, station_id: str, outcome: str,
+                       decision_id: str, at_ms: int) -> None:
+        """Count one decision (the caller's unit makes sure each is counted once)."""
         for scope in (station_id, ""):
-            pipe.hincrby(f"{P}:stats:{scope}", outcome, 1)
-            pipe.hincrby(f"{P}:stats:{scope}", "total", 1)
-            pipe.zadd(f"{P}:recent:{scope}", {decision_id: now_ms})
-            pipe.zremrangebyscore(f"{P}:recent:{scope}", 0, now_ms - 3_600_000)
-        pipe.set(f"{P}:gatestate:{gate_id}", json.dumps(summary))
-        pipe.execute()
+            unit.w.hincrby(f"{P}:figures:{scope}", outcome, 1)
+            unit.w.hincrby(f"{P}:figures:{scope}", "total", 1)
+            unit.w.zadd(f"{P}:figures:recent:{scope}", {decision_id: at_ms})
+            unit.w.zremrangebyscore(f"{P}:figures:recent:{scope}", 0,
+                                    int(time.time() * 1000) - RECENT_S * 1000)
 
-    def stats(self, station_id: str) -> dict[str, int]:
-        """Counts by outcome ("" = all stations)."""
-        raw = self.r.hgetall(f"{P}:stats:{station_id}")
+    def counts(self, station_id: str) -> dict[str, int]:
+        """Decisions by outcome and ``total`` ("" = all stations)."""
+        raw = self.client.hgetall(f"{P}:figures:{station_id}")
         return {str(k): int(v) for k, v in raw.items()}  # type: ignore[union-attr]
 
     def last_minute(self, station_id: str) -> int:
-        """Decisions in the last 60 s."""
+        """Decisions whose event time is in the last 60 s."""
         now_ms = int(time.time() * 1000)
-        return int(self.r.zcount(f"{P}:recent:{station_id}", now_ms - 60_000, now_ms))  # type: ignore[arg-type]
+        return int(self.client.zcount(f"{P}:figures:recent:{station_id}",  # type: ignore[arg-type]
+                                      now_ms - 60_000, now_ms))

@@ -8,6 +8,7 @@ trail (``decisions``) records who/what/why and scores, never images.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from zezhou5g.platform.outbox import outbox_tables
 
 metadata = sa.MetaData()
 
@@ -73,6 +74,20 @@ decisions = sa.Table(
     sa.Column("challenge", sa.String(16), nullable=False),
     sa.Column("details", sa.Text, nullable=False),
     sa.Column("at", UTC_TS, nullable=False),
+    # The GateDecision as published (serialized proto): what a retried request gets back.
+    # NULL on rows from before revision t0003.
+    sa.Column("payload", sa.LargeBinary, nullable=True),
+    # The face-lane passage it decided (NULL for the staffed lane): one decision per passage.
+    sa.Column("passage_id", sa.String(64), nullable=True),
+    sa.UniqueConstraint("passage_id", name="uq_transport_decisions_passage_id"),
+)
+
+# Anti-passback: the decision that used a ticket (one row per ticket; a refund deletes it).
+ticket_claims = sa.Table(
+    "transport_ticket_claims", metadata,
+    sa.Column("ticket_id", sa.String(64), primary_key=True),
+    sa.Column("decision_id", sa.String(64), nullable=False),
+    sa.Column("at", UTC_TS, nullable=False),
 )
 
 ledger = sa.Table(
@@ -137,3 +152,8 @@ enrolment_audit = sa.Table(
     sa.Column("reason", sa.String(200), nullable=False, server_default=""),
     sa.Column("actor", sa.String(64), nullable=False),
 )
+
+# The effects primitive's tables (zezhou5g.platform.outbox): events staged by a unit until the
+# broker has them, and the ids of consumed events a unit processed.
+outbox, consumed_events = outbox_tables(metadata, prefix="transport_")
+OUTBOX_TABLES = (outbox, consumed_events)

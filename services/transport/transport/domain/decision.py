@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from transport.domain.thresholds import StationPolicy
@@ -83,3 +83,15 @@ def decide_1ton(candidates: list[Candidate], gallery_size: int,
     if best.score >= manual:
         return Decision("manual", "uncertain_1ton", **common)  # type: ignore[arg-type]
     return Decision("deny", "no_match", mode="1:N", score=best.score, threshold=accept)
+
+
+def against_claim(decision: Decision, decision_id: str, claimed_by: str | None) -> Decision:
+    """Anti-passback: a ticket opens a gate once.
+
+    ``claimed_by`` is the decision that already used the ticket (None when unused). An open
+    decision on a ticket another decision used becomes ``deny``/``ticket_used``; everything
+    else is unchanged.
+    """
+    if decision.outcome != "open" or claimed_by is None or claimed_by == decision_id:
+        return decision
+    return replace(decision, outcome="deny", reason="ticket_used")

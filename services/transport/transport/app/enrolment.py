@@ -4,9 +4,15 @@ A face is bound only to a ticket that ticketing issued (``issue``), and only aft
 passenger proves they hold it: the ID number it was booked with plus a one-time code sent to
 its phone (``request_code``). An enrolment is never overwritten (withdraw first); withdrawal
 needs the same proof or the withdrawal code shown at enrolment. Every check happens before
-anything is written, and the write itself re-checks inside one transaction
+anything is written, and the write itself re-checks inside its SQL unit
 (:mod:`transport.adapters.ownership`), so a refused attempt changes nothing but the audit log
 (and, for a wrong code, that code's attempt counter).
+
+Enrolment, withdrawal and purge are one SQL unit each: the enrolment row (or its deletion), the
+consent record, the audit entry and the staged ``transport.face.enrolments`` event commit
+together, so every gate node hears of what was committed and of nothing else. The Redis
+template cache and this node's gallery follow after the commit; a crash before that leaves them
+to the event (each node's consumer adds the face from SQL, or drops it and clears the cache).
 """
 
 from __future__ import annotations
@@ -18,16 +24,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from prometheus_client import Counter
-from zezhou5g.platform.kafka import EventProducer
+from sqlalchemy import Connection
 from zezhou5g.platform.logging import log_fields
+from zezhou5g.platform.outbox import RedisOutbox, RedisUnit, SqlOutbox, SqlUnit, derived_id
 from zezhou5g.transport.v1 import transport_pb2
 
 from transport.adapters.crypto import FaceCipher
-from transport.adapters.ownership import NewEnrolment, OwnershipStore, Refused
+from transport.adapters.ownership import AuditRow, NewEnrolment, OwnershipStore, Refused
 from transport.adapters.sms import SmsGateway
 from transport.adapters.sql import Repository, TicketRow
-from transport.adapters.state import State
+from transport.adapters.state import FaceCache
 from transport.adapters.vision import FacePipeline, decode
+from transport.app.errors import RequestError
+from transport.app.gallery import GalleryNode
 from transport.domain.enrolment import (
     CODE_REQUEST_WINDOW,
     CODE_REQUESTS_MAX,
@@ -43,8 +52,6 @@ from transport.domain.enrolment import (
     purge_after,
     sms_text,
 )
-from transport.gate import PassageError
-from transport.node import GalleryNode
 from transport.topics import FACE_ENROLMENTS
 
 log = logging.getLogger(__name__)
@@ -75,18 +82,29 @@ class EnrolResult:
 class Enrolment:
     """Ticketing, proof of ownership, enrolment; every face change is published to all nodes."""
 
-    def __init__(self, repo: Repository, state: State, cipher: FaceCipher,
-                 pipeline: FacePipeline, producer: EventProducer, node: GalleryNode,
-                 retention: timedelta, own: OwnershipStore, sms: SmsGateway) -> None:
+    def __init__(self, outbox: SqlOutbox, redis_outbox: RedisOutbox, repo: Repository,
+                 own: OwnershipStore, faces: FaceCache, cipher: FaceCipher,
+                 pipeline: FacePipeline, node: GalleryNode, retention: timedelta,
+                 sms: SmsGateway) -> None:
+        self.outbox = outbox
+        self.redis_outbox = redis_outbox
         self.repo = repo
-        self.state = state
+        self.own = own
+        self.faces = faces
         self.cipher = cipher
         self.pipeline = pipeline
-        self.producer = producer
         self.node = node
         self.retention = retention
-        self.own = own
         self.sms = sms
+
+    def _audit(self, ticket_id: str, action: str, reason: str, actor: str,
+               now: datetime) -> None:
+        """One audit entry in a unit of its own (a refusal writes nothing else)."""
+
+        def work(unit: SqlUnit[Connection]) -> None:
+            self.own.stage_audit(unit, ticket_id, action, reason, actor, now)
+
+        self.outbox.transact(work)
 
     # ------------------------------------------------------------ ticketing
 
@@ -123,12 +141,17 @@ class Enrolment:
         if old is not None and self._phone(old) == phone and \
                 {**old.__dict__, "phone_sealed": None} == {**row.__dict__, "phone_sealed": None}:
             return "unchanged", old
+
+        def work(unit: SqlUnit[Connection]) -> None:
+            self.own.stage_ticket(unit, row)
+            self.own.stage_audit(unit, row.ticket_id, "ticket_issued",
+                                 "updated" if old else "", actor, now)
+
         try:
-            self.own.issue_ticket(row)
+            self.outbox.transact(work)
         except Refused as exc:
-            self.own.audit(row.ticket_id, "ticket_refused", exc.reason, actor, now)
+            self._audit(row.ticket_id, "ticket_refused", exc.reason, actor, now)
             raise
-        self.own.audit(row.ticket_id, "ticket_issued", "updated" if old else "", actor, now)
         return "issued", row
 
     def issue_many(self, reqs: list[transport_pb2.RegisterTicketRequest],
@@ -164,8 +187,10 @@ class Enrolment:
                      now: datetime | None = None) -> float:
         """Send a one-time code to the ticket's phone when ticket and ID number match.
 
-        Answers the same either way (seconds the code is valid); raises PassageError
-        ``resource_exhausted`` after too many requests for one ticket.
+        Answers the same either way (seconds the code is valid); raises RequestError
+        ``resource_exhausted`` after too many requests for one ticket. The code and its audit
+        entry commit before the message goes to the SMS gateway: a send that fails raises,
+        and the passenger asks again (a new code replaces this one).
         """
         now = now or datetime.now(UTC)
         if purpose not in PURPOSES:
@@ -173,20 +198,24 @@ class Enrolment:
         if self.own.count_actions(ticket_id, ("code_sent", "code_refused"),
                                   now - CODE_REQUEST_WINDOW) >= CODE_REQUESTS_MAX:
             OWNERSHIP_REFUSED.labels("code", "throttled").inc()
-            raise PassageError("resource_exhausted", "too many code requests for this ticket; "
+            raise RequestError("resource_exhausted", "too many code requests for this ticket; "
                                "try again in 10 minutes")
         ticket = self._holder(ticket_id, id_number)
         phone = self._phone(ticket) if ticket is not None else None
         if ticket is None or phone is None:
             why = "no_phone" if ticket is not None else "ticket_or_id_mismatch"
-            self.own.audit(ticket_id, "code_refused", f"{purpose}: {why}", "self", now)
+            self._audit(ticket_id, "code_refused", f"{purpose}: {why}", "self", now)
             OWNERSHIP_REFUSED.labels("code", why).inc()
             return OTP_TTL.total_seconds()
         code = new_otp()
-        self.own.add_code(ticket_id, purpose, self._code_hash(ticket_id, purpose, code), now,
-                          now + OTP_TTL)
+
+        def work(unit: SqlUnit[Connection]) -> None:
+            self.own.stage_code(unit, ticket_id, purpose,
+                                self._code_hash(ticket_id, purpose, code), now, now + OTP_TTL)
+            self.own.stage_audit(unit, ticket_id, "code_sent", purpose, "self", now)
+
+        self.outbox.transact(work)
         self.sms.send(ticket_id, phone, sms_text(purpose, code), now)
-        self.own.audit(ticket_id, "code_sent", purpose, "self", now)
         return OTP_TTL.total_seconds()
 
     def _prove(self, ticket_id: str, id_number: str, code: str, purpose: str,
@@ -203,13 +232,17 @@ class Enrolment:
         if problem is not None:
             return problem
         if not hmac.compare_digest(otp.code_hash, self._code_hash(ticket_id, purpose, code)):
-            self.own.count_wrong_code(code_id)
+
+            def wrong(unit: SqlUnit[Connection]) -> None:
+                self.own.stage_wrong_code(unit, code_id)
+
+            self.outbox.transact(wrong)
             return "code_wrong"
         return ticket, code_id
 
     def _refuse(self, ticket_id: str, action: str, reason: str, actor: str,
                 now: datetime) -> None:
-        self.own.audit(ticket_id, f"{action}_refused", reason, actor, now)
+        self._audit(ticket_id, f"{action}_refused", reason, actor, now)
         OWNERSHIP_REFUSED.labels(action, reason.split(":")[0]).inc()
 
     # ------------------------------------------------------------ enrol / withdraw
@@ -250,16 +283,24 @@ class Enrolment:
             self.cipher.seal(req.photo, enrolment_id) if req.consent.keep_photo else None,
             until, req.consent.text_version, req.consent.keep_photo,
             self._wd_hash(ticket_id, withdrawal_code))
+
+        def work(unit: SqlUnit[Connection]) -> None:
+            self.own.stage_enrolment(unit, ticket, code_id, new, actor, now)
+            self._stage_event(unit, enrolment_id, "enrolled", ticket)
+
         try:
-            self.own.commit_enrolment(ticket, code_id, new, actor, now)
+            self.outbox.transact(work)
         except Refused as exc:  # a racing request spent the code or enrolled first
             self._refuse(ticket_id, "enrol", exc.reason, actor, now)
             return EnrolResult(False, reasons=[NOT_PROVEN if exc.reason != "already_enrolled"
                                                else "already_enrolled: withdraw first"])
-        self.state.put_face(enrolment_id, sealed, ticket.ticket_id, ticket.station_id,
-                            ticket.departure, until)
+
+        def cache(unit: RedisUnit) -> None:
+            self.faces.stage_face(unit, enrolment_id, sealed, ticket.ticket_id,
+                                  ticket.station_id, ticket.departure, until)
+
+        self.redis_outbox.transact(cache)
         self.node.add(enrolment_id)
-        self._publish(enrolment_id, "enrolled", ticket)
         ENROLMENTS.labels("ok").inc()
         log.info("enrolled", extra=log_fields(enrolment_id=enrolment_id, ticket_id=ticket_id))
         return EnrolResult(True, enrolment_id, ticket.passenger_ref, [], until, withdrawal_code)
@@ -289,14 +330,22 @@ class Enrolment:
                 raise PermissionError(NOT_PROVEN)
             ticket, code_id = proof
         assert ticket is not None
+        held = ticket
+
+        def work(unit: SqlUnit[Connection]) -> str | None:
+            gone = self.own.stage_withdrawal(unit, held, code_id, wd_hash, actor, now)
+            if gone is not None:
+                self._stage_event(unit, gone, "withdrawn", held)
+            return gone
+
         try:
-            enrolment_id = self.own.commit_withdrawal(ticket, code_id, wd_hash, actor, now)
+            enrolment_id = self.outbox.transact(work)
         except Refused as exc:
             self._refuse(req.ticket_id, "withdraw", exc.reason, actor, now)
             raise PermissionError(NOT_PROVEN) from exc
         if enrolment_id is None:
             return False, 0
-        removed = self._forget(enrolment_id, ticket, "withdrawn") + 1
+        removed = self.node.forget(enrolment_id) + 1
         FACE_DELETIONS.labels("withdrawn").inc()
         return True, removed
 
@@ -306,24 +355,40 @@ class Enrolment:
         n = 0
         for ticket_id in self.repo.expired_tickets(now):
             ticket = self.repo.ticket(ticket_id)
-            enrolment_id = self.repo.delete_enrolment(ticket_id, "purged", "retention", now)
-            if enrolment_id is None or ticket is None:
+            enrolment_id = None if ticket is None else self._purge(ticket, now)
+            if enrolment_id is None:
                 continue
-            self._forget(enrolment_id, ticket, "purged")
-            self.own.audit(ticket_id, "purged", "retention", "retention", now)
+            self.node.forget(enrolment_id)
             FACE_DELETIONS.labels("purged").inc()
             n += 1
+        if n:
+            log.info("purged expired face data", extra=log_fields(count=n))
         return n
 
-    def _forget(self, enrolment_id: str, ticket: TicketRow, action: str) -> int:
-        removed = self.state.delete_face(enrolment_id)
-        removed += int(self.node.remove(enrolment_id))
-        self._publish(enrolment_id, action, ticket)
-        return removed
+    def _purge(self, ticket: TicketRow, now: datetime) -> str | None:
+        """One ticket's face data deleted, logged and announced in one unit; its id or None."""
 
-    def _publish(self, enrolment_id: str, action: str, ticket: TicketRow) -> None:
+        def work(unit: SqlUnit[Connection]) -> str | None:
+            gone = self.repo.stage_enrolment_deletion(unit, ticket.ticket_id, "purged",
+                                                      "retention", now)
+            if gone is not None:
+                self.own.stage_audit(unit, ticket.ticket_id, "purged", "retention",
+                                     "retention", now)
+                self._stage_event(unit, gone, "purged", ticket)
+            return gone
+
+        return self.outbox.transact(work)
+
+    def audit_entries(self, ticket_id: str, limit: int) -> list[AuditRow]:
+        """The enrolment audit log, newest first (``ListEnrolmentAudit``)."""
+        return self.own.audit_entries(ticket_id, limit)
+
+    @staticmethod
+    def _stage_event(unit: SqlUnit[Connection], enrolment_id: str, action: str,
+                     ticket: TicketRow) -> None:
         ev = transport_pb2.FaceEnrolmentEvent(enrolment_id=enrolment_id, action=action,
                                               ticket_id=ticket.ticket_id,
                                               station_id=ticket.station_id)
         ev.departure.FromDatetime(ticket.departure)
-        self.producer.publish(FACE_ENROLMENTS, ev, key=enrolment_id)
+        unit.emit(FACE_ENROLMENTS, ev, enrolment_id,
+                  derived_id("transport.face", action, enrolment_id))

@@ -1,8 +1,16 @@
 """A gate node's in-memory gallery, kept in sync with enrolments through Kafka.
 
 Every node consumes ``transport.face.enrolments`` in its *own* consumer group (each node must
-see every event). "enrolled" loads the encrypted template from Redis (falling back to SQL) and
-adds it; "withdrawn" / "purged" drop it. At start the node loads every active enrolment from SQL.
+see every event). "enrolled" loads the encrypted template (the Redis cache, else the SQL row)
+and adds it; "withdrawn" / "purged" drop it and delete the cached template. At start the node
+loads every active enrolment from SQL.
+
+The gallery lives in this process's memory, so there is nothing to commit and no event
+to dedupe: adding and removing by enrolment id are idempotent, a redelivered event changes
+nothing, and events of one enrolment arrive in order (keyed by enrolment id). The deletion of
+the cached template is a Redis unit of its own: the enrolment's SQL unit committed the
+withdrawal with its event, so whichever node handles the event clears the cache even if the
+withdrawing process died before it could.
 """
 
 from __future__ import annotations
@@ -13,11 +21,12 @@ from prometheus_client import Gauge
 from zezhou5g.platform.events import ConsumedEvent
 from zezhou5g.platform.kafka import RejectEvent
 from zezhou5g.platform.logging import log_fields
+from zezhou5g.platform.outbox import RedisOutbox, RedisUnit
 from zezhou5g.transport.v1 import transport_pb2
 
 from transport.adapters.crypto import FaceCipher
 from transport.adapters.sql import Repository
-from transport.adapters.state import State
+from transport.adapters.state import FaceCache
 from transport.domain.gallery import Gallery, GalleryEntry
 
 log = logging.getLogger(__name__)
@@ -28,11 +37,13 @@ GALLERY_SIZE = Gauge("transport_gallery_faces", "Faces held in this node's galle
 class GalleryNode:
     """Owns one node's :class:`Gallery` and applies enrolment events to it."""
 
-    def __init__(self, name: str, repo: Repository, state: State, cipher: FaceCipher,
+    def __init__(self, name: str, repo: Repository, faces: FaceCache,
+                 redis_outbox: RedisOutbox, cipher: FaceCipher,
                  gallery: Gallery | None = None) -> None:
         self.name = name
         self.repo = repo
-        self.state = state
+        self.faces = faces
+        self.redis_outbox = redis_outbox
         self.cipher = cipher
         self.gallery = gallery or Gallery()
 
@@ -53,8 +64,8 @@ class GalleryNode:
         return n
 
     def add(self, enrolment_id: str) -> bool:
-        """Load one enrolment's template (Redis, else SQL) into the gallery."""
-        rec = self.state.get_face(enrolment_id)
+        """Load one enrolment's template (Redis cache, else SQL) into the gallery."""
+        rec = self.faces.face(enrolment_id)
         if rec is not None:
             entry = GalleryEntry(enrolment_id, rec["ticket_id"], rec["station_id"],
                                  rec["departure_s"])
@@ -71,10 +82,18 @@ class GalleryNode:
         return True
 
     def remove(self, enrolment_id: str) -> bool:
-        """Drop a face from the gallery."""
+        """Drop a face from this node's gallery."""
         gone = self.gallery.remove(enrolment_id)
         GALLERY_SIZE.set(len(self.gallery))
         return gone
+
+    def forget(self, enrolment_id: str) -> int:
+        """Drop a face from the gallery and the template cache; how many of the two held it."""
+
+        def work(unit: RedisUnit) -> int:
+            return self.faces.stage_deletion(unit, enrolment_id)
+
+        return self.redis_outbox.transact(work) + int(self.remove(enrolment_id))
 
     def handle(self, event: ConsumedEvent) -> None:
         """Kafka handler for ``transport.face.enrolments`` (idempotent: add/remove by id)."""
@@ -85,6 +104,6 @@ class GalleryNode:
         if msg.action == "enrolled":
             self.add(msg.enrolment_id)
         elif msg.action in ("withdrawn", "purged"):
-            self.remove(msg.enrolment_id)
+            self.forget(msg.enrolment_id)
         else:
             raise RejectEvent(f"unknown action {msg.action!r}")
