@@ -19,7 +19,7 @@ from transport.topics import GATE_HEARTBEATS, GATE_STATUS
 
 def status_event_id(heartbeat_id: str) -> str:
     """Event id of the GateStatus a heartbeat produces (the same each time it is processed)."""
-    return derived_id("transport.gate.status", heartbeat_id)
+    return derived_id(GATE_STATUS, heartbeat_id)
 
 
 class Heartbeats:

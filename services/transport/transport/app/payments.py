@@ -51,7 +51,7 @@ class Payments:
             raise RejectEvent("open decision with a fare but no passenger/ticket")
         decision_id = d.meta.event_id
         # This consumer's own record of the decision (other consumers keep theirs).
-        charged = derived_id("transport.payments", decision_id)
+        charged = derived_id(PAYMENTS, decision_id)
 
         def work(unit: SqlUnit[Connection]) -> bool:
             if not unit.fresh(charged) or \
