@@ -120,3 +120,21 @@ def test_producer_rejects_unreachable_bootstrap_clearly():
 
     with pytest.raises(KafkaError):
         EventProducer("127.0.0.1:1", "unit-test", max_block_ms=2000)
+
+
+def test_a_declared_topic_is_keyed_by_its_contract_without_being_told(kafka):
+    from zezhou5g.contracts import topics
+    from zezhou5g.medical.v1 import medical_pb2
+
+    topic = topics.MEDICAL_VITALS.name
+    ensure_topics(kafka.bootstrap, [topic])
+    producer = EventProducer(kafka.bootstrap, "unit-test")
+    event_id = producer.publish(topic, medical_pb2.VitalSigns(patient_id="p-key", device_id="d-9"))
+    producer.flush(20)
+    producer.close()
+    reader = KafkaConsumer(topic, bootstrap_servers=kafka.bootstrap, auto_offset_reset="earliest",
+                           consumer_timeout_ms=5000, group_id=f"k-{uuid.uuid4().hex[:6]}")
+    keys = [r.key for r in reader
+            if medical_pb2.VitalSigns.FromString(r.value).meta.event_id == event_id]
+    reader.close()
+    assert keys == [b"p-key"], "medical.vitals is keyed by patient (proto contract)"

@@ -37,7 +37,7 @@ def _topic(kafka) -> str:
     return topic
 
 
-def _published(kafka, topic: str, expect: int, timeout_s: float = 8.0) -> list:
+def _published(kafka, topic: str, expect: int, timeout_s: float = 30.0) -> list:
     """Every record on ``topic`` (waits for ``expect``, then a little longer for extras)."""
     consumer = KafkaConsumer(topic, bootstrap_servers=kafka.bootstrap,
                              auto_offset_reset="earliest", consumer_timeout_ms=1500,

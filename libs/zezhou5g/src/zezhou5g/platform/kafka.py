@@ -22,6 +22,8 @@ from kafka.producer.kafka import KafkaProducer
 from kafka.structs import OffsetAndMetadata, TopicPartition
 from prometheus_client import Counter
 
+from zezhou5g import contracts
+from zezhou5g.contracts.topic import DLQ_SUFFIX
 from zezhou5g.platform.events import (
     ConsumedEvent,
     new_traceparent,
@@ -117,11 +119,18 @@ class EventProducer:
                 traceparent: str | None = None, on_delivered: OnDelivered = None) -> str:
         """Stamp and send ``message``; returns its event id. Delivery completes in background.
 
+        Without ``key`` the record is keyed by the topic's declared key field (proto contract,
+        :mod:`zezhou5g.contracts`); an undeclared topic without a key gets none.
+
         The event is retried until the broker has it (see module doc); :meth:`flush` waits.
         ``on_delivered(event_id)`` is called once the broker acknowledged it, from the
         producer's I/O thread: it must be quick (e.g. put the id on a queue).
         """
         event_id = stamp(message, self.service)
+        if key is None:
+            declared = contracts.BY_NAME.get(topic)
+            if declared is not None:
+                key = declared.key(message) or None
         if traceparent is None:
             traceparent = new_traceparent(trace_id_var.get())
         with self._pending_lock:
@@ -284,6 +293,11 @@ class EventConsumer:
             "auto_offset_reset": "earliest",
             "reconnect_backoff_max_ms": 2000,
             "max_poll_records": 500,
+            # A member that died (SIGKILL, node lost) gives up its partitions after 10 s, not
+            # the library's 45 s; heartbeats come from a background thread, so a busy handler
+            # does not look dead.
+            "session_timeout_ms": 10_000,
+            "heartbeat_interval_ms": 3_000,
             # Notice new topics/partitions within 30 s (the default is 5 min).
             "metadata_max_age_ms": 30_000,
         }
@@ -508,7 +522,7 @@ class EventConsumer:
         dlq_headers = [(k, v.encode()) for k, v in headers.items()] + extra + [
             ("dlq-reason", reason.encode()), ("dlq-detail", detail[:1000].encode()),
             ("dlq-source", f"{record.topic}/{record.partition}/{record.offset}".encode())]
-        self.dlq.send_raw(f"{record.topic}.dlq", record.value, record.key, dlq_headers)
+        self.dlq.send_raw(record.topic + DLQ_SUFFIX, record.value, record.key, dlq_headers)
 
 
 def consume_in_thread(consumer: EventConsumer, name: str) -> threading.Thread:

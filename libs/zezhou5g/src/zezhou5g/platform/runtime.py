@@ -26,6 +26,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1._async import HealthServicer
 from grpc_reflection.v1alpha import reflection
 
+from zezhou5g.contracts.topic import DLQ_SUFFIX
 from zezhou5g.platform.failures import is_infrastructure
 from zezhou5g.platform.kafka import (
     BatchHandler,
@@ -183,7 +184,7 @@ class ServiceRuntime:
             f"{_host(self.settings.grpc_host)}:{self.settings.grpc_port}")
         await server.start()
         consumed = {t for topics, *_ in self._consumer_specs for t in topics}
-        wanted = self._topics | consumed | {f"{t}.dlq" for t in consumed}
+        wanted = self._topics | consumed | {t + DLQ_SUFFIX for t in consumed}
         await asyncio.to_thread(ensure_topics, self.settings.kafka_bootstrap, sorted(wanted))
         self._loop = asyncio.get_running_loop()
         self._service_names = list(names)
