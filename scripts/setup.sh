@@ -12,6 +12,8 @@ dpkg -s redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 dpkg -s opencv-doc >/dev/null 2>&1 || need_apt+=(opencv-doc)
 if [ "${1:-}" = "--for-tests" ]; then
   dpkg -s chromium >/dev/null 2>&1 || need_apt+=(chromium)
+  # The screenshot tests render the Chinese pages: without CJK fonts they show boxes.
+  dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need_apt+=(fonts-noto-cjk)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 fi
 command -v java >/dev/null || need_apt+=(openjdk-17-jre-headless)
@@ -34,7 +36,7 @@ fi
 command -v uv >/dev/null || die "uv could not be installed (python3 -m pip install uv)"
 UV_PYTHON_DOWNLOADS=never uv sync --frozen --all-packages --quiet
 
-step "web assets (npm ci)"
+step "web assets and their lint/test tools (npm ci)"
 (cd gateway/web && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 
 step "Apache Kafka jars (Maven Central, cached in ~/.cache/zezhou5g)"

@@ -8,5 +8,7 @@ scripts/setup.sh --for-tests
 echo "==> lint"
 uv run --frozen ruff check .
 uv run --frozen mypy libs/zezhou5g/src services gateway/gateway simulators deploy/local
+echo "==> web: ESLint and the unit tests of the pages' pure parts (Node's test runner)"
+(cd gateway/web && npx --no-install eslint . && node --test test/)
 echo "==> tests"
 uv run --frozen pytest "$@"

@@ -75,8 +75,8 @@ def authenticate(engine: Engine, username: str, password: str) -> User | None:
 DEMO_USERS = [  # username, display name in Chinese and in English, role, unit (team / area)
     ("admin", "平台管理员", "Platform admin", Role.ADMIN, None),
     ("jueshan-ops", "珏山景区运营", "Jueshan operator", Role.SCENIC_OPERATOR, "jueshan"),
-    ("dr-wang", "王医生（A 组）", "Dr Wang (care team A)", Role.CLINICIAN, "team-a"),
-    ("dr-li", "李医生（B 组）", "Dr Li (care team B)", Role.CLINICIAN, "team-b"),
+    ("dr-wang", "王医生（一组）", "Dr Wang (care team A)", Role.CLINICIAN, "team-a"),
+    ("dr-li", "李医生（二组）", "Dr Li (care team B)", Role.CLINICIAN, "team-b"),
     ("station-ops", "高铁站值班", "Station operator", Role.STATION_OPERATOR, None),
     ("farmer-zhao", "赵农户", "Farmer Zhao", Role.FARMER, None),
     ("farmer-li", "李农户", "Farmer Li", Role.FARMER, None),

@@ -83,10 +83,11 @@ def test_enrol_page_kiosk_and_console(stack, browser, wait, tmp_path):
     page.get_by_test_id("enrol-photo").set_input_files(str(two))
     page.get_by_test_id("enrol-submit").click()
     page.get_by_test_id("enrol-refused").wait_for(timeout=60_000)  # no consent ticked
-    assert "consent_missing" in page.get_by_test_id("enrol-refused").inner_text()
+    assert "consent_missing" in page.get_by_test_id("enrol-refused").get_attribute("data-reasons")
+    assert "单独勾选同意" in page.get_by_test_id("enrol-refused").inner_text()  # said in words
     page.get_by_test_id("enrol-consent").check()
     page.get_by_test_id("enrol-submit").click()
-    page.get_by_test_id("enrol-refused").filter(has_text="several_faces").wait_for(
+    page.locator('[data-testid="enrol-refused"][data-reasons~="several_faces"]').wait_for(
         timeout=60_000)
     # The passenger's photo as the station kiosk takes it (lin-manuel-miranda.png, from another
     # day and camera, scores below the 1:1 accept bar against the gate footage: staffed lane).

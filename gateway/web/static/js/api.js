@@ -1,43 +1,53 @@
 // Fetch helpers with error display, and a Server-Sent Events helper with reconnect state.
 import { h } from "./format.js";
-import { onLangChange, t } from "./i18n.js";
+import { has, onLangChange, t } from "./i18n.js";
 
+/**
+ * A refused or failed request. The gateway's error bodies carry a stable `code` and its `params`
+ * (gateway/gateway/errors.py); the page shows the translation of `err.<code>`, never the
+ * English `detail` (kept for the console and API users).
+ */
 export class ApiError extends Error {
-  constructor(status, detail, retryAfter = null) {
-    super(detail);
+  constructor(status, detail, retryAfter = null, code = null, params = {}) {
+    super(typeof detail === "string" ? detail : JSON.stringify(detail));
     this.status = status;
     this.detail = detail;
     this.retryAfter = retryAfter;
+    this.code = code;
+    this.params = params ?? {};
+  }
+
+  /** An ApiError from a fetch Response and its parsed JSON body (or null). */
+  static from(res, body) {
+    const retry = Number(res.headers.get("Retry-After"));
+    return new ApiError(res.status, body?.detail ?? res.statusText ?? String(res.status),
+      Number.isFinite(retry) && retry > 0 ? retry : null,
+      typeof body?.code === "string" ? body.code : null, body?.params);
   }
 }
 
-/** The message of a FastAPI error body: a string detail, or validation errors joined. */
-function detailOf(body, fallback) {
-  const d = body?.detail;
-  if (typeof d === "string") return d;
-  if (Array.isArray(d)) return d.map((e) => e?.msg ?? JSON.stringify(e)).join("; ");
-  if (d !== undefined) return JSON.stringify(d);
-  return fallback;
-}
-
 /**
- * fetch() a JSON endpoint on the gateway (same origin, session cookie included).
+ * fetch() a JSON endpoint on the gateway (same origin, session cookie included). `body` is sent
+ * as JSON, or as is when it is FormData or a string (with `contentType`).
  * Resolves to the parsed body (null for 204); rejects with ApiError (status 0: network).
  */
-export async function api(path, { method = "GET", body, signal } = {}) {
+export async function api(path, { method = "GET", body, signal, contentType } = {}) {
   let res;
+  const raw = body instanceof FormData || typeof body === "string";
+  const headers = { Accept: "application/json" };
+  if (body !== undefined && !raw) headers["Content-Type"] = "application/json";
+  if (contentType) headers["Content-Type"] = contentType;
   try {
     res = await fetch(path, {
       method,
       credentials: "same-origin",
-      headers: body === undefined ? { Accept: "application/json" }
-        : { Accept: "application/json", "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers,
+      body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
       signal,
     });
   } catch (err) {
     if (err?.name === "AbortError") throw err;
-    throw new ApiError(0, t("err.network"));
+    throw new ApiError(0, "network error", null, "network");
   }
   if (res.status === 204) return null;
   const text = await res.text();
@@ -45,22 +55,32 @@ export async function api(path, { method = "GET", body, signal } = {}) {
   try {
     parsed = text ? JSON.parse(text) : null;
   } catch { /* not JSON */ }
-  if (!res.ok) {
-    const retry = Number(res.headers.get("Retry-After"));
-    throw new ApiError(res.status, detailOf(parsed, text || res.statusText || String(res.status)),
-      Number.isFinite(retry) && retry > 0 ? retry : null);
-  }
+  if (!res.ok) throw ApiError.from(res, parsed);
   return parsed;
 }
 
-/** A human sentence for an ApiError (or any error). */
+/** The name of a dependency or service id ("kafka", "medical") in the page's language. */
+export function depName(id) {
+  return has(`dep.${id}`) ? t(`dep.${id}`) : t("dep.gateway");
+}
+
+/**
+ * A sentence for an error in the page's language: the translation of its code with its params
+ * (services and dependencies by name), else one by HTTP status. Never the server's English.
+ */
 export function describe(err) {
-  if (err instanceof ApiError) {
-    if (err.status === 0) return err.detail;
-    if (err.status === 429) return t("err.rate", { s: err.retryAfter ?? 60 });
-    return t("err.http", { status: err.status, detail: err.detail });
-  }
-  return String(err?.message ?? err);
+  if (!(err instanceof ApiError)) return t("err.status", { status: "JS" });
+  if (err.status === 0 || err.code === "network") return t("err.network");
+  const p = { ...err.params, s: err.params?.retry_after_s ?? err.retryAfter ?? 60 };
+  if (p.service) p.service = depName(p.service);
+  if (p.dependency) p.dependency = depName(p.dependency);
+  if (err.code && has(`err.${err.code}`)) return t(`err.${err.code}`, p);
+  if (err.code?.startsWith("service.")) return t("err.service.other", p);
+  const generic = { 401: "unauthenticated", 403: "forbidden", 404: "not_found", 409: "conflict",
+    413: "too_large", 422: "invalid", 429: "rate_limited", 502: "bad_gateway", 503: "unavailable",
+    504: "timeout" }[err.status];
+  if (generic) return t(`err.${generic}`, { ...p, dependency: p.dependency ?? t("dep.gateway") });
+  return t("err.status", { status: err.status });
 }
 
 // ---- error banners -------------------------------------------------------------------------
@@ -113,14 +133,16 @@ onLangChange(() => {
  * `onRefused()` whether to go on and opens a new one with back-off.
  *
  *   onEvent(msg)      one parsed `data:` JSON object {topic, type, key, data}
+ *   onHeartbeat(hb)   the gateway's `heartbeat` event every few seconds: {at, ok, down}
  *   onState(state)    "connecting" | "live" | "reconnecting"
  *   onOpen(again)     after each successful (re)connection; again=true after a drop
  *   onRefused()       async, after the stream was closed for good; return false to stop
  */
 export class LiveStream {
-  constructor(url, { onEvent, onState, onOpen, onRefused } = {}) {
+  constructor(url, { onEvent, onHeartbeat, onState, onOpen, onRefused } = {}) {
     this.url = url;
     this.onEvent = onEvent ?? (() => {});
+    this.onHeartbeat = onHeartbeat ?? (() => {});
     this.onState = onState ?? (() => {});
     this.onOpen = onOpen ?? (() => {});
     this.onRefused = onRefused ?? (async () => true);
@@ -177,6 +199,11 @@ export class LiveStream {
       if (this.state !== "live") this._set("live");
       this.onEvent(msg);
     };
+    es.addEventListener("heartbeat", (e) => {
+      try {
+        this.onHeartbeat(JSON.parse(e.data));
+      } catch { /* malformed: the next one counts */ }
+    });
     es.onerror = () => {
       if (this.stopped) return;
       if (es.readyState === EventSource.CONNECTING) {
@@ -194,43 +221,4 @@ export class LiveStream {
       });
     };
   }
-}
-
-/** Bind a live indicator (data-testid live-status / last-event-time) to a LiveStream's state. */
-export function liveIndicator(container) {
-  const dot = h("span", { class: "live-dot", "aria-hidden": "true" });
-  const label = h("span", { class: "live-label" });
-  const status = h("span", { class: "live-status", dataset: { testid: "live-status", state: "connecting" },
-    role: "status", "aria-live": "polite" }, dot, label);
-  const timeLabel = h("span", { class: "live-time-label" });
-  const time = h("time", { class: "live-time", dataset: { testid: "last-event-time" } });
-  const box = h("div", { class: "live" }, status, h("span", { class: "live-last" }, timeLabel, " ", time));
-  container.append(box);
-  let state = "connecting";
-  let last = null;
-  const render = () => {
-    status.dataset.state = state;
-    label.textContent = t(`live.${state}`);
-    timeLabel.textContent = `${t("live.last_event")}:`;
-    if (last === null) {
-      time.textContent = t("live.no_event");
-      time.removeAttribute("datetime");
-    } else {
-      time.textContent = new Date(last).toLocaleTimeString(document.documentElement.lang, { hour12: false });
-      time.setAttribute("datetime", new Date(last).toISOString());
-    }
-  };
-  render();
-  onLangChange(render);
-  return {
-    setState(s) {
-      state = s;
-      render();
-    },
-    /** Record an event at ms (its event time, or now). */
-    event(ms) {
-      last = ms ?? Date.now();
-      render();
-    },
-  };
 }

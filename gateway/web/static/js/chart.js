@@ -6,6 +6,9 @@ import { getLang, onLangChange, t } from "./i18n.js";
 const PALETTE = ["#2563eb", "#16a34a", "#ea580c", "#9333ea", "#0891b2", "#db2777", "#ca8a04", "#4b5563"];
 const WINDOW_MS = 30 * 60 * 1000;
 const MAX_POINTS = 1800;
+const MIN_SPAN_MS = 10 * 60 * 1000;
+// Series with fewer points than this show a dot per point (a line of two points hides them).
+const SYMBOLS_BELOW = 30;
 
 export class LiveChart {
   /**
@@ -13,8 +16,11 @@ export class LiveChart {
    * are coloured in order of appearance; a metric's `dashed` makes its line dashed (two metrics of
    * one key share a colour). `marks`: () => [{y, label, color, below?}], horizontal threshold lines
    * on the first axis (the label above the line, or below it). `small`: a lower chart.
+   * `colorBy: "metric"`: one colour per metric instead of per key (one key, several vitals).
    */
-  constructor(container, { yAxes, step = false, metricCount = 1, keys = [], marks = null, small = false }) {
+  constructor(container, { yAxes, step = false, metricCount = 1, keys = [], marks = null, small = false,
+    colorBy = "key" }) {
+    this.colorBy = colorBy;
     this.yAxes = yAxes;
     this.marks = marks;
     this.keys = keys; // known keys get fixed colours, in this order
@@ -50,8 +56,10 @@ export class LiveChart {
   }
 
   seriesName(s) {
-    // One metric per key: the key says it all; two: "Jueshan · Temperature".
-    return this.metricCount > 1 ? `${s.metric.keyName(s.key)} · ${s.metric.name()}` : s.metric.keyName(s.key);
+    // One metric per key: the key says it all; two: "Jueshan · Temperature"; one key: the metric.
+    const key = s.metric.keyName(s.key);
+    if (!key) return s.metric.name();
+    return this.metricCount > 1 ? `${key} · ${s.metric.name()}` : key;
   }
 
   color(key) {
@@ -98,13 +106,14 @@ export class LiveChart {
   }
 
   seriesOption(s) {
-    const color = this.keyColors.get(s.key);
+    const color = this.colorBy === "metric" ? this.color(`metric:${s.metric.id}`) : this.keyColors.get(s.key);
     return {
       id: s.id,
       name: this.seriesName(s),
       type: "line",
       yAxisIndex: s.metric.axis ?? 0,
-      showSymbol: false,
+      showSymbol: s.data.length < SYMBOLS_BELOW,
+      symbolSize: 5,
       step: this.step ? "end" : false,
       smooth: false,
       sampling: "lttb",
@@ -123,7 +132,8 @@ export class LiveChart {
       this.rebuild();
       return;
     }
-    this.chart.setOption({ series: [...this.series.values()].map((s) => ({ id: s.id, data: s.data })) });
+    this.chart.setOption({ series: [...this.series.values()].map((s) => ({ id: s.id, data: s.data,
+      showSymbol: s.data.length < SYMBOLS_BELOW })) });
   }
 
   rebuild() {
@@ -140,7 +150,10 @@ export class LiveChart {
         axisPointer: { type: "line" },
         valueFormatter: (v) => (typeof v === "number" ? v.toFixed(1) : v),
       },
+      // The axis spans the data (at least 10 minutes up to the newest point), so that a chart
+      // with a few points shows them instead of a day of empty axis around them.
       xAxis: { type: "time", axisLabel: { formatter: timeFmt, hideOverlap: true },
+        min: (v) => Math.min(v.min, v.max - MIN_SPAN_MS), max: (v) => v.max,
         splitLine: { show: false } },
       yAxis: this.yAxes.map((a, i) => ({
         type: "value", name: a.name(), min: a.min, max: a.max, minInterval: a.minInterval, scale: a.min === undefined,

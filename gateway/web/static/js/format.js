@@ -13,11 +13,11 @@ export function num0(v) {
   return num(v) ?? 0;
 }
 
-/** `v` with `digits` decimals and a unit, or the "—" placeholder when unknown. */
+/** `v` with `digits` decimals and a unit, or the "—" placeholder when unknown ("-0.0" → "0.0"). */
 export function fmt(v, digits = 1, unit = "") {
   const n = num(v);
   if (n === null) return t("common.unknown");
-  const s = n.toFixed(digits);
+  const s = n.toFixed(digits).replace(/^-(0(\.0+)?)$/, "$1");
   if (!unit) return s;
   return /^[°%]/.test(unit) ? `${s}${unit}` : `${s} ${unit}`;
 }
@@ -40,6 +40,15 @@ export function parseTime(s) {
 /** The event time of a status payload (data.meta.event_time), in ms, or null. */
 export function eventTime(payload) {
   return parseTime(payload?.meta?.event_time);
+}
+
+/** "12 s" / "3 min" / "2 h" for an age in ms (how old a shown value is). */
+export function ageText(ms) {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return t("common.unknown");
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 90) return t("age.s", { n: s });
+  if (s < 90 * 60) return t("age.min", { n: Math.round(s / 60) });
+  return t("age.h", { n: Math.round(s / 3600) });
 }
 
 /** Local clock time HH:MM:SS of ms. */
@@ -82,6 +91,8 @@ export function flash(el) {
   el.classList.add("flash");
 }
 
-document.addEventListener("animationend", (e) => {
-  if (e.animationName === "flash" || e.animationName === "flash-ring") e.target.classList.remove("flash");
-});
+if (typeof document !== "undefined") {
+  document.addEventListener("animationend", (e) => {
+    if (e.animationName === "flash" || e.animationName === "flash-ring") e.target.classList.remove("flash");
+  });
+}

@@ -1,16 +1,15 @@
-// The live overview of the public scenarios (home page and public page): starting state from
-// GET /api/public/overview, then updates from the public SSE stream.
-import { api, ApiError, clearError, describe, liveIndicator, LiveStream, showError } from "./api.js";
+// The live overview of the public scenarios (home page and public page): the areas'
+// environment, the station gates and the fields, from GET /api/public/overview and the public
+// live stream. overviewPanels() gives the engine one panel per scenario.
+import { api } from "./api.js";
 import { TOPICS } from "./contracts.js";
-import { h, num0 } from "./format.js";
+import { h } from "./format.js";
 import { onLangChange, t } from "./i18n.js";
-import { AreaTile, FieldTile, GateTile, TileGrid } from "./tiles.js";
-
-export const KNOWN = {
-  areas: ["jueshan", "dayang"],
-  gates: ["gate-hsr-1", "gate-hsr-2", "gate-bus-1"],
-  fields: ["field-e1", "field-e2", "field-e3"],
-};
+import { TileGrid } from "./tiles.js";
+import { FIELDS, FieldTile } from "./agri/tiles.js";
+import { AREAS, AreaTile } from "./tourism/tiles.js";
+import { GATES } from "./transport/common.js";
+import { GateTile, gateSummary } from "./transport/tiles.js";
 
 function section(id, titleKey, grid, extra = null) {
   return h("section", { class: `panel scenario scenario-${id}`, "aria-labelledby": `sec-${id}` },
@@ -22,95 +21,41 @@ function section(id, titleKey, grid, extra = null) {
 }
 
 /**
- * Mount the overview into `container`. Options: compact (fewer details per tile), titles (the
- * i18n keys of the three section titles), liveInto (where to put the live indicator).
+ * The overview's panels for startConsole({publicPage: true}); `titles` are the i18n keys of the
+ * three section titles, `compact` shows fewer details per tile. The starting state comes once,
+ * for all three, from /api/public/overview.
  */
-export function mountOverview(container, { compact = false, titles = {}, liveInto = null } = {}) {
-  const areas = new TileGrid(AreaTile, { known: KNOWN.areas, compact });
-  const gates = new TileGrid(GateTile, { known: KNOWN.gates, compact });
-  const fields = new TileGrid(FieldTile, { known: KNOWN.fields, compact });
-  const gateSummary = h("p", { class: "panel-summary", dataset: { testid: "gate-summary" } });
-
+export function overviewPanels({ compact = false, titles = {} } = {}) {
+  const areas = new TileGrid(AreaTile, { known: AREAS, compact });
+  const gates = new TileGrid(GateTile, { known: GATES, compact });
+  const fields = new TileGrid(FieldTile, { known: FIELDS, compact });
+  const summary = h("p", { class: "panel-summary", dataset: { testid: "gate-summary" } });
   const renderSummary = () => {
     const list = gates.values();
-    if (list.length === 0) {
-      gateSummary.textContent = t("common.waiting");
-      gateSummary.classList.add("waiting");
-      return;
-    }
-    gateSummary.classList.remove("waiting");
-    gateSummary.textContent = t("gate.summary", {
-      online: list.filter((g) => g.state === "online").length,
-      degraded: list.filter((g) => g.state === "degraded").length,
-      queue: list.reduce((sum, g) => sum + num0(g.queue_length), 0),
-    });
+    summary.classList.toggle("waiting", list.length === 0);
+    summary.textContent = list.length ? gateSummary(list) : t("common.waiting");
   };
-
-  container.append(
-    section("tourism", titles.tourism ?? "sc.tourism", areas),
-    section("transport", titles.transport ?? "sc.transport", gates, gateSummary),
-    section("agri", titles.agri ?? "sc.agri", fields));
   renderSummary();
-
-  const live = liveIndicator(liveInto ?? container);
-
-  const apply = (topic, data, opts) => {
-    switch (topic) {
-      case TOPICS.TOURISM_ENV_STATUS:
-        return areas.update(data.area_id, data, opts);
-      case TOPICS.TRANSPORT_GATE_STATUS: {
-        const taken = gates.update(data.gate_id, data, opts);
-        renderSummary();
-        return taken;
-      }
-      case TOPICS.AGRI_FIELD_STATUS:
-        return fields.update(data.field_id, data, opts);
-      default:
-        return false;
-    }
-  };
-
-  let retryTimer = null;
-  let failures = 0;
-  const load = async () => {
-    clearTimeout(retryTimer);
-    try {
-      const o = await api("/api/public/overview");
-      clearError("overview");
-      failures = 0;
-      for (const a of o?.tourism ?? []) apply(TOPICS.TOURISM_ENV_STATUS, a, { animate: false });
-      for (const g of o?.transport ?? []) apply(TOPICS.TRANSPORT_GATE_STATUS, g, { animate: false });
-      for (const f of o?.agri ?? []) apply(TOPICS.AGRI_FIELD_STATUS, f, { animate: false });
-    } catch (err) {
-      failures += 1;
-      showError("overview", () => t("err.overview", { detail: describe(err) }));
-      // The stream goes on delivering meanwhile; ask again for the starting state later.
-      const wait = err instanceof ApiError && err.retryAfter ? err.retryAfter * 1000
-        : Math.min(60000, 5000 * failures);
-      retryTimer = setTimeout(load, wait);
-    }
-  };
-
-  const stream = new LiveStream("/api/public/stream", {
-    onState: (s) => live.setState(s),
-    onOpen: (again) => {
-      if (again) load(); // fill what was missed while disconnected
-    },
-    onEvent: (msg) => {
-      if (!msg?.data) return;
-      apply(msg.topic, msg.data);
-      live.event();
-    },
-  });
-
   onLangChange(() => {
-    areas.render();
-    gates.render();
-    fields.render();
+    for (const g of [areas, gates, fields]) g.render();
     renderSummary();
   });
-
-  load();
-  stream.start();
-  return { areas, gates, fields, stream };
+  let first = null;
+  const overview = () => {
+    first ??= api("/api/public/overview").finally(() => { setTimeout(() => { first = null; }, 0); });
+    return first;
+  };
+  const panel = (id, grid, topic, keyOf, pick, extra = null, after = () => {}) => ({
+    el: section(id, titles[id] ?? `sc.${id}`, grid, extra), topics: [topic],
+    onEvent: (d) => { grid.update(keyOf(d), d); after(); },
+    load: async () => {
+      for (const d of pick(await overview()) ?? []) grid.update(keyOf(d), d, { animate: false });
+      after();
+    },
+  });
+  return [
+    panel("tourism", areas, TOPICS.TOURISM_ENV_STATUS, (d) => d.area_id, (o) => o?.tourism),
+    panel("transport", gates, TOPICS.TRANSPORT_GATE_STATUS, (d) => d.gate_id, (o) => o?.transport, summary, renderSummary),
+    panel("agri", fields, TOPICS.AGRI_FIELD_STATUS, (d) => d.field_id, (o) => o?.agri),
+  ];
 }

@@ -1,7 +1,7 @@
 // Header, navigation, language switch and signed-in user: the frame of every page.
 import { api, ApiError, showError, describe } from "./api.js";
 import { h } from "./format.js";
-import { applyI18n, onLangChange, t, toggleLang } from "./i18n.js";
+import { applyI18n, getLang, onLangChange, t, toggleLang } from "./i18n.js";
 
 export const CONSOLES = ["tourism", "medical", "agri", "transport"];
 
@@ -16,16 +16,23 @@ let mePromise = null;
 
 /**
  * The signed-in user ({username, display_name, role, care_team, scenarios}), or null when not
- * signed in. Other failures (gateway down) resolve to null too, with `error` set.
+ * signed in (GET /api/auth/session answers 200 either way, so a visitor's page logs no 401).
+ * Other failures (gateway down) resolve to null too, with `error` set.
  */
 export function loadMe() {
   if (!mePromise) {
-    mePromise = api("/api/auth/me").then(
-      (me) => ({ me, error: null }),
+    mePromise = api("/api/auth/session").then(
+      (s) => ({ me: s?.user ?? null, error: null }),
       (error) => ({ me: null, error: error instanceof ApiError && error.status === 401 ? null : error }),
     );
   }
   return mePromise;
+}
+
+/** The user's display name in the page's language (the user name when there is none). */
+export function displayName(me) {
+  if (!me) return "";
+  return (getLang() === "en" ? me.display_name_en : me.display_name) || me.username;
 }
 
 /** Where the login page should bring the user back to: this page. */
@@ -94,8 +101,8 @@ export async function renderShell({ page, fetchUser = true } = {}) {
     const { me } = result;
     if (me) {
       user.replaceChildren(
-        h("span", { class: "user-name", title: `${t("user.signed_in_as")} ${me.username} (${me.role})`,
-          dataset: { testid: "user-name" } }, me.display_name || me.username),
+        h("span", { class: "user-name", title: `${t("user.signed_in_as")} ${me.username} (${t(`role.${me.role}`)})`,
+          dataset: { testid: "user-name" } }, displayName(me)),
         h("button", { type: "button", class: "btn btn-ghost", dataset: { testid: "sign-out" },
           onclick: signOut }, t("user.signout")));
     } else if (page !== "login") {

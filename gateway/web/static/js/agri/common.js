@@ -1,6 +1,6 @@
 // Shared pieces of the agri pages: an SVG field map, labels, severities.
 import { h } from "../format.js";
-import { t } from "../i18n.js";
+import { has, t } from "../i18n.js";
 import "./i18n.js";
 
 export const SEV_COLORS = { 0: "#16a34a", 1: "#facc15", 2: "#fb923c", 3: "#ea580c", 4: "#dc2626" };
@@ -19,6 +19,11 @@ export const label = (prefix, id) => {
   const s = t(`${prefix}.${id}`);
   return s === `${prefix}.${id}` ? id : s;
 };
+
+/** A field's name in the page's language (the service sends the Chinese name only). */
+export const fieldLabel = (f) => (has(`field.${f.id}`) ? t(`field.${f.id}`) : f.name || f.id);
+/** A machine's name in the page's language, by id (the service sends the Chinese name only). */
+export const machineLabel = (m) => (has(`machine.${m.id}`) ? t(`machine.${m.id}`) : m.name || m.id);
 
 /** Draw fields (polygons) and machines (dots) in an SVG, equirectangular around their centre. */
 export function drawMap(svg, fields, machines = []) {
@@ -50,23 +55,25 @@ export function drawMap(svg, fields, machines = []) {
       points: (f.outline || []).map((p) => `${x(p.lon).toFixed(1)},${y(p.lat).toFixed(1)}`).join(" "),
       fill: SEV_COLORS[sev], "fill-opacity": "0.55", stroke: "#334155", "stroke-width": "1.5",
       "data-testid": `map-field-${f.id}`, "data-severity": String(sev) });
-    poly.append(el("title", {}, `${f.name} · ${t(`sev.${sev}`)}`));
+    poly.append(el("title", {}, `${fieldLabel(f)} · ${t(`sev.${sev}`)}`));
     svg.append(poly, el("text", { x: x(f.centre.lon).toFixed(1), y: y(f.centre.lat).toFixed(1),
-      "text-anchor": "middle", "font-size": "12", fill: "#0f172a" }, f.name));
+      "text-anchor": "middle", "font-size": "12", fill: "#0f172a" }, fieldLabel(f)));
   }
   for (const m of machines) {
     const color = m.state === "busy" ? "#1d4ed8" : m.state === "silent" ? "#94a3b8" : "#0f766e";
     svg.append(el("circle", { cx: x(m.lon).toFixed(1), cy: y(m.lat).toFixed(1), r: "6", fill: color,
       stroke: "#fff", "stroke-width": "2", "data-testid": `map-machine-${m.id}` }),
     el("text", { x: (x(m.lon) + 8).toFixed(1), y: (y(m.lat) + 4).toFixed(1), "font-size": "11",
-      fill: color }, m.id));
+      fill: color }, machineLabel(m)));
   }
 }
 
 /** A table with a head row of translated labels. */
 export function table(testid, heads, rows) {
-  return h("table", { class: "agri-table", dataset: { testid } },
-    h("thead", {}, h("tr", {}, heads.map((k) => h("th", {}, t(k))))), h("tbody", {}, rows));
+  return h("div", { class: "table-wrap" }, h("table", { class: "agri-table data-table", dataset: { testid } },
+    h("thead", {}, h("tr", {}, heads.map((k) => h("th", { scope: "col" }, k ? t(k) : h("span", { class: "sr-only" }, t("agri.col.actions")))))),
+    h("tbody", {}, rows)));
 }
 
-export const time = (s) => (s ? new Date(s).toLocaleString(document.documentElement.lang, { hour12: false }) : "");
+export const time = (s) => (s ? new Date(s).toLocaleString(document.documentElement.lang, { hour12: false,
+  month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit" }) : "");

@@ -2,17 +2,23 @@
 import { api, describe, showError } from "../api.js";
 import { clock, fmt, h, parseTime } from "../format.js";
 import { nameOf, onLangChange, t } from "../i18n.js";
-import { riskName } from "../news2.js";
 import "./i18n.js";
+import { news2Of, riskName } from "./news2.js";
 
 const STATE_ORDER = { ALERT_STATE_RAISED: 0, ALERT_STATE_ACKNOWLEDGED: 1, ALERT_STATE_RESOLVED: 2 };
 
-/** Open alerts of the clinician's patients, newest transition wins (by version). */
+/**
+ * Open alerts of the clinician's patients, newest transition wins (by version). Each shows the
+ * NEWS2 it was raised at and, from `current(patientId)` (the latest PatientVitals shown on the
+ * wall), the score now; the escalation countdown pauses while the page is not live.
+ */
 export class AlertQueue {
-  constructor(onChange = () => {}) {
+  constructor({ onChange = () => {}, current = () => null } = {}) {
     this.alerts = new Map(); // alert_id → latest transition
-    this.items = new Map(); // alert_id → {li, meta, button, version}
+    this.items = new Map(); // alert_id → {li, meta, now, button, version}
     this.onChange = onChange;
+    this.current = current;
+    this.live = true;
     this.list = h("ul", { class: "alert-queue", dataset: { testid: "alert-queue" } });
     this.empty = h("li", { class: "waiting" });
     this.el = h("div", {}, this.list);
@@ -36,6 +42,12 @@ export class AlertQueue {
     for (const a of (await api("/api/medical/alerts?open_only=true")) ?? []) this.update(a);
   }
 
+  /** The page's live state: a countdown cannot be trusted while the data is stale. */
+  setLive(snap) {
+    this.live = snap.state === "live";
+    this.tick();
+  }
+
   async ack(alert, button) {
     button.disabled = true;
     try {
@@ -50,13 +62,29 @@ export class AlertQueue {
     const level = t(`med.alerts.level${Math.min(2, a.escalation_level ?? 0)}`);
     const left = a.escalate_at && a.state === "ALERT_STATE_RAISED"
       ? Math.max(0, Math.round((parseTime(a.escalate_at) - Date.now()) / 1000)) : null;
-    return `${clock(parseTime(a.raised_at))} · ${t("med.alerts.routed", { to: level })}`
+    const countdown = left === null ? "" : this.live ? ` · ${t("med.alerts.escalates", { s: left })}`
+      : ` · ${t("med.alerts.paused")}`;
+    return `${t("med.alerts.raised_at", { time: clock(parseTime(a.raised_at)) })} · ${t("med.alerts.routed", { to: level })}`
       + (a.acknowledged_by ? ` · ${t("med.alerts.acked_by", { user: a.acknowledged_by })}` : "")
-      + (left !== null ? ` · ${t("med.alerts.escalates", { s: left })}` : "");
+      + countdown;
+  }
+
+  /** "now 13 · high" from the patient's latest status, or "" when the wall has none. */
+  nowText(a) {
+    const n = news2Of(this.current(a.patient_id));
+    return n ? t("med.alerts.now", { score: `${n.complete ? "" : "≥"}${n.aggregate}`, risk: riskName(n.risk) }) : "";
   }
 
   tick() {
-    for (const [id, item] of this.items) item.meta.textContent = this.metaText(this.alerts.get(id));
+    for (const [id, item] of this.items) {
+      const a = this.alerts.get(id);
+      item.meta.textContent = this.metaText(a);
+      const now = this.nowText(a);
+      item.now.textContent = now;
+      item.now.hidden = !now;
+      const n = news2Of(this.current(a.patient_id));
+      item.now.dataset.risk = n?.risk ?? "";
+    }
   }
 
   build(a) {
@@ -64,14 +92,17 @@ export class AlertQueue {
       dataset: { testid: `ack-${a.patient_id}` } }, t("med.alerts.ack"));
     button.addEventListener("click", () => this.ack(this.alerts.get(a.alert_id), button));
     const meta = h("div", { class: "alert-meta" });
+    const now = h("span", { class: "badge alert-now", dataset: { testid: `alert-now-${a.patient_id}` } });
     const li = h("li", { class: "alert-item", dataset: { risk: a.risk, state: a.state, testid: `alert-${a.patient_id}` } },
       h("div", { class: "alert-main" },
         h("strong", {}, h("a", { href: `/medical/patient.html?id=${encodeURIComponent(a.patient_id)}` },
           nameOf("patient", a.patient_id))),
-        h("span", { class: "badge", dataset: { risk: a.risk } }, `NEWS2 ${a.news2_aggregate ?? 0} · ${riskName(a.risk)}`),
+        h("span", { class: "badge", dataset: { risk: a.risk, testid: `alert-raised-${a.patient_id}` } },
+          t("med.alerts.at_raise", { score: a.news2_aggregate ?? 0, risk: riskName(a.risk) })),
+        now,
         h("span", { class: "badge" }, t(`med.alerts.state.${a.state}`))),
       meta, a.state === "ALERT_STATE_RAISED" ? button : null);
-    return { li, meta, button, version: a.version ?? 1 };
+    return { li, meta, now, button, version: a.version ?? 1 };
   }
 
   render() {
@@ -134,11 +165,11 @@ export class AmbulanceBoard {
       const news2 = n.news2 ?? {};
       const trend = (n.news2_trend ?? []).slice(-12).join(" → ");
       return h("li", { class: "amb-item", dataset: { risk: news2.risk ?? "low", testid: `amb-${n.ambulance_id}` } },
-        h("strong", {}, n.ambulance_id),
+        h("strong", {}, nameOf("ambulance", n.ambulance_id)),
         h("span", { class: "amb-eta", dataset: { testid: `amb-eta-${n.ambulance_id}` } },
           n.arrived ? t("med.amb.arrived") : t("med.amb.eta", { min: Math.max(1, Math.round((n.eta_s ?? 0) / 60)) })),
         h("span", {}, t("med.amb.distance", { km: fmt(n.distance_km, 1) })),
-        h("span", { class: "badge", dataset: { risk: news2.risk ?? "low" } }, `NEWS2 ${news2.aggregate ?? 0} · ${riskName(news2.risk ?? "low")}`),
+        h("span", { class: "badge", dataset: { risk: news2.risk ?? "low" } }, t("med.amb.news2", { score: news2.aggregate ?? 0, risk: riskName(news2.risk ?? "low") })),
         trend ? h("span", { class: "amb-trend" }, `${t("med.amb.trend")}: ${trend}`) : null);
     }));
   }

@@ -1,8 +1,9 @@
 // index.html: navigation to the consoles and the public page, and the live overview.
+import { startConsole } from "../console/engine.js";
 import { h } from "../format.js";
 import { onLangChange, t } from "../i18n.js";
-import { mountOverview } from "../overview.js";
-import { CONSOLES, renderShell } from "../shell.js";
+import { overviewPanels } from "../overview.js";
+import { CONSOLES } from "../shell.js";
 
 const cards = document.getElementById("console-cards");
 let me = null;
@@ -23,12 +24,8 @@ function renderCards() {
 }
 renderCards();
 onLangChange(renderCards);
-renderShell({ page: "home" }).then((r) => {
-  me = r.me;
+startConsole({ publicPage: true, page: "home", fetchUser: true, rootId: "overview", liveId: "overview-live",
+  panels: overviewPanels({ compact: true }) }).then((ctx) => {
+  me = ctx?.me ?? null;
   renderCards();
-});
-
-mountOverview(document.getElementById("overview"), {
-  compact: true,
-  liveInto: document.getElementById("overview-live"),
 });

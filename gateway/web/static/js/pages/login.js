@@ -1,5 +1,5 @@
 // login.html: POST /api/auth/login, then back to ?next= (a path on this site) or the home page.
-import { api, ApiError } from "../api.js";
+import { api, ApiError, describe } from "../api.js";
 import { onLangChange, t } from "../i18n.js";
 import { renderShell } from "../shell.js";
 
@@ -42,15 +42,9 @@ form.addEventListener("submit", async (e) => {
     location.assign(nextUrl());
     return;
   } catch (err) {
-    if (err instanceof ApiError && err.status === 429) {
-      lastError = () => t("login.rate", { s: err.retryAfter ?? 60, detail: err.detail });
-    } else if (err instanceof ApiError && err.status !== 0) {
-      lastError = () => t("login.failed", { detail: err.detail });
-    } else if (err instanceof ApiError) {
-      lastError = () => t("err.network");
-    } else {
-      lastError = () => String(err?.message ?? err);
-    }
+    // The gateway's codes, translated (describe); never its English sentence.
+    lastError = () => (err instanceof ApiError && err.status === 429 ? t("login.rate", { s: err.retryAfter ?? 60 })
+      : t("login.failed", { detail: describe(err) }));
     renderError();
     password.select();
   }

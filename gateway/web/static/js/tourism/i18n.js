@@ -131,3 +131,43 @@ addStrings({
     "tp.forecast_none": "No history yet: the forecast follows the current count",
   },
 });
+
+// Strings of the area environment tiles, table and chart (console and overview).
+addStrings({
+  "zh-CN": {
+    "area.jueshan": "珏山景区",
+    "area.dayang": "大阳古镇",
+    "comfort.comfortable": "舒适",
+    "comfort.fair": "一般",
+    "comfort.uncomfortable": "不舒适",
+    "f.temperature": "气温",
+    "f.humidity": "湿度",
+    "f.pm25": "PM2.5",
+    "f.noise": "噪声",
+    "f.thi": "温湿指数",
+    "f.comfort_index": "舒适度指数",
+    "f.comfort": "舒适度",
+    "f.comfort_level": "舒适度等级",
+    "f.readings_total": "累计读数",
+    "f.area": "区域",
+    "console.chart.tourism": "气温与舒适度指数（按区域）",
+  },
+  en: {
+    "area.jueshan": "Jueshan Scenic Area",
+    "area.dayang": "Dayang Ancient Town",
+    "comfort.comfortable": "comfortable",
+    "comfort.fair": "fair",
+    "comfort.uncomfortable": "uncomfortable",
+    "f.temperature": "Temperature",
+    "f.humidity": "Humidity",
+    "f.pm25": "PM2.5",
+    "f.noise": "Noise",
+    "f.thi": "THI",
+    "f.comfort_index": "Comfort index",
+    "f.comfort": "Comfort",
+    "f.comfort_level": "Comfort level",
+    "f.readings_total": "Readings",
+    "f.area": "Area",
+    "console.chart.tourism": "Temperature and comfort index by area",
+  },
+});

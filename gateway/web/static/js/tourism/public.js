@@ -2,11 +2,11 @@
 // its forecast for the next hours and the best time today, and calmer spots to go to instead.
 // Zone aggregates only, from GET /api/public/tourism/crowding (the tourism service decides the
 // forecast and which spots may be suggested) and the public live stream for the "now" values.
-import { api, describe, LiveStream, showError, clearError } from "../api.js";
+import { api } from "../api.js";
 import { TOPICS } from "../contracts.js";
 import { clock, fmt, h, num0, parseTime } from "../format.js";
-import { onLangChange, t } from "../i18n.js";
-import { renderShell } from "../shell.js";
+import { getLang, joinList, onLangChange, t } from "../i18n.js";
+import { startConsole } from "../console/engine.js";
 import { LEVELS, levelBadge, nameIn } from "./flow.js";
 import "./i18n.js";
 
@@ -18,7 +18,7 @@ let suggestions = {};    // zone_id → [zone_id] from the service: calm now and
 function hhmm(ts) {
   const ms = parseTime(ts);
   if (ms === null || ms === undefined) return "—";
-  return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
+  return new Date(ms).toLocaleTimeString(getLang(), { hour: "2-digit", minute: "2-digit", hour12: false });
 }
 
 function forecastRow(spot) {
@@ -55,7 +55,7 @@ function card(spot) {
     facts.length ? h("p", { class: "tp-facts" }, facts) : null,
     forecastRow(spot),
     busy ? h("p", { class: "tp-suggest", dataset: { testid: `suggest-${spot.zone_id}` } },
-      calmer.length ? [t("tp.try"), " ", calmer.map((c) => nameIn(c)).join("、")] : t("tp.none_calmer")) : null,
+      calmer.length ? [t("tp.try"), " ", joinList(calmer.map((c) => nameIn(c)))] : t("tp.none_calmer")) : null,
     h("p", { class: "panel-summary" },
       spot.updated ? t("tp.updated", { t: clock(parseTime(spot.updated)) }) : "",
       spot.updated ? " · " : "",
@@ -77,48 +77,36 @@ function legend(box) {
   box.replaceChildren(...LEVELS.map((l) => levelBadge(l)));
 }
 
-async function main() {
-  await renderShell({ page: "public", fetchUser: false });
-  const box = document.getElementById("spots");
-  const legendBox = document.getElementById("tp-legend");
-  legend(legendBox);
-  let timer = null;
-  const load = async () => {
-    clearTimeout(timer);
-    try {
+startConsole({
+  publicPage: true, rootId: "spots", liveId: "tp-live",
+  panels: () => {
+    const box = h("div", { class: "tp-areas" });
+    const legendBox = document.getElementById("tp-legend");
+    legend(legendBox);
+    onLangChange(() => { legend(legendBox); render(box); });
+    let pending = false;
+    const load = async () => {
       const data = await api("/api/public/tourism/crowding");
       for (const s of data.spots) spots.set(s.zone_id, s);
       suggestions = data.suggestions ?? {};
-      clearError("tp-load");
       render(box);
+    };
+    return [{
       // The forecast and the suggestions come from the service: refresh them every 30 s.
-      timer = setTimeout(load, 30000);
-    } catch (err) {
-      showError("tp-load", () => describe(err));
-      timer = setTimeout(load, 10000);
-    }
-  };
-  await load();
-  onLangChange(() => { legend(legendBox); render(box); });
-  let pending = false;
-  new LiveStream("/api/public/stream", {
-    onOpen: (again) => { if (again) load(); },
-    onEvent: (msg) => {
-      if (msg?.topic !== TOPICS.TOURISM_ZONE_STATUS || !msg.data) return;
-      const d = msg.data;
-      const s = spots.get(d.zone_id);
-      if (!s) return;
-      const level = d.level || "comfortable";
-      const changed = level !== s.level;
-      Object.assign(s, { count: num0(d.count), occupancy: num0(d.occupancy), density_per_m2: num0(d.density_per_m2),
-        level, updated: d.frame_time });
-      // A level change can change who may be suggested: ask the service again.
-      if (changed) { load(); return; }
-      if (pending) return;
-      pending = true;
-      setTimeout(() => { pending = false; render(box); }, 500);
-    },
-  }).start();
-}
-
-main();
+      el: box, load, refreshMs: 30000, topics: [TOPICS.TOURISM_ZONE_STATUS],
+      onEvent: (d) => {
+        const s = spots.get(d.zone_id);
+        if (!s) return;
+        const level = d.level || "comfortable";
+        const changed = level !== s.level;
+        Object.assign(s, { count: num0(d.count), occupancy: num0(d.occupancy), density_per_m2: num0(d.density_per_m2),
+          level, updated: d.frame_time });
+        // A level change can change who may be suggested: ask the service again.
+        if (changed) { load().catch(() => {}); return; }
+        if (pending) return;
+        pending = true;
+        setTimeout(() => { pending = false; render(box); }, 500);
+      },
+    }];
+  },
+});

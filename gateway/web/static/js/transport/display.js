@@ -17,7 +17,7 @@ export async function kioskFrame(gates, select) {
   const lang = h("button", { type: "button", class: "btn btn-ghost lang-switch",
     dataset: { testid: "lang-switch", i18n: "lang.switch" }, onclick: () => toggleLang() });
   document.getElementById("app-header").replaceChildren(
-    h("div", { class: "container tr-kiosk-bar" }, name, lang));
+    h("div", { class: "container tr-kiosk-bar" }, name, h("div", { id: "kiosk-live" }), lang));
   const label = () => { name.textContent = fixed ? nameOf("gate", fixed) : t("tro.kiosk.display"); };
   label();
   onLangChange(label);

@@ -4,7 +4,7 @@
 // consent, which deletes the face data at once. Trip, seat and fare come from the ticket.
 import { api, describe, showError, clearError, ApiError } from "../api.js";
 import { h } from "../format.js";
-import { t } from "../i18n.js";
+import { getLang, has, t } from "../i18n.js";
 import { renderShell } from "../shell.js";
 import "./i18n.js";
 import { startCamera } from "./common.js";
@@ -18,7 +18,7 @@ async function openCamera() {
     $("enrol-video").hidden = false;
     $("enrol-capture").hidden = false;
   } catch (err) {
-    showError("enrol", () => t("tr.camera.none", { detail: err?.message || String(err) }));
+    showError("enrol", () => t("tr.camera.none_plain"));
   }
 }
 
@@ -49,9 +49,16 @@ async function sendCode(form, purpose, out) {
   }
 }
 
+/** A refusal's sentence from its code ("several_faces: 2 faces…" → its translation). */
+export function refusalText(reason) {
+  const code = String(reason).split(":")[0].trim();
+  return has(`tro.refuse.${code}`) ? t(`tro.refuse.${code}`) : t("tro.refuse.other");
+}
+
 function refusedBox(reasons) {
-  return h("div", { class: "notice notice-denied", dataset: { testid: "enrol-refused" } },
-    h("strong", {}, t("tr.enrol.refused")), h("ul", {}, ...reasons.map((r) => h("li", {}, r))));
+  return h("div", { class: "notice notice-denied", dataset: { testid: "enrol-refused",
+    reasons: reasons.map((r) => String(r).split(":")[0].trim()).join(" ") } },
+  h("strong", {}, t("tr.enrol.refused")), h("ul", {}, ...reasons.map((r) => h("li", {}, refusalText(r)))));
 }
 
 async function submit(ev) {
@@ -75,9 +82,9 @@ async function submit(ev) {
   try {
     const res = await fetch("/api/transport/enrol", { method: "POST", body: data, credentials: "same-origin" });
     const body = await res.json().catch(() => ({}));
-    if (!res.ok) throw new ApiError(res.status, typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail ?? res.statusText));
+    if (!res.ok) throw ApiError.from(res, body);
     if (body.ok) {
-      const until = body.purge_after ? new Date(body.purge_after).toLocaleString() : "";
+      const until = body.purge_after ? new Date(body.purge_after).toLocaleString(getLang(), { hour12: false }) : "";
       result.replaceChildren(h("div", { class: "notice", dataset: { testid: "enrol-ok" } },
         h("p", {}, t("tr.enrol.ok", { until })),
         h("p", {}, t("tro.wd_code_is")),

@@ -3,11 +3,11 @@
 // A decision request is retried with the same request id, so it is never charged twice.
 // The kiosk is also the gate's display: every decision taken at its gate (by the gate camera or
 // the staffed lane) arrives on the live stream and is shown large too, with where it came from.
-import { api, describe, showError, clearError, LiveStream } from "../api.js";
+import { api, describe, showError, clearError } from "../api.js";
 import { TOPICS } from "../contracts.js";
 import { clock, eventTime, h } from "../format.js";
 import { getLang, has, nameOf, onLangChange, t } from "../i18n.js";
-import { loginUrl } from "../shell.js";
+import { startConsole } from "../console/engine.js";
 import "./i18n.js";
 import { GATES, grabJpeg, newId, outcomeText, reasonText, startCamera } from "./common.js";
 import { kioskFrame } from "./display.js";
@@ -167,11 +167,13 @@ async function manual(ev) {
 
 async function main() {
   const select = $("kiosk-gate");
-  const me = await kioskFrame(GATES, select); // a gate display: no site navigation or sign-out
-  if (!me) {
-    location.assign(loginUrl());
-    return;
-  }
+  // A gate display: its own frame (no site navigation or sign-out), the engine's stream.
+  const ctx = await startConsole({ scenario: "transport", rootId: "main", gateId: "kiosk-gate-denied",
+    liveId: "kiosk-live", frame: () => kioskFrame(GATES, select).then((me) => ({ me, error: null })),
+    panels: () => [{ el: null, topics: [TOPICS.TRANSPORT_GATE_DECISIONS],
+      onEvent: (d) => { if (d.gate_id === select.value) present(d, ownIds.has(d.meta?.event_id)); } }],
+    layout: () => [] });
+  if (!ctx) return;
   const wanted = new URLSearchParams(location.search).get("gate");
   select.replaceChildren(...GATES.map((g) => h("option", { value: g, selected: g === wanted ? "" : null }, nameOf("gate", g))));
   onLangChange(() => {
@@ -183,19 +185,12 @@ async function main() {
   select.addEventListener("change", clearGate);
   $("kiosk-start").addEventListener("click", run);
   $("manual-form").addEventListener("submit", manual);
-  new LiveStream("/api/stream/transport", {
-    onEvent: (msg) => {
-      const d = msg?.topic === TOPICS.TRANSPORT_GATE_DECISIONS ? msg.data : null;
-      if (!d || d.gate_id !== select.value) return;
-      present(d, ownIds.has(d.meta?.event_id));
-    },
-  }).start();
   try {
     await startCamera($("kiosk-video"));
     $("kiosk-kiosk-state").textContent = t("tr.kiosk.ready");
     $("kiosk-start").disabled = false;
   } catch (err) {
-    showError("kiosk", () => t("tr.camera.none", { detail: err?.message || String(err) }));
+    showError("kiosk", () => t("tr.camera.none_plain"));
   }
 }
 

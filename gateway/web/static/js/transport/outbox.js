@@ -3,7 +3,7 @@
 // withdrawals, every refusal, staff overrides), and ticketing's issue / manifest import.
 import { api, describe, showError, clearError, ApiError } from "../api.js";
 import { clock, h } from "../format.js";
-import { nameOf, onLangChange, t } from "../i18n.js";
+import { has, nameOf, onLangChange, t } from "../i18n.js";
 import { loginUrl, renderShell } from "../shell.js";
 import "./i18n.js";
 import { STATIONS } from "./common.js";
@@ -20,6 +20,14 @@ function table(rows, cols, empty, testid) {
       ...cols.map(([, get, cls]) => h("td", { class: cls || "" }, get(r)))))));
 }
 
+/** The audit entry's detail: a refusal's code translated; staff's own words as written. */
+function refusalOrNote(e) {
+  if (!e.reason) return "";
+  if (e.action === "manual_override") return e.reason;
+  const code = String(e.reason).split(":")[0].trim();
+  return has(`tro.refuse.${code}`) ? t(`tro.refuse.${code}`) : h("code", {}, e.reason);
+}
+
 function render() {
   if (!data) return;
   const when = (ts) => (ts ? clock(Date.parse(ts)) : "");
@@ -29,8 +37,9 @@ function render() {
   "tro.outbox.empty", "tro-outbox-table"));
   $("audit").replaceChildren(table(data.audit, [
     ["tr.f.time", (e) => when(e.at)], ["tr.ticket_id", (e) => e.ticket_id],
-    ["tro.f.action", (e) => e.action], ["tro.f.detail", (e) => e.reason || ""],
-    ["tro.f.actor", (e) => e.actor]], "tro.audit.empty", "tro-audit-table"));
+    ["tro.f.action", (e) => (has(`tro.action.${e.action}`) ? t(`tro.action.${e.action}`) : e.action)],
+    ["tro.f.detail", (e) => refusalOrNote(e)],
+    ["tro.f.actor", (e) => h("code", {}, e.actor)]], "tro.audit.empty", "tro-audit-table"));
 }
 
 async function refresh() {
@@ -76,7 +85,7 @@ async function importCsv(ev) {
     const res = await fetch("/api/transport/manifest", { method: "POST", body: await file.text(),
       headers: { "content-type": "text/csv" }, credentials: "same-origin" });
     const body = await res.json().catch(() => ({}));
-    if (!res.ok) throw new ApiError(res.status, typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail));
+    if (!res.ok) throw ApiError.from(res, body);
     done(body);
   } catch (err) {
     showError("outbox", () => describe(err));

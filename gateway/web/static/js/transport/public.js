@@ -1,16 +1,15 @@
 // public/transport.html: per station the gates that are open, their lanes (face / QR ticket +
 // ID), queue and a wait estimate, polled from the public gate endpoint; how to enrol and to
 // withdraw; the privacy notice with the service's retention setting. No sign-in, no personal data.
-import { api, describe, showError, clearError, liveIndicator } from "../api.js";
+import { api } from "../api.js";
+import { TOPICS } from "../contracts.js";
+import { startConsole } from "../console/engine.js";
 import { h } from "../format.js";
 import { nameOf, onLangChange, t } from "../i18n.js";
-import { renderShell } from "../shell.js";
 import "./i18n.js";
 
-const POLL_MS = 5000;
 const $ = (id) => document.getElementById(id);
 let last = null;
-let live = null;
 
 /** "about 2 min" / "no wait" / "–" (seconds → words). */
 export function waitText(seconds) {
@@ -49,21 +48,19 @@ function render() {
   $("tro-retention").textContent = t("tro.pub.how_long", { h: Math.round(last.retention_h) });
 }
 
-async function poll() {
-  try {
-    last = await api("/api/public/transport");
-    clearError("tro");
-    live.setState("live");
-    live.event(Date.parse(last.as_of));
-    render();
-  } catch (err) {
-    live.setState("reconnecting");
-    showError("tro", () => describe(err));
-  }
-  setTimeout(poll, POLL_MS);
-}
-
-renderShell({ page: "public", fetchUser: false });
-live = liveIndicator($("tro-live"));
-onLangChange(render);
-poll();
+let soon = null;
+startConsole({
+  publicPage: true, rootId: "tro-root", liveId: "tro-live",
+  panels: () => {
+    onLangChange(render);
+    const load = async () => {
+      last = await api("/api/public/transport");
+      render();
+    };
+    // The gates' statuses arrive on the stream; the view (lanes, waits) is the gateway's.
+    return [{ el: document.getElementById("tro-stations"), load, refreshMs: 15000,
+      topics: [TOPICS.TRANSPORT_GATE_STATUS],
+      onEvent: () => { clearTimeout(soon); soon = setTimeout(() => load().catch(() => {}), 500); } }];
+  },
+  layout: (panels) => [panels[0].el],
+});

@@ -1,8 +1,9 @@
 // NEWS2 (Royal College of Physicians, 2017) as scored by the medical service: reading the
 // `news2` field of PatientVitals (proto3 JSON, so zero/false/empty fields are omitted), its
 // display texts, and the alert tone played when a patient's clinical risk rises.
-import { h, num, num0 } from "./format.js";
-import { has, onLangChange, t } from "./i18n.js";
+import { h, num, num0 } from "../format.js";
+import { has, onLangChange, t } from "../i18n.js";
+import "./i18n.js";
 
 export const RISKS = ["low", "low-medium", "medium", "high"];
 export const PARAMETERS = ["resp_rate_per_min", "spo2_pct", "on_oxygen", "systolic_mmhg", "heart_rate_bpm",
@@ -75,11 +76,6 @@ export function monitoringText(s) {
 
 export function responseText(s) {
   return RESPONSE[s] ? t(RESPONSE[s]) : s;
-}
-
-/** The list separator of the language ("、" in Chinese). */
-export function joinList(items) {
-  return items.join(t("news2.list_sep"));
 }
 
 // ---- alert tone -----------------------------------------------------------------------------
