@@ -10,7 +10,6 @@ for want of a valid principal (:meth:`MedicalApi.audit_refusal`).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import NoReturn
 
@@ -25,24 +24,19 @@ from medical.app.alerting import AlertDesk, AlertNotFound
 from medical.app.ambulance import AmbulanceTracker
 from medical.app.patients import PatientRegistry
 from medical.domain import fhir
+from medical.domain.access import (
+    Caller,
+    Refusal,
+    audit_log_refusal,
+    may_see,
+    patient_data_refusal,
+)
 from medical.domain.alerts import AlertError
-
-ADMIN = "admin"
-CLINICIAN = "clinician"
 
 
 async def _abort(context: grpc.aio.ServicerContext, code: grpc.StatusCode, text: str) -> NoReturn:
     await context.abort(code, text)
     raise AssertionError("unreachable: abort raises")
-
-
-@dataclass(frozen=True, slots=True)
-class Caller:
-    """The verified caller as the care-team rule needs it."""
-
-    user: str
-    care_team: str
-    role: str
 
 
 def caller() -> Caller:
@@ -74,22 +68,19 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
         self.records.audit(subject, "", method.rsplit("/", 1)[-1], "*", False,
                            f"{code}: {reason}")
 
-    async def _refuse(self, req: Caller, action: str, patient_id: str, reason: str,
-                      text: str, context: grpc.aio.ServicerContext) -> NoReturn:
+    async def _refuse(self, req: Caller, action: str, patient_id: str, refusal: Refusal,
+                      context: grpc.aio.ServicerContext) -> NoReturn:
         """Audit a refused attempt, then refuse it (PERMISSION_DENIED, counted)."""
-        await self._audit(req, action, patient_id, False, text)
-        await principals.deny(context, reason, text)
+        await self._audit(req, action, patient_id, False, refusal.text)
+        await principals.deny(context, refusal.reason, refusal.text)
         raise AssertionError("unreachable: deny raises")
 
     async def _requester(self, action: str, context: grpc.aio.ServicerContext) -> Caller:
         """The caller when a clinician with a care team or an administrator; else refused."""
         req = caller()
-        if req.role not in (ADMIN, CLINICIAN):
-            await self._refuse(req, action, "*", "role",
-                               f"role {req.role} may not read patient data", context)
-        if req.role == CLINICIAN and not req.care_team:
-            await self._refuse(req, action, "*", "scope", "clinician without a care team",
-                               context)
+        refusal = patient_data_refusal(req)
+        if refusal is not None:
+            await self._refuse(req, action, "*", refusal, context)
         return req
 
     async def _patient(self, patient_id: str, action: str,
@@ -100,15 +91,14 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
         if patient is None:
             await self._audit(req, action, patient_id, False, "no such patient")
             await _abort(context, grpc.StatusCode.NOT_FOUND, "no such patient")
-        if req.role != ADMIN and patient.care_team != req.care_team:
-            await self._refuse(req, action, patient_id, "scope",
-                               "this patient is not in your care team", context)
+        if not may_see(req, patient.care_team):
+            await self._refuse(req, action, patient_id,
+                               Refusal("scope", "this patient is not in your care team"), context)
         await self._audit(req, action, patient_id, True)
         return patient
 
     def _visible(self, req: Caller) -> list[medical_pb2.Patient]:
-        return [p for p in self.store.all_registered()
-                if req.role == ADMIN or p.care_team == req.care_team]
+        return [p for p in self.store.all_registered() if may_see(req, p.care_team)]
 
     async def GetPatientVitals(  # noqa: N802 - gRPC method name
         self, request: medical_pb2.GetPatientVitalsRequest, context: grpc.aio.ServicerContext
@@ -168,7 +158,7 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
 
         def build() -> list[medical_pb2.Alert]:
             return [a for a in self.store.recent_alerts(500)
-                    if (req.role == ADMIN or a.care_team == req.care_team)
+                    if may_see(req, a.care_team)
                     and (not request.open_only or a.state != medical_pb2.ALERT_STATE_RESOLVED)]
 
         alerts = await blocking(build)
@@ -231,9 +221,9 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
     ) -> medical_pb2.ListAuditResponse:
         """The newest audit entries (administrators only)."""
         req = caller()
-        if req.role != ADMIN:
-            await self._refuse(req, "read_audit", "*", "role",
-                               "only administrators read the audit log", context)
+        refusal = audit_log_refusal(req)
+        if refusal is not None:
+            await self._refuse(req, "read_audit", "*", refusal, context)
         rows = await blocking(self.records.audit_log, request.limit or 200)
         reply = medical_pb2.ListAuditResponse()
         for r in rows:
