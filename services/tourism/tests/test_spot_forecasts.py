@@ -1,14 +1,13 @@
-"""The public page's decision in the service (ListSpotForecasts' body) on a real Redis: latest
-zone status + 7 days of minute history → now, +1 h/+2 h, best hour, wait, calmer spots."""
+"""The public page's decision in the service (app/forecasts.py, ListSpotForecasts) on a real
+Redis: latest zone status + 7 days of minute history → now, +1 h/+2 h, best hour, wait, calmer
+spots."""
 
 import time
 
 import pytest
-from tourism.adapters.environment_store import EnvironmentStore
-from tourism.adapters.flow_store import FlowStore
+from tourism.adapters.flow_store import FlowStore, FlowWrites, Sample
+from tourism.app.forecasts import SpotForecasts
 from tourism.areas import parse_areas
-from tourism.flow import FlowPipeline
-from tourism.grpc_api import TourismApi
 from zezhou5g.tourism.v1 import flow_pb2
 
 CAM = {"area": "a", "name_zh": "摄", "name_en": "cam", "source": "sample:vtest",
@@ -35,8 +34,7 @@ CONFIG = parse_areas({
 @pytest.fixture
 def api(redis_client):
     store = FlowStore(redis_client)
-    pipeline = FlowPipeline(CONFIG, store, producer=None)  # type: ignore[arg-type]
-    return TourismApi(EnvironmentStore(redis_client), store, CONFIG, pipeline), store
+    return SpotForecasts(CONFIG, store), store
 
 
 def status(store, zid, count, lvl):
@@ -50,11 +48,13 @@ def test_suggests_only_spots_calm_now_and_forecast_calm(api):
     api, store = api
     now = time.time()
     # "filling" was busy an hour from now every day of last week; "calm" stayed empty.
+    samples = []
     for day in range(1, 8):
         for m in range(0, 180, 3):
             at = now - day * 86400 + m * 60
-            store.add_sample("filling", at, 18 if m >= 45 else 1, 0.18)
-            store.add_sample("calm", at, 1, 0.01)
+            samples += [Sample("filling", at, 18 if m >= 45 else 1, 0.18),
+                        Sample("calm", at, 1, 0.01)]
+    store.apply(FlowWrites(samples=samples))
     status(store, "crowded", 19, "crowded")
     status(store, "calm", 1, "comfortable")
     status(store, "filling", 1, "comfortable")

@@ -7,10 +7,12 @@ is the per-pixel median of the video over time — the real scene with the walke
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import cv2
 import numpy as np
+from zezhou5g.platform import paths
 from zezhou5g.vision import samples
 
 VTEST_FRAMES = 795
@@ -24,9 +26,22 @@ def vtest_frames(indices: list[int]) -> dict[int, np.ndarray]:
 
 
 def empty_square(step: int = 10) -> np.ndarray:
-    """The scene without people: median over every ``step``-th frame (BGR)."""
+    """The scene without people: median over every ``step``-th frame (BGR).
+
+    Computed once (seconds of CPU: the whole video is decoded) and kept as a lossless PNG in
+    the cache folder.
+    """
+    cached = paths.cache_dir() / "samples" / f"vtest-empty-square-{step}.png"
+    image = cv2.imread(str(cached)) if cached.is_file() else None
+    if image is not None:
+        return image
     frames = vtest_frames(list(range(0, VTEST_FRAMES, step)))
-    return np.median(np.stack(list(frames.values())), axis=0).astype(np.uint8)
+    image = np.median(np.stack(list(frames.values())), axis=0).astype(np.uint8)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_name(f"{cached.stem}.{os.getpid()}.tmp.png")
+    if cv2.imwrite(str(tmp), image):
+        tmp.replace(cached)
+    return image
 
 
 def crowd_surge_clip(out: Path, before_s: float = 3.0, after_s: float = 30.0) -> Path:

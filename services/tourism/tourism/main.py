@@ -1,11 +1,12 @@
-"""Wires the tourism service: environment consumer, cameras and detector, Redis, gRPC API."""
+"""Wires the tourism service: environment consumer, cameras and detector, Redis, outbox, gRPC."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 
+from zezhou5g import contracts
 from zezhou5g.platform.kafka import ensure_topics
+from zezhou5g.platform.outbox import RedisOutbox
 from zezhou5g.platform.redis import make_redis
 from zezhou5g.platform.runtime import ServiceRuntime, registrar
 from zezhou5g.platform.settings import load_settings
@@ -14,10 +15,14 @@ from zezhou5g.tourism.v1 import tourism_pb2, tourism_pb2_grpc
 from tourism.adapters.density import DensityCounts
 from tourism.adapters.environment_store import EnvironmentStore
 from tourism.adapters.flow_store import FlowStore
+from tourism.app.alerts import Alerts
+from tourism.app.cameras import Cameras
+from tourism.app.environment import EnvironmentReadings
+from tourism.app.flow import FlowPipeline
+from tourism.app.forecasts import SpotForecasts
+from tourism.app.zones import Zones
 from tourism.areas import AreaConfigError, load_areas
 from tourism.config import TourismSettings
-from tourism.environment import EnvironmentProcessor
-from tourism.flow import FlowPipeline
 from tourism.grpc_api import TourismApi
 from tourism.topics import CONSUMES, PRODUCES
 
@@ -35,34 +40,34 @@ async def serve(settings: TourismSettings, stop: asyncio.Event | None = None) ->
     runtime = ServiceRuntime(NAME, settings)
     runtime.declare_topics(*PRODUCES)
     client = make_redis(settings.redis_url)
-    store = EnvironmentStore(client)
-    flow_store = FlowStore(client)
-    runtime.add_consumer(CONSUMES, EnvironmentProcessor(store, runtime.producer,
-                                                        settings.sensor_stale_s).handle)
-    pipeline = FlowPipeline(config, flow_store, runtime.producer, backend=settings.detector,
+    outbox = RedisOutbox(client, runtime.producer, NAME,
+                         {t: contracts.get(t).message for t in PRODUCES})
+    env_store, flow_store = EnvironmentStore(client), FlowStore(client)
+    environment = EnvironmentReadings(env_store, outbox, settings.sensor_stale_s)
+    pipeline = FlowPipeline(config, flow_store, outbox, backend=settings.detector,
                             batch=settings.inference_batch, stale_after_s=settings.camera_stale_s,
                             area_interval_s=settings.area_flow_interval_s,
                             make_density=(lambda: DensityCounts(settings.density_interval_s))
                             if settings.density_enabled else None)
-    api = TourismApi(store, flow_store, config, pipeline, settings.vision_enabled)
-    stop = stop or asyncio.Event()
+    api = TourismApi(environment, Zones(config, flow_store),
+                     Cameras(config, pipeline, settings.vision_enabled),
+                     Alerts(flow_store, outbox), SpotForecasts(config, flow_store))
+    runtime.add_consumer(CONSUMES, environment.handle)
+    # The flow topics must exist before the relay or the first frame publishes to them.
+    await asyncio.to_thread(ensure_topics, settings.kafka_bootstrap, PRODUCES)
+    # What a crash left staged goes out first, with the ids it was stored under.
+    await asyncio.to_thread(outbox.start)
     if settings.vision_enabled:
-        # The flow topics must exist before the first frame is published.
-        await asyncio.to_thread(ensure_topics, settings.kafka_bootstrap, PRODUCES)
-        pipeline.start()
-
-    async def stop_pipeline() -> None:
-        await stop.wait()
-        await asyncio.to_thread(pipeline.stop)
-
-    stopper = asyncio.create_task(stop_pipeline())
+        await asyncio.to_thread(pipeline.start)
+    # After the consumers: the pipeline's last frames, then the relay's last acknowledgements.
+    runtime.on_shutdown(pipeline.stop)
+    runtime.on_shutdown(outbox.stop)
     try:
         await runtime.run(registrar(tourism_pb2_grpc.add_TourismServiceServicer_to_server,
                                     api, SERVICE), stop)
-    finally:
-        stop.set()
-        with contextlib.suppress(asyncio.CancelledError):
-            await stopper
+    except BaseException:
+        await asyncio.to_thread(pipeline.stop)   # the cameras' threads must not outlive us
+        raise
 
 
 def main() -> None:

@@ -1,37 +1,69 @@
-"""Redis state of the environment: latest reading per sensor, latest status per area."""
+"""Redis state of the environment: latest reading per sensor, readings per area, area status.
+
+Keys (all prefixed ``tourism:env:``):
+
+* ``sensors:<area>`` — hash sensor → JSON of its latest reading (:data:`FIELDS` and ``at_s``,
+  UNIX seconds);
+* ``readings_total:<area>`` — readings folded into the area's status so far;
+* ``area:<area>`` — latest ``AreaEnvironment`` (LatestStore, with ``area:keys``).
+"""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import redis
 from zezhou5g.platform.latest import LatestStore
+from zezhou5g.platform.outbox import RedisUnit
 from zezhou5g.tourism.v1 import tourism_pb2
+
+from tourism.adapters.latest import stage_latest
 
 FIELDS = ("temperature_c", "humidity_pct", "pm25_ug_m3", "noise_db")
 
 
+def _sensors_key(area_id: str) -> str:
+    return f"tourism:env:sensors:{area_id}"
+
+
+def _total_key(area_id: str) -> str:
+    return f"tourism:env:readings_total:{area_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class AreaReadings:
+    """What an area's status is folded from: each sensor's latest reading and the total."""
+
+    sensors: dict[str, dict[str, float]]   # sensor → FIELDS values and "at_s" (UNIX s)
+    total: int                             # readings folded in so far
+
+
 class EnvironmentStore:
-    """``tourism:env:sensors:<area>`` hash of sensor → JSON reading; area statuses."""
+    """Reads and writes the keys above; writes go through a unit of work."""
 
     def __init__(self, client: redis.Redis) -> None:
         self.client = client
         self.areas: LatestStore[tourism_pb2.AreaEnvironment] = LatestStore(
             client, "tourism:env:area", tourism_pb2.AreaEnvironment)
 
-    def put_reading(self, reading: tourism_pb2.EnvironmentReading, at_s: float) -> None:
-        """Remember ``reading`` (taken at ``at_s``, UNIX seconds) as its sensor's latest."""
+    def read_area(self, unit: RedisUnit, area_id: str) -> AreaReadings:
+        """The area's sensors and total, watched: a concurrent change makes the unit retry."""
+        unit.watch(_sensors_key(area_id), _total_key(area_id))
+        raw = unit.r.hgetall(_sensors_key(area_id))
+        total = unit.r.get(_total_key(area_id))
+        return AreaReadings({str(k): json.loads(v) for k, v in raw.items()},  # type: ignore[union-attr]
+                            int(total or 0))  # type: ignore[arg-type]
+
+    def stage_reading(self, unit: RedisUnit, reading: tourism_pb2.EnvironmentReading,
+                      at_s: float, total: int, status: tourism_pb2.AreaEnvironment) -> None:
+        """Queue the sensor's latest reading (taken at ``at_s``), the area's total and status."""
         values = {f: getattr(reading, f) for f in FIELDS} | {"at_s": at_s}
-        self.client.hset(f"tourism:env:sensors:{reading.area_id}", reading.sensor_id,
-                         json.dumps(values))
+        w = unit.w
+        w.hset(_sensors_key(reading.area_id), reading.sensor_id, json.dumps(values))
+        w.set(_total_key(reading.area_id), total)
+        stage_latest(w, self.areas, reading.area_id, status)
 
-    def fresh_readings(self, area_id: str, now_s: float,
-                       max_age_s: float) -> list[dict[str, float]]:
-        """Latest reading of each sensor of the area taken within ``max_age_s`` of ``now_s``."""
-        raw = self.client.hgetall(f"tourism:env:sensors:{area_id}")
-        readings = [json.loads(v) for v in raw.values()]  # type: ignore[union-attr]
-        return [r for r in readings if now_s - r["at_s"] <= max_age_s]
-
-    def count_reading(self, area_id: str) -> int:
-        """Increment and return the area's reading counter."""
-        return int(self.client.incr(f"tourism:env:readings_total:{area_id}"))
+    def statuses(self) -> list[tourism_pb2.AreaEnvironment]:
+        """Latest status of every area that has reported, ordered by area id."""
+        return self.areas.all()

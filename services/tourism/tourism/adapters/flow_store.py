@@ -9,22 +9,38 @@ Keys (all prefixed ``tourism:``):
 * ``alerts`` — hash alert id → ``ZoneAlert`` JSON; ``alerts:time`` sorted by raise time;
   ``alerts:cleared`` the cleared ones (the history) sorted by raise time;
   ``alerts:open`` — hash zone → id of its open alert.
+
+Writes go through a unit of work (:mod:`zezhou5g.platform.outbox`): a use case reads with the
+``read_*`` methods, stages its events, then queues everything it changes with one
+:meth:`FlowStore.stage` call, so state and events commit together.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 import redis
 from google.protobuf import json_format
 from zezhou5g.platform.latest import LatestStore
+from zezhou5g.platform.outbox import RedisOutbox, RedisUnit
 from zezhou5g.tourism.v1 import flow_pb2
+
+from tourism.adapters.latest import stage_latest
 
 HISTORY_S = 8 * 24 * 3600           # 7 days asked for, one more so a week ago is complete
 ENTRIES_TTL_S = 9 * 24 * 3600
 LOCAL = timedelta(hours=8)          # scenic areas keep China Standard Time (UTC+8)
+
+ALERTS = "tourism:alerts"
+ALERTS_TIME = "tourism:alerts:time"
+ALERTS_CLEARED = "tourism:alerts:cleared"
+ALERTS_OPEN = "tourism:alerts:open"
+
+T = TypeVar("T")
 
 
 def local_date(at_s: float) -> str:
@@ -32,14 +48,58 @@ def local_date(at_s: float) -> str:
     return (datetime.fromtimestamp(at_s, UTC) + LOCAL).strftime("%Y-%m-%d")
 
 
+def _hist_key(zone_id: str) -> str:
+    return f"tourism:hist:{zone_id}"
+
+
+def _entries_key(date: str) -> str:
+    return f"tourism:entries:{date}"
+
+
+def _alert(raw: object) -> flow_pb2.ZoneAlert:
+    return json_format.Parse(str(raw), flow_pb2.ZoneAlert())
+
+
 @dataclass(frozen=True, slots=True)
 class Minute:
-    """One minute of a zone's counts (persons) and densities (persons/m²)."""
+    """One minute of a zone's counts (persons) and densities (persons/m²) over its frames."""
 
     minute_s: int
     mean_count: float
     max_count: int
     mean_density: float
+    frames: int     # processed frames folded into the minute
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """One smoothed count of a zone (persons, persons/m²) taken at ``at_s`` (UNIX s)."""
+
+    zone_id: str
+    at_s: float
+    count: int
+    density: float
+
+
+@dataclass(frozen=True, slots=True)
+class Crossings:
+    """Entries and exits counted at a gate in one frame taken at ``at_s`` (UNIX s)."""
+
+    gate_id: str
+    at_s: float
+    entries: int
+    exits: int
+
+
+@dataclass(slots=True)
+class FlowWrites:
+    """Everything one unit changes in the flow state (see :meth:`FlowStore.stage`)."""
+
+    zones: list[flow_pb2.ZoneStatus] = field(default_factory=list)
+    samples: list[Sample] = field(default_factory=list)
+    alerts: list[flow_pb2.ZoneAlert] = field(default_factory=list)
+    crossings: list[Crossings] = field(default_factory=list)
+    areas: list[flow_pb2.AreaFlow] = field(default_factory=list)
 
 
 class FlowStore:
@@ -52,94 +112,148 @@ class FlowStore:
         self.areas: LatestStore[flow_pb2.AreaFlow] = LatestStore(
             client, "tourism:area", flow_pb2.AreaFlow)
 
-    # ------------------------------------------------------------ history
+    # ------------------------------------------------------------ inside a unit
 
-    def add_sample(self, zone_id: str, at_s: float, count: int, density: float) -> None:
-        """Fold one smoothed count taken at ``at_s`` (UNIX s) into its minute."""
-        minute = int(at_s // 60 * 60)
-        key = f"tourism:hist:{zone_id}"
-        raw: list[str] = self.client.zrangebyscore(key, minute, minute)  # type: ignore[assignment]
-        acc = json.loads(raw[0]) if raw else {"sum": 0, "n": 0, "max": 0, "dsum": 0.0}
-        acc = {"m": minute, "sum": acc["sum"] + count, "n": acc["n"] + 1,
-               "max": max(acc["max"], count), "dsum": acc["dsum"] + density}
-        pipe = self.client.pipeline()  # MULTI: the minute is replaced atomically
-        pipe.zremrangebyscore(key, minute, minute)
-        pipe.zadd(key, {json.dumps(acc, separators=(",", ":")): minute})
-        pipe.zremrangebyscore(key, "-inf", f"({minute - HISTORY_S}")
-        pipe.execute()
+    def read_open_alerts(self, unit: RedisUnit,
+                         zone_ids: list[str]) -> dict[str, flow_pb2.ZoneAlert]:
+        """Zone → its open (raised, not cleared) alert, for the zones that have one; watched."""
+        unit.watch(ALERTS_OPEN, ALERTS)
+        if not zone_ids:
+            return {}
+        ids = unit.r.hmget(ALERTS_OPEN, zone_ids)
+        found = {z: str(i) for z, i in zip(zone_ids, ids, strict=True) if i}  # type: ignore[arg-type]
+        if not found:
+            return {}
+        raws = unit.r.hmget(ALERTS, list(found.values()))
+        return {z: _alert(r) for z, r in zip(found, raws, strict=True) if r}  # type: ignore[arg-type]
+
+    def read_alert(self, unit: RedisUnit, alert_id: str) -> flow_pb2.ZoneAlert | None:
+        """One alert by id; watched."""
+        unit.watch(ALERTS)
+        raw = unit.r.hget(ALERTS, alert_id)
+        return None if raw is None else _alert(raw)
+
+    def read_crossings(self, unit: RedisUnit, date: str) -> dict[str, tuple[int, int]]:
+        """Gate → (entries, exits) on local ``date``; watched."""
+        unit.watch(_entries_key(date))
+        return _crossings(unit.r.hgetall(_entries_key(date)))  # type: ignore[arg-type]
+
+    def stage(self, unit: RedisUnit, writes: FlowWrites) -> None:
+        """Queue ``writes`` on the unit's transaction.
+
+        Call it once per unit, after the unit's own reads: it reads what it folds into
+        (the samples' minutes, the open-alert pointers) and then starts writing. Alert ids of
+        an alert whose state is not ``raised`` leave the zone's open-alert pointer only when
+        it points at them; alerts raised more than :data:`HISTORY_S` before the newest one
+        written are dropped.
+        """
+        minutes: dict[tuple[str, int], dict[str, float]] = {}
+        for s in writes.samples:
+            minute = int(s.at_s // 60 * 60)
+            acc = minutes.get((s.zone_id, minute))
+            if acc is None:
+                key = _hist_key(s.zone_id)
+                unit.watch(key)
+                raw: list[str] = unit.r.zrangebyscore(key, minute, minute)  # type: ignore[assignment]
+                acc = json.loads(raw[0]) if raw else {"sum": 0, "n": 0, "max": 0, "dsum": 0.0}
+            minutes[(s.zone_id, minute)] = {
+                "m": minute, "sum": acc["sum"] + s.count, "n": acc["n"] + 1,
+                "max": max(acc["max"], s.count), "dsum": acc["dsum"] + s.density}
+        pointers: dict[str, str] = {}
+        expired: list[str] = []
+        if writes.alerts:
+            unit.watch(ALERTS_OPEN, ALERTS_TIME)
+            pointers = {str(k): str(v) for k, v in unit.r.hgetall(ALERTS_OPEN).items()}  # type: ignore[union-attr]
+            before = max(a.raised_at.ToSeconds() for a in writes.alerts) - HISTORY_S
+            written = {a.alert_id for a in writes.alerts}
+            expired = [str(i) for i in unit.r.zrangebyscore(ALERTS_TIME, "-inf", f"({before}")  # type: ignore[union-attr]
+                       if str(i) not in written]
+
+        w = unit.w
+        for status in writes.zones:
+            stage_latest(w, self.zones, status.zone_id, status)
+        for (zone_id, minute), acc in minutes.items():
+            key = _hist_key(zone_id)
+            w.zremrangebyscore(key, minute, minute)
+            w.zadd(key, {json.dumps(acc, separators=(",", ":")): minute})
+            w.zremrangebyscore(key, "-inf", f"({minute - HISTORY_S}")
+        for c in writes.crossings:
+            key = _entries_key(local_date(c.at_s))
+            if c.entries:
+                w.hincrby(key, f"{c.gate_id}:in", c.entries)
+            if c.exits:
+                w.hincrby(key, f"{c.gate_id}:out", c.exits)
+            w.expire(key, ENTRIES_TTL_S)
+        for alert in writes.alerts:
+            raised_s = alert.raised_at.ToSeconds()
+            w.hset(ALERTS, alert.alert_id, json_format.MessageToJson(alert, indent=None))
+            w.zadd(ALERTS_TIME, {alert.alert_id: raised_s})
+            if alert.state == "raised":
+                w.hset(ALERTS_OPEN, alert.zone_id, alert.alert_id)
+                pointers[alert.zone_id] = alert.alert_id
+            else:
+                w.zadd(ALERTS_CLEARED, {alert.alert_id: raised_s})
+                if pointers.get(alert.zone_id) == alert.alert_id:
+                    w.hdel(ALERTS_OPEN, alert.zone_id)
+                    del pointers[alert.zone_id]
+        if expired:
+            w.hdel(ALERTS, *expired)
+            w.zrem(ALERTS_TIME, *expired)
+            w.zrem(ALERTS_CLEARED, *expired)
+        for area in writes.areas:
+            stage_latest(w, self.areas, area.area_id, area)
+
+    def apply(self, writes: FlowWrites) -> None:
+        """:meth:`stage` ``writes`` in a transaction of their own, without events.
+
+        For seeding and tests; the service's use cases stage with the events they publish.
+        """
+        self._once(lambda unit: self.stage(unit, writes))
+
+    def put_alert(self, alert: flow_pb2.ZoneAlert) -> None:
+        """Store one alert without an event (see :meth:`apply`)."""
+        self.apply(FlowWrites(alerts=[alert]))
+
+    def _once(self, work: Callable[[RedisUnit], T]) -> T:
+        return RedisOutbox(self.client, None, "tourism", {}).transact(work)
+
+    # ------------------------------------------------------------ reads for the API
 
     def history(self, zone_id: str, since_s: float, until_s: float) -> list[Minute]:
         """Minutes of ``zone_id`` from ``since_s`` to ``until_s`` (UNIX s), oldest first."""
         rows: list[str] = self.client.zrangebyscore(  # type: ignore[assignment]
-            f"tourism:hist:{zone_id}", int(since_s // 60 * 60), until_s)
+            _hist_key(zone_id), int(since_s // 60 * 60), until_s)
         out = []
         for raw in rows:
             a = json.loads(raw)
             out.append(Minute(a["m"], round(a["sum"] / a["n"], 2), a["max"],
-                              round(a["dsum"] / a["n"], 4)))
+                              round(a["dsum"] / a["n"], 4), a["n"]))
         return out
-
-    # ------------------------------------------------------------ entries
-
-    def add_crossings(self, gate_id: str, at_s: float, entries: int, exits: int) -> None:
-        """Add crossings of ``gate_id`` to its local day's totals."""
-        key = f"tourism:entries:{local_date(at_s)}"
-        pipe = self.client.pipeline()
-        if entries:
-            pipe.hincrby(key, f"{gate_id}:in", entries)
-        if exits:
-            pipe.hincrby(key, f"{gate_id}:out", exits)
-        pipe.expire(key, ENTRIES_TTL_S)
-        pipe.execute()
 
     def crossings(self, date: str) -> dict[str, tuple[int, int]]:
         """Gate → (entries, exits) on local ``date``."""
-        raw = self.client.hgetall(f"tourism:entries:{date}")
-        out: dict[str, tuple[int, int]] = {}
-        for field, value in raw.items():  # type: ignore[union-attr]
-            gate, _, direction = str(field).rpartition(":")
-            e, x = out.get(gate, (0, 0))
-            out[gate] = (e + int(value), x) if direction == "in" else (e, x + int(value))
-        return out
-
-    # ------------------------------------------------------------ alerts
+        return _crossings(self.client.hgetall(_entries_key(date)))  # type: ignore[arg-type]
 
     def open_alert(self, zone_id: str) -> flow_pb2.ZoneAlert | None:
         """The zone's open (raised, not cleared) alert."""
-        alert_id = self.client.hget("tourism:alerts:open", zone_id)
+        alert_id = self.client.hget(ALERTS_OPEN, zone_id)
         return self.alert(str(alert_id)) if alert_id else None
 
     def alert(self, alert_id: str) -> flow_pb2.ZoneAlert | None:
         """One alert by id."""
-        raw = self.client.hget("tourism:alerts", alert_id)
-        return None if raw is None else json_format.Parse(str(raw), flow_pb2.ZoneAlert())
-
-    def put_alert(self, alert: flow_pb2.ZoneAlert) -> None:
-        """Store ``alert``; keeps the zone's open-alert pointer in step with its state."""
-        raised_s = alert.raised_at.ToSeconds()
-        pipe = self.client.pipeline()
-        pipe.hset("tourism:alerts", alert.alert_id, json_format.MessageToJson(alert, indent=None))
-        pipe.zadd("tourism:alerts:time", {alert.alert_id: raised_s})
-        if alert.state == "raised":
-            pipe.hset("tourism:alerts:open", alert.zone_id, alert.alert_id)
-        else:
-            pipe.zadd("tourism:alerts:cleared", {alert.alert_id: raised_s})
-        pipe.execute()
-        if (alert.state != "raised"
-                and self.client.hget("tourism:alerts:open", alert.zone_id) == alert.alert_id):
-            self.client.hdel("tourism:alerts:open", alert.zone_id)
-        self._trim_alerts(raised_s - HISTORY_S)
+        raw = self.client.hget(ALERTS, alert_id)
+        return None if raw is None else _alert(raw)
 
     def alerts(self, open_only: bool = False, limit: int = 100) -> list[flow_pb2.ZoneAlert]:
         """Alerts, newest first."""
         if open_only:
-            ids = [str(i) for i in self.client.hvals("tourism:alerts:open")]  # type: ignore[union-attr]
+            ids = [str(i) for i in self.client.hvals(ALERTS_OPEN)]  # type: ignore[union-attr]
         else:
-            ids = [str(i) for i in self.client.zrevrange("tourism:alerts:time", 0, limit - 1)]  # type: ignore[union-attr]
+            ids = [str(i) for i in self.client.zrevrange(ALERTS_TIME, 0, limit - 1)]  # type: ignore[union-attr]
         if not ids:
             return []
-        raws = self.client.hmget("tourism:alerts", ids)
-        out = [json_format.Parse(str(r), flow_pb2.ZoneAlert()) for r in raws if r]  # type: ignore[union-attr]
+        raws = self.client.hmget(ALERTS, ids)
+        out = [_alert(r) for r in raws if r]  # type: ignore[union-attr]
         out.sort(key=lambda a: a.raised_at.ToNanoseconds(), reverse=True)
         return out[:limit]
 
@@ -152,18 +266,19 @@ class FlowStore:
         if kind == "open":
             page = self.alerts(open_only=True, limit=1000)
             return page[offset:offset + limit], len(page)
-        key = "tourism:alerts:cleared" if kind == "cleared" else "tourism:alerts:time"
+        key = ALERTS_CLEARED if kind == "cleared" else ALERTS_TIME
         total = int(self.client.zcard(key))  # type: ignore[arg-type]
         ids = [str(i) for i in self.client.zrevrange(key, offset, offset + limit - 1)]  # type: ignore[union-attr]
         if not ids:
             return [], total
-        raws = self.client.hmget("tourism:alerts", ids)
-        return [json_format.Parse(str(r), flow_pb2.ZoneAlert())
-                for r in raws if r], total  # type: ignore[union-attr]
+        raws = self.client.hmget(ALERTS, ids)
+        return [_alert(r) for r in raws if r], total  # type: ignore[union-attr]
 
-    def _trim_alerts(self, before_s: float) -> None:
-        old = self.client.zrangebyscore("tourism:alerts:time", "-inf", f"({before_s}")
-        if old:
-            self.client.hdel("tourism:alerts", *old)  # type: ignore[misc]
-            self.client.zrem("tourism:alerts:time", *old)  # type: ignore[misc]
-            self.client.zrem("tourism:alerts:cleared", *old)  # type: ignore[misc]
+
+def _crossings(raw: dict[str, str]) -> dict[str, tuple[int, int]]:
+    out: dict[str, tuple[int, int]] = {}
+    for field_name, value in raw.items():
+        gate, _, direction = str(field_name).rpartition(":")
+        e, x = out.get(gate, (0, 0))
+        out[gate] = (e + int(value), x) if direction == "in" else (e, x + int(value))
+    return out
