@@ -2,8 +2,11 @@
 
 On SQLite a unit of work (read, then write) in a deferred transaction can fail at once with
 "database is locked" when another connection wrote in between; the writer engine begins every
-transaction with ``BEGIN IMMEDIATE`` instead, so writers queue on the busy timeout. PostgreSQL
-needs neither: both engines are plain.
+transaction with ``BEGIN IMMEDIATE`` instead, so writers queue (up to :data:`BUSY_TIMEOUT_S`).
+Its commits sync the WAL at checkpoints only (``synchronous=NORMAL``, SQLite's advice for WAL):
+a commit survives the process being killed, and only an OS crash may lose the last ones — the
+embedded SQLite is the local demo's store; compose and Kubernetes run PostgreSQL, which needs
+none of this: both engines are plain there.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, event
 from zezhou5g.platform.db import make_engine
+
+BUSY_TIMEOUT_S = 30
 
 
 def writer_engine(url: str) -> Engine:
@@ -23,6 +28,10 @@ def writer_engine(url: str) -> Engine:
     @event.listens_for(engine, "connect")
     def _no_implicit_begin(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None   # SQLAlchemy's "begin" below issues BEGIN
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
 
     @event.listens_for(engine, "begin")
     def _immediate(conn: Connection) -> None:

@@ -83,6 +83,13 @@ class DispatchStore:
             s.flush()
             s.expunge_all()   # rows stay readable after the unit commits
 
+    def any_due(self, now_s: float) -> bool:
+        """Whether a machine not yet silent is past its deadline (read outside any unit)."""
+        with Session(self.engine) as s:
+            return s.scalars(select(MachineRow.id).where(
+                MachineRow.silent.is_(False), MachineRow.silent_after_s <= now_s)
+                .limit(1)).first() is not None
+
     def machine_rows(self) -> dict[str, MachineRow]:
         """Machine id → its row, for every machine that reported."""
         with Session(self.engine) as s:

@@ -112,9 +112,11 @@ class Dispatch:
 
     def _positions(self, orders: _Orders, events: list[ConsumedEvent], now_s: float) -> None:
         # Fixes of one poll in order; one already folded in (a redelivery) is skipped.
+        done: set[str] = set()
         for e in events:
-            if not orders.unit.fresh(e.event_id):
+            if not orders.unit.fresh(e.event_id) or e.event_id in done:
                 continue
+            done.add(e.event_id)
             pos: agri_pb2.MachinePosition = e.message  # type: ignore[assignment]
             info = self.farm.machines[pos.machine_id]
             m = orders.tx.machine(pos.machine_id)
@@ -133,6 +135,8 @@ class Dispatch:
     def silent_machines(self, now_s: float | None = None) -> list[str]:
         """Machines past their deadline give their open order back (once each)."""
         now = time.time() if now_s is None else now_s
+        if not self.store.any_due(now):   # a read first: most ticks have nothing to do
+            return []
         return self._commit(lambda orders: self._release_silent(orders, now))  # type: ignore[no-any-return]
 
     def _release_silent(self, orders: _Orders, now_s: float) -> list[str]:

@@ -10,11 +10,14 @@ from zezhou5g.platform.events import ConsumedEvent
 
 def split_invalid(events: Sequence[ConsumedEvent], check: Callable[[Any], str | None]
                   ) -> tuple[dict[int, str], list[ConsumedEvent]]:
-    """Index → reason for the events ``check`` refuses, and the valid ones in order."""
+    """Index → reason for the events ``check`` refuses, and the valid ones in order.
+
+    An event without an id cannot be told from its redelivery: refused too.
+    """
     rejects: dict[int, str] = {}
     valid: list[ConsumedEvent] = []
     for i, e in enumerate(events):
-        reason = check(e.message)
+        reason = check(e.message) if e.event_id else "no event id (meta.event_id)"
         if reason:
             rejects[i] = reason
         else:

@@ -156,8 +156,10 @@ class Telemetry:
         fields = sorted({r.field_id for r in readings})
         snapshot = self.state.read(unit, devices, fields)
         poll = _Poll(snapshot, AlarmChanges(self.alarms.read_current(unit, devices + fields)))
-        for event in events:
-            if unit.fresh(event.event_id):
+        done: set[str] = set()
+        for event in events:   # a copy delivered twice in one poll counts once
+            if unit.fresh(event.event_id) and event.event_id not in done:
+                done.add(event.event_id)
                 self._reading(event, poll, arrived)
         for device, (mapping, silent_at) in poll.devices.items():
             self.state.stage_device(unit, device, mapping, silent_at)
