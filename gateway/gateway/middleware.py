@@ -26,10 +26,6 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; "
        "style-src-attr 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob:; "
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
        "form-action 'self'; frame-ancestors 'none'")
-# The ReDoc page only (/redoc, API reference, no user data): its viewer writes <style> elements
-# and runs its search in a blob: worker. Scripts stay 'self' only.
-REDOC_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'") + \
-    "; worker-src 'self' blob:"
 
 
 def security_headers(hsts: bool) -> list[tuple[bytes, bytes]]:
@@ -66,17 +62,12 @@ class SecurityHeadersMiddleware:
             return
         started = False
 
-        headers = self.headers
-        if scope.get("path") == "/redoc":
-            headers = [(k, REDOC_CSP.encode() if k == b"content-security-policy" else v)
-                       for k, v in self.headers]
-
         async def send_with_headers(message: Message) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
                 kept = [(k, v) for k, v in message.get("headers", []) if k not in self._names]
-                message = {**message, "headers": kept + headers}
+                message = {**message, "headers": kept + self.headers}
             await send(message)
 
         try:

@@ -60,7 +60,6 @@ PAGES = (
     Page("transport-outbox", "/transport/sms-outbox.html", "station-ops",
          ready='[data-testid="tro-outbox"] > *'),
     Page("api-docs", "/docs", ready="#swagger-ui .info", i18n=False),
-    Page("api-redoc", "/redoc", ready="#redoc h1", i18n=False),
 )
 
 # Latin words a zh-CN page may show: units, standards, product and code names. Identifiers

@@ -263,7 +263,7 @@ def test_public_transport_page_shows_live_gates_in_both_languages(stack, browser
     assert gate2.get_attribute("data-state") == "degraded" and "仅人工通道" in gate2.inner_text()
     assert "刷脸" not in gate2.inner_text()
     assert hsr.get_by_test_id("tro-open").inner_text() == "2 / 2"
-    assert page.get_by_test_id("live-status").get_attribute("data-state") == "live"
+    page.locator('[data-testid="live-status"][data-state="live"]').wait_for(timeout=10_000)
     assert "24 小时" in page.get_by_test_id("tro-retention").inner_text()
     assert "撤回码" in page.get_by_test_id("tro-how-withdraw").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375, "no sideways scroll"

@@ -6,7 +6,7 @@ import { getLang, onLangChange, t } from "./i18n.js";
 const PALETTE = ["#2563eb", "#16a34a", "#ea580c", "#9333ea", "#0891b2", "#db2777", "#ca8a04", "#4b5563"];
 const WINDOW_MS = 30 * 60 * 1000;
 const MAX_POINTS = 1800;
-const MIN_SPAN_MS = 10 * 60 * 1000;
+const MIN_SPAN_MS = 5 * 60 * 1000;
 // Series with fewer points than this show a dot per point (a line of two points hides them).
 const SYMBOLS_BELOW = 30;
 
@@ -150,7 +150,7 @@ export class LiveChart {
         axisPointer: { type: "line" },
         valueFormatter: (v) => (typeof v === "number" ? v.toFixed(1) : v),
       },
-      // The axis spans the data (at least 10 minutes up to the newest point), so that a chart
+      // The axis spans the data (at least 5 minutes up to the newest point), so that a chart
       // with a few points shows them instead of a day of empty axis around them.
       xAxis: { type: "time", axisLabel: { formatter: timeFmt, hideOverlap: true },
         min: (v) => Math.min(v.min, v.max - MIN_SPAN_MS), max: (v) => v.max,

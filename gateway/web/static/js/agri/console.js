@@ -4,7 +4,7 @@
 import { api, describe, showError } from "../api.js";
 import { TOPICS } from "../contracts.js";
 import { startConsole } from "../console/engine.js";
-import { fmt, h } from "../format.js";
+import { clock, eventTime, fmt, h } from "../format.js";
 import { onLangChange, t } from "../i18n.js";
 import { drawMap, fieldLabel, label, machineLabel, orderOf, sevOf, statusOf, table, time } from "./common.js";
 import { historyPanel } from "./history.js";
@@ -43,7 +43,9 @@ function renderFields() {
         h("dt", {}, t("agri.moisture")), h("dd", { dataset: { testid: `vwc-${f.id}` } }, vwcPct(l.soil_moisture_vwc)),
         h("dt", {}, t("agri.air")), h("dd", { dataset: { testid: `air-${f.id}` } }, fmt(l.air_temp_c, 1, "°C")),
         h("dt", {}, t("agri.depletion")), h("dd", {}, t("agri.depletion_of", { d: fmt(s.depletion_mm ?? 0, 1), raw: fmt(s.raw_mm, 1) })),
-        h("dt", {}, t("agri.gdd")), h("dd", {}, fmt(s.gdd ?? 0, 0, "°C·d"))));
+        h("dt", {}, t("agri.gdd")), h("dd", {}, fmt(s.gdd ?? 0, 0, "°C·d"))),
+      h("p", { class: "tile-updated", dataset: { testid: `updated-${f.id}` } },
+        eventTime(s) ? t("common.updated", { time: clock(eventTime(s)) }) : t("common.waiting")));
   });
   return h("div", { class: "agri-cards" }, cards);
 }
@@ -180,6 +182,7 @@ function onEvent(data, msg) {
     if (card && card.dataset.severity === String(sevOf(data.severity))) {
       card.querySelector(`[data-testid="vwc-${f.id}"]`).textContent = vwcPct(data.latest?.soil_moisture_vwc);
       card.querySelector(`[data-testid="air-${f.id}"]`).textContent = fmt(data.latest?.air_temp_c, 1, "°C");
+      card.querySelector(`[data-testid="updated-${f.id}"]`).textContent = t("common.updated", { time: clock(eventTime(data) ?? Date.now()) });
     } else {
       reloadSoon();
     }

@@ -190,8 +190,10 @@ export async function startConsole({ scenario = null, publicPage = false, page =
       return true;
     },
   });
-  await loadAll();
+  // The stream first: events that arrive while the starting state loads are not lost (panels
+  // keep the newer of the two).
   stream.start();
+  await loadAll();
   refresh();
   return ctx;
 }

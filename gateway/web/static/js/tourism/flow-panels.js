@@ -243,7 +243,7 @@ export function flowPanels() {
     areas ??= api("/api/tourism/areas").then((list) => {
       state.areas = list;
       for (const a of list) for (const z of a.zones ?? []) state.zones.set(z.zone_id, z);
-      chart = new LiveChart(trend, { yAxes: [{ name: () => t("chart.axis", { name: t("tf.count"), unit: t("tf.persons") }), min: 0 }],
+      chart = new LiveChart(trend, { yAxes: [{ name: () => t("tf.count"), min: 0, minInterval: 1 }],
         keys: [...state.zones.keys()] });
       // The last hour per minute, then live points on top.
       for (const zid of state.zones.keys()) {

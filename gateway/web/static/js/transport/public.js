@@ -4,7 +4,7 @@
 import { api } from "../api.js";
 import { TOPICS } from "../contracts.js";
 import { startConsole } from "../console/engine.js";
-import { h } from "../format.js";
+import { clock, h } from "../format.js";
 import { nameOf, onLangChange, t } from "../i18n.js";
 import "./i18n.js";
 
@@ -26,7 +26,8 @@ function gateRow(g) {
     h("span", { class: "tro-lanes" }, ...(g.lanes.length ? g.lanes : []).map((lane) =>
       h("span", { class: "tro-lane", dataset: { lane } }, t(`tro.lane.${lane}`)))),
     h("span", { class: "tro-queue" }, t("tro.queue", { n: g.queue_length ?? 0 })),
-    h("span", { class: "tro-wait", dataset: { testid: "tro-gate-wait" } }, waitText(g.wait_s)));
+    h("span", { class: "tro-wait", dataset: { testid: "tro-gate-wait" } }, waitText(g.wait_s)),
+    g.updated ? h("span", { class: "tile-updated" }, t("common.updated", { time: clock(Date.parse(g.updated)) })) : null);
 }
 
 function render() {
