@@ -80,10 +80,22 @@ class SpotForecasts:
                 spot.best_level = _level_of(best[1], z.capacity, z.thresholds).value
             wait = wait_minutes(count, z.queue_per_min)
             spot.wait_min = wait if wait is not None else -1.0
-        calmer = calmer_spots(outlooks)
-        for spot in reply.spots:
-            spot.calmer.extend(calmer.get(spot.zone_id, []))
+        _offer_calmer(reply, calmer_spots(outlooks), self.config)
         return reply
+
+
+def _offer_calmer(reply: flow_pb2.ListSpotForecastsResponse, calmer: dict[str, list[str]],
+                  config: AreaConfig) -> None:
+    """Name each spot's area and say which spots a visitor is offered calmer ones for.
+
+    A spot is offered alternatives exactly when :func:`calmer_spots` names it (busy or worse
+    now), even with none to offer: the page then says so instead of staying silent.
+    """
+    for spot in reply.spots:
+        area = config.areas[spot.area_id]
+        spot.area_name_zh, spot.area_name_en = area.name_zh, area.name_en
+        spot.suggest_calmer = spot.zone_id in calmer
+        spot.calmer.extend(calmer.get(spot.zone_id, []))
 
 
 def _level_of(count: float, capacity: int, thresholds: Thresholds) -> Level:

@@ -356,7 +356,7 @@ class ZoneForecastPoint(_message.Message):
     def __init__(self, at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., count: _Optional[float] = ..., occupancy: _Optional[float] = ..., level: _Optional[str] = ...) -> None: ...
 
 class SpotForecast(_message.Message):
-    __slots__ = ("zone_id", "area_id", "name_zh", "name_en", "capacity", "area_m2", "count", "density_per_m2", "occupancy", "level", "updated", "ahead", "best_time", "best_level", "wait_min", "calmer", "history_hours")
+    __slots__ = ("zone_id", "area_id", "name_zh", "name_en", "capacity", "area_m2", "count", "density_per_m2", "occupancy", "level", "updated", "ahead", "best_time", "best_level", "wait_min", "calmer", "history_hours", "area_name_zh", "area_name_en", "suggest_calmer")
     ZONE_ID_FIELD_NUMBER: _ClassVar[int]
     AREA_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_ZH_FIELD_NUMBER: _ClassVar[int]
@@ -374,6 +374,9 @@ class SpotForecast(_message.Message):
     WAIT_MIN_FIELD_NUMBER: _ClassVar[int]
     CALMER_FIELD_NUMBER: _ClassVar[int]
     HISTORY_HOURS_FIELD_NUMBER: _ClassVar[int]
+    AREA_NAME_ZH_FIELD_NUMBER: _ClassVar[int]
+    AREA_NAME_EN_FIELD_NUMBER: _ClassVar[int]
+    SUGGEST_CALMER_FIELD_NUMBER: _ClassVar[int]
     zone_id: str
     area_id: str
     name_zh: str
@@ -391,7 +394,10 @@ class SpotForecast(_message.Message):
     wait_min: float
     calmer: _containers.RepeatedScalarFieldContainer[str]
     history_hours: float
-    def __init__(self, zone_id: _Optional[str] = ..., area_id: _Optional[str] = ..., name_zh: _Optional[str] = ..., name_en: _Optional[str] = ..., capacity: _Optional[int] = ..., area_m2: _Optional[float] = ..., count: _Optional[int] = ..., density_per_m2: _Optional[float] = ..., occupancy: _Optional[float] = ..., level: _Optional[str] = ..., updated: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ahead: _Optional[_Iterable[_Union[ZoneForecastPoint, _Mapping]]] = ..., best_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., best_level: _Optional[str] = ..., wait_min: _Optional[float] = ..., calmer: _Optional[_Iterable[str]] = ..., history_hours: _Optional[float] = ...) -> None: ...
+    area_name_zh: str
+    area_name_en: str
+    suggest_calmer: bool
+    def __init__(self, zone_id: _Optional[str] = ..., area_id: _Optional[str] = ..., name_zh: _Optional[str] = ..., name_en: _Optional[str] = ..., capacity: _Optional[int] = ..., area_m2: _Optional[float] = ..., count: _Optional[int] = ..., density_per_m2: _Optional[float] = ..., occupancy: _Optional[float] = ..., level: _Optional[str] = ..., updated: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ahead: _Optional[_Iterable[_Union[ZoneForecastPoint, _Mapping]]] = ..., best_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., best_level: _Optional[str] = ..., wait_min: _Optional[float] = ..., calmer: _Optional[_Iterable[str]] = ..., history_hours: _Optional[float] = ..., area_name_zh: _Optional[str] = ..., area_name_en: _Optional[str] = ..., suggest_calmer: _Optional[bool] = ...) -> None: ...
 
 class ListSpotForecastsRequest(_message.Message):
     __slots__ = ("hours",)
