@@ -69,7 +69,7 @@ export function depName(id) {
  * (services and dependencies by name), else one by HTTP status. Never the server's English.
  */
 export function describe(err) {
-  if (!(err instanceof ApiError)) return t("err.status", { status: "JS" });
+  if (!(err instanceof ApiError)) return t("err.page");
   if (err.status === 0 || err.code === "network") return t("err.network");
   const p = { ...err.params, s: err.params?.retry_after_s ?? err.retryAfter ?? 60 };
   if (p.service) p.service = depName(p.service);
@@ -118,6 +118,7 @@ export function clearError(id) {
 }
 
 onLangChange(() => {
+  if (typeof document === "undefined") return; // imported by the unit tests
   for (const box of document.querySelectorAll("#app-errors .error")) {
     if (box._text) box.querySelector(".error-text").textContent = box._text();
   }
