@@ -12,7 +12,8 @@ from fastapi import Depends, Request, status
 from prometheus_client import Counter
 
 from gateway.errors import ApiError, bounded
-from gateway.users import SCENARIO_ROLES, Role, User
+from gateway.scenarios import SCENARIOS
+from gateway.users import Role, User
 
 COOKIE = "z5g_session"
 REVOKED_USED = Counter("z5g_gateway_revoked_token_used_total",
@@ -86,14 +87,23 @@ async def current_principal(request: Request) -> Principal:
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
+def console_user(principal: Principal, scenario: str) -> Principal:
+    """``principal`` when their role may use ``scenario``'s console; 404 / 403 otherwise."""
+    declared = SCENARIOS.get(scenario)
+    if declared is None:
+        raise ApiError(status.HTTP_404_NOT_FOUND, "not_found", f"no such scenario: {scenario}",
+                       {"scenario": scenario})
+    if principal.role not in declared.console_roles:
+        raise ApiError(status.HTTP_403_FORBIDDEN, "auth.role_not_allowed",
+                       f"role {principal.role.value} may not use the {scenario} console",
+                       {"role": principal.role.value, "scenario": scenario})
+    return principal
+
+
 def require_scenario(scenario: str):  # type: ignore[no-untyped-def]
     """Dependency factory: the principal when their role may use ``scenario``, else 403."""
 
     def check(principal: CurrentPrincipal) -> Principal:
-        if principal.role not in SCENARIO_ROLES[scenario]:
-            raise ApiError(status.HTTP_403_FORBIDDEN, "auth.role_not_allowed",
-                           f"role {principal.role.value} may not use the {scenario} console",
-                           {"role": principal.role.value, "scenario": scenario})
-        return principal
+        return console_user(principal, scenario)
 
     return check

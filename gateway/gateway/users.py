@@ -15,7 +15,7 @@ _DUMMY_HASH = _hasher.hash("no-such-user-timing-equaliser")
 
 
 class Role(enum.StrEnum):
-    """Who may see which console."""
+    """A user's role; which consoles it opens is each scenario's declaration (``scenarios/``)."""
 
     SCENIC_OPERATOR = "scenic_operator"
     CLINICIAN = "clinician"
@@ -23,15 +23,6 @@ class Role(enum.StrEnum):
     FARMER = "farmer"
     AGRI_BUREAU = "agri_bureau"
     ADMIN = "admin"
-
-
-# Scenario → roles allowed on its console and stream (admin sees all).
-SCENARIO_ROLES: dict[str, frozenset[Role]] = {
-    "tourism": frozenset({Role.SCENIC_OPERATOR, Role.ADMIN}),
-    "medical": frozenset({Role.CLINICIAN, Role.ADMIN}),
-    "agri": frozenset({Role.FARMER, Role.AGRI_BUREAU, Role.ADMIN}),
-    "transport": frozenset({Role.STATION_OPERATOR, Role.ADMIN}),
-}
 
 
 class Base(DeclarativeBase):

@@ -122,8 +122,9 @@ def test_device_reading_reaches_the_public_stream_and_overview(stack, wait):
         with httpx.stream("GET", f"{url}/api/public/stream", timeout=30) as r:
             opened.set()
             for line in r.iter_lines():
-                if line.startswith("data: "):
-                    events.append(json.loads(line[6:]))
+                # Heartbeats ("event: heartbeat") carry no topic: only events count here.
+                if line.startswith("data: ") and "topic" in (event := json.loads(line[6:])):
+                    events.append(event)
                     # Earlier tests' readings may still be on their way; wait for ours.
                     if events[-1]["data"].get("temperature_c") == 23.25:
                         return
@@ -157,3 +158,24 @@ def test_console_stream_requires_an_allowed_role(stack):
     ops = _login(url, "jueshan-ops", password)
     assert ops.get("/api/stream/medical").status_code == 403
     assert ops.get("/api/stream/nosuch").status_code == 404
+
+
+def test_public_crowding_names_areas_and_suggestions_as_the_service_decides(stack):
+    """Area names and which spots get calmer suggestions come from ListSpotForecasts alone."""
+    from tourism.adapters.flow_store import FlowStore
+    from zezhou5g.tourism.v1 import flow_pb2
+
+    store = FlowStore(redis.Redis.from_url(stack["redis_url"], decode_responses=True))
+    for zone, count, level in (("jueshan-fair-square", 40, "crowded"),
+                               ("jueshan-summit-terrace", 1, "comfortable")):
+        status = flow_pb2.ZoneStatus(zone_id=zone, area_id="jueshan", count=count,
+                                     level=level)
+        status.frame_time.GetCurrentTime()
+        store.zones.put(zone, status)
+    body = httpx.get(f"{stack['url']}/api/public/tourism/crowding", timeout=10).json()
+    spots = {s["zone_id"]: s for s in body["spots"]}
+    assert body["suggestions"] == {"jueshan-fair-square": ["jueshan-summit-terrace"]}, body
+    assert spots["jueshan-summit-terrace"]["area_name_en"] == "Jueshan Scenic Area"
+    assert spots["dayang-old-street"]["area_name_en"] == "Dayang Ancient Town"
+    assert spots["dayang-old-street"]["count"] is None       # no status yet: unknown
+    assert not any("suggest_calmer" in s for s in body["spots"])

@@ -21,8 +21,9 @@ def _listen(client: httpx.Client, got: list[dict], stop: threading.Event) -> Non
             for line in r.iter_lines():
                 if stop.is_set():
                     return
-                if line.startswith("data: "):
-                    got.append(json.loads(line[6:]))
+                # Heartbeats ("event: heartbeat") carry no topic: only events count here.
+                if line.startswith("data: ") and "topic" in (event := json.loads(line[6:])):
+                    got.append(event)
     except httpx.HTTPError:
         pass  # the stack stops at the end of the module
 

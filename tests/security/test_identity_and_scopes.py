@@ -202,6 +202,24 @@ def test_farmer_emergency_view_shows_only_own_fields(stack, kafka, sign_in, wait
     assert zhao.post(f"/api/agri/alarms/{li_alarm['id']}/ack").status_code == 403
 
 
+def test_a_farmer_outside_their_fields_is_refused_by_the_agri_service(stack, sign_in):
+    """The gateway forwards in one RPC; the refusal is the service's, counted there."""
+    zhao = sign_in(stack, "farmer-zhao")
+    attempts = [  # farmer Li's field-e3, and ids that exist nowhere (a farmer learns nothing)
+        ("scope", lambda: zhao.post("/api/agri/alarms/no-such-alarm/ack")),
+        ("scope", lambda: zhao.get("/api/agri/history/soil-e3-1/soil_moisture_vwc")),
+        ("scope", lambda: zhao.post("/api/agri/orders", json={"task": "irrigation",
+                                                             "field_id": "field-e3"})),
+        ("role", lambda: zhao.post("/api/agri/orders/no-such-order/state",
+                                   json={"state": "done"})),
+    ]
+    for reason, attempt in attempts:
+        before = _refused(stack, "agri", "PERMISSION_DENIED", reason)
+        r = attempt()
+        assert r.status_code == 403 and r.json()["code"] == "service.permission_denied", r.text
+        assert _refused(stack, "agri", "PERMISSION_DENIED", reason) == before + 1, r.url
+
+
 def test_scenic_operator_acks_only_own_area(stack, sign_in):
     from tourism.adapters.flow_store import FlowStore
 

@@ -1,7 +1,9 @@
 """Agri REST routes: the bureau's console, farmers' own fields, and the public trace lookup.
 
 Farmers see and act on their own fields only (a field's ``owner`` is the user name); the bureau
-and admins see the county. The traceability lookup by batch code is public (no sign-in).
+and admins see the county. The agri service decides both from the principal each RPC carries:
+every route makes one RPC, and a refusal comes back as its 403 (or 404). The traceability
+lookup by batch code is public (no sign-in).
 """
 
 from __future__ import annotations
@@ -11,12 +13,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request, status
-from zezhou5g.agri.v1 import agri_pb2, agri_pb2_grpc
+from zezhou5g.agri.v1 import agri_pb2
 
 from gateway.auth import Principal, require_scenario
-from gateway.grpc_clients import DEADLINE_S, as_dict, call, dicts, service_stub
+from gateway.grpc_clients import DEADLINE_S, as_dict, call, dicts
 from gateway.ratelimit import public_limit
-from gateway.users import Role
+from gateway.scenarios.agri import stub as _stub
 
 router = APIRouter(tags=["agri"])
 AgriUser = Annotated[Principal, Depends(require_scenario("agri"))]
@@ -26,53 +28,26 @@ STATES = {"done": agri_pb2.ORDER_STATE_DONE, "cancelled": agri_pb2.ORDER_STATE_C
           "en_route": agri_pb2.ORDER_STATE_EN_ROUTE, "working": agri_pb2.ORDER_STATE_WORKING}
 
 
-def _stub(request: Request) -> agri_pb2_grpc.AgriServiceStub:
-    return service_stub(request, "agri", agri_pb2_grpc.AgriServiceStub)
-
-
-def _owner(principal: Principal) -> str:
-    """The owner filter for ``principal``: farmers see their own fields, others all."""
-    return principal.username if principal.role == Role.FARMER else ""
-
-
-async def own_field_ids(request: Request, principal: Principal) -> set[str] | None:
-    """Field ids the principal may see; None = every field."""
-    if principal.role != Role.FARMER:
-        return None
-    reply = await call(_stub(request).ListFields(
-        agri_pb2.ListFieldsRequest(owner=principal.username), timeout=DEADLINE_S), "agri")
-    return {f.id for f in reply.fields}
-
-
-async def public_summary(request: Request) -> Any:
-    """What the public overview shows of agriculture (no personal data)."""
-    reply = await call(_stub(request).ListFieldStatus(
-        agri_pb2.ListFieldStatusRequest(), timeout=DEADLINE_S), "agri")
-    return dicts(list(reply.fields))
-
-
 @router.get("/api/agri/fields")
-async def agri_fields(request: Request, principal: AgriUser) -> list[dict[str, Any]]:
+async def agri_fields(request: Request, _: AgriUser) -> list[dict[str, Any]]:
     """Registered fields with outline, crop, stage and latest status (farmers: their own)."""
-    reply = await call(_stub(request).ListFields(
-        agri_pb2.ListFieldsRequest(owner=_owner(principal)), timeout=DEADLINE_S), "agri")
+    reply = await call(_stub(request).ListFields(agri_pb2.ListFieldsRequest(),
+                                                 timeout=DEADLINE_S), "agri")
     return dicts(list(reply.fields))
 
 
 @router.get("/api/agri/history/{device_id}/{metric}")
 async def sensor_history(
-    request: Request, principal: AgriUser, device_id: Annotated[str, Path(max_length=64)],
+    request: Request, _: AgriUser, device_id: Annotated[str, Path(max_length=64)],
     metric: str, days: Annotated[float, Query(gt=0, le=400)] = 7,
 ) -> dict[str, Any]:
-    """Bucketed history of one sensor metric (15-minute buckets; daily beyond ~20 days)."""
+    """Bucketed history of one sensor metric (15-minute buckets; daily beyond ~20 days).
+
+    403 for a farmer asking about a device of another farm (the service decides).
+    """
     if metric not in METRICS:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
                             f"metric must be one of {', '.join(METRICS)}")
-    allowed = await own_field_ids(request, principal)
-    if allowed is not None:
-        fields = await agri_fields(request, principal)
-        if not any(device_id in f.get("devices", []) for f in fields):
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "not a device of your fields")
     req = agri_pb2.GetSensorHistoryRequest(device_id=device_id, metric=metric)
     now = datetime.now(UTC)
     req.until.FromDatetime(now + timedelta(minutes=15))
@@ -81,23 +56,17 @@ async def sensor_history(
 
 
 @router.get("/api/agri/alarms")
-async def list_alarms(request: Request, principal: AgriUser,
+async def list_alarms(request: Request, _: AgriUser,
                       active: bool = False) -> list[dict[str, Any]]:
     """Alarms, newest first (farmers: of their own fields)."""
     reply = await call(_stub(request).ListAlarms(
         agri_pb2.ListAlarmsRequest(active_only=active), timeout=DEADLINE_S), "agri")
-    allowed = await own_field_ids(request, principal)
-    return dicts([a for a in reply.alarms if allowed is None or a.field_id in allowed])
+    return dicts(list(reply.alarms))
 
 
 @router.post("/api/agri/alarms/{alarm_id}/ack")
 async def ack_alarm(alarm_id: str, request: Request, principal: AgriUser) -> dict[str, Any]:
-    """Acknowledge an alarm (farmers: of their own fields)."""
-    allowed = await own_field_ids(request, principal)
-    if allowed is not None:
-        alarms = await list_alarms(request, principal)
-        if not any(a["id"] == alarm_id for a in alarms):
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "not an alarm of your fields")
+    """Acknowledge an alarm; 403 for a farmer when it is not of their fields (or no alarm)."""
     return as_dict(await call(_stub(request).AckAlarm(agri_pb2.AckAlarmRequest(
         id=alarm_id, user=principal.username), timeout=DEADLINE_S), "agri"))
 
@@ -111,13 +80,12 @@ async def list_machines(request: Request, _: AgriUser) -> list[dict[str, Any]]:
 
 
 @router.get("/api/agri/orders")
-async def list_orders(request: Request, principal: AgriUser,
+async def list_orders(request: Request, _: AgriUser,
                       open_only: bool = False) -> list[dict[str, Any]]:
     """Work orders, newest first (farmers: for their own fields)."""
     reply = await call(_stub(request).ListOrders(agri_pb2.ListOrdersRequest(
         open_only=open_only), timeout=DEADLINE_S), "agri")
-    allowed = await own_field_ids(request, principal)
-    return dicts([o for o in reply.orders if allowed is None or o.field_id in allowed])
+    return dicts(list(reply.orders))
 
 
 @router.post("/api/agri/orders", status_code=status.HTTP_201_CREATED)
@@ -126,10 +94,10 @@ async def create_order(
     task: Annotated[str, Body(max_length=40)], field_id: Annotated[str, Body(max_length=64)],
     note: Annotated[str, Body(max_length=500)] = "",
 ) -> dict[str, Any]:
-    """Create a work order; the nearest free capable machine is assigned with an ETA."""
-    allowed = await own_field_ids(request, principal)
-    if allowed is not None and field_id not in allowed:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "not one of your fields")
+    """Create a work order; the nearest free capable machine is assigned with an ETA.
+
+    403 for a farmer when the field is not theirs, 404 when there is no such field.
+    """
     return as_dict(await call(_stub(request).CreateOrder(agri_pb2.CreateOrderRequest(
         task=task, field_id=field_id, user=principal.username, note=note),
         timeout=DEADLINE_S), "agri"))
@@ -138,12 +106,13 @@ async def create_order(
 @router.post("/api/agri/orders/{order_id}/state")
 async def update_order(request: Request, principal: AgriUser, order_id: str,
                        state: Annotated[str, Body(embed=True)]) -> dict[str, Any]:
-    """Move an order on: ``done``, ``cancelled`` (bureau), ``en_route``, ``working``."""
+    """Move an order on: ``done``, ``cancelled``, ``en_route``, ``working`` (the bureau).
+
+    The service refuses farmers (403), and a move its state machine does not allow (409).
+    """
     if state not in STATES:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
                             f"state must be one of {', '.join(STATES)}")
-    if principal.role == Role.FARMER:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "only the bureau changes orders")
     return as_dict(await call(_stub(request).UpdateOrder(agri_pb2.UpdateOrderRequest(
         id=order_id, state=STATES[state], user=principal.username), timeout=DEADLINE_S),
         "agri"))

@@ -19,7 +19,8 @@ from gateway.auth import (
 )
 from gateway.errors import ApiError
 from gateway.ratelimit import client_ip, count, enforce, peek, refuse
-from gateway.users import SCENARIO_ROLES, authenticate
+from gateway.scenarios import consoles_of
+from gateway.users import authenticate
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -39,7 +40,7 @@ def _me(p: CurrentPrincipal) -> dict[str, object]:
     return {"username": p.username, "display_name": p.display_name,
             "display_name_en": p.display_name_en, "role": p.role.value,
             "care_team": p.care_team,
-            "scenarios": [s for s, roles in SCENARIO_ROLES.items() if p.role in roles]}
+            "scenarios": consoles_of(p.role)}
 
 
 @router.post("/login", responses={

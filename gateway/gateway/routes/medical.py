@@ -6,23 +6,15 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request
-from zezhou5g.medical.v1 import medical_pb2, medical_pb2_grpc
+from zezhou5g.medical.v1 import medical_pb2
 
 from gateway.auth import Principal, require_scenario
-from gateway.grpc_clients import DEADLINE_S, as_dict, call, dicts, service_stub
+from gateway.grpc_clients import DEADLINE_S, as_dict, call, dicts
+from gateway.scenarios.medical import requester
+from gateway.scenarios.medical import stub as _stub
 
 router = APIRouter(prefix="/api/medical", tags=["medical"])
 Clinician = Annotated[Principal, Depends(require_scenario("medical"))]
-
-
-def _stub(request: Request) -> medical_pb2_grpc.MedicalServiceStub:
-    return service_stub(request, "medical", medical_pb2_grpc.MedicalServiceStub)
-
-
-def requester(principal: Principal) -> medical_pb2.Requester:
-    """Who asks, as the medical service checks it (clinicians carry their care team)."""
-    return medical_pb2.Requester(user=principal.username, care_team=principal.care_team or "",
-                                 role=principal.role.value)
 
 
 @router.get("/patients")
@@ -105,10 +97,3 @@ async def audit(request: Request, principal: Clinician,
     reply = await call(_stub(request).ListAudit(medical_pb2.ListAuditRequest(
         requester=requester(principal), limit=limit), timeout=DEADLINE_S), "medical")
     return dicts(list(reply.entries))
-
-
-async def audit_stream(request: Request, principal: Principal) -> None:
-    """Write the opening of a clinician's live stream to the medical audit log (or fail)."""
-    await call(_stub(request).RecordAccess(medical_pb2.RecordAccessRequest(
-        requester=requester(principal), action="open_stream",
-        detail=f"team {principal.care_team or 'all'}"), timeout=DEADLINE_S), "medical")

@@ -9,18 +9,20 @@ from fastapi import APIRouter, Depends, HTTPException, Request, status
 
 from gateway.errors import RETRY_AFTER_S
 from gateway.ratelimit import public_limit
-from gateway.routes import agri, tourism, transport
+from gateway.scenarios import SCENARIOS
 
 router = APIRouter(tags=["public"])
 
 
 @router.get("/api/public/overview", dependencies=[Depends(public_limit)])
 async def public_overview(request: Request) -> dict[str, Any]:
-    """What the experience-zone page shows first: areas, gates and fields, no personal data."""
+    """What the experience-zone page shows first: each scenario's public summary, by name.
+
+    Only scenarios that declare one are in it (areas, gates and fields; no personal data).
+    """
+    summaries = {name: s.public_summary for name, s in SCENARIOS.items() if s.public_summary}
     try:
-        areas, gates, fields = await asyncio.gather(
-            tourism.public_summary(request), transport.public_summary(request),
-            agri.public_summary(request))
+        parts = await asyncio.gather(*(summary(request) for summary in summaries.values()))
     except HTTPException as exc:
         # A service that is down or failing behind us (its Redis, its database) is an outage
         # of this page, not a bug: the visitor's page retries after Retry-After.
@@ -29,4 +31,4 @@ async def public_overview(request: Request) -> dict[str, Any]:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
                             f"overview unavailable, retry later ({exc.detail})",
                             headers={"Retry-After": str(RETRY_AFTER_S)}) from exc
-    return {"tourism": areas, "transport": gates, "agri": fields}
+    return dict(zip(summaries, parts, strict=True))

@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from zezhou5g.tourism.v1 import flow_pb2, tourism_pb2, tourism_pb2_grpc
+from zezhou5g.tourism.v1 import flow_pb2
 
 from gateway.auth import Principal, require_scenario
-from gateway.grpc_clients import DEADLINE_S, as_dict, call, dicts, service_stub
+from gateway.grpc_clients import DEADLINE_S, as_dict, call, dicts
 from gateway.ratelimit import public_limit
+from gateway.scenarios.tourism import public_summary
+from gateway.scenarios.tourism import stub as _stub
 
 router = APIRouter(tags=["tourism"])
 Operator = Annotated[Principal, Depends(require_scenario("tourism"))]
-
-
-def _stub(request: Request) -> tourism_pb2_grpc.TourismServiceStub:
-    return service_stub(request, "tourism", tourism_pb2_grpc.TourismServiceStub)
-
-
-async def public_summary(request: Request) -> Any:
-    """What the public overview shows of tourism (no personal data): environment per area."""
-    reply = await call(_stub(request).ListAreaEnvironment(
-        tourism_pb2.ListAreaEnvironmentRequest(), timeout=DEADLINE_S), "tourism")
-    return dicts(list(reply.areas))
 
 
 @router.get("/api/tourism/environment")
@@ -101,7 +91,10 @@ async def alerts(request: Request, _: Operator, kind: Literal["open", "cleared",
 
 @router.post("/api/tourism/alerts/{alert_id}/ack")
 async def acknowledge(request: Request, alert_id: str, principal: Operator) -> dict[str, Any]:
-    """Acknowledge a crowding alert as the signed-in operator."""
+    """Acknowledge a crowding alert as the signed-in operator.
+
+    The service refuses (403) a scenic operator acting outside their own area.
+    """
     reply = await call(_stub(request).AcknowledgeAlert(flow_pb2.AcknowledgeAlertRequest(
         alert_id=alert_id, by=principal.username), timeout=DEADLINE_S), "tourism")
     return as_dict(reply)
@@ -111,26 +104,23 @@ async def acknowledge(request: Request, alert_id: str, principal: Operator) -> d
 async def public_crowding(request: Request) -> dict[str, Any]:
     """Each spot now, its forecast for the next hours, best time today, wait and calmer spots.
 
-    The tourism service decides (ListSpotForecasts): calmer spots are only ever ones calm now
-    and forecast to stay calm. Only zone-level aggregates: nothing about a person.
+    The tourism service decides it all in one RPC (ListSpotForecasts): which spots a visitor
+    is offered calmer ones for, and those (only ever calm now and forecast to stay calm); this
+    only shapes the JSON. Only zone-level aggregates: nothing about a person.
     """
-    stub = _stub(request)
-    reply, area_reply = await asyncio.gather(
-        call(stub.ListSpotForecasts(flow_pb2.ListSpotForecastsRequest(hours=3),
-                                    timeout=DEADLINE_S), "tourism"),
-        call(stub.ListAreas(flow_pb2.ListAreasRequest(), timeout=DEADLINE_S), "tourism"))
-    areas = {a.area_id: a for a in area_reply.areas}
+    reply = await call(_stub(request).ListSpotForecasts(
+        flow_pb2.ListSpotForecastsRequest(hours=3), timeout=DEADLINE_S), "tourism")
     spots = []
     for s in reply.spots:
         d = as_dict(s)
-        area = areas.get(s.area_id)
-        d["area_name_zh"] = area.name_zh if area else s.area_id
-        d["area_name_en"] = area.name_en if area else s.area_id
+        d.pop("suggest_calmer", None)
+        d["area_name_zh"] = s.area_name_zh or s.area_id
+        d["area_name_en"] = s.area_name_en or s.area_id
         d["wait_min"] = s.wait_min if s.wait_min >= 0 else None
         d["count"] = s.count if s.level != "unknown" else None
         d["occupancy"] = round(s.occupancy, 3) if s.level != "unknown" else None
         d["density_per_m2"] = round(s.density_per_m2, 4)
         d["updated"] = s.updated.ToJsonString() if s.HasField("updated") else None
         spots.append(d)
-    return {"spots": spots, "suggestions": {s.zone_id: list(s.calmer) for s in reply.spots
-                                            if s.level in ("busy", "crowded", "over_capacity")}}
+    return {"spots": spots,
+            "suggestions": {s.zone_id: list(s.calmer) for s in reply.spots if s.suggest_calmer}}

@@ -18,12 +18,13 @@ import grpc
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from google.protobuf import json_format
 from pydantic import BaseModel, Field, ValidationError
-from zezhou5g.transport.v1 import transport_pb2, transport_pb2_grpc
+from zezhou5g.transport.v1 import transport_pb2
 
 from gateway.auth import Principal, require_scenario
-from gateway.grpc_clients import DEADLINE_S, as_dict, call, dicts, service_stub
+from gateway.grpc_clients import DEADLINE_S, as_dict, call, dicts
 from gateway.ratelimit import public_limit, upload_limit
-from gateway.scenarios.transport import parse_manifest_csv, public_gate_view
+from gateway.scenarios.transport import parse_manifest_csv, public_gate_view, public_summary
+from gateway.scenarios.transport import stub as _stub
 from gateway.uploads import checked_image
 
 router = APIRouter(tags=["transport"])
@@ -35,17 +36,6 @@ MAX_MANIFEST = 5000  # tickets per import (a day's departures of a mid-size stat
 MAX_MANIFEST_BYTES = 2 * 1024 * 1024
 # Model work (enrolment photo, liveness over a few seconds of frames) takes longer than a read.
 VISION_DEADLINE_S = 30.0
-
-
-def _stub(request: Request) -> transport_pb2_grpc.TransportServiceStub:
-    return service_stub(request, "transport", transport_pb2_grpc.TransportServiceStub)
-
-
-async def public_summary(request: Request) -> Any:
-    """What the public overview shows of the station gates (no personal data)."""
-    reply = await call(_stub(request).ListGateStatus(
-        transport_pb2.ListGateStatusRequest(), timeout=DEADLINE_S), "transport")
-    return dicts(list(reply.gates))
 
 
 def _ticket(ticket_id: str, trip_id: str, seat: str, departure: datetime, station_id: str,

@@ -1,18 +1,29 @@
-"""What the gateway knows of each scenario's contracts: one module per scenario, merged here."""
+"""Every scenario the gateway serves, each declared once in its own module, merged here.
+
+The generic routes iterate over :data:`SCENARIOS`; nothing else names a scenario's parts.
+"""
 
 from __future__ import annotations
 
 from gateway.scenarios import agri, medical, tourism, transport
-from gateway.scenarios.contract import DeviceIngest, StatusStream
+from gateway.scenarios.contract import DeviceIngest, Scenario, StatusStream, StreamScope
+from gateway.users import Role
 
-SCENARIOS = ("tourism", "medical", "agri", "transport")
-_MODULES = {"tourism": tourism, "medical": medical, "agri": agri, "transport": transport}
+# In the order the consoles are listed to a user.
+SCENARIOS: dict[str, Scenario] = {
+    s.name: s for s in (tourism.SCENARIO, medical.SCENARIO, agri.SCENARIO, transport.SCENARIO)}
 
 STATUS_STREAMS: dict[str, StatusStream] = {
-    topic: stream for module in _MODULES.values() for topic, stream in module.STREAMS.items()}
+    topic: stream for s in SCENARIOS.values() for topic, stream in s.streams.items()}
 
 DEVICE_INGEST: dict[tuple[str, str], DeviceIngest] = {
-    (scenario, kind): ingest for scenario, module in _MODULES.items()
-    for kind, ingest in module.DEVICES.items()}
+    (s.name, kind): ingest for s in SCENARIOS.values() for kind, ingest in s.devices.items()}
 
-__all__ = ["DEVICE_INGEST", "SCENARIOS", "STATUS_STREAMS", "DeviceIngest", "StatusStream"]
+
+def consoles_of(role: Role) -> list[str]:
+    """The scenarios whose console ``role`` may use, in :data:`SCENARIOS` order."""
+    return [name for name, s in SCENARIOS.items() if role in s.console_roles]
+
+
+__all__ = ["DEVICE_INGEST", "SCENARIOS", "STATUS_STREAMS", "DeviceIngest", "Scenario",
+           "StatusStream", "StreamScope", "consoles_of"]

@@ -1,16 +1,38 @@
-"""The shapes in which a scenario tells the gateway about its streams and devices.
+"""The shapes in which a scenario tells the gateway about itself, declared once per scenario.
+
+A :class:`Scenario` says who may use its console, which status streams it has and whose events
+a scoped user sees on them, which devices post to it and what the public overview shows of it.
+The generic routes (streams, devices, the public overview, who may open which console) iterate
+over the declarations and know no scenario by name.
 
 Topics, their payload types and who may see them are declared once, in proto/, and come from
 the generated registry (:mod:`zezhou5g.contracts`); these shapes add only what is the gateway's.
+What a user may see or do is the services' decision, made on the principal every RPC carries.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
+from fastapi import Request
 from google.protobuf.message import Message
 from zezhou5g import contracts
 from zezhou5g.contracts import Topic
+
+from gateway.grpc_clients import principal_scopes
+from gateway.users import Role
+
+if TYPE_CHECKING:
+    from gateway.auth import Principal
+
+# The scope values a principal may see (asked of the service, or read from the principal).
+ScopeValues = Callable[["Request", "Principal"], Awaitable[frozenset[str]]]
+# Runs before a console stream opens; it refuses the stream by raising (an HTTP error).
+StreamHook = Callable[["Request", "Principal"], Awaitable[None]]
+# The scenario's part of the public overview (no personal data), JSON-ready.
+Summary = Callable[["Request"], Awaitable[Any]]
 
 
 @dataclass(frozen=True)
@@ -60,3 +82,58 @@ class DeviceIngest:
     def message(self) -> type[Message]:
         """The payload type a post must parse as."""
         return self.contract.message
+
+
+@dataclass(frozen=True)
+class StreamScope:
+    """Whose events a scoped user sees on the scenario's console stream.
+
+    A principal of one of ``roles`` gets, on each topic that declares a ``scope_field``, only
+    the events whose value is in ``values(request, principal)`` (none at all when that is
+    empty); every other role allowed on the console gets every event.
+    """
+
+    roles: frozenset[Role]
+    values: ScopeValues
+
+
+def claim_scope(claim: str) -> ScopeValues:
+    """Scope values read from the principal's signed ``claim`` (``team``: a care team)."""
+    async def values(_: Request, principal: Principal) -> frozenset[str]:
+        return frozenset(principal_scopes(principal).get(claim, []))
+
+    return values
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One scenario as the gateway knows it: the only place its name meets its parts.
+
+    Attributes:
+        name: ``tourism``, ``medical``, ``agri`` or ``transport`` (URL segment, topic prefix).
+        console_roles: roles that may use its console routes and console stream.
+        devices: device ingestion by route kind (``POST /api/devices/<name>/<kind>``).
+        stream_scope: who sees only their own events on the console stream; None: nobody.
+        on_stream_open: called before a console stream opens (medical audits it there).
+        public_summary: what the public overview shows of it; None: nothing.
+        streams: its topics visible on live streams, by name (from the proto declarations).
+    """
+
+    name: str
+    console_roles: frozenset[Role]
+    devices: Mapping[str, DeviceIngest]
+    stream_scope: StreamScope | None = None
+    on_stream_open: StreamHook | None = None
+    public_summary: Summary | None = None
+    streams: Mapping[str, StatusStream] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "streams", status_streams(self.name))
+
+    async def stream_scope_of(self, request: Request,
+                              principal: Principal) -> frozenset[str] | None:
+        """The scope values of ``principal`` on this scenario's stream; None: unscoped."""
+        rule = self.stream_scope
+        if rule is None or principal.role not in rule.roles:
+            return None
+        return await rule.values(request, principal)

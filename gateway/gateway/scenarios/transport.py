@@ -1,4 +1,4 @@
-"""Transport's streams and devices, as the gateway sees them; the public gate view."""
+"""Transport as the gateway sees it: console roles, streams, devices; the public gate view."""
 
 from __future__ import annotations
 
@@ -7,20 +7,40 @@ import io
 from datetime import UTC, datetime
 from typing import Any
 
+from fastapi import Request
 from zezhou5g.contracts import topics
-from zezhou5g.transport.v1 import transport_pb2
+from zezhou5g.transport.v1 import transport_pb2, transport_pb2_grpc
 
-from gateway.scenarios.contract import DeviceIngest, status_streams
+from gateway.grpc_clients import DEADLINE_S, call, dicts, service_stub
+from gateway.scenarios.contract import DeviceIngest, Scenario
+from gateway.users import Role
 
-# Gate status is public; decisions and payments carry a pseudonymous passenger reference, for
-# station staff only (proto/zezhou5g/transport/v1/transport.proto says which).
-STREAMS = status_streams("transport")
-# Keyed by device kind: POST /api/devices/transport/<kind>.
-DEVICES = {
-    # A gate camera's id is its gate's; its subject is the gate's station.
-    "readings": DeviceIngest(topics.TRANSPORT_GATE_HEARTBEATS, "gate_id", ("gate_camera",),
-                             "station_id"),
-}
+
+def stub(request: Request) -> transport_pb2_grpc.TransportServiceStub:
+    """The transport service, called as the request's user."""
+    return service_stub(request, "transport", transport_pb2_grpc.TransportServiceStub)
+
+
+async def public_summary(request: Request) -> Any:
+    """What the public overview shows of the station gates (no personal data)."""
+    reply = await call(stub(request).ListGateStatus(
+        transport_pb2.ListGateStatusRequest(), timeout=DEADLINE_S), "transport")
+    return dicts(list(reply.gates))
+
+
+SCENARIO = Scenario(
+    name="transport",
+    console_roles=frozenset({Role.STATION_OPERATOR, Role.ADMIN}),
+    # Keyed by device kind: POST /api/devices/transport/<kind>.
+    devices={
+        # A gate camera's id is its gate's; its subject is the gate's station.
+        "readings": DeviceIngest(topics.TRANSPORT_GATE_HEARTBEATS, "gate_id", ("gate_camera",),
+                                 "station_id"),
+    },
+    # Gate status is public; decisions and payments carry a pseudonymous passenger reference,
+    # for station staff only (proto/zezhou5g/transport/v1/transport.proto says which).
+    public_summary=public_summary,
+)
 
 # ---------------------------------------------------------------- public gate page
 
