@@ -139,9 +139,7 @@ class PatientStore:
         """
         unit.watch(*[_open_key(p) for p in patient_ids], *[_total_key(p) for p in patient_ids],
                    *[_device_key(d) for d in device_ids])
-        # One round trip on a plain pipeline: the unit's watch (set above, on its own
-        # connection) makes the commit fail if any of these keys changes after it.
-        pipe = self.client.pipeline(transaction=False)
+        pipe = unit.read_pipeline()  # one round trip; the watch above covers what it reads
         for pid in patient_ids:
             pipe.hgetall(f"medical:obs:{pid}")
             pipe.hget(REGISTRY, pid)
