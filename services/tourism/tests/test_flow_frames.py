@@ -112,3 +112,39 @@ def test_an_alert_open_at_a_restart_is_cleared_not_raised_again(flow):
     after.frame_done(cam, frame(t0 + 2), people(0))
     alerts = [a for a in store.alerts() if a.zone_id == zone]
     assert [(a.alert_id, a.state) for a in alerts] == [(f"{zone}-{int(t0 * 1000)}", "cleared")]
+
+
+class ThreePeople:
+    """Stands in for the person detector: three people in the zone on every frame."""
+
+    def boxes(self, images):
+        return [people(3) for _ in images]
+
+
+def test_frames_not_stored_while_redis_is_away_turn_the_service_unavailable(
+        redis_client, outbox, monkeypatch, wait):
+    zone = f"z-{uuid.uuid4().hex[:8]}"
+    store = FlowStore(redis_client)
+    p = FlowPipeline(config(zone), store, outbox, make_detector=ThreePeople)
+
+    def store_goes_away(*args, **kwargs):
+        raise redis.ConnectionError("Redis went away mid-unit")
+
+    def away() -> bool:
+        try:
+            p.check()
+        except redis.ConnectionError:
+            return True
+        return False
+
+    monkeypatch.setattr(store, "stage", store_goes_away)
+    p.start()      # the real camera (vtest.avi) and inference thread
+    try:
+        wait(away, 20, "check raises")
+        assert store.zones.get(zone) is None
+        monkeypatch.undo()
+        # Available again (ServiceRuntime.every turns health back to SERVING), frames stored.
+        wait(lambda: not away(), 20, "check passes again")
+        assert store.zones.get(zone) is not None
+    finally:
+        p.stop()

@@ -59,6 +59,7 @@ async def serve(settings: TourismSettings, stop: asyncio.Event | None = None) ->
     await asyncio.to_thread(outbox.start)
     if settings.vision_enabled:
         await asyncio.to_thread(pipeline.start)
+        runtime.every(2.0, pipeline.check, "camera-flow")
     # After the consumers: the pipeline's last frames, then the relay's last acknowledgements.
     runtime.on_shutdown(pipeline.stop)
     runtime.on_shutdown(outbox.stop)

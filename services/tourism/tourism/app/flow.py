@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from prometheus_client import Counter, Gauge, Histogram
+from zezhou5g.platform.failures import is_infrastructure
 from zezhou5g.platform.logging import log_fields
 from zezhou5g.platform.outbox import RedisOutbox, RedisUnit, derived_id
 from zezhou5g.tourism.v1 import flow_pb2
@@ -127,6 +128,7 @@ class FlowPipeline:
         self._area_published: dict[str, float] = {}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._away: BaseException | None = None   # why the last step's frames were not stored
         self.error = ""
 
     def restore(self) -> None:
@@ -172,14 +174,34 @@ class FlowPipeline:
             log.error("detector unavailable", extra=log_fields(error=repr(exc)))
             return
         while not self._stop.is_set():
-            try:
-                if not self.step(detector):
-                    self._stop.wait(0.01)
-            except Exception as exc:  # noqa: BLE001 - a frame not stored is a frame dropped
-                # Redis away or one bad frame: nothing of that frame was stored or published
-                # and the zones' state did not move; the loop goes on with the next frames.
+            self._stop.wait(self.pump(detector))
+
+    def pump(self, detector: Detector) -> float:
+        """One round of the inference loop; returns the seconds to wait before the next."""
+        try:
+            if self.step(detector):
+                self._away = None   # frames are stored again
+                return 0.0
+            return 0.01
+        except Exception as exc:  # noqa: BLE001 - a frame not stored is a frame dropped
+            # Redis away or one bad frame: nothing of that frame was stored or published and
+            # the zones' state did not move; the loop goes on with the next frames.
+            if is_infrastructure(exc):
+                self._away = exc
+                log.warning("frame dropped: a dependency is away",
+                            extra=log_fields(error=repr(exc)))
+            else:
                 log.exception("inference step failed", extra=log_fields(error=repr(exc)))
-                self._stop.wait(1.0)
+            return 1.0
+
+    def check(self) -> None:
+        """Raise what keeps the last frames from being stored (Redis away), if anything.
+
+        Run through ``ServiceRuntime.every``: the service reports NOT_SERVING while it raises.
+        """
+        away = self._away
+        if away is not None:
+            raise away
 
     def step(self, detector: Detector, now: float | None = None) -> int:
         """Run the due cameras' newest frames once; returns how many frames were processed."""
