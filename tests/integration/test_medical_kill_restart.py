@@ -28,6 +28,8 @@ from zezhou5g.platform.outbox import derived_id
 
 PATIENTS = [f"k-{i:03d}" for i in range(1, 21)]
 SETS = 65
+# Seconds between rounds: the sets keep coming for ~26 s, so both kills land mid-stream.
+ROUND_S = 0.4
 ALERTS_EACH = 6
 WELL = dict(resp_rate_per_min=16, spo2_pct=97, on_oxygen=False, systolic_mmhg=120,
             heart_rate_bpm=75, temperature_c=37.0, consciousness=medical_pb2.CONSCIOUSNESS_ALERT)
@@ -100,7 +102,7 @@ def test_sigkill_twice_mid_stream_every_set_has_exactly_one_outcome(
                 v.meta.event_time.FromDatetime(t0 + timedelta(seconds=n, milliseconds=i))
                 producer.publish("medical.vitals", v, key=pid)
                 sent.append(v.meta.event_id)
-            time.sleep(0.05)
+            time.sleep(ROUND_S)
         producer.flush(30)
         done.set()
 
@@ -115,8 +117,10 @@ def test_sigkill_twice_mid_stream_every_set_has_exactly_one_outcome(
         os.kill(proc.popen.pid, signal.SIGKILL)
         proc.popen.wait(10)
         kills += 1
-        print(f"kill {kills} at {time.monotonic() - started:.1f} s "
-              f"({_processed(redis_client)}/{total} processed)")
+        at_kill = _processed(redis_client)
+        print(f"kill {kills} at {time.monotonic() - started:.1f} s ({at_kill}/{total} processed, "
+              f"{len(sent)} sent)")
+        assert at_kill < total, "the kill must interrupt the stream, not follow it"
         proc = _start(spawn, env, port, wait)
     print(f"killed twice at {time.monotonic() - started:.1f} s")
     sender.join(60)
@@ -178,6 +182,8 @@ def test_sigkill_twice_mid_stream_every_set_has_exactly_one_outcome(
     wait(lambda: engine.connect().execute(text(
         "select count(*) from alerts where state = 'resolved'")).scalar()
         == len(PATIENTS) * ALERTS_EACH, 30, "alerts in SQL", (proc,))
+    wait(lambda: engine.connect().execute(text("select count(*) from observations")).scalar()
+         >= total, 30, "observation sets in SQL", (proc,))
     with engine.connect() as c:
         assert c.execute(text("select count(*) from alerts")).scalar() == len(versions)
         assert c.execute(text("select count(*) from observations")).scalar() == total
