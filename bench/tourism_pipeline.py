@@ -35,11 +35,14 @@ import onnxruntime as ort  # noqa: E402
 from kafka import KafkaConsumer  # noqa: E402
 from localinfra import KafkaServer, RedisServer  # noqa: E402
 from localinfra.proc import free_port  # noqa: E402
+from tourism.adapters.detector import Detector, OnnxPersonDetector  # noqa: E402
 from tourism.adapters.flow_store import FlowStore  # noqa: E402
+from tourism.app.flow import FlowPipeline  # noqa: E402
 from tourism.areas import parse_areas  # noqa: E402
-from tourism.flow import Detector, FlowPipeline, OnnxPersonDetector  # noqa: E402
 from tourism.topics import PRODUCES, ZONE_STATUS  # noqa: E402
+from zezhou5g import contracts  # noqa: E402
 from zezhou5g.platform.kafka import EventProducer, ensure_topics  # noqa: E402
+from zezhou5g.platform.outbox import RedisOutbox  # noqa: E402
 from zezhou5g.platform.redis import make_redis  # noqa: E402
 from zezhou5g.tourism.v1 import flow_pb2  # noqa: E402
 from zezhou5g.vision import PersonDetector, samples  # noqa: E402
@@ -110,7 +113,11 @@ def end_to_end(bootstrap: str, redis_url: str, n: int, seconds: float, backend: 
     thread = threading.Thread(target=consume, daemon=True)
     thread.start()
     detector: Detector = OnnxPersonDetector(backend)
-    pipeline = FlowPipeline(cfg, FlowStore(client), producer,
+    # As the service wires it: every frame's effects go through the outbox, the relay publishes.
+    outbox = RedisOutbox(client, producer, "tourism",
+                         {t: contracts.get(t).message for t in PRODUCES})
+    outbox.start()
+    pipeline = FlowPipeline(cfg, FlowStore(client), outbox,
                             make_detector=lambda: detector, batch=batch)
     pipeline.start()
     time.sleep(4)  # cameras open, first frames, session warm
@@ -121,6 +128,7 @@ def end_to_end(bootstrap: str, redis_url: str, n: int, seconds: float, backend: 
     # One zone per camera: each status received is one frame processed since ``started``.
     frames_done, cpu_used = len(latencies), time.process_time() - cpu0
     pipeline.stop()
+    outbox.stop()
     producer.flush(10)
     time.sleep(1)
     stop.set()
