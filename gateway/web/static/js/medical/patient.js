@@ -62,8 +62,8 @@ function render() {
   // The service has the name in Latin script only (FHIR-style): marked as such, not translated.
   document.getElementById("patient-name").replaceChildren(h("span", { lang: "en" }, patient.name), " · ",
     nameOf("patient", patient.patient_id));
-  meta.textContent = `${t("med.detail.team")}: ${nameOf("team", patient.care_team)} · ${t("med.detail.ward")}: ${
-    patient.ward ? nameOf("ward", patient.ward) : t("common.unknown")}`;
+  meta.textContent = t("med.detail.meta", { team: nameOf("team", patient.care_team),
+    ward: patient.ward ? nameOf("ward", patient.ward) : t("common.unknown") });
   scale.options[0].textContent = t("med.detail.scale1");
   scale.options[1].textContent = t("med.detail.scale2");
   scale.value = patient.spo2_scale2 ? "2" : "1";
