@@ -57,6 +57,7 @@ def test_eta_is_road_distance_over_speed():
 @pytest.mark.parametrize(("start", "wanted", "ok"), [
     (OrderState.CREATED, OrderState.ASSIGNED, True),
     (OrderState.ASSIGNED, OrderState.EN_ROUTE, True),
+    (OrderState.ASSIGNED, OrderState.WORKING, True),    # assigned while already at the field
     (OrderState.EN_ROUTE, OrderState.WORKING, True),
     (OrderState.WORKING, OrderState.DONE, True),
     (OrderState.EN_ROUTE, OrderState.CREATED, True),    # released: the machine went silent
@@ -76,10 +77,14 @@ def test_order_state_machine(start, wanted, ok):
     (OrderState.ASSIGNED, 5.0, 0.0, OrderState.ASSIGNED),
     (OrderState.ASSIGNED, 5.0, 20.0, OrderState.EN_ROUTE),
     (OrderState.EN_ROUTE, 0.1, 3.0, OrderState.WORKING),
+    (OrderState.ASSIGNED, 0.1, 0.0, OrderState.WORKING),
     (OrderState.WORKING, 3.0, 20.0, OrderState.WORKING),
 ])
 def test_order_progress_from_machine_fixes(state, km, speed, expected):
-    assert progress(state, km, speed) == expected
+    got = progress(state, km, speed)
+    assert got == expected
+    if got != state:
+        assert transition(state, got) == got    # every step progress takes is allowed
 
 
 def _chain():

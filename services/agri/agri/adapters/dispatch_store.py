@@ -32,32 +32,48 @@ def order_proto(r: OrderRow) -> agri_pb2.WorkOrder:
 
 
 class DispatchTx:
-    """Machines and orders inside one unit of work; changes are flushed at its end."""
+    """Machines and orders inside one unit of work; changes are flushed at its end.
+
+    Rows read are held for the unit (the session's identity map keeps only weak references:
+    without this, every lookup after a flush would read the row again).
+    """
 
     def __init__(self, session: Session) -> None:
         self.s = session
+        self._machines: dict[str, MachineRow] | None = None
+        self._orders: dict[str, OrderRow] = {}
+
+    def _all(self) -> dict[str, MachineRow]:
+        if self._machines is None:   # a handful of machines: read them all at once
+            self._machines = {m.id: m for m in self.s.scalars(select(MachineRow))}
+        return self._machines
 
     def machine(self, machine_id: str) -> MachineRow | None:
         """A machine's row (None when it never reported)."""
-        return self.s.get(MachineRow, machine_id)
+        return self._all().get(machine_id)
 
     def machines(self) -> list[MachineRow]:
         """Every machine that reported, by id."""
-        return list(self.s.scalars(select(MachineRow).order_by(MachineRow.id)))
+        return [m for _, m in sorted(self._all().items())]
 
     def due_machines(self, now_s: float) -> list[MachineRow]:
         """Machines not yet silent whose deadline has passed."""
-        return list(self.s.scalars(select(MachineRow).where(
-            MachineRow.silent.is_(False), MachineRow.silent_after_s <= now_s)
-            .order_by(MachineRow.id)))
+        return [m for m in self.machines() if not m.silent and m.silent_after_s <= now_s]
 
     def add(self, row: MachineRow | OrderRow) -> None:
         """Insert a new machine or order."""
         self.s.add(row)
+        if isinstance(row, MachineRow):
+            self._all()[row.id] = row
+        else:
+            self._orders[row.id] = row
 
     def order(self, order_id: str) -> OrderRow | None:
         """One order."""
-        return self.s.get(OrderRow, order_id)
+        row = self._orders.get(order_id) or self.s.get(OrderRow, order_id)
+        if row is not None:
+            self._orders[order_id] = row
+        return row
 
     def open_orders(self, field_id: str = "", task: str = "") -> list[OrderRow]:
         """Open orders (of a field and task when given), oldest first."""
@@ -66,7 +82,9 @@ class DispatchTx:
             q = q.where(OrderRow.field_id == field_id)
         if task:
             q = q.where(OrderRow.task == task)
-        return list(self.s.scalars(q.order_by(OrderRow.created_time, OrderRow.id)))
+        rows = list(self.s.scalars(q.order_by(OrderRow.created_time, OrderRow.id)))
+        self._orders.update((r.id, r) for r in rows)
+        return rows
 
 
 class DispatchStore:

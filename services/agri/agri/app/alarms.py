@@ -61,8 +61,10 @@ class AlarmChanges:
         Returns the alarm as it stands (None: there is none).
         """
         mine = self.current.setdefault(originator, {})
-        alarm, change = decide(mine.get(alarm_type),
-                               new_id=derived_id("agri.alarm-id", originator, alarm_type, cause),
+        cur = mine.get(alarm_type)
+        creates = severity is not None and not (cur is not None and cur.active)
+        alarm, change = decide(cur, new_id=derived_id("agri.alarm-id", originator, alarm_type,
+                                                      cause) if creates else "",
                                originator=originator, alarm_type=alarm_type, severity=severity,
                                clear=clear, now=when, field_id=field_id,
                                details=json.dumps(dict(details or {}), sort_keys=True))

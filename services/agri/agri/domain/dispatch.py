@@ -33,10 +33,11 @@ class OrderState(enum.IntEnum):
 OPEN = frozenset({OrderState.CREATED, OrderState.ASSIGNED, OrderState.EN_ROUTE,
                   OrderState.WORKING})
 
-# Allowed transitions. A machine going silent sends its order back to CREATED (released).
+# Allowed transitions. A machine going silent sends its order back to CREATED (released); a
+# machine assigned while already at the field starts working at once (see :func:`progress`).
 TRANSITIONS: dict[OrderState, frozenset[OrderState]] = {
     OrderState.CREATED: frozenset({OrderState.ASSIGNED, OrderState.CANCELLED}),
-    OrderState.ASSIGNED: frozenset({OrderState.EN_ROUTE, OrderState.CREATED,
+    OrderState.ASSIGNED: frozenset({OrderState.EN_ROUTE, OrderState.WORKING, OrderState.CREATED,
                                     OrderState.CANCELLED}),
     OrderState.EN_ROUTE: frozenset({OrderState.WORKING, OrderState.CREATED,
                                     OrderState.CANCELLED}),
