@@ -1,24 +1,22 @@
-"""SIGKILL the medical service mid-stream, start it again: every set has exactly one outcome.
+"""SIGKILL the medical service mid-stream, its supervisor restarts it: every set has exactly one
+outcome.
 
 20 patients each send 65 observation sets that swing between well (NEWS2 0) and septic
 (NEWS2 12) every 5 sets, ending well, so each patient must see exactly 6 alerts raised and 6
-resolved. The service is killed twice while the sets stream in. Afterwards, counted by event
-id: every input set has exactly one ``PatientVitals`` status (its id derived from the set's),
+resolved. The service runs under the project's supervisor (``localinfra.supervise``, the
+``supervised`` fixture) and is SIGKILLed twice while the sets stream in. Afterwards, counted by
+event id: every input set has exactly one ``PatientVitals`` status (its id derived from the set's),
 none is dead-lettered, the ``medical.alerts`` topic holds exactly the expected transitions, and
 the SQL records hold each set and alert once.
 """
 
 import json
-import os
-import signal
 import threading
 import time
 import uuid
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 
-import grpc
-from grpc_health.v1 import health_pb2, health_pb2_grpc
 from kafka import KafkaConsumer, TopicPartition
 from localinfra.proc import free_port
 from sqlalchemy import create_engine, text
@@ -35,20 +33,6 @@ WELL = dict(resp_rate_per_min=16, spo2_pct=97, on_oxygen=False, systolic_mmhg=12
             heart_rate_bpm=75, temperature_c=37.0, consciousness=medical_pb2.CONSCIOUSNESS_ALERT)
 SICK = dict(WELL, resp_rate_per_min=26, spo2_pct=91, systolic_mmhg=95, heart_rate_bpm=125,
             temperature_c=39.2)
-
-
-def _start(spawn, env, port, wait):
-    """Start the service and wait until it serves: at first, and again after each kill.
-
-    The one place that restarts it (a supervisor will take this over).
-    """
-    proc = spawn("medical", env)
-    channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-    health = health_pb2_grpc.HealthStub(channel)
-    wait(lambda: health.Check(health_pb2.HealthCheckRequest(), timeout=2).status
-         == health_pb2.HealthCheckResponse.SERVING, 60, "medical SERVING", (proc,))
-    channel.close()
-    return proc
 
 
 def _processed(redis_client) -> int:
@@ -70,7 +54,7 @@ def _records(kafka, topic: str) -> list:
 
 
 def test_sigkill_twice_mid_stream_every_set_has_exactly_one_outcome(
-        spawn, base_env, kafka, redis_client, tmp_path, wait):
+        supervised, base_env, kafka, redis_client, tmp_path):
     cohort = tmp_path / "cohort.json"
     cohort.write_text(json.dumps({
         "care_teams": [{"team_id": "team-k", "name": "kill test"}],
@@ -84,7 +68,7 @@ def test_sigkill_twice_mid_stream_every_set_has_exactly_one_outcome(
                       "Z5G_MEDICAL_ESCALATE_TEAM_S": "86400",
                       # Resolve on the first lower set, so each swing is one raise + resolve.
                       "Z5G_MEDICAL_RESOLVE_HOLD_S": "0"}
-    proc = _start(spawn, env, port, wait)
+    medical = supervised("medical", env)
 
     producer = EventProducer(kafka.bootstrap, "test-wearables")
     t0 = datetime.now(UTC)
@@ -112,21 +96,20 @@ def test_sigkill_twice_mid_stream_every_set_has_exactly_one_outcome(
     total = len(PATIENTS) * SETS
     kills = 0
     for fraction in (0.25, 0.6):
-        wait(lambda f=fraction: _processed(redis_client) >= total * f, 90,
-             f"{fraction:.0%} processed", (proc,))
-        os.kill(proc.popen.pid, signal.SIGKILL)
-        proc.popen.wait(10)
+        medical.wait(lambda f=fraction: _processed(redis_client) >= total * f, 90,
+                     f"{fraction:.0%} processed")
+        medical.kill()
         kills += 1
         at_kill = _processed(redis_client)
         print(f"kill {kills} at {time.monotonic() - started:.1f} s ({at_kill}/{total} processed, "
               f"{len(sent)} sent)")
         assert at_kill < total, "the kill must interrupt the stream, not follow it"
-        proc = _start(spawn, env, port, wait)
+        medical.wait_restarted()
     print(f"killed twice at {time.monotonic() - started:.1f} s")
     sender.join(60)
     assert done.is_set()
-    wait(lambda: _processed(redis_client) == total, 120, "every set processed", (proc,))
-    wait(lambda: redis_client.hlen("medical:outbox") == 0, 30, "outbox drained", (proc,))
+    medical.wait(lambda: _processed(redis_client) == total, 120, "every set processed")
+    medical.wait(lambda: redis_client.hlen("medical:outbox") == 0, 30, "outbox drained")
     print(f"all processed at {time.monotonic() - started:.1f} s")
 
     assert kills == 2 and len(sent) == total == len(set(sent))
@@ -179,11 +162,11 @@ def test_sigkill_twice_mid_stream_every_set_has_exactly_one_outcome(
           f"alert records {len(mine)}, distinct transitions {len(by_event)}, re-sent {resent}")
 
     engine = create_engine(f"sqlite:///{tmp_path}/medical.db")
-    wait(lambda: engine.connect().execute(text(
+    medical.wait(lambda: engine.connect().execute(text(
         "select count(*) from alerts where state = 'resolved'")).scalar()
-        == len(PATIENTS) * ALERTS_EACH, 30, "alerts in SQL", (proc,))
-    wait(lambda: engine.connect().execute(text("select count(*) from observations")).scalar()
-         >= total, 30, "observation sets in SQL", (proc,))
+        == len(PATIENTS) * ALERTS_EACH, 30, "alerts in SQL")
+    medical.wait(lambda: engine.connect().execute(text(
+        "select count(*) from observations")).scalar() >= total, 30, "observation sets in SQL")
     with engine.connect() as c:
         assert c.execute(text("select count(*) from alerts")).scalar() == len(versions)
         assert c.execute(text("select count(*) from observations")).scalar() == total
