@@ -3,7 +3,9 @@ what the cameras produced across the kills was stored first and published under 
 
 Environment readings stream in from 12 sensors of 3 areas while one camera plays a short
 crowd-surge clip in a loop (empty square, 6 s of walkers past the zone's capacity, empty again),
-so zone statuses flow and crowding alerts are raised and cleared around the kills. Afterwards:
+so zone statuses flow and crowding alerts are raised and cleared around the kills; the service
+runs under the project's supervisor (``localinfra.supervise``, the ``supervised`` fixture), which
+restarts it after each SIGKILL. Afterwards:
 
 - each reading's event id has exactly one ``AreaEnvironment`` outcome (id derived from it), and
   each area's ``readings_total`` ran 1…n with nothing skipped or counted twice;
@@ -18,15 +20,11 @@ same id (consumers drop it); the test says how many.
 
 from __future__ import annotations
 
-import os
-import signal
 import threading
 import time
 import uuid
 from collections import Counter, defaultdict
 
-import grpc
-from grpc_health.v1 import health_pb2, health_pb2_grpc
 from kafka import KafkaConsumer
 from localinfra.proc import free_port
 from tourism import clips
@@ -82,17 +80,6 @@ polygon = [[130, 110], [640, 110], [768, 576], [0, 576]]
 """
 
 
-def _restart(spawn, env: dict[str, str], port: int, wait):
-    """Start the service (again) and wait until it serves: what a supervisor does after a crash."""
-    proc = spawn("tourism", env)
-    channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-    health = health_pb2_grpc.HealthStub(channel)
-    wait(lambda: health.Check(health_pb2.HealthCheckRequest(), timeout=2).status
-         == health_pb2.HealthCheckResponse.SERVING, 60, "tourism SERVING", (proc,))
-    channel.close()
-    return proc
-
-
 def _records(kafka, topics: dict) -> dict[str, list]:
     """Every record on each of ``topics`` (name → message class), decoded, by topic."""
     consumer = KafkaConsumer(*topics, bootstrap_servers=kafka.bootstrap, group_id=None,
@@ -114,8 +101,8 @@ def _one_id_per_cause(records, cause) -> tuple[dict, int]:
     return {k: next(iter(v)) for k, v in ids.items()}, sum(c - 1 for c in by_id.values())
 
 
-def test_two_sigkills_lose_and_double_nothing(spawn, base_env, kafka, redis_client, tmp_path,
-                                              wait):
+def test_two_sigkills_lose_and_double_nothing(supervised, base_env, kafka, redis_client,
+                                              tmp_path):
     run = uuid.uuid4().hex[:6]
     zone = f"xo-zone-{run}"
     clip = clips.crowd_surge_clip(tmp_path / "surge.avi", before_s=1.0, after_s=3.0)
@@ -126,7 +113,7 @@ def test_two_sigkills_lose_and_double_nothing(spawn, base_env, kafka, redis_clie
                       "Z5G_AREAS_FILE": str(areas), "Z5G_VISION_ENABLED": "true",
                       "Z5G_DENSITY_ENABLED": "false", "Z5G_SENSOR_STALE_S": "3600"}
     started = time.monotonic()
-    proc = _restart(spawn, env, port, wait)
+    tourism = supervised("tourism", env)
 
     sensors = [(f"xo-{run}-{a}", f"xo-{run}-{a}-s{s}") for a in range(3) for s in range(4)]
     sent: dict[str, str] = {}   # reading event id → area
@@ -160,17 +147,16 @@ def test_two_sigkills_lose_and_double_nothing(spawn, base_env, kafka, redis_clie
     sender.start()
     for fraction in (0.25, 0.6):
         up = time.time()
-        wait(lambda f=fraction: folded() >= READINGS * f, 90, f"{fraction:.0%} folded", (proc,))
-        wait(lambda t=up: frame_since(t), 60, "the camera's zone status", (proc,))
-        os.kill(proc.popen.pid, signal.SIGKILL)
-        proc.popen.wait(10)
+        tourism.wait(lambda f=fraction: folded() >= READINGS * f, 90, f"{fraction:.0%} folded")
+        tourism.wait(lambda t=up: frame_since(t), 60, "the camera's zone status")
+        tourism.kill()
         print(f"killed with {len(sent) - folded()} readings in flight at "
               f"{time.monotonic() - started:.1f} s")
-        proc = _restart(spawn, env, port, wait)
+        tourism.wait_restarted()
     sender.join(90)
     assert done.is_set()
-    wait(lambda: folded() == READINGS, 90, "every reading folded in", (proc,))
-    proc.stop()   # graceful: the pipeline stops, then the relay flushes and forgets
+    tourism.wait(lambda: folded() == READINGS, 90, "every reading folded in")
+    tourism.stop()   # graceful: the pipeline stops, then the relay flushes and forgets
     assert redis_client.hlen("tourism:outbox") == 0, "everything stored was published"
     print(f"all outcomes stored at {time.monotonic() - started:.1f} s")
     records = _records(kafka, {ENV_STATUS: tourism_pb2.AreaEnvironment,
