@@ -5,23 +5,21 @@ order — counted by input event id, on the topics and in SQL.
 8 fields with one weather mast each send 65 air temperatures (event times a minute apart) that
 swing between 5 °C (clear) and −0.5 °C (major frost on flowering wheat) every 5 readings,
 ending warm: per field 6 alarms raised and 6 cleared, and one frost-protection order (no
-machine reports, so it stays open and later frosts ask for none).
+machine reports, so it stays open and later frosts ask for none). The service runs under the
+project's supervisor (``localinfra.supervise``, the ``supervised`` fixture), which restarts it
+after each SIGKILL.
 """
 
 from __future__ import annotations
 
-import os
-import signal
 import threading
 import time
 import uuid
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 
-import grpc
 import yaml
 from agri.app.telemetry import status_event_id
-from grpc_health.v1 import health_pb2, health_pb2_grpc
 from kafka import KafkaConsumer
 from localinfra.proc import free_port
 from sqlalchemy import create_engine, text
@@ -55,25 +53,6 @@ def _farm(path) -> None:  # type: ignore[no-untyped-def]
     path.write_text(yaml.safe_dump({
         "profiles": {"mast": {"metrics": ["air_temp_c"], "interval_s": 3600}},
         "fields": fields, "machines": {}}))
-
-
-def _start(spawn, env, port, wait):  # type: ignore[no-untyped-def]
-    began = time.monotonic()
-    proc = spawn("agri", env)
-    channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-    health = health_pb2_grpc.HealthStub(channel)
-    wait(lambda: health.Check(health_pb2.HealthCheckRequest(), timeout=2).status
-         == health_pb2.HealthCheckResponse.SERVING, 60, "agri SERVING", (proc,))
-    channel.close()
-    print(f"started in {time.monotonic() - began:.1f} s")
-    return proc
-
-
-def restart_after_sigkill(proc, spawn, env, port, wait):  # type: ignore[no-untyped-def]
-    """Kill the service hard and bring it back (a supervisor will do the second half)."""
-    os.kill(proc.popen.pid, signal.SIGKILL)
-    proc.popen.wait(10)
-    return _start(spawn, env, port, wait)
 
 
 class Outcomes:
@@ -117,7 +96,7 @@ class Outcomes:
         return {s.latest.meta.event_id for s in self.of("agri.field.status")}
 
 
-def test_two_sigkills_mid_stream_lose_and_double_nothing(spawn, base_env, kafka, tmp_path,
+def test_two_sigkills_mid_stream_lose_and_double_nothing(supervised, base_env, kafka, tmp_path,
                                                          wait):
     farm = tmp_path / "farm.yaml"
     _farm(farm)
@@ -129,7 +108,9 @@ def test_two_sigkills_mid_stream_lose_and_double_nothing(spawn, base_env, kafka,
     outcomes = Outcomes(kafka.bootstrap)
     wait(outcomes.ready, 30, "output consumer assigned")
     outcomes.thread.start()
-    proc = _start(spawn, env, port, wait)
+    began = time.monotonic()
+    agri = supervised("agri", env)
+    print(f"started in {time.monotonic() - began:.1f} s")
 
     producer = EventProducer(kafka.bootstrap, "xo-masts")
     t0 = datetime.now(UTC) - timedelta(minutes=READINGS + 2)
@@ -154,10 +135,13 @@ def test_two_sigkills_mid_stream_lose_and_double_nothing(spawn, base_env, kafka,
     total = len(FIELDS) * READINGS
     kills = 0
     for fraction in (0.25, 0.6):
-        wait(lambda f=fraction: len(outcomes.answered()) >= total * f, 90,
-             f"{fraction:.0%} answered", (proc,))
+        agri.wait(lambda f=fraction: len(outcomes.answered()) >= total * f, 90,
+                  f"{fraction:.0%} answered")
         print(f"{fraction:.0%} answered at {time.monotonic() - started:.1f} s")
-        proc = restart_after_sigkill(proc, spawn, env, port, wait)
+        agri.kill()
+        began = time.monotonic()
+        agri.wait_restarted()
+        print(f"restarted and SERVING in {time.monotonic() - began:.1f} s")
         kills += 1
     print(f"killed twice by {time.monotonic() - started:.1f} s")
     sender.join(60)
@@ -166,10 +150,10 @@ def test_two_sigkills_mid_stream_lose_and_double_nothing(spawn, base_env, kafka,
     def alarms_settled() -> bool:
         ids = {a.meta.event_id for a in outcomes.of("agri.alarms")}
         return len(ids) >= len(FIELDS) * ALARMS_EACH * 2
-    wait(lambda: outcomes.answered() >= set(inputs), 90, "every reading answered", (proc,))
-    wait(alarms_settled, 30, "every alarm change published", (proc,))
-    wait(lambda: {o.field_id for o in outcomes.of("agri.orders")} == set(FIELDS), 30,
-         "a frost order per field", (proc,))
+    agri.wait(lambda: outcomes.answered() >= set(inputs), 90, "every reading answered")
+    agri.wait(alarms_settled, 30, "every alarm change published")
+    agri.wait(lambda: {o.field_id for o in outcomes.of("agri.orders")} == set(FIELDS), 30,
+              "a frost order per field")
     time.sleep(3.0)                      # a repeat or a late duplicate would show up now
     outcomes.stop.set()
     outcomes.thread.join(10)
@@ -222,12 +206,12 @@ def test_two_sigkills_mid_stream_lose_and_double_nothing(spawn, base_env, kafka,
     def rows(sql: str) -> list:
         with engine.connect() as c:
             return list(c.execute(text(sql)))
-    wait(lambda: rows("select count(*) from agri_alarms where status = 3")[0][0]
-         == len(FIELDS) * ALARMS_EACH, 30, "alarm rows cleared in SQL", (proc,))
+    agri.wait(lambda: rows("select count(*) from agri_alarms where status = 3")[0][0]
+              == len(FIELDS) * ALARMS_EACH, 30, "alarm rows cleared in SQL")
     assert rows("select count(*), min(version), max(version) from agri_alarms")[0] == (
         len(FIELDS) * ALARMS_EACH, 2, 2)
     assert sorted(r[0] for r in rows("select field_id from agri_work_orders")) == sorted(FIELDS)
     engine.dispose()
     assert kills == 2
     producer.close()
-    proc.stop()
+    agri.stop()
