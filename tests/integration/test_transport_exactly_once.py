@@ -8,7 +8,8 @@ the SQL ledger.
    event reaches the broker. After the restart the decision is published, the fare charged once,
    and the gate's retry of ``Decide`` with the same request id gets the same decision back.
 2. Gate heartbeats stream in and staff open passages on the staffed lane (QR + ID, no face
-   models) while the service is SIGKILLed twice and started again: each heartbeat has exactly
+   models) while the service, run by the project's supervisor (``localinfra.supervise``, the
+   ``supervised`` fixture), is SIGKILLed twice and restarted by it: each heartbeat has exactly
    one status event (and the gate's count has no gap and no repeat), each ticket exactly one
    decision, each decision exactly one ledger line and one payment event.
 
@@ -66,7 +67,8 @@ def start_transport(spawn, env: dict[str, str], port: int, wait) -> Any:
 
 
 def restart_after_kill(proc, spawn, env: dict[str, str], port: int, wait) -> Any:
-    """What a supervisor does: see the process gone, start it again."""
+    """See the process gone, start it again by hand: without the crash hook, which a
+    supervisor (running one fixed environment) would keep."""
     assert proc.popen.wait(15) == -signal.SIGKILL
     return start_transport(spawn, env, port, wait)
 
@@ -221,14 +223,14 @@ TICKETS = 24
 
 
 def test_sigkill_twice_loses_and_duplicates_no_status_decision_or_fare(
-        spawn, base_env, kafka, redis_client, tmp_path, wait, signed):
+        supervised, base_env, kafka, redis_client, tmp_path, signed):
     run = uuid.uuid4().hex[:6]
     station = f"ks-{run}"
     gates = [f"kg{i}-{run}" for i in range(3)]
     port = free_port()
     env = service_env(base_env, tmp_path, port, run, dict.fromkeys(gates, station)) | {
         "Z5G_TRANSPORT_WARM_UP": "false"}  # the staffed lane needs no face models
-    proc = start_transport(spawn, env, port, wait)
+    transport = supervised("transport", env)
     stub = transport_pb2_grpc.TransportServiceStub(
         signed(f"127.0.0.1:{port}", "transport", "admin", "test-admin"))
     tickets = [f"KT{i:02d}-{run}" for i in range(TICKETS)]
@@ -273,12 +275,12 @@ def test_sigkill_twice_loses_and_duplicates_no_status_decision_or_fare(
     for th in threads:
         th.start()
     for fraction in (1 / 3, 2 / 3):
-        wait(lambda f=fraction: len(decided) >= TICKETS * f or done.is_set(), 90,
-             f"{fraction:.0%} decided", (proc,))
-        os.kill(proc.popen.pid, signal.SIGKILL)
+        transport.wait(lambda f=fraction: len(decided) >= TICKETS * f or done.is_set(), 90,
+                       f"{fraction:.0%} decided")
+        transport.kill()
         print(f"killed at {time.monotonic() - started:.1f} s with {len(decided)} decided, "
               f"{sum(map(len, beats.values()))} heartbeats sent")
-        proc = restart_after_kill(proc, spawn, env, port, wait)
+        transport.wait_restarted()
     for th in threads:
         th.join(120)
     assert not failures, failures
@@ -296,9 +298,9 @@ def test_sigkill_twice_loses_and_duplicates_no_status_decision_or_fare(
                     s=station)[0][0]
         return counted == rounds and summary.open_total == TICKETS and lines == TICKETS
 
-    wait(caught_up, 120, "every heartbeat, decision and fare processed", (proc,))
-    wait(lambda: not sql(db, "SELECT event_id FROM transport_outbox"), 30, "outbox drained",
-         (proc,))
+    transport.wait(caught_up, 120, "every heartbeat, decision and fare processed")
+    transport.wait(lambda: not sql(db, "SELECT event_id FROM transport_outbox"), 30,
+                   "outbox drained")
     print(f"all processed at {time.monotonic() - started:.1f} s")
 
     # Heartbeats: one status event per heartbeat, the gate's count 1..n without gap or repeat.
