@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import redis
 from google.protobuf import json_format
@@ -36,6 +36,11 @@ def _dev(device: str) -> str:
 def _field_keys(fid: str) -> tuple[str, str, str, str]:
     return (f"agri:fieldvals:{fid}", f"agri:readings_total:{fid}", f"agri:fieldsensors:{fid}",
             f"agri:gates:{fid}")
+
+
+def _fields(values: Mapping[str, Any]) -> dict[Any, Any]:
+    """``values`` as redis-py's HSET mapping (its key type is a union, and dicts are invariant)."""
+    return dict(values)
 
 
 @dataclass
@@ -107,7 +112,7 @@ class FieldState:
         ``silent_at_s`` None: not watched on the wall clock (e.g. a backfilled log).
         """
         w = unit.w
-        w.hset(_dev(device), mapping=dict(mapping))
+        w.hset(_dev(device), mapping=_fields(mapping))
         if silent_at_s is None:
             w.zrem(DEADLINES, device)
         else:
@@ -120,11 +125,11 @@ class FieldState:
         w = unit.w
         vals_key, total_key, sensors_key, gates_key = _field_keys(fid)
         if values:
-            w.hset(vals_key, mapping=dict(values))
+            w.hset(vals_key, mapping=_fields(values))
         if sensors:
-            w.hset(sensors_key, mapping=dict(sensors))
+            w.hset(sensors_key, mapping=_fields(sensors))
         if gates:
-            w.hset(gates_key, mapping=dict(gates))
+            w.hset(gates_key, mapping=_fields(gates))
         if readings:
             w.incrby(total_key, readings)
         # The keys of LatestStore, written in the unit's transaction.
@@ -134,8 +139,9 @@ class FieldState:
     # silence on the wall clock ----------------------------------------------------------------
     def due(self, unit: RedisUnit, now_s: float) -> dict[str, float]:
         """Devices whose deadline is ≤ ``now_s``, with it (a first look, not watched)."""
-        return {str(d): float(s) for d, s in unit.r.zrangebyscore(
-            DEADLINES, "-inf", now_s, withscores=True)}
+        due = cast("list[tuple[str, float]]", unit.r.zrangebyscore(
+            DEADLINES, "-inf", now_s, withscores=True))
+        return {str(d): float(s) for d, s in due}
 
     def watch_due(self, unit: RedisUnit, due: Mapping[str, float]
                   ) -> dict[str, DeviceInfo]:

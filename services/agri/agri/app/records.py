@@ -10,6 +10,7 @@ them from the queue. Reads that answer from SQL catch up first, so they see ever
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -53,7 +54,7 @@ class RecordsRelay:
                 entries = self.queue.pending(self.batch)
                 if not entries:
                     break
-                counts = self.outbox.transact(lambda unit, es=entries: self._apply(unit, es),
+                counts = self.outbox.transact(functools.partial(self._apply, entries=entries),
                                               consumed=[e.id for e in entries])
                 self.dispatch.counted(counts)
                 self.queue.drop(entries)

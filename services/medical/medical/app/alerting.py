@@ -8,6 +8,7 @@ and each transition's event (id from the alert id and version) is published exac
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 
 from zezhou5g.medical.v1 import medical_pb2
@@ -53,7 +54,8 @@ class AlertDesk:
     def escalate(self, now: datetime | None = None) -> int:
         """Escalate every alert whose timeout passed unacknowledged; returns how many."""
         at = now or datetime.now(UTC)
-        return sum(self.outbox.transact(lambda unit, a=alert_id: self._escalate_one(unit, a, at))
+        return sum(self.outbox.transact(functools.partial(self._escalate_one, alert_id=alert_id,
+                                                          now=at))
                    for alert_id in self.store.due_alerts(at))
 
     def _escalate_one(self, unit: RedisUnit, alert_id: str, now: datetime) -> int:
