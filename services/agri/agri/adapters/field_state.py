@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import redis
-from google.protobuf import json_format
 from zezhou5g.agri.v1 import agri_pb2
 from zezhou5g.platform.latest import LatestStore
 from zezhou5g.platform.outbox import RedisUnit
@@ -132,9 +131,7 @@ class FieldState:
             w.hset(gates_key, mapping=_fields(gates))
         if readings:
             w.incrby(total_key, readings)
-        # The keys of LatestStore, written in the unit's transaction.
-        w.set(f"{STATUS_PREFIX}:{fid}", json_format.MessageToJson(status, indent=None))
-        w.sadd(f"{STATUS_PREFIX}:keys", fid)
+        self.statuses.stage(w, fid, status)
 
     # silence on the wall clock ----------------------------------------------------------------
     def due(self, unit: RedisUnit, now_s: float) -> dict[str, float]:

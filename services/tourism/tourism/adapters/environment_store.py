@@ -18,8 +18,6 @@ from zezhou5g.platform.latest import LatestStore
 from zezhou5g.platform.outbox import RedisUnit
 from zezhou5g.tourism.v1 import tourism_pb2
 
-from tourism.adapters.latest import stage_latest
-
 FIELDS = ("temperature_c", "humidity_pct", "pm25_ug_m3", "noise_db")
 
 
@@ -62,7 +60,7 @@ class EnvironmentStore:
         w = unit.w
         w.hset(_sensors_key(reading.area_id), reading.sensor_id, json.dumps(values))
         w.set(_total_key(reading.area_id), total)
-        stage_latest(w, self.areas, reading.area_id, status)
+        self.areas.stage(w, reading.area_id, status)
 
     def statuses(self) -> list[tourism_pb2.AreaEnvironment]:
         """Latest status of every area that has reported, ordered by area id."""

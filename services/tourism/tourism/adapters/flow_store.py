@@ -29,8 +29,6 @@ from zezhou5g.platform.latest import LatestStore
 from zezhou5g.platform.outbox import RedisOutbox, RedisUnit
 from zezhou5g.tourism.v1 import flow_pb2
 
-from tourism.adapters.latest import stage_latest
-
 HISTORY_S = 8 * 24 * 3600           # 7 days asked for, one more so a week ago is complete
 ENTRIES_TTL_S = 9 * 24 * 3600
 LOCAL = timedelta(hours=8)          # scenic areas keep China Standard Time (UTC+8)
@@ -171,7 +169,7 @@ class FlowStore:
 
         w = unit.w
         for status in writes.zones:
-            stage_latest(w, self.zones, status.zone_id, status)
+            self.zones.stage(w, status.zone_id, status)
         for (zone_id, minute), acc in minutes.items():
             key = _hist_key(zone_id)
             w.zremrangebyscore(key, minute, minute)
@@ -201,7 +199,7 @@ class FlowStore:
             w.zrem(ALERTS_TIME, *expired)
             w.zrem(ALERTS_CLEARED, *expired)
         for area in writes.areas:
-            stage_latest(w, self.areas, area.area_id, area)
+            self.areas.stage(w, area.area_id, area)
 
     def apply(self, writes: FlowWrites) -> None:
         """:meth:`stage` ``writes`` in a transaction of their own, without events.

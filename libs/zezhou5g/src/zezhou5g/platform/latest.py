@@ -26,9 +26,13 @@ class LatestStore(Generic[M]):
     def put(self, key: str, message: M) -> None:
         """Store ``message`` as the latest for ``key``."""
         pipe = self.client.pipeline()
+        self.stage(pipe, key, message)
+        pipe.execute()
+
+    def stage(self, pipe: redis.client.Pipeline, key: str, message: M) -> None:
+        """Queue the write of :meth:`put` on ``pipe`` (e.g. a unit of work's transaction)."""
         pipe.set(f"{self.prefix}:{key}", json_format.MessageToJson(message, indent=None))
         pipe.sadd(f"{self.prefix}:keys", key)
-        pipe.execute()
 
     def get(self, key: str) -> M | None:
         """The latest message for ``key``, or None."""
