@@ -73,7 +73,8 @@ def test_deteriorating_patient_alerts_own_team_only_and_ack_is_once(stack, produ
                                and e["data"]["patient_id"] == "p-1002"), None), 20,
                  "alert on team A's stream")
     assert time.monotonic() - sent_at < 2.0, "alert reached the clinician's stream late"
-    assert alert["risk"] == "high" and alert["state"] == "ALERT_STATE_RAISED"
+    assert alert["clinical_risk"] == "CLINICAL_RISK_HIGH" and alert["state"] == "ALERT_STATE_RAISED"
+    assert alert["why"] == {"code": "ALERT_REASON_CODE_BAND_ROSE"}  # a code, no sentence
     assert alert["routed_to"] == "team-a"
     time.sleep(0.5)
     assert not [e for e in got_b if e["data"].get("patient_id") == "p-1002"], \

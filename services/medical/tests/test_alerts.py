@@ -5,10 +5,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from medical.domain.alerts import (
     ACKNOWLEDGED,
+    ACKNOWLEDGED_BY,
+    BAND_FELL,
+    BAND_ROSE,
+    ESCALATED,
     RAISED,
     RESOLVED,
+    SUPERSEDED,
     AlertError,
     EscalationPolicy,
+    Reason,
     acknowledge,
     escalate_due,
     on_score,
@@ -34,7 +40,8 @@ def test_raised_alert_is_routed_to_the_team_with_an_escalation_time():
     (alert,) = _score(None, "medium", 5)
     assert (alert.routed_to, alert.level, alert.version) == ("team-a", 0, 1)
     assert alert.escalate_at == T0 + timedelta(seconds=120)
-    assert "NEWS2 5" in alert.reason
+    # The raise's values are the alert's own: its band and aggregate.
+    assert alert.reason == Reason(BAND_ROSE) and (alert.risk, alert.aggregate) == ("medium", 5)
 
 
 def test_same_band_again_changes_nothing_and_ids_are_deterministic():
@@ -48,10 +55,11 @@ def test_rise_supersedes_and_raises_higher_fall_resolves_once():
     (medium,) = _score(None, "medium", 5, cause="ev-1")
     closed, high = _score(medium, "high", 8, at=T0 + timedelta(seconds=10), cause="ev-2")
     assert closed.alert_id == medium.alert_id and closed.state == RESOLVED
-    assert closed.reason.startswith("superseded")
+    assert closed.reason == Reason(SUPERSEDED, risk="high")
     assert high.state == RAISED and high.risk == "high" and high.alert_id != medium.alert_id
     (resolved,) = _score(high, "medium", 6, at=T0 + timedelta(seconds=20), cause="ev-3")
     assert resolved.state == RESOLVED and resolved.version == 2
+    assert resolved.reason == Reason(BAND_FELL, risk="medium", aggregate=6)
     # No alert is open any more, and medium is not a rise: nothing new.
     assert _score(None, "medium", 6, cause="ev-4")[0].state == RAISED  # a fresh rise from none
     assert resolved.transition_id != high.transition_id
@@ -63,8 +71,10 @@ def test_escalation_goes_up_one_level_per_timeout_and_stops_at_rapid_response():
     up1 = escalate_due(alert, T0 + timedelta(seconds=120), POLICY)
     assert (up1.level, up1.routed_to, up1.version) == (1, "team-a/senior", 2)
     assert up1.escalate_at == T0 + timedelta(seconds=180)
+    assert up1.reason == Reason(ESCALATED, waited_s=120.0)
     up2 = escalate_due(up1, T0 + timedelta(seconds=181), POLICY)
     assert (up2.level, up2.routed_to, up2.escalate_at) == (2, "rapid-response", None)
+    assert up2.reason == Reason(ESCALATED, waited_s=60.0)
     assert escalate_due(up2, T0 + timedelta(hours=1), POLICY) is None
 
 
@@ -73,6 +83,7 @@ def test_acknowledged_alert_does_not_escalate_and_cannot_be_acknowledged_twice()
     acked = acknowledge(alert, "dr-wang", T0 + timedelta(seconds=30))
     assert (acked.state, acked.acknowledged_by, acked.escalate_at) == (ACKNOWLEDGED, "dr-wang",
                                                                        None)
+    assert acked.reason == Reason(ACKNOWLEDGED_BY)
     assert escalate_due(acked, T0 + timedelta(hours=1), POLICY) is None
     with pytest.raises(AlertError, match="already acknowledged by dr-wang"):
         acknowledge(acked, "dr-li", T0 + timedelta(seconds=40))

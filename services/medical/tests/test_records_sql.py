@@ -27,7 +27,7 @@ def records(request, tmp_path):
 def _status(event_id: str, patient_id: str, hr: float) -> medical_pb2.PatientVitals:
     st = medical_pb2.PatientVitals(patient_id=patient_id, latest=medical_pb2.VitalSigns(
         patient_id=patient_id, device_id="w", heart_rate_bpm=hr, spo2_pct=96),
-        news2=medical_pb2.News2(aggregate=1, risk="low"))
+        news2=medical_pb2.News2(aggregate=1, clinical_risk=medical_pb2.CLINICAL_RISK_LOW))
     st.meta.event_id = event_id
     st.meta.event_time.FromDatetime(datetime.now(UTC))
     return st
@@ -44,9 +44,10 @@ def test_statuses_are_stored_once_and_unknown_patients_skipped(records):
 
 def test_alert_versions_apply_in_order_and_repeats_are_ignored(records):
     alert = medical_pb2.Alert(alert_id="a-1", patient_id="p-1003", care_team="team-a",
-                              risk="high", news2_aggregate=9,
+                              clinical_risk=medical_pb2.CLINICAL_RISK_HIGH, news2_aggregate=9,
                               state=medical_pb2.ALERT_STATE_RAISED, routed_to="team-a",
-                              reason="NEWS2 9", version=1)
+                              why=medical_pb2.AlertReason(
+                                  code=medical_pb2.ALERT_REASON_CODE_BAND_ROSE), version=1)
     alert.raised_at.FromDatetime(datetime.now(UTC))
     alert.meta.event_time.FromDatetime(datetime.now(UTC))
     assert records.save_alert(alert)
@@ -54,11 +55,16 @@ def test_alert_versions_apply_in_order_and_repeats_are_ignored(records):
     acked.CopyFrom(alert)
     acked.state, acked.version, acked.acknowledged_by = (medical_pb2.ALERT_STATE_ACKNOWLEDGED,
                                                          2, "dr-wang")
+    acked.why.code = medical_pb2.ALERT_REASON_CODE_ACKNOWLEDGED
     assert records.save_alert(acked)
     assert records.save_alert(alert)  # an old version arriving again changes nothing
     (row,) = records.alerts_of("p-1003")
     assert (row.state, row.version, row.acknowledged_by) == ("acknowledged", 2, "dr-wang")
     assert [h["state"] for h in row.history] == ["raised", "acknowledged"]
+    # Codes, not sentences, in the record too.
+    assert (row.risk, row.reason) == ("high", "acknowledged")
+    assert [h["reason"] for h in row.history] == [{"code": "ALERT_REASON_CODE_BAND_ROSE"},
+                                                  {"code": "ALERT_REASON_CODE_ACKNOWLEDGED"}]
 
 
 def test_audit_log_keeps_denied_attempts(records):

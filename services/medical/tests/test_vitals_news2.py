@@ -19,7 +19,10 @@ def test_septic_picture_scores_high_and_a_partial_set_is_flagged(parts):
         on_oxygen=False, systolic_mmhg=95, heart_rate_bpm=125, temperature_c=39.2,
         consciousness=medical_pb2.CONSCIOUSNESS_ALERT), now, 1))
     news2 = _status(parts, "p-9").news2
-    assert (news2.aggregate, news2.risk, news2.complete) == (12, "high", True)
+    assert (news2.aggregate, news2.clinical_risk, news2.complete) == (
+        12, medical_pb2.CLINICAL_RISK_HIGH, True)
+    assert (news2.monitoring_frequency, news2.clinical_response) == (
+        medical_pb2.MONITORING_FREQUENCY_CONTINUOUS, medical_pb2.CLINICAL_RESPONSE_EMERGENCY)
     assert {p.parameter: p.points for p in news2.parameters} == {
         "resp_rate_per_min": 3, "spo2_pct": 3, "on_oxygen": 0, "systolic_mmhg": 2,
         "heart_rate_bpm": 2, "consciousness": 0, "temperature_c": 2}
@@ -43,7 +46,10 @@ def test_scale2_patient_on_oxygen_is_scored_on_scale_2(parts):
     news2 = _status(parts, "p-copd").news2
     # SpO2 90 % is on target for scale 2 (0 points; scale 1 would give 3); oxygen gives 2.
     assert news2.spo2_scale == 2
-    assert news2.aggregate == 2 and news2.risk == "low"
+    assert news2.aggregate == 2 and news2.clinical_risk == medical_pb2.CLINICAL_RISK_LOW
+    assert (news2.monitoring_frequency, news2.clinical_response) == (
+        medical_pb2.MONITORING_FREQUENCY_EVERY_4_TO_6_H,
+        medical_pb2.CLINICAL_RESPONSE_NURSE_ASSESSMENT)
 
 
 def test_resend_and_late_sets_are_dropped_but_a_rebooted_device_is_accepted(parts):
@@ -77,7 +83,9 @@ def test_rising_band_raises_one_alert_on_kafka_and_falling_resolves_it(parts):
             t0 + timedelta(seconds=n), n))
     status = _status(parts, "p-alert")
     (alert,) = [a for a in parts.store.recent_alerts() if a.patient_id == "p-alert"]
-    assert alert.state == medical_pb2.ALERT_STATE_RAISED and alert.risk == "high"
+    assert (alert.state, alert.clinical_risk) == (medical_pb2.ALERT_STATE_RAISED,
+                                                  medical_pb2.CLINICAL_RISK_HIGH)
+    assert alert.why.code == medical_pb2.ALERT_REASON_CODE_BAND_ROSE
     assert alert.care_team == "team-a" and status.care_team == "team-a"
     parts.intake.handle(_event(medical_pb2.VitalSigns(
         patient_id="p-alert", device_id="mon-a", seq=4, **well), t0 + timedelta(seconds=9), 4))
@@ -107,7 +115,7 @@ def test_unregistered_patient_is_rejected_without_naming_them(parts):
 
 def test_unacknowledged_alert_escalates_once_per_level_then_ack_stops_it(parts):
     import pytest
-    from medical.domain.alerts import AlertError
+    from medical.domain.alerts import ESCALATED, AlertError, Reason
 
     t0 = datetime.now(UTC)
     sick = dict(resp_rate_per_min=26, spo2_pct=91, on_oxygen=False, systolic_mmhg=95,
@@ -125,8 +133,10 @@ def test_unacknowledged_alert_escalates_once_per_level_then_ack_stops_it(parts):
     assert parts.desk.escalate(t0 + timedelta(seconds=125)) == 1
     up = parts.store.open_alert("p-9")
     assert (up.level, up.routed_to, up.escalate_at) == (2, "rapid-response", None)
+    assert up.reason == Reason(ESCALATED, waited_s=60.0)
     acked = parts.desk.acknowledge(alert.alert_id, "dr-wang")
     assert acked.state == medical_pb2.ALERT_STATE_ACKNOWLEDGED and acked.version == 4
+    assert acked.why.code == medical_pb2.ALERT_REASON_CODE_ACKNOWLEDGED
     with pytest.raises(AlertError, match="already acknowledged"):
         parts.desk.acknowledge(alert.alert_id, "dr-li")
     assert parts.desk.escalate(t0 + timedelta(hours=1)) == 0

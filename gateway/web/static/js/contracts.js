@@ -172,3 +172,84 @@ export const TOPIC_INFO = Object.freeze({
     scope: "",
   }),
 });
+
+/**
+ * Per enum (protobuf full name): its value names in number order. Payloads carry enum
+ * fields as these names (proto3 JSON; the zero value `…_UNSPECIFIED` is left out).
+ * Pages translate them; gateway/web/test/codes.test.js checks every table against this.
+ */
+export const ENUMS = Object.freeze({
+  "zezhou5g.agri.v1.AlarmStatus": Object.freeze([
+    "ALARM_STATUS_UNSPECIFIED",
+    "ALARM_STATUS_ACTIVE_UNACK",
+    "ALARM_STATUS_ACTIVE_ACK",
+    "ALARM_STATUS_CLEARED_UNACK",
+    "ALARM_STATUS_CLEARED_ACK",
+  ]),
+  "zezhou5g.agri.v1.OrderState": Object.freeze([
+    "ORDER_STATE_UNSPECIFIED",
+    "ORDER_STATE_CREATED",
+    "ORDER_STATE_ASSIGNED",
+    "ORDER_STATE_EN_ROUTE",
+    "ORDER_STATE_WORKING",
+    "ORDER_STATE_DONE",
+    "ORDER_STATE_CANCELLED",
+  ]),
+  "zezhou5g.agri.v1.Severity": Object.freeze([
+    "SEVERITY_UNSPECIFIED",
+    "SEVERITY_WARNING",
+    "SEVERITY_MINOR",
+    "SEVERITY_MAJOR",
+    "SEVERITY_CRITICAL",
+  ]),
+  "zezhou5g.common.v1.Visibility": Object.freeze([
+    "VISIBILITY_UNSPECIFIED",
+    "VISIBILITY_INTERNAL",
+    "VISIBILITY_CONSOLE",
+    "VISIBILITY_PUBLIC",
+  ]),
+  "zezhou5g.medical.v1.AlertReasonCode": Object.freeze([
+    "ALERT_REASON_CODE_UNSPECIFIED",
+    "ALERT_REASON_CODE_BAND_ROSE",
+    "ALERT_REASON_CODE_SUPERSEDED",
+    "ALERT_REASON_CODE_BAND_FELL",
+    "ALERT_REASON_CODE_ACKNOWLEDGED",
+    "ALERT_REASON_CODE_ESCALATED",
+  ]),
+  "zezhou5g.medical.v1.AlertState": Object.freeze([
+    "ALERT_STATE_UNSPECIFIED",
+    "ALERT_STATE_RAISED",
+    "ALERT_STATE_ACKNOWLEDGED",
+    "ALERT_STATE_RESOLVED",
+  ]),
+  "zezhou5g.medical.v1.ClinicalResponse": Object.freeze([
+    "CLINICAL_RESPONSE_UNSPECIFIED",
+    "CLINICAL_RESPONSE_ROUTINE",
+    "CLINICAL_RESPONSE_NURSE_ASSESSMENT",
+    "CLINICAL_RESPONSE_URGENT_WARD",
+    "CLINICAL_RESPONSE_URGENT",
+    "CLINICAL_RESPONSE_EMERGENCY",
+  ]),
+  "zezhou5g.medical.v1.ClinicalRisk": Object.freeze([
+    "CLINICAL_RISK_UNSPECIFIED",
+    "CLINICAL_RISK_LOW",
+    "CLINICAL_RISK_LOW_MEDIUM",
+    "CLINICAL_RISK_MEDIUM",
+    "CLINICAL_RISK_HIGH",
+  ]),
+  "zezhou5g.medical.v1.Consciousness": Object.freeze([
+    "CONSCIOUSNESS_UNSPECIFIED",
+    "CONSCIOUSNESS_ALERT",
+    "CONSCIOUSNESS_CONFUSION",
+    "CONSCIOUSNESS_VOICE",
+    "CONSCIOUSNESS_PAIN",
+    "CONSCIOUSNESS_UNRESPONSIVE",
+  ]),
+  "zezhou5g.medical.v1.MonitoringFrequency": Object.freeze([
+    "MONITORING_FREQUENCY_UNSPECIFIED",
+    "MONITORING_FREQUENCY_EVERY_12_H",
+    "MONITORING_FREQUENCY_EVERY_4_TO_6_H",
+    "MONITORING_FREQUENCY_EVERY_1_H",
+    "MONITORING_FREQUENCY_CONTINUOUS",
+  ]),
+});

@@ -304,6 +304,29 @@ export function dictionaries() {
   return DICT;
 }
 
+const CODE_TABLES = [];
+
+/**
+ * Declare that the strings `<prefix><VALUE>` translate the values of a proto enum, named by its
+ * full name as in `ENUMS` of js/contracts.js (e.g. "zezhou5g.medical.v1.ClinicalRisk"). The unit
+ * test gateway/web/test/codes.test.js then fails when a declared value has no string or a string
+ * names a value the proto does not declare. The zero value (`…_UNSPECIFIED`, absent from
+ * payloads) needs a string only with `{ unspecified: true }`.
+ */
+export function addCodeTable(enumName, prefix, { unspecified = false } = {}) {
+  CODE_TABLES.push(Object.freeze({ enumName, prefix, unspecified }));
+}
+
+/** The code tables declared with addCodeTable (for the unit test). */
+export function codeTables() {
+  return [...CODE_TABLES];
+}
+
+/** The translation of a code with its params, or `fallback` when the table lacks it. */
+export function codeText(prefix, code, params = {}, fallback = t("common.unknown")) {
+  return code && has(`${prefix}${code}`) ? t(`${prefix}${code}`, params) : fallback;
+}
+
 function initialLang() {
   try {
     const saved = globalThis.localStorage?.getItem(STORAGE_KEY);

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from google.protobuf import json_format
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -25,6 +26,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from zezhou5g.medical.v1 import medical_pb2
+
+from medical.wire import REASON_NAMES, risk_name
 
 
 class Base(DeclarativeBase):
@@ -178,7 +181,7 @@ class Records:
                     "heart_rate_bpm", "resp_rate_per_min", "spo2_pct", "systolic_mmhg",
                     "diastolic_mmhg", "temperature_c", "on_oxygen")},
                 "consciousness": v.consciousness, "news2": st.news2.aggregate,
-                "risk": st.news2.risk})
+                "risk": risk_name(st.news2.clinical_risk)})
         if rows:
             with Session(self.engine) as s, s.begin():
                 s.execute(_upsert(self.engine)(ObservationRow).values(rows)
@@ -194,18 +197,22 @@ class Records:
             known = self.known({alert.patient_id})
         if alert.patient_id not in known:
             return False
+        # The reason as a code ("escalated") and, in the history, with its values.
+        reason = REASON_NAMES.get(alert.why.code, "")
         entry = {"version": alert.version, "state": _STATE_NAMES[alert.state],
-                 "level": alert.escalation_level, "reason": alert.reason,
+                 "level": alert.escalation_level,
+                 "reason": json_format.MessageToDict(alert.why, preserving_proto_field_name=True),
                  "at": alert.meta.event_time.ToDatetime(tzinfo=UTC).isoformat()}
         with Session(self.engine) as s, s.begin():
             row = s.get(AlertRow, alert.alert_id)
             if row is None:
                 s.add(AlertRow(
                     alert_id=alert.alert_id, patient_id=alert.patient_id,
-                    care_team=alert.care_team, risk=alert.risk, news2=alert.news2_aggregate,
+                    care_team=alert.care_team, risk=risk_name(alert.clinical_risk),
+                    news2=alert.news2_aggregate,
                     state=entry["state"], escalation_level=alert.escalation_level,
                     routed_to=alert.routed_to, raised_at=alert.raised_at.ToDatetime(tzinfo=UTC),
-                    acknowledged_by=alert.acknowledged_by, reason=alert.reason,
+                    acknowledged_by=alert.acknowledged_by, reason=reason,
                     version=alert.version, history=[entry]))
                 return True
             if alert.version <= row.version:
@@ -214,7 +221,7 @@ class Records:
             row.escalation_level = alert.escalation_level
             row.routed_to = alert.routed_to
             row.acknowledged_by = alert.acknowledged_by
-            row.reason = alert.reason
+            row.reason = reason
             row.version = alert.version
             row.history = [*row.history, entry]
         return True

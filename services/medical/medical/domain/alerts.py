@@ -23,6 +23,13 @@ RAISED = "raised"
 ACKNOWLEDGED = "acknowledged"
 RESOLVED = "resolved"
 
+# Why a transition happened (zezhou5g.medical.v1.AlertReasonCode on the wire).
+BAND_ROSE = "band_rose"
+SUPERSEDED = "superseded"
+BAND_FELL = "band_fell"
+ACKNOWLEDGED_BY = "acknowledged"
+ESCALATED = "escalated"
+
 _NAMESPACE = uuid.UUID("6f0c3c3e-4d7e-4b55-9a59-0b6a3f3f2a51")
 
 
@@ -63,6 +70,23 @@ class EscalationPolicy:
 
 
 @dataclass(frozen=True)
+class Reason:
+    """Why one transition happened: a code and the values its wording needs; no prose.
+
+    Attributes:
+        code: ``BAND_ROSE``, ``SUPERSEDED``, ``BAND_FELL``, ``ACKNOWLEDGED_BY`` or ``ESCALATED``.
+        risk: ``SUPERSEDED``, ``BAND_FELL``: the band the score moved to; else "".
+        aggregate: ``BAND_FELL``: the NEWS2 aggregate that fell below the band; else 0.
+        waited_s: ``ESCALATED``: how long it stayed unacknowledged at the level below, s.
+    """
+
+    code: str
+    risk: str = ""
+    aggregate: int = 0
+    waited_s: float = 0.0
+
+
+@dataclass(frozen=True)
 class AlertRecord:
     """One alert as it stands after its latest transition (times are UTC)."""
 
@@ -76,7 +100,7 @@ class AlertRecord:
     routed_to: str
     raised_at: datetime
     escalate_at: datetime | None
-    reason: str
+    reason: Reason
     # When the latest transition happened.
     changed_at: datetime
     version: int = 1
@@ -132,18 +156,17 @@ def on_score(open_alert: AlertRecord | None, *, patient_id: str, care_team: str,
         if rank < open_rank:
             since = open_alert.band_lower_since or at
             if (at - since).total_seconds() >= policy.resolve_hold_s:
-                done = _resolve(open_alert, at, f"band fell to {risk} (NEWS2 {aggregate})")
-                return AlertUpdate([done], None)
+                fell = Reason(BAND_FELL, risk=risk, aggregate=aggregate)
+                return AlertUpdate([_resolve(open_alert, at, fell)], None)
             return AlertUpdate([], replace(open_alert, band_lower_since=since))
-        out.append(_resolve(open_alert, at, f"superseded: band rose to {risk}"))
+        out.append(_resolve(open_alert, at, Reason(SUPERSEDED, risk=risk)))
     if not alerting(risk):
         return AlertUpdate(out, None)
-    reason = f"NEWS2 {aggregate}: band rose to {risk}"
     raised = AlertRecord(
         alert_id=str(uuid.uuid5(_NAMESPACE, f"raise/{cause_id}")), patient_id=patient_id,
         care_team=care_team, risk=risk, aggregate=aggregate, state=RAISED, level=0,
         routed_to=policy.routed_to(care_team, 0), raised_at=at,
-        escalate_at=policy.escalate_at(at, 0), reason=reason, changed_at=at)
+        escalate_at=policy.escalate_at(at, 0), reason=Reason(BAND_ROSE), changed_at=at)
     return AlertUpdate([*out, raised], raised)
 
 
@@ -155,7 +178,7 @@ def acknowledge(alert: AlertRecord, user: str, at: datetime) -> AlertRecord:
         raise AlertError(f"the alert was already acknowledged by {alert.acknowledged_by}")
     return replace(alert, state=ACKNOWLEDGED, acknowledged_by=user, acknowledged_at=at,
                    escalate_at=None, version=alert.version + 1, changed_at=at,
-                   reason=f"acknowledged by {user}")
+                   reason=Reason(ACKNOWLEDGED_BY))
 
 
 def escalate_due(alert: AlertRecord, now: datetime,
@@ -168,11 +191,10 @@ def escalate_due(alert: AlertRecord, now: datetime,
     return replace(alert, level=level, routed_to=policy.routed_to(alert.care_team, level),
                    escalate_at=policy.escalate_at(alert.escalate_at, level),
                    version=alert.version + 1, changed_at=alert.escalate_at,
-                   reason=f"not acknowledged within {waited:g} s: escalated to "
-                          f"{policy.routed_to(alert.care_team, level)}")
+                   reason=Reason(ESCALATED, waited_s=waited))
 
 
-def _resolve(alert: AlertRecord, at: datetime, reason: str) -> AlertRecord:
+def _resolve(alert: AlertRecord, at: datetime, reason: Reason) -> AlertRecord:
     return replace(alert, state=RESOLVED, resolved_at=at, escalate_at=None,
                    version=alert.version + 1, reason=reason, changed_at=at,
                    band_lower_since=None)

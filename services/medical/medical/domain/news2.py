@@ -25,9 +25,39 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 from typing import Literal
 
 Risk = Literal["low", "low-medium", "medium", "high"]
+
+
+class Monitoring(StrEnum):
+    """Chart 4 minimum monitoring frequency.
+
+    The member travels (as ``zezhou5g.medical.v1.MonitoringFrequency``); its value is the
+    chart's English wording, for logs and tests, never shown to people: pages translate codes.
+    """
+
+    EVERY_12_H = "every 12 h"
+    EVERY_4_TO_6_H = "every 4-6 h"
+    EVERY_1_H = "every 1 h"
+    CONTINUOUS = "continuous"
+
+
+class Response(StrEnum):
+    """Chart 2 and 4 clinical response (``zezhou5g.medical.v1.ClinicalResponse`` on the wire).
+
+    Values are the chart's English wording, as for :class:`Monitoring`.
+    """
+
+    ROUTINE = "continue routine monitoring"
+    NURSE_ASSESSMENT = "inform registered nurse who must assess the patient"
+    URGENT_WARD = ("urgent ward-based response: registered nurse to inform medical team, "
+                   "who will review")
+    URGENT = ("key threshold for urgent response: immediately inform medical team; urgent "
+              "assessment by acute-care clinician")
+    EMERGENCY = ("emergency response: immediately inform medical team (at least specialist "
+                 "registrar); critical-care assessment")
 
 PARAMETERS: tuple[str, ...] = (
     "resp_rate_per_min", "spo2_pct", "on_oxygen", "systolic_mmhg", "heart_rate_bpm",
@@ -122,8 +152,8 @@ class News2Result:
         breakdown: Per-parameter scores, in ``PARAMETERS`` order.
         single_parameter_3: True if any parameter scored 3 (a "red score").
         risk: Clinical risk (chart 2): "low", "low-medium", "medium" or "high".
-        monitoring: Minimum monitoring frequency (chart 4), e.g. "every 4-6 h".
-        response: Short clinical response (charts 2 and 4).
+        monitoring: Minimum monitoring frequency (chart 4), e.g. ``Monitoring.EVERY_4_TO_6_H``.
+        response: Clinical response (charts 2 and 4).
         complete: False when any parameter could not be scored: the aggregate is then only a
             lower bound and clinicians must be shown this.
         missing: Parameters not scored: no fresh value, or (scale 2, SpO2 >= 93 %) an SpO2 that
@@ -135,8 +165,8 @@ class News2Result:
     breakdown: tuple[ParameterScore, ...]
     single_parameter_3: bool
     risk: Risk
-    monitoring: str
-    response: str
+    monitoring: Monitoring
+    response: Response
     complete: bool
     missing: tuple[str, ...]
     scale: Literal[1, 2]
@@ -256,7 +286,8 @@ def score_temperature(value: float) -> int:
     return _assess_numeric("temperature_c", value).points
 
 
-def clinical_response(aggregate: int, single_parameter_3: bool) -> tuple[Risk, str, str]:
+def clinical_response(aggregate: int,
+                      single_parameter_3: bool) -> tuple[Risk, Monitoring, Response]:
     """Clinical risk (chart 2), minimum monitoring frequency and response (chart 4).
 
     A red score (3 in one parameter) raises a 0-4 aggregate to low-medium only; an aggregate of
@@ -272,17 +303,14 @@ def clinical_response(aggregate: int, single_parameter_3: bool) -> tuple[Risk, s
     if isinstance(aggregate, bool) or not isinstance(aggregate, int) or aggregate < 0:
         raise ValueError(f"aggregate must be a non-negative int, got {aggregate!r}")
     if aggregate >= 7:
-        return ("high", "continuous", "emergency response: immediately inform medical team "
-                "(at least specialist registrar); critical-care assessment")
+        return ("high", Monitoring.CONTINUOUS, Response.EMERGENCY)
     if aggregate >= 5:
-        return ("medium", "every 1 h", "key threshold for urgent response: immediately inform "
-                "medical team; urgent assessment by acute-care clinician")
+        return ("medium", Monitoring.EVERY_1_H, Response.URGENT)
     if single_parameter_3:
-        return ("low-medium", "every 1 h", "urgent ward-based response: registered nurse to "
-                "inform medical team, who will review")
+        return ("low-medium", Monitoring.EVERY_1_H, Response.URGENT_WARD)
     if aggregate == 0:
-        return ("low", "every 12 h", "continue routine monitoring")
-    return ("low", "every 4-6 h", "inform registered nurse who must assess the patient")
+        return ("low", Monitoring.EVERY_12_H, Response.ROUTINE)
+    return ("low", Monitoring.EVERY_4_TO_6_H, Response.NURSE_ASSESSMENT)
 
 
 def score(

@@ -8,7 +8,7 @@ import { statusPanels } from "../console/status-panels.js";
 import { clock, eventTime, fmt, fmtInt, num, num0 } from "../format.js";
 import { nameOf, t } from "../i18n.js";
 import "./i18n.js";
-import { AlertSound, news2Of, riskName } from "./news2.js";
+import { AlertSound, news2Of, riskName, riskOf } from "./news2.js";
 import { AlertQueue, AmbulanceBoard } from "./panels.js";
 import { PatientTile } from "./tile.js";
 
@@ -73,7 +73,7 @@ startConsole({
     });
     // The queue shows each alert's score at raise and the patient's score now (from the tiles).
     const queue = new AlertQueue({
-      onChange: (a, prev) => { if (!prev && a.state === "ALERT_STATE_RAISED") sound.alert(a.risk === "high" ? 3 : 2); },
+      onChange: (a, prev) => { if (!prev && a.state === "ALERT_STATE_RAISED") sound.alert(riskOf(a.clinical_risk) === "high" ? 3 : 2); },
       current: (pid) => status.tiles.tiles.get(pid)?.data ?? null,
     });
     const board = new AmbulanceBoard();

@@ -1,5 +1,13 @@
 // Strings of the medical pages (alert queue, ambulance board, patient detail), zh-CN first.
-import { addStrings } from "../i18n.js";
+import { addCodeTable, addStrings } from "../i18n.js";
+
+// Codes of the medical protos translated here (checked against js/contracts.js by a unit test).
+addCodeTable("zezhou5g.medical.v1.ClinicalRisk", "news2.risk.");
+addCodeTable("zezhou5g.medical.v1.MonitoringFrequency", "news2.mon.");
+addCodeTable("zezhou5g.medical.v1.ClinicalResponse", "news2.resp.");
+addCodeTable("zezhou5g.medical.v1.AlertReasonCode", "med.reason.");
+addCodeTable("zezhou5g.medical.v1.AlertState", "med.alerts.state.");
+addCodeTable("zezhou5g.medical.v1.Consciousness", "cons.", { unspecified: true });
 
 addStrings({
   "zh-CN": {
@@ -55,8 +63,11 @@ addStrings({
     "med.detail.on_oxygen": "吸氧",
     "med.detail.on_air": "未吸氧（空气）",
     "med.detail.not_scored": "未计分",
-    "med.detail.raised": "NEWS2 {score}：升至{risk}风险",
-    "med.detail.escalated": "未及时确认，已升级至{to}",
+    "med.reason.ALERT_REASON_CODE_BAND_ROSE": "NEWS2 {score}：升至{risk}风险",
+    "med.reason.ALERT_REASON_CODE_SUPERSEDED": "风险升至{risk}，由新预警接替",
+    "med.reason.ALERT_REASON_CODE_BAND_FELL": "NEWS2 {score}：风险已降至{risk}",
+    "med.reason.ALERT_REASON_CODE_ACKNOWLEDGED": "{user} 已确认",
+    "med.reason.ALERT_REASON_CODE_ESCALATED": "{s} 秒内未确认，已升级至{to}",
   },
   en: {
     "med.alerts.title": "Alert queue",
@@ -111,8 +122,11 @@ addStrings({
     "med.detail.on_oxygen": "on oxygen",
     "med.detail.on_air": "on air",
     "med.detail.not_scored": "not scored",
-    "med.detail.raised": "NEWS2 {score}: band rose to {risk}",
-    "med.detail.escalated": "not acknowledged in time: escalated to the {to}",
+    "med.reason.ALERT_REASON_CODE_BAND_ROSE": "NEWS2 {score}: band rose to {risk}",
+    "med.reason.ALERT_REASON_CODE_SUPERSEDED": "superseded: band rose to {risk}",
+    "med.reason.ALERT_REASON_CODE_BAND_FELL": "NEWS2 {score}: band fell to {risk}",
+    "med.reason.ALERT_REASON_CODE_ACKNOWLEDGED": "acknowledged by {user}",
+    "med.reason.ALERT_REASON_CODE_ESCALATED": "not acknowledged within {s} s: escalated to the {to}",
   },
 });
 
@@ -139,10 +153,10 @@ addStrings({
     "f.news2": "NEWS2",
     "news2.label": "NEWS2",
     "news2.none": "暂无评分",
-    "news2.risk.low": "低",
-    "news2.risk.low-medium": "低-中",
-    "news2.risk.medium": "中",
-    "news2.risk.high": "高",
+    "news2.risk.CLINICAL_RISK_LOW": "低",
+    "news2.risk.CLINICAL_RISK_LOW_MEDIUM": "低-中",
+    "news2.risk.CLINICAL_RISK_MEDIUM": "中",
+    "news2.risk.CLINICAL_RISK_HIGH": "高",
     "news2.risk_text": "{risk}风险",
     "news2.badge_title": "NEWS2 早期预警评分 {score} 分，临床风险：{risk}",
     "news2.badge_title_partial": "NEWS2 早期预警评分至少 {score} 分（数据不完整），临床风险至少为：{risk}",
@@ -150,15 +164,15 @@ addStrings({
     "news2.incomplete.missing": "缺少：{list}。",
     "news2.incomplete.lower_bound": "评分仅为下限，实际可能更高。",
     "news2.monitoring": "监测频率：{text}",
-    "news2.mon.12h": "每 12 小时",
-    "news2.mon.4_6h": "每 4–6 小时",
-    "news2.mon.1h": "每小时",
-    "news2.mon.continuous": "持续监测",
-    "news2.resp.routine": "继续常规监测",
-    "news2.resp.nurse": "通知责任护士，由其评估患者",
-    "news2.resp.ward": "病房紧急响应：责任护士通知医疗团队进行评估",
-    "news2.resp.urgent": "紧急响应阈值：立即通知医疗团队，由急症临床医师紧急评估",
-    "news2.resp.emergency": "紧急抢救响应：立即通知医疗团队（至少为专科高年资住院医师），并进行重症监护评估",
+    "news2.mon.MONITORING_FREQUENCY_EVERY_12_H": "每 12 小时",
+    "news2.mon.MONITORING_FREQUENCY_EVERY_4_TO_6_H": "每 4–6 小时",
+    "news2.mon.MONITORING_FREQUENCY_EVERY_1_H": "每小时",
+    "news2.mon.MONITORING_FREQUENCY_CONTINUOUS": "持续监测",
+    "news2.resp.CLINICAL_RESPONSE_ROUTINE": "继续常规监测",
+    "news2.resp.CLINICAL_RESPONSE_NURSE_ASSESSMENT": "通知责任护士，由其评估患者",
+    "news2.resp.CLINICAL_RESPONSE_URGENT_WARD": "病房紧急响应：责任护士通知医疗团队进行评估",
+    "news2.resp.CLINICAL_RESPONSE_URGENT": "紧急响应阈值：立即通知医疗团队，由急症临床医师紧急评估",
+    "news2.resp.CLINICAL_RESPONSE_EMERGENCY": "紧急抢救响应：立即通知医疗团队（至少为专科高年资住院医师），并进行重症监护评估",
     "news2.red": "单项 3 分",
     "news2.red.title": "有一项参数得 3 分（红色评分），需紧急病房响应",
     "news2.scale2": "SpO₂ 第 2 量表",
@@ -202,10 +216,10 @@ addStrings({
     "f.news2": "NEWS2",
     "news2.label": "NEWS2",
     "news2.none": "not scored yet",
-    "news2.risk.low": "low",
-    "news2.risk.low-medium": "low-medium",
-    "news2.risk.medium": "medium",
-    "news2.risk.high": "high",
+    "news2.risk.CLINICAL_RISK_LOW": "low",
+    "news2.risk.CLINICAL_RISK_LOW_MEDIUM": "low-medium",
+    "news2.risk.CLINICAL_RISK_MEDIUM": "medium",
+    "news2.risk.CLINICAL_RISK_HIGH": "high",
     "news2.risk_text": "{risk} risk",
     "news2.badge_title": "NEWS2 early warning score {score}, clinical risk: {risk}",
     "news2.badge_title_partial": "NEWS2 early warning score at least {score} (incomplete data), clinical risk at least: {risk}",
@@ -213,15 +227,15 @@ addStrings({
     "news2.incomplete.missing": "Missing: {list}.",
     "news2.incomplete.lower_bound": "The score is only a lower bound; the true score may be higher.",
     "news2.monitoring": "Monitoring: {text}",
-    "news2.mon.12h": "every 12 h",
-    "news2.mon.4_6h": "every 4-6 h",
-    "news2.mon.1h": "every 1 h",
-    "news2.mon.continuous": "continuous",
-    "news2.resp.routine": "continue routine monitoring",
-    "news2.resp.nurse": "inform registered nurse who must assess the patient",
-    "news2.resp.ward": "urgent ward-based response: registered nurse to inform medical team, who will review",
-    "news2.resp.urgent": "key threshold for urgent response: immediately inform medical team; urgent assessment by acute-care clinician",
-    "news2.resp.emergency": "emergency response: immediately inform medical team (at least specialist registrar); critical-care assessment",
+    "news2.mon.MONITORING_FREQUENCY_EVERY_12_H": "every 12 h",
+    "news2.mon.MONITORING_FREQUENCY_EVERY_4_TO_6_H": "every 4-6 h",
+    "news2.mon.MONITORING_FREQUENCY_EVERY_1_H": "every 1 h",
+    "news2.mon.MONITORING_FREQUENCY_CONTINUOUS": "continuous",
+    "news2.resp.CLINICAL_RESPONSE_ROUTINE": "continue routine monitoring",
+    "news2.resp.CLINICAL_RESPONSE_NURSE_ASSESSMENT": "inform registered nurse who must assess the patient",
+    "news2.resp.CLINICAL_RESPONSE_URGENT_WARD": "urgent ward-based response: registered nurse to inform medical team, who will review",
+    "news2.resp.CLINICAL_RESPONSE_URGENT": "key threshold for urgent response: immediately inform medical team; urgent assessment by acute-care clinician",
+    "news2.resp.CLINICAL_RESPONSE_EMERGENCY": "emergency response: immediately inform medical team (at least specialist registrar); critical-care assessment",
     "news2.red": "red score",
     "news2.red.title": "One parameter scored 3 (red score): urgent ward-based response",
     "news2.scale2": "SpO₂ scale 2",

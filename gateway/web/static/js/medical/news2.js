@@ -1,43 +1,42 @@
 // NEWS2 (Royal College of Physicians, 2017) as scored by the medical service: reading the
-// `news2` field of PatientVitals (proto3 JSON, so zero/false/empty fields are omitted), its
-// display texts, and the alert tone played when a patient's clinical risk rises.
+// `news2` field of PatientVitals (proto3 JSON, so zero/false/empty fields are omitted), the
+// words for its codes and for alert reasons, and the alert tone played when a patient's clinical
+// risk rises. The service sends codes (zezhou5g.medical.v1 ClinicalRisk, MonitoringFrequency,
+// ClinicalResponse, AlertReasonCode), never sentences; the strings are in ./i18n.js.
 import { h, num, num0 } from "../format.js";
-import { has, onLangChange, t } from "../i18n.js";
+import { codeText, has, onLangChange, t } from "../i18n.js";
 import "./i18n.js";
 
+/** Risk bands, lowest first, by the names the page's styles use (data-risk). */
 export const RISKS = ["low", "low-medium", "medium", "high"];
+// ClinicalRisk code → band name, and back.
+const RISK_OF_CODE = {
+  CLINICAL_RISK_LOW: "low",
+  CLINICAL_RISK_LOW_MEDIUM: "low-medium",
+  CLINICAL_RISK_MEDIUM: "medium",
+  CLINICAL_RISK_HIGH: "high",
+};
+const CODE_OF_RISK = Object.fromEntries(Object.entries(RISK_OF_CODE).map(([code, risk]) => [risk, code]));
 export const PARAMETERS = ["resp_rate_per_min", "spo2_pct", "on_oxygen", "systolic_mmhg", "heart_rate_bpm",
   "consciousness", "temperature_c"];
 
-// The service's English monitoring and response texts (chart 4) → i18n keys. Unknown texts are
-// shown as sent.
-const MONITORING = {
-  "every 12 h": "news2.mon.12h",
-  "every 4-6 h": "news2.mon.4_6h",
-  "every 1 h": "news2.mon.1h",
-  continuous: "news2.mon.continuous",
-};
-const RESPONSE = {
-  "continue routine monitoring": "news2.resp.routine",
-  "inform registered nurse who must assess the patient": "news2.resp.nurse",
-  "urgent ward-based response: registered nurse to inform medical team, who will review": "news2.resp.ward",
-  "key threshold for urgent response: immediately inform medical team; urgent assessment by acute-care clinician":
-    "news2.resp.urgent",
-  "emergency response: immediately inform medical team (at least specialist registrar); critical-care assessment":
-    "news2.resp.emergency",
-};
+/** The band name ("high") of a ClinicalRisk code ("CLINICAL_RISK_HIGH"); "" when unset or unknown. */
+export function riskOf(code) {
+  return RISK_OF_CODE[code] ?? "";
+}
 
 /**
  * The NEWS2 of a PatientVitals payload with proto3 defaults filled in, or null when the payload
- * has none. `rank` orders risks (0 low … 3 high); for a risk name this page does not know, it is
- * derived from the aggregate (chart 2), so that such a patient is still sorted and alerted on.
+ * has none. `risk` is the band name; `rank` orders risks (0 low … 3 high); for a code this page
+ * does not know, it is derived from the aggregate (chart 2), so that such a patient is still
+ * sorted and alerted on. `monitoring` and `response` are the codes as sent ("" when unset).
  */
 export function news2Of(payload) {
   const n = payload?.news2;
   if (!n || typeof n !== "object") return null;
   const aggregate = Math.max(0, Math.round(num0(n.aggregate)));
   const red = n.single_parameter_3 === true;
-  const risk = typeof n.risk === "string" ? n.risk : "";
+  const risk = riskOf(n.clinical_risk);
   let rank = RISKS.indexOf(risk);
   if (rank < 0) rank = aggregate >= 7 ? 3 : aggregate >= 5 ? 2 : red ? 1 : 0;
   const points = new Map();
@@ -54,15 +53,15 @@ export function news2Of(payload) {
     complete: n.complete === true,
     missing: Array.isArray(n.missing) ? n.missing.filter((m) => typeof m === "string") : [],
     scale: num(n.spo2_scale) === 2 ? 2 : 1,
-    monitoring: typeof n.monitoring === "string" ? n.monitoring : "",
-    response: typeof n.response === "string" ? n.response : "",
+    monitoring: typeof n.monitoring_frequency === "string" ? n.monitoring_frequency : "",
+    response: typeof n.clinical_response === "string" ? n.clinical_response : "",
     points,
   };
 }
 
-/** "高" / "high"; an unknown risk name as sent. */
+/** "高" / "high" for a band name ("high"); "—" when unknown. */
 export function riskName(risk) {
-  return risk && has(`news2.risk.${risk}`) ? t(`news2.risk.${risk}`) : risk || t("common.unknown");
+  return codeText("news2.risk.", CODE_OF_RISK[risk]);
 }
 
 /** A parameter's display name ("呼吸频率"); an unknown one as sent. */
@@ -70,12 +69,31 @@ export function paramName(p) {
   return has(`news2.param.${p}`) ? t(`news2.param.${p}`) : p;
 }
 
-export function monitoringText(s) {
-  return MONITORING[s] ? t(MONITORING[s]) : s;
+/** Words for a MonitoringFrequency code ("MONITORING_FREQUENCY_EVERY_1_H" → "每小时"). */
+export function monitoringText(code) {
+  return codeText("news2.mon.", code);
 }
 
-export function responseText(s) {
-  return RESPONSE[s] ? t(RESPONSE[s]) : s;
+/** Words for a ClinicalResponse code. */
+export function responseText(code) {
+  return codeText("news2.resp.", code);
+}
+
+/**
+ * Why an alert transition happened, in words, from its `why` code and values (AlertReason) and
+ * the alert's own fields (its score and band, who acknowledged it, who it is routed to).
+ */
+export function alertReasonText(a) {
+  const why = a?.why ?? {};
+  const level = Math.min(2, num(a?.escalation_level) ?? 0);
+  const moved = riskOf(why.risk);
+  return codeText("med.reason.", why.code, {
+    score: why.code === "ALERT_REASON_CODE_BAND_FELL" ? num0(why.news2_aggregate) : num0(a?.news2_aggregate),
+    risk: riskName(moved || riskOf(a?.clinical_risk)),
+    user: a?.acknowledged_by ?? "",
+    s: num0(why.waited_s),
+    to: t(`med.alerts.level${level}`),
+  });
 }
 
 // ---- alert tone -----------------------------------------------------------------------------

@@ -3,7 +3,7 @@ import { api, describe, showError } from "../api.js";
 import { clock, fmt, h, parseTime } from "../format.js";
 import { nameOf, onLangChange, t } from "../i18n.js";
 import "./i18n.js";
-import { news2Of, riskName } from "./news2.js";
+import { news2Of, riskName, riskOf } from "./news2.js";
 
 const STATE_ORDER = { ALERT_STATE_RAISED: 0, ALERT_STATE_ACKNOWLEDGED: 1, ALERT_STATE_RESOLVED: 2 };
 
@@ -93,12 +93,13 @@ export class AlertQueue {
     button.addEventListener("click", () => this.ack(this.alerts.get(a.alert_id), button));
     const meta = h("div", { class: "alert-meta" });
     const now = h("span", { class: "badge alert-now", dataset: { testid: `alert-now-${a.patient_id}` } });
-    const li = h("li", { class: "alert-item", dataset: { risk: a.risk, state: a.state, testid: `alert-${a.patient_id}` } },
+    const risk = riskOf(a.clinical_risk);
+    const li = h("li", { class: "alert-item", dataset: { risk, state: a.state, testid: `alert-${a.patient_id}` } },
       h("div", { class: "alert-main" },
         h("strong", {}, h("a", { href: `/medical/patient.html?id=${encodeURIComponent(a.patient_id)}` },
           nameOf("patient", a.patient_id))),
-        h("span", { class: "badge", dataset: { risk: a.risk, testid: `alert-raised-${a.patient_id}` } },
-          t("med.alerts.at_raise", { score: a.news2_aggregate ?? 0, risk: riskName(a.risk) })),
+        h("span", { class: "badge", dataset: { risk, testid: `alert-raised-${a.patient_id}` } },
+          t("med.alerts.at_raise", { score: a.news2_aggregate ?? 0, risk: riskName(risk) })),
         now,
         h("span", { class: "badge" }, t(`med.alerts.state.${a.state}`))),
       meta, a.state === "ALERT_STATE_RAISED" ? button : null);
@@ -163,13 +164,14 @@ export class AmbulanceBoard {
     }
     this.list.replaceChildren(...all.map((n) => {
       const news2 = n.news2 ?? {};
+      const risk = riskOf(news2.clinical_risk) || "low";
       const trend = (n.news2_trend ?? []).slice(-12).join(" → ");
-      return h("li", { class: "amb-item", dataset: { risk: news2.risk ?? "low", testid: `amb-${n.ambulance_id}` } },
+      return h("li", { class: "amb-item", dataset: { risk, testid: `amb-${n.ambulance_id}` } },
         h("strong", {}, nameOf("ambulance", n.ambulance_id)),
         h("span", { class: "amb-eta", dataset: { testid: `amb-eta-${n.ambulance_id}` } },
           n.arrived ? t("med.amb.arrived") : t("med.amb.eta", { min: Math.max(1, Math.round((n.eta_s ?? 0) / 60)) })),
         h("span", {}, t("med.amb.distance", { km: fmt(n.distance_km, 1) })),
-        h("span", { class: "badge", dataset: { risk: news2.risk ?? "low" } }, t("med.amb.news2", { score: news2.aggregate ?? 0, risk: riskName(news2.risk ?? "low") })),
+        h("span", { class: "badge", dataset: { risk } }, t("med.amb.news2", { score: news2.aggregate ?? 0, risk: riskName(risk) })),
         trend ? h("span", { class: "amb-trend" }, `${t("med.amb.trend")}: ${trend}`) : null);
     }));
   }

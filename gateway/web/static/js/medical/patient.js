@@ -8,7 +8,7 @@ import { panelBox, startConsole } from "../console/engine.js";
 import { clock, fmt, h, num, parseTime } from "../format.js";
 import { nameOf, onLangChange, t } from "../i18n.js";
 import "./i18n.js";
-import { monitoringText, news2Of, PARAMETERS, paramName, responseText, riskName } from "./news2.js";
+import { alertReasonText, monitoringText, news2Of, PARAMETERS, paramName, responseText, riskName, riskOf } from "./news2.js";
 
 const id = new URLSearchParams(location.search).get("id") ?? "";
 const METRICS = [
@@ -31,15 +31,6 @@ function valueText(param, value, latest) {
     case "temperature_c": return fmt(v, 1, "°C");
     default: return fmt(v, 1);
   }
-}
-
-/** What an alert transition was, from its fields (the service's `reason` is English prose). */
-function transitionText(a) {
-  if (a.state === "ALERT_STATE_ACKNOWLEDGED") return t("med.alerts.acked_by", { user: a.acknowledged_by ?? "" });
-  if (a.state === "ALERT_STATE_RESOLVED") return t("med.alerts.state.ALERT_STATE_RESOLVED");
-  const level = num(a.escalation_level) ?? 0;
-  if (level > 0) return t("med.detail.escalated", { to: t(`med.alerts.level${Math.min(2, level)}`) });
-  return t("med.detail.raised", { score: a.news2_aggregate ?? 0, risk: riskName(a.risk) });
 }
 
 let detail = null;
@@ -84,11 +75,14 @@ function render() {
         : t("med.detail.not_scored")));
   }));
   const alerts = detail.alerts ?? [];
-  alertList.replaceChildren(...(alerts.length ? alerts.map((a) => h("li", { class: "alert-item", dataset: { risk: a.risk, state: a.state } },
-    h("strong", {}, clock(parseTime(a.resolved_at ?? a.acknowledged_at ?? a.raised_at))),
-    h("span", { class: "badge", dataset: { risk: a.risk } }, t("med.alerts.at_raise", { score: a.news2_aggregate ?? 0, risk: riskName(a.risk) })),
-    h("span", { class: "badge" }, t(`med.alerts.state.${a.state}`)),
-    h("span", {}, transitionText(a))))
+  alertList.replaceChildren(...(alerts.length ? alerts.map((a) => {
+    const risk = riskOf(a.clinical_risk);
+    return h("li", { class: "alert-item", dataset: { risk, state: a.state } },
+      h("strong", {}, clock(parseTime(a.resolved_at ?? a.acknowledged_at ?? a.raised_at))),
+      h("span", { class: "badge", dataset: { risk } }, t("med.alerts.at_raise", { score: a.news2_aggregate ?? 0, risk: riskName(risk) })),
+      h("span", { class: "badge" }, t(`med.alerts.state.${a.state}`)),
+      h("span", { dataset: { testid: "alert-reason" } }, alertReasonText(a)));
+  })
     : [h("li", { class: "waiting" }, t("med.alerts.empty"))]));
 }
 

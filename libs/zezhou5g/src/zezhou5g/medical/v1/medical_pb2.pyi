@@ -21,22 +21,78 @@ class Consciousness(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CONSCIOUSNESS_PAIN: _ClassVar[Consciousness]
     CONSCIOUSNESS_UNRESPONSIVE: _ClassVar[Consciousness]
 
+class ClinicalRisk(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CLINICAL_RISK_UNSPECIFIED: _ClassVar[ClinicalRisk]
+    CLINICAL_RISK_LOW: _ClassVar[ClinicalRisk]
+    CLINICAL_RISK_LOW_MEDIUM: _ClassVar[ClinicalRisk]
+    CLINICAL_RISK_MEDIUM: _ClassVar[ClinicalRisk]
+    CLINICAL_RISK_HIGH: _ClassVar[ClinicalRisk]
+
+class MonitoringFrequency(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    MONITORING_FREQUENCY_UNSPECIFIED: _ClassVar[MonitoringFrequency]
+    MONITORING_FREQUENCY_EVERY_12_H: _ClassVar[MonitoringFrequency]
+    MONITORING_FREQUENCY_EVERY_4_TO_6_H: _ClassVar[MonitoringFrequency]
+    MONITORING_FREQUENCY_EVERY_1_H: _ClassVar[MonitoringFrequency]
+    MONITORING_FREQUENCY_CONTINUOUS: _ClassVar[MonitoringFrequency]
+
+class ClinicalResponse(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CLINICAL_RESPONSE_UNSPECIFIED: _ClassVar[ClinicalResponse]
+    CLINICAL_RESPONSE_ROUTINE: _ClassVar[ClinicalResponse]
+    CLINICAL_RESPONSE_NURSE_ASSESSMENT: _ClassVar[ClinicalResponse]
+    CLINICAL_RESPONSE_URGENT_WARD: _ClassVar[ClinicalResponse]
+    CLINICAL_RESPONSE_URGENT: _ClassVar[ClinicalResponse]
+    CLINICAL_RESPONSE_EMERGENCY: _ClassVar[ClinicalResponse]
+
 class AlertState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     ALERT_STATE_UNSPECIFIED: _ClassVar[AlertState]
     ALERT_STATE_RAISED: _ClassVar[AlertState]
     ALERT_STATE_ACKNOWLEDGED: _ClassVar[AlertState]
     ALERT_STATE_RESOLVED: _ClassVar[AlertState]
+
+class AlertReasonCode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ALERT_REASON_CODE_UNSPECIFIED: _ClassVar[AlertReasonCode]
+    ALERT_REASON_CODE_BAND_ROSE: _ClassVar[AlertReasonCode]
+    ALERT_REASON_CODE_SUPERSEDED: _ClassVar[AlertReasonCode]
+    ALERT_REASON_CODE_BAND_FELL: _ClassVar[AlertReasonCode]
+    ALERT_REASON_CODE_ACKNOWLEDGED: _ClassVar[AlertReasonCode]
+    ALERT_REASON_CODE_ESCALATED: _ClassVar[AlertReasonCode]
 CONSCIOUSNESS_UNSPECIFIED: Consciousness
 CONSCIOUSNESS_ALERT: Consciousness
 CONSCIOUSNESS_CONFUSION: Consciousness
 CONSCIOUSNESS_VOICE: Consciousness
 CONSCIOUSNESS_PAIN: Consciousness
 CONSCIOUSNESS_UNRESPONSIVE: Consciousness
+CLINICAL_RISK_UNSPECIFIED: ClinicalRisk
+CLINICAL_RISK_LOW: ClinicalRisk
+CLINICAL_RISK_LOW_MEDIUM: ClinicalRisk
+CLINICAL_RISK_MEDIUM: ClinicalRisk
+CLINICAL_RISK_HIGH: ClinicalRisk
+MONITORING_FREQUENCY_UNSPECIFIED: MonitoringFrequency
+MONITORING_FREQUENCY_EVERY_12_H: MonitoringFrequency
+MONITORING_FREQUENCY_EVERY_4_TO_6_H: MonitoringFrequency
+MONITORING_FREQUENCY_EVERY_1_H: MonitoringFrequency
+MONITORING_FREQUENCY_CONTINUOUS: MonitoringFrequency
+CLINICAL_RESPONSE_UNSPECIFIED: ClinicalResponse
+CLINICAL_RESPONSE_ROUTINE: ClinicalResponse
+CLINICAL_RESPONSE_NURSE_ASSESSMENT: ClinicalResponse
+CLINICAL_RESPONSE_URGENT_WARD: ClinicalResponse
+CLINICAL_RESPONSE_URGENT: ClinicalResponse
+CLINICAL_RESPONSE_EMERGENCY: ClinicalResponse
 ALERT_STATE_UNSPECIFIED: AlertState
 ALERT_STATE_RAISED: AlertState
 ALERT_STATE_ACKNOWLEDGED: AlertState
 ALERT_STATE_RESOLVED: AlertState
+ALERT_REASON_CODE_UNSPECIFIED: AlertReasonCode
+ALERT_REASON_CODE_BAND_ROSE: AlertReasonCode
+ALERT_REASON_CODE_SUPERSEDED: AlertReasonCode
+ALERT_REASON_CODE_BAND_FELL: AlertReasonCode
+ALERT_REASON_CODE_ACKNOWLEDGED: AlertReasonCode
+ALERT_REASON_CODE_ESCALATED: AlertReasonCode
 
 class VitalSigns(_message.Message):
     __slots__ = ("meta", "patient_id", "device_id", "seq", "heart_rate_bpm", "resp_rate_per_min", "spo2_pct", "systolic_mmhg", "diastolic_mmhg", "temperature_c", "consciousness", "on_oxygen")
@@ -77,26 +133,26 @@ class News2Parameter(_message.Message):
     def __init__(self, parameter: _Optional[str] = ..., value: _Optional[float] = ..., points: _Optional[int] = ...) -> None: ...
 
 class News2(_message.Message):
-    __slots__ = ("aggregate", "risk", "single_parameter_3", "complete", "missing", "spo2_scale", "monitoring", "response", "parameters")
+    __slots__ = ("aggregate", "clinical_risk", "single_parameter_3", "complete", "missing", "spo2_scale", "monitoring_frequency", "clinical_response", "parameters")
     AGGREGATE_FIELD_NUMBER: _ClassVar[int]
-    RISK_FIELD_NUMBER: _ClassVar[int]
+    CLINICAL_RISK_FIELD_NUMBER: _ClassVar[int]
     SINGLE_PARAMETER_3_FIELD_NUMBER: _ClassVar[int]
     COMPLETE_FIELD_NUMBER: _ClassVar[int]
     MISSING_FIELD_NUMBER: _ClassVar[int]
     SPO2_SCALE_FIELD_NUMBER: _ClassVar[int]
-    MONITORING_FIELD_NUMBER: _ClassVar[int]
-    RESPONSE_FIELD_NUMBER: _ClassVar[int]
+    MONITORING_FREQUENCY_FIELD_NUMBER: _ClassVar[int]
+    CLINICAL_RESPONSE_FIELD_NUMBER: _ClassVar[int]
     PARAMETERS_FIELD_NUMBER: _ClassVar[int]
     aggregate: int
-    risk: str
+    clinical_risk: ClinicalRisk
     single_parameter_3: bool
     complete: bool
     missing: _containers.RepeatedScalarFieldContainer[str]
     spo2_scale: int
-    monitoring: str
-    response: str
+    monitoring_frequency: MonitoringFrequency
+    clinical_response: ClinicalResponse
     parameters: _containers.RepeatedCompositeFieldContainer[News2Parameter]
-    def __init__(self, aggregate: _Optional[int] = ..., risk: _Optional[str] = ..., single_parameter_3: _Optional[bool] = ..., complete: _Optional[bool] = ..., missing: _Optional[_Iterable[str]] = ..., spo2_scale: _Optional[int] = ..., monitoring: _Optional[str] = ..., response: _Optional[str] = ..., parameters: _Optional[_Iterable[_Union[News2Parameter, _Mapping]]] = ...) -> None: ...
+    def __init__(self, aggregate: _Optional[int] = ..., clinical_risk: _Optional[_Union[ClinicalRisk, str]] = ..., single_parameter_3: _Optional[bool] = ..., complete: _Optional[bool] = ..., missing: _Optional[_Iterable[str]] = ..., spo2_scale: _Optional[int] = ..., monitoring_frequency: _Optional[_Union[MonitoringFrequency, str]] = ..., clinical_response: _Optional[_Union[ClinicalResponse, str]] = ..., parameters: _Optional[_Iterable[_Union[News2Parameter, _Mapping]]] = ...) -> None: ...
 
 class PatientVitals(_message.Message):
     __slots__ = ("meta", "patient_id", "latest", "observations_total", "news2", "care_team")
@@ -114,13 +170,25 @@ class PatientVitals(_message.Message):
     care_team: str
     def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., patient_id: _Optional[str] = ..., latest: _Optional[_Union[VitalSigns, _Mapping]] = ..., observations_total: _Optional[int] = ..., news2: _Optional[_Union[News2, _Mapping]] = ..., care_team: _Optional[str] = ...) -> None: ...
 
+class AlertReason(_message.Message):
+    __slots__ = ("code", "risk", "news2_aggregate", "waited_s")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    RISK_FIELD_NUMBER: _ClassVar[int]
+    NEWS2_AGGREGATE_FIELD_NUMBER: _ClassVar[int]
+    WAITED_S_FIELD_NUMBER: _ClassVar[int]
+    code: AlertReasonCode
+    risk: ClinicalRisk
+    news2_aggregate: int
+    waited_s: float
+    def __init__(self, code: _Optional[_Union[AlertReasonCode, str]] = ..., risk: _Optional[_Union[ClinicalRisk, str]] = ..., news2_aggregate: _Optional[int] = ..., waited_s: _Optional[float] = ...) -> None: ...
+
 class Alert(_message.Message):
-    __slots__ = ("meta", "alert_id", "patient_id", "care_team", "risk", "news2_aggregate", "state", "escalation_level", "routed_to", "raised_at", "escalate_at", "acknowledged_by", "acknowledged_at", "resolved_at", "reason", "version", "band_lower_since")
+    __slots__ = ("meta", "alert_id", "patient_id", "care_team", "clinical_risk", "news2_aggregate", "state", "escalation_level", "routed_to", "raised_at", "escalate_at", "acknowledged_by", "acknowledged_at", "resolved_at", "why", "version", "band_lower_since")
     META_FIELD_NUMBER: _ClassVar[int]
     ALERT_ID_FIELD_NUMBER: _ClassVar[int]
     PATIENT_ID_FIELD_NUMBER: _ClassVar[int]
     CARE_TEAM_FIELD_NUMBER: _ClassVar[int]
-    RISK_FIELD_NUMBER: _ClassVar[int]
+    CLINICAL_RISK_FIELD_NUMBER: _ClassVar[int]
     NEWS2_AGGREGATE_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     ESCALATION_LEVEL_FIELD_NUMBER: _ClassVar[int]
@@ -130,14 +198,14 @@ class Alert(_message.Message):
     ACKNOWLEDGED_BY_FIELD_NUMBER: _ClassVar[int]
     ACKNOWLEDGED_AT_FIELD_NUMBER: _ClassVar[int]
     RESOLVED_AT_FIELD_NUMBER: _ClassVar[int]
-    REASON_FIELD_NUMBER: _ClassVar[int]
+    WHY_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
     BAND_LOWER_SINCE_FIELD_NUMBER: _ClassVar[int]
     meta: _envelope_pb2.EventMeta
     alert_id: str
     patient_id: str
     care_team: str
-    risk: str
+    clinical_risk: ClinicalRisk
     news2_aggregate: int
     state: AlertState
     escalation_level: int
@@ -147,10 +215,10 @@ class Alert(_message.Message):
     acknowledged_by: str
     acknowledged_at: _timestamp_pb2.Timestamp
     resolved_at: _timestamp_pb2.Timestamp
-    reason: str
+    why: AlertReason
     version: int
     band_lower_since: _timestamp_pb2.Timestamp
-    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., alert_id: _Optional[str] = ..., patient_id: _Optional[str] = ..., care_team: _Optional[str] = ..., risk: _Optional[str] = ..., news2_aggregate: _Optional[int] = ..., state: _Optional[_Union[AlertState, str]] = ..., escalation_level: _Optional[int] = ..., routed_to: _Optional[str] = ..., raised_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., escalate_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged_by: _Optional[str] = ..., acknowledged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolved_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reason: _Optional[str] = ..., version: _Optional[int] = ..., band_lower_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., alert_id: _Optional[str] = ..., patient_id: _Optional[str] = ..., care_team: _Optional[str] = ..., clinical_risk: _Optional[_Union[ClinicalRisk, str]] = ..., news2_aggregate: _Optional[int] = ..., state: _Optional[_Union[AlertState, str]] = ..., escalation_level: _Optional[int] = ..., routed_to: _Optional[str] = ..., raised_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., escalate_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged_by: _Optional[str] = ..., acknowledged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolved_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., why: _Optional[_Union[AlertReason, _Mapping]] = ..., version: _Optional[int] = ..., band_lower_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class AmbulanceTelemetry(_message.Message):
     __slots__ = ("meta", "ambulance_id", "patient_id", "lat", "lon", "speed_kmh", "destination", "vitals")
