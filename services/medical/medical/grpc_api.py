@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import grpc
 from zezhou5g.medical.v1 import medical_pb2, medical_pb2_grpc
 from zezhou5g.platform import principal as principals
 from zezhou5g.platform.runtime import blocking
 
+from medical.adapters.observation_pages import ObservationPages
 from medical.adapters.patient_store import PatientStore
 from medical.adapters.records import Records
 from medical.app.alerting import AlertDesk, AlertNotFound
 from medical.app.ambulance import AmbulanceTracker
+from medical.app.fhir_export import FhirExport
 from medical.app.patients import PatientRegistry
 from medical.domain import fhir
 from medical.domain.access import (
@@ -56,6 +58,7 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
         self.desk = desk
         self.ambulances = ambulances
         self.registry = registry
+        self.export = FhirExport(ObservationPages(records.engine))
 
     async def _audit(self, req: Caller, action: str, patient_id: str,
                      allowed: bool, detail: str = "") -> None:
@@ -199,22 +202,38 @@ class MedicalApi(medical_pb2_grpc.MedicalServiceServicer):
                           f"{len(notices)} ambulances")
         return medical_pb2.ListPreArrivalsResponse(notices=notices)
 
+    def _fhir_patient(self, patient: medical_pb2.Patient) -> dict[str, Any]:
+        return fhir.patient_resource(patient.patient_id, patient.name, patient.gender,
+                                     patient.birth_date)
+
     async def ExportFhir(  # noqa: N802
         self, request: medical_pb2.ExportFhirRequest, context: grpc.aio.ServicerContext
     ) -> medical_pb2.ExportFhirResponse:
-        """FHIR R4 Bundle of the patient and their recent vital-sign Observations."""
+        """One page of the patient's vital-sign Observations as a FHIR R4 searchset Bundle."""
         patient = await self._patient(request.patient_id, "export_fhir", context)
-        now = datetime.now(UTC)
-        rows = await blocking(self.records.observations, patient.patient_id,
-                                       now - timedelta(minutes=request.minutes or 60))
-        sets = [fhir.VitalSet(r.event_id, r.at if r.at.tzinfo else r.at.replace(tzinfo=UTC), {
-            f: getattr(r, f) for f in ("heart_rate_bpm", "resp_rate_per_min", "spo2_pct",
-                                       "systolic_mmhg", "diastolic_mmhg", "temperature_c")})
-            for r in rows]
-        body = fhir.bundle(fhir.patient_resource(patient.patient_id, patient.name,
-                                                 patient.gender, patient.birth_date),
-                           fhir.observations(patient.patient_id, sets), now)
-        return medical_pb2.ExportFhirResponse(bundle_json=json.dumps(body, ensure_ascii=False))
+        until = request.until.ToDatetime(tzinfo=UTC) if request.HasField("until") else None
+        if request.HasField("since"):
+            since = request.since.ToDatetime(tzinfo=UTC)
+        else:
+            since = (until or datetime.now(UTC)) - timedelta(minutes=request.minutes or 60)
+        if until is not None and until < since:
+            await _abort(context, grpc.StatusCode.INVALID_ARGUMENT, "until is before since")
+        try:
+            page = await blocking(self.export.page, self._fhir_patient(patient), since, until,
+                                  request.count, request.cursor)
+        except fhir.CursorError as exc:
+            await _abort(context, grpc.StatusCode.INVALID_ARGUMENT, str(exc))
+        return medical_pb2.ExportFhirResponse(
+            bundle_json=json.dumps(page.bundle, ensure_ascii=False, separators=(",", ":")),
+            next_cursor=page.next_cursor, total=page.total)
+
+    async def GetFhirPatient(  # noqa: N802
+        self, request: medical_pb2.GetFhirPatientRequest, context: grpc.aio.ServicerContext
+    ) -> medical_pb2.FhirResource:
+        """The patient as a FHIR R4 Patient resource."""
+        patient = await self._patient(request.patient_id, "read_fhir_patient", context)
+        return medical_pb2.FhirResource(resource_json=json.dumps(
+            self._fhir_patient(patient), ensure_ascii=False))
 
     async def ListAudit(  # noqa: N802
         self, request: medical_pb2.ListAuditRequest, context: grpc.aio.ServicerContext

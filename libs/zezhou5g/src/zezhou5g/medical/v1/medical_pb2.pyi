@@ -419,20 +419,46 @@ class ListPreArrivalsResponse(_message.Message):
     def __init__(self, notices: _Optional[_Iterable[_Union[PreArrivalNotice, _Mapping]]] = ...) -> None: ...
 
 class ExportFhirRequest(_message.Message):
-    __slots__ = ("patient_id", "requester", "minutes")
+    __slots__ = ("patient_id", "requester", "minutes", "since", "until", "count", "cursor")
     PATIENT_ID_FIELD_NUMBER: _ClassVar[int]
     REQUESTER_FIELD_NUMBER: _ClassVar[int]
     MINUTES_FIELD_NUMBER: _ClassVar[int]
+    SINCE_FIELD_NUMBER: _ClassVar[int]
+    UNTIL_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    CURSOR_FIELD_NUMBER: _ClassVar[int]
     patient_id: str
     requester: Requester
     minutes: int
-    def __init__(self, patient_id: _Optional[str] = ..., requester: _Optional[_Union[Requester, _Mapping]] = ..., minutes: _Optional[int] = ...) -> None: ...
+    since: _timestamp_pb2.Timestamp
+    until: _timestamp_pb2.Timestamp
+    count: int
+    cursor: str
+    def __init__(self, patient_id: _Optional[str] = ..., requester: _Optional[_Union[Requester, _Mapping]] = ..., minutes: _Optional[int] = ..., since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., count: _Optional[int] = ..., cursor: _Optional[str] = ...) -> None: ...
 
 class ExportFhirResponse(_message.Message):
-    __slots__ = ("bundle_json",)
+    __slots__ = ("bundle_json", "next_cursor", "total")
     BUNDLE_JSON_FIELD_NUMBER: _ClassVar[int]
+    NEXT_CURSOR_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
     bundle_json: str
-    def __init__(self, bundle_json: _Optional[str] = ...) -> None: ...
+    next_cursor: str
+    total: int
+    def __init__(self, bundle_json: _Optional[str] = ..., next_cursor: _Optional[str] = ..., total: _Optional[int] = ...) -> None: ...
+
+class GetFhirPatientRequest(_message.Message):
+    __slots__ = ("patient_id", "requester")
+    PATIENT_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUESTER_FIELD_NUMBER: _ClassVar[int]
+    patient_id: str
+    requester: Requester
+    def __init__(self, patient_id: _Optional[str] = ..., requester: _Optional[_Union[Requester, _Mapping]] = ...) -> None: ...
+
+class FhirResource(_message.Message):
+    __slots__ = ("resource_json",)
+    RESOURCE_JSON_FIELD_NUMBER: _ClassVar[int]
+    resource_json: str
+    def __init__(self, resource_json: _Optional[str] = ...) -> None: ...
 
 class AuditEntry(_message.Message):
     __slots__ = ("at", "user", "care_team", "action", "patient_id", "allowed", "detail")

@@ -76,6 +76,11 @@ class MedicalServiceStub:
                 request_serializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ExportFhirRequest.SerializeToString,
                 response_deserializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ExportFhirResponse.FromString,
                 _registered_method=True)
+        self.GetFhirPatient = channel.unary_unary(
+                '/zezhou5g.medical.v1.MedicalService/GetFhirPatient',
+                request_serializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.GetFhirPatientRequest.SerializeToString,
+                response_deserializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.FhirResource.FromString,
+                _registered_method=True)
         self.ListAudit = channel.unary_unary(
                 '/zezhou5g.medical.v1.MedicalService/ListAudit',
                 request_serializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ListAuditRequest.SerializeToString,
@@ -140,6 +145,13 @@ class MedicalServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ExportFhir(self, request, context):
+        """FHIR R4 export, paged (care team checked, audited as export_fhir / read_fhir_patient).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetFhirPatient(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -201,6 +213,11 @@ def add_MedicalServiceServicer_to_server(servicer, server):
                     servicer.ExportFhir,
                     request_deserializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ExportFhirRequest.FromString,
                     response_serializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ExportFhirResponse.SerializeToString,
+            ),
+            'GetFhirPatient': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetFhirPatient,
+                    request_deserializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.GetFhirPatientRequest.FromString,
+                    response_serializer=zezhou5g_dot_medical_dot_v1_dot_medical__pb2.FhirResource.SerializeToString,
             ),
             'ListAudit': grpc.unary_unary_rpc_method_handler(
                     servicer.ListAudit,
@@ -431,6 +448,33 @@ class MedicalService:
             '/zezhou5g.medical.v1.MedicalService/ExportFhir',
             zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ExportFhirRequest.SerializeToString,
             zezhou5g_dot_medical_dot_v1_dot_medical__pb2.ExportFhirResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetFhirPatient(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zezhou5g.medical.v1.MedicalService/GetFhirPatient',
+            zezhou5g_dot_medical_dot_v1_dot_medical__pb2.GetFhirPatientRequest.SerializeToString,
+            zezhou5g_dot_medical_dot_v1_dot_medical__pb2.FhirResource.FromString,
             options,
             channel_credentials,
             insecure,
