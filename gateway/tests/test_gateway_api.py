@@ -166,10 +166,10 @@ def test_public_crowding_names_areas_and_suggestions_as_the_service_decides(stac
     from zezhou5g.tourism.v1 import flow_pb2
 
     store = FlowStore(redis.Redis.from_url(stack["redis_url"], decode_responses=True))
-    for zone, count, level in (("jueshan-fair-square", 40, "crowded"),
-                               ("jueshan-summit-terrace", 1, "comfortable")):
+    for zone, count, level in (("jueshan-fair-square", 40, flow_pb2.CROWD_LEVEL_CROWDED),
+                               ("jueshan-summit-terrace", 1, flow_pb2.CROWD_LEVEL_COMFORTABLE)):
         status = flow_pb2.ZoneStatus(zone_id=zone, area_id="jueshan", count=count,
-                                     level=level)
+                                     crowd_level=level)
         status.frame_time.GetCurrentTime()
         store.zones.put(zone, status)
     body = httpx.get(f"{stack['url']}/api/public/tourism/crowding", timeout=10).json()
@@ -178,4 +178,6 @@ def test_public_crowding_names_areas_and_suggestions_as_the_service_decides(stac
     assert spots["jueshan-summit-terrace"]["area_name_en"] == "Jueshan Scenic Area"
     assert spots["dayang-old-street"]["area_name_en"] == "Dayang Ancient Town"
     assert spots["dayang-old-street"]["count"] is None       # no status yet: unknown
+    assert spots["dayang-old-street"]["crowd_level"] == "CROWD_LEVEL_UNSPECIFIED"
+    assert spots["jueshan-fair-square"]["crowd_level"] == "CROWD_LEVEL_CROWDED"
     assert not any("suggest_calmer" in s for s in body["spots"])

@@ -117,7 +117,7 @@ def test_zone_past_capacity_raises_one_alert_and_clears_once(
         assert states == ["raised", "cleared"], states
         raised, cleared = seen["alerts"]
         assert raised.alert_id == cleared.alert_id
-        assert raised.count > 3 and raised.level == "over_capacity"
+        assert raised.count > 3 and raised.crowd_level == flow_pb2.CROWD_LEVEL_OVER_CAPACITY
         assert cleared.occupancy < 0.7
         counts = [s.count for s in seen["status"]]
         assert max(counts) >= 5 and counts[0] == 0

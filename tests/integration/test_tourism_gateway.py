@@ -6,6 +6,7 @@ services/tourism/tests/test_forecast.py; the console and public page e2e test sh
 from pathlib import Path
 
 import httpx
+from zezhou5g.tourism.v1 import flow_pb2
 
 # The camera view and zone data need the cameras and detector running in the stack.
 STACK_ENV = {"Z5G_VISION_ENABLED": "true"}
@@ -23,7 +24,9 @@ def test_roles_public_summary_and_camera_view(stack, wait, sign_in):
     public = httpx.get(f"{url}/api/public/tourism/crowding").json()
     assert {s["zone_id"] for s in public["spots"]} == {z["zone_id"] for z in
                                                        ops.get("/api/tourism/zones").json()}
-    assert all(set(s) >= {"level", "count", "capacity"} for s in public["spots"])
+    assert all(set(s) >= {"crowd_level", "best_crowd_level", "count", "capacity"}
+               for s in public["spots"])
+    assert {s["crowd_level"] for s in public["spots"]} <= set(flow_pb2.CrowdLevel.keys())
     assert not any("jpeg" in k or "box" in k for s in public["spots"] for k in s)
     # The service's forecast: 1 h, 2 h, 3 h ahead per spot, and where the plaza queues, a wait.
     assert all(len(s["ahead"]) == 3 for s in public["spots"])

@@ -117,8 +117,13 @@ async def public_crowding(request: Request) -> dict[str, Any]:
         d["area_name_zh"] = s.area_name_zh or s.area_id
         d["area_name_en"] = s.area_name_en or s.area_id
         d["wait_min"] = s.wait_min if s.wait_min >= 0 else None
-        d["count"] = s.count if s.level != "unknown" else None
-        d["occupancy"] = round(s.occupancy, 3) if s.level != "unknown" else None
+        # Levels always present, CROWD_LEVEL_UNSPECIFIED when not known (proto3 JSON would
+        # leave the zero value out); count and occupancy are null then.
+        known = s.crowd_level != flow_pb2.CROWD_LEVEL_UNSPECIFIED
+        d["crowd_level"] = flow_pb2.CrowdLevel.Name(s.crowd_level)
+        d["best_crowd_level"] = flow_pb2.CrowdLevel.Name(s.best_crowd_level)
+        d["count"] = s.count if known else None
+        d["occupancy"] = round(s.occupancy, 3) if known else None
         d["density_per_m2"] = round(s.density_per_m2, 4)
         d["updated"] = s.updated.ToJsonString() if s.HasField("updated") else None
         spots.append(d)

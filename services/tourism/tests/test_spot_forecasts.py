@@ -39,7 +39,8 @@ def api(redis_client):
 
 def status(store, zid, count, lvl):
     s = flow_pb2.ZoneStatus(zone_id=zid, area_id="a", count=count, capacity=20,
-                            occupancy=count / 20, level=lvl, density_per_m2=count / 100)
+                            occupancy=count / 20, density_per_m2=count / 100,
+                            crowd_level=flow_pb2.CrowdLevel.Value(f"CROWD_LEVEL_{lvl.upper()}"))
     s.frame_time.GetCurrentTime()
     store.zones.put(zid, s)
 
@@ -63,7 +64,9 @@ def test_suggests_only_spots_calm_now_and_forecast_calm(api):
     assert list(spots["crowded"].calmer) == ["calm"]      # never "filling", "busy", itself
     assert list(spots["busy"].calmer) == ["calm"]
     assert list(spots["calm"].calmer) == []
-    assert [p.level for p in spots["filling"].ahead][:2] != ["comfortable", "comfortable"]
+    calm = flow_pb2.CROWD_LEVEL_COMFORTABLE
+    assert [p.crowd_level for p in spots["filling"].ahead][:2] != [calm, calm]
+    assert spots["calm"].crowd_level == calm
     assert len(spots["calm"].ahead) == 3
     assert spots["calm"].history_hours == 7    # 60 minutes a day × 7 days
     assert spots["crowded"].wait_min == pytest.approx(4.8)   # 19 people ÷ 4 per minute
@@ -79,5 +82,5 @@ def test_without_status_a_spot_is_unknown_and_never_suggested(api):
     api, store = api
     status(store, "crowded", 19, "crowded")
     spots = {s.zone_id: s for s in api.spot_forecasts(time.time(), 2).spots}
-    assert spots["calm"].level == "unknown"
+    assert spots["calm"].crowd_level == flow_pb2.CROWD_LEVEL_UNSPECIFIED
     assert list(spots["crowded"].calmer) == []

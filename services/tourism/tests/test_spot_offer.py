@@ -32,7 +32,8 @@ CONFIG = parse_areas({
 
 def _status(store: FlowStore, zid: str, area: str, count: int, level: str) -> None:
     s = flow_pb2.ZoneStatus(zone_id=zid, area_id=area, count=count, capacity=20,
-                            occupancy=count / 20, level=level, density_per_m2=count / 100)
+                            occupancy=count / 20, density_per_m2=count / 100,
+                            crowd_level=flow_pb2.CrowdLevel.Value(f"CROWD_LEVEL_{level.upper()}"))
     s.frame_time.GetCurrentTime()
     store.zones.put(zid, s)
 
@@ -54,5 +55,5 @@ def test_busy_or_worse_spots_are_offered_calmer_ones_even_when_none_is_calm(redi
 def test_a_spot_without_status_is_not_offered_anything(redis_client):
     store = FlowStore(redis_client)
     spots = SpotForecasts(CONFIG, store).spot_forecasts(time.time(), 2).spots
-    assert [s.level for s in spots] == ["unknown"] * 4
+    assert [s.crowd_level for s in spots] == [flow_pb2.CROWD_LEVEL_UNSPECIFIED] * 4
     assert not any(s.suggest_calmer or s.calmer for s in spots)

@@ -252,4 +252,17 @@ export const ENUMS = Object.freeze({
     "MONITORING_FREQUENCY_EVERY_1_H",
     "MONITORING_FREQUENCY_CONTINUOUS",
   ]),
+  "zezhou5g.tourism.v1.ComfortLevel": Object.freeze([
+    "COMFORT_LEVEL_UNSPECIFIED",
+    "COMFORT_LEVEL_COMFORTABLE",
+    "COMFORT_LEVEL_FAIR",
+    "COMFORT_LEVEL_UNCOMFORTABLE",
+  ]),
+  "zezhou5g.tourism.v1.CrowdLevel": Object.freeze([
+    "CROWD_LEVEL_UNSPECIFIED",
+    "CROWD_LEVEL_COMFORTABLE",
+    "CROWD_LEVEL_BUSY",
+    "CROWD_LEVEL_CROWDED",
+    "CROWD_LEVEL_OVER_CAPACITY",
+  ]),
 });

@@ -16,6 +16,7 @@ from zezhou5g.tourism.v1 import tourism_pb2
 from tourism.adapters.environment_store import FIELDS, EnvironmentStore
 from tourism.domain.comfort import VALID_RANGES, comfort
 from tourism.topics import ENV_READINGS, ENV_STATUS
+from tourism.wire import comfort_level
 
 
 class EnvironmentReadings:
@@ -63,7 +64,7 @@ class EnvironmentReadings:
         assessed = comfort(**mean)
         status = tourism_pb2.AreaEnvironment(
             area_id=reading.area_id, thi=assessed.thi, comfort_index=assessed.index,
-            comfort_level=assessed.level, readings_total=area.total + 1)
+            comfort_band=comfort_level(assessed.level), readings_total=area.total + 1)
         for name, value in mean.items():
             setattr(status, name, round(value, 2))
         status.meta.event_time.CopyFrom(reading.meta.event_time)

@@ -42,6 +42,7 @@ from tourism.domain.crowding import AlertChange, ZoneMonitor, ZoneReading
 from tourism.domain.geometry import feet, points_in_polygon
 from tourism.domain.tracking import FeetTracker, LineCounter, reconcile
 from tourism.topics import AREA_FLOW, ZONE_ALERTS, ZONE_STATUS
+from tourism.wire import crowd_level
 
 log = logging.getLogger(__name__)
 
@@ -342,7 +343,7 @@ def _zone_status(z: _ZoneFrame, at: float) -> flow_pb2.ZoneStatus:
     status = flow_pb2.ZoneStatus(
         zone_id=zone.id, area_id=zone.area, camera_id=zone.camera, count=r.count,
         raw_count=r.raw_count, density_per_m2=r.density, area_m2=zone.area_m2,
-        capacity=zone.capacity, occupancy=r.occupancy, level=r.level.value)
+        capacity=zone.capacity, occupancy=r.occupancy, crowd_level=crowd_level(r.level))
     if z.fused is not None:
         status.count_method = z.fused.method.value
         status.detector_count, status.density_count = z.fused.detector, z.fused.density
@@ -366,5 +367,5 @@ def _alert(z: _ZoneFrame, at: float,
         alert.cleared_at.FromNanoseconds(int(at * 1e9))
         alert.ClearField("meta")
     alert.count, alert.capacity = r.count, zone.capacity
-    alert.occupancy, alert.level = r.occupancy, r.level.value
+    alert.occupancy, alert.crowd_level = r.occupancy, crowd_level(r.level)
     return alert

@@ -21,6 +21,7 @@ from tourism.domain.forecast import (
     outlook,
     wait_minutes,
 )
+from tourism.wire import crowd_level, level_of
 
 DAY_S = 24 * 3600
 PROFILE_DAYS = 7
@@ -56,7 +57,7 @@ class SpotForecasts:
             s = live.get(z.id)
             count = float(s.count) if s else 0.0
             prof = self.profile(z.id, now_s)
-            lv = Level(s.level) if s and s.level in {v.value for v in Level} else None
+            lv = level_of(s.crowd_level) if s else None
             o = outlook(z.id, z.area, z.capacity, z.thresholds, lv, count, prof, now_s, ahead,
                         self.forecaster)
             outlooks.append(o)
@@ -64,20 +65,21 @@ class SpotForecasts:
                 zone_id=z.id, area_id=z.area, name_zh=z.name_zh, name_en=z.name_en,
                 capacity=z.capacity, area_m2=z.area_m2, count=int(count),
                 density_per_m2=s.density_per_m2 if s else 0.0,
-                occupancy=s.occupancy if s else 0.0, level=lv.value if lv else "unknown",
+                occupancy=s.occupancy if s else 0.0, crowd_level=crowd_level(lv),
                 history_hours=round(prof.hours, 1))
             if s:
                 spot.updated.CopyFrom(s.frame_time)
             for h, c, occ, lvl in zip(o.hours_ahead, o.counts_ahead, o.occupancy_ahead,
                                       o.levels_ahead, strict=True):
-                p = spot.ahead.add(count=c, occupancy=occ, level=lvl.value)
+                p = spot.ahead.add(count=c, occupancy=occ, crowd_level=crowd_level(lvl))
                 p.at.FromSeconds(int(now_s + h * 3600))
             area = self.config.areas[z.area]
             best = best_hour_today(prof, self.forecaster, now_s, count, area.opens_at_hour,
                                    area.open_hours)
             if best is not None:
                 spot.best_time.FromSeconds(int(best[0]))
-                spot.best_level = _level_of(best[1], z.capacity, z.thresholds).value
+                spot.best_crowd_level = crowd_level(_level_of(best[1], z.capacity,
+                                                              z.thresholds))
             wait = wait_minutes(count, z.queue_per_min)
             spot.wait_min = wait if wait is not None else -1.0
         _offer_calmer(reply, calmer_spots(outlooks), self.config)

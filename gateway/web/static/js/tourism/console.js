@@ -5,10 +5,10 @@ import { TOPICS } from "../contracts.js";
 import { panelBox, startConsole } from "../console/engine.js";
 import { statusPanels } from "../console/status-panels.js";
 import { clock, eventTime, fmt, fmtInt, num0 } from "../format.js";
-import { has, nameOf, t } from "../i18n.js";
+import { nameOf, t } from "../i18n.js";
 import { flowPanels } from "./flow-panels.js";
 import "./i18n.js";
-import { AREAS, AreaTile } from "./tiles.js";
+import { AREAS, AreaTile, comfortOf } from "./tiles.js";
 
 const COLUMNS = [
   { id: "area", label: "f.area", get: (d) => nameOf("area", d.area_id), head: true },
@@ -19,8 +19,8 @@ const COLUMNS = [
   { id: "thi", label: "f.thi", get: (d) => fmt(num0(d.thi), 1), num: true },
   { id: "comfort", label: "f.comfort_index", get: (d) => fmt(num0(d.comfort_index), 0), num: true },
   { id: "level", label: "f.comfort_level",
-    get: (d) => (d.comfort_level && has(`comfort.${d.comfort_level}`) ? t(`comfort.${d.comfort_level}`) : t("common.unknown")),
-    badge: (d) => ({ level: d.comfort_level || "" }) },
+    get: (d) => comfortOf(d).text,
+    badge: (d) => ({ level: comfortOf(d).level }) },
   { id: "readings", label: "f.readings_total", get: (d) => fmtInt(num0(d.readings_total)), num: true },
   { id: "time", label: "f.event_time", get: (d) => clock(eventTime(d)) },
 ];

@@ -7,7 +7,7 @@ import { TOPICS } from "../contracts.js";
 import { panelBox } from "../console/engine.js";
 import { clock, fmt, fmtInt, h, num0, parseTime } from "../format.js";
 import { onLangChange, t } from "../i18n.js";
-import { levelBadge, nameIn, pct, svg } from "./flow.js";
+import { levelBadge, levelOf, nameIn, pct, svg } from "./flow.js";
 import "./i18n.js";
 
 const state = { areas: [], zones: new Map(), status: new Map(), flow: new Map(), cameras: [], camera: null };
@@ -35,7 +35,7 @@ function renderPlan(box) {
     const legendItems = [];
     (area.zones ?? []).forEach((z, i) => {
       const s = state.status.get(z.zone_id);
-      const lv = s?.level || "unknown";
+      const lv = levelOf(s?.crowd_level);
       const points = z.plan_polygon.map((p) => `${num0(p.x)},${-num0(p.y)}`).join(" ");
       const cx = z.plan_polygon.reduce((a, p) => a + num0(p.x), 0) / z.plan_polygon.length;
       const cy = z.plan_polygon.reduce((a, p) => a + num0(p.y), 0) / z.plan_polygon.length;
@@ -71,7 +71,7 @@ function renderZones(box) {
       h("td", { class: "num" }, fmt(z.area_m2, 0, "m²")),
       h("td", { class: "num" }, s ? fmt(num0(s.density_per_m2), 3, `${t("tf.persons")}/m²`) : "—"),
       h("td", { class: "num" }, s ? pct(s.occupancy) : "—"),
-      h("td", {}, levelBadge(s?.level, `zone-level-${z.zone_id}`)));
+      h("td", {}, levelBadge(levelOf(s?.crowd_level), `zone-level-${z.zone_id}`)));
   });
   box.replaceChildren(h("div", { class: "table-wrap" }, h("table", { class: "data-table" },
     h("thead", {}, h("tr", {}, head.map((k) => h("th", { scope: "col" }, t(k))))), h("tbody", {}, rows))));

@@ -2,7 +2,21 @@
 import { h } from "../format.js";
 import { getLang, t } from "../i18n.js";
 
+/** Crowding levels, calmest first, by the names the page's styles use (data-level, tf-level-*). */
 export const LEVELS = ["comfortable", "busy", "crowded", "over_capacity"];
+// The service sends zezhou5g.tourism.v1.CrowdLevel codes; the strings are `level.<code>`.
+const CODE_OF_LEVEL = {
+  comfortable: "CROWD_LEVEL_COMFORTABLE",
+  busy: "CROWD_LEVEL_BUSY",
+  crowded: "CROWD_LEVEL_CROWDED",
+  over_capacity: "CROWD_LEVEL_OVER_CAPACITY",
+};
+const LEVEL_OF_CODE = Object.fromEntries(Object.entries(CODE_OF_LEVEL).map(([lv, code]) => [code, lv]));
+
+/** The level name ("busy") of a CrowdLevel code ("CROWD_LEVEL_BUSY"); "unknown" when unset. */
+export function levelOf(code) {
+  return LEVEL_OF_CODE[code] ?? "unknown";
+}
 
 /** The display name of a thing with name_zh / name_en in the current language. */
 export function nameIn(item) {
@@ -13,7 +27,8 @@ export function nameIn(item) {
 /** A crowding level badge. */
 export function levelBadge(level, testid) {
   const lv = LEVELS.includes(level) ? level : "unknown";
-  return h("span", { class: `tf-level tf-level-${lv}`, dataset: { level: lv, testid } }, t(`level.${lv}`));
+  return h("span", { class: `tf-level tf-level-${lv}`, dataset: { level: lv, testid } },
+    t(`level.${CODE_OF_LEVEL[lv] ?? "CROWD_LEVEL_UNSPECIFIED"}`));
 }
 
 /** "83%" for an occupancy ratio. */

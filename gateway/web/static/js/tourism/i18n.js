@@ -1,5 +1,9 @@
 // Strings of the tourism visitor-flow pages (console section and public crowding page).
-import { addStrings } from "../i18n.js";
+import { addCodeTable, addStrings } from "../i18n.js";
+
+// Codes of the tourism protos translated here (checked against js/contracts.js by a unit test).
+addCodeTable("zezhou5g.tourism.v1.CrowdLevel", "level.", { unspecified: true });
+addCodeTable("zezhou5g.tourism.v1.ComfortLevel", "comfort.");
 
 addStrings({
   "zh-CN": {
@@ -33,11 +37,11 @@ addStrings({
     "tf.alert_text": "{zone}：{count} 人，承载量 {cap} 人（{pct}）",
     "tf.no_frame": "暂无画面",
     "tf.persons": "人",
-    "level.comfortable": "舒适",
-    "level.busy": "较拥挤",
-    "level.crowded": "拥挤",
-    "level.over_capacity": "超出承载量",
-    "level.unknown": "暂无数据",
+    "level.CROWD_LEVEL_COMFORTABLE": "舒适",
+    "level.CROWD_LEVEL_BUSY": "较拥挤",
+    "level.CROWD_LEVEL_CROWDED": "拥挤",
+    "level.CROWD_LEVEL_OVER_CAPACITY": "超出承载量",
+    "level.CROWD_LEVEL_UNSPECIFIED": "暂无数据",
     "tp.title": "景区实时拥挤度",
     "tp.lead": "珏山景区与大阳古镇各景点现在和未来两小时的拥挤程度。人多时为您推荐现在空闲、预计也不会变拥挤的景点。",
     "tp.try": "人较多，可以先去：",
@@ -97,11 +101,11 @@ addStrings({
     "tf.alert_text": "{zone}: {count} people, capacity {cap} ({pct})",
     "tf.no_frame": "No frame yet",
     "tf.persons": "people",
-    "level.comfortable": "Comfortable",
-    "level.busy": "Busy",
-    "level.crowded": "Crowded",
-    "level.over_capacity": "Over capacity",
-    "level.unknown": "No data",
+    "level.CROWD_LEVEL_COMFORTABLE": "Comfortable",
+    "level.CROWD_LEVEL_BUSY": "Busy",
+    "level.CROWD_LEVEL_CROWDED": "Crowded",
+    "level.CROWD_LEVEL_OVER_CAPACITY": "Over capacity",
+    "level.CROWD_LEVEL_UNSPECIFIED": "No data",
     "tp.title": "How crowded is it now?",
     "tp.lead": "Crowding at each spot of Jueshan Scenic Area and Dayang Ancient Town, now and for the next two hours. When a spot is busy we suggest places that are calm now and expected to stay calm.",
     "tp.try": "Busy — you could go first to:",
@@ -137,9 +141,9 @@ addStrings({
   "zh-CN": {
     "area.jueshan": "珏山景区",
     "area.dayang": "大阳古镇",
-    "comfort.comfortable": "舒适",
-    "comfort.fair": "一般",
-    "comfort.uncomfortable": "不舒适",
+    "comfort.COMFORT_LEVEL_COMFORTABLE": "舒适",
+    "comfort.COMFORT_LEVEL_FAIR": "一般",
+    "comfort.COMFORT_LEVEL_UNCOMFORTABLE": "不舒适",
     "f.temperature": "气温",
     "f.humidity": "湿度",
     "f.pm25": "PM2.5",
@@ -155,9 +159,9 @@ addStrings({
   en: {
     "area.jueshan": "Jueshan Scenic Area",
     "area.dayang": "Dayang Ancient Town",
-    "comfort.comfortable": "comfortable",
-    "comfort.fair": "fair",
-    "comfort.uncomfortable": "uncomfortable",
+    "comfort.COMFORT_LEVEL_COMFORTABLE": "comfortable",
+    "comfort.COMFORT_LEVEL_FAIR": "fair",
+    "comfort.COMFORT_LEVEL_UNCOMFORTABLE": "uncomfortable",
     "f.temperature": "Temperature",
     "f.humidity": "Humidity",
     "f.pm25": "PM2.5",

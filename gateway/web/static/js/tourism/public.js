@@ -7,7 +7,7 @@ import { TOPICS } from "../contracts.js";
 import { clock, fmt, h, num0, parseTime } from "../format.js";
 import { getLang, joinList, onLangChange, t } from "../i18n.js";
 import { startConsole } from "../console/engine.js";
-import { LEVELS, levelBadge, nameIn } from "./flow.js";
+import { LEVELS, levelBadge, levelOf, nameIn } from "./flow.js";
 import "./i18n.js";
 
 const RANK = Object.fromEntries(LEVELS.map((l, i) => [l, i]));
@@ -87,7 +87,12 @@ startConsole({
     let pending = false;
     const load = async () => {
       const data = await api("/api/public/tourism/crowding");
-      for (const s of data.spots) spots.set(s.zone_id, s);
+      // Codes (CrowdLevel) → the level names the cards and styles use.
+      for (const s of data.spots) {
+        s.level = levelOf(s.crowd_level);
+        for (const p of s.ahead ?? []) p.level = levelOf(p.crowd_level);
+        spots.set(s.zone_id, s);
+      }
       suggestions = data.suggestions ?? {};
       render(box);
     };
@@ -97,7 +102,7 @@ startConsole({
       onEvent: (d) => {
         const s = spots.get(d.zone_id);
         if (!s) return;
-        const level = d.level || "comfortable";
+        const level = levelOf(d.crowd_level);
         const changed = level !== s.level;
         Object.assign(s, { count: num0(d.count), occupancy: num0(d.occupancy), density_per_m2: num0(d.density_per_m2),
           level, updated: d.frame_time });

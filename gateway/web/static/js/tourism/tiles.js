@@ -1,11 +1,24 @@
 // The environment tile of a scenic area (temperature, comfort, humidity, PM2.5, noise).
 import { fmt, h, num0 } from "../format.js";
-import { has, nameOf, t } from "../i18n.js";
+import { codeText, nameOf, t } from "../i18n.js";
 import { Tile } from "../tiles.js";
 import "./i18n.js";
 
 /** The demo's scenic areas, shown (waiting) before their first reading. */
 export const AREAS = ["jueshan", "dayang"];
+
+// zezhou5g.tourism.v1.ComfortLevel code → the name the styles use (data-level).
+const COMFORT_OF_CODE = {
+  COMFORT_LEVEL_COMFORTABLE: "comfortable",
+  COMFORT_LEVEL_FAIR: "fair",
+  COMFORT_LEVEL_UNCOMFORTABLE: "uncomfortable",
+};
+
+/** The comfort level name ("fair") of an AreaEnvironment, and its words; "" / "—" when unset. */
+export function comfortOf(d) {
+  const code = d?.comfort_band;
+  return { level: COMFORT_OF_CODE[code] ?? "", text: codeText("comfort.", code) };
+}
 
 export class AreaTile extends Tile {
   constructor(id, opts) {
@@ -33,9 +46,9 @@ export class AreaTile extends Tile {
     this.title.textContent = nameOf("area", this.id);
     const temp = num0(d.temperature_c);
     this.value(this.temp, fmt(temp, 1, "°C"), temp);
-    const level = d.comfort_level || "";
+    const { level, text } = comfortOf(d);
     const ci = num0(d.comfort_index);
-    const levelText = !level ? "" : has(`comfort.${level}`) ? t(`comfort.${level}`) : level;
+    const levelText = level ? text : "";
     this.value(this.comfort, `${t("f.comfort")} ${Math.round(ci)}${levelText ? ` · ${levelText}` : ""}`, ci);
     this.comfort.dataset.level = this.data ? level : "";
     this.el.dataset.level = this.data ? level : "";

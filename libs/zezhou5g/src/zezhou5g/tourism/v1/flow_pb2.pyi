@@ -4,12 +4,26 @@ from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from zezhou5g.common.v1 import contract_pb2 as _contract_pb2
 from zezhou5g.common.v1 import envelope_pb2 as _envelope_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class CrowdLevel(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CROWD_LEVEL_UNSPECIFIED: _ClassVar[CrowdLevel]
+    CROWD_LEVEL_COMFORTABLE: _ClassVar[CrowdLevel]
+    CROWD_LEVEL_BUSY: _ClassVar[CrowdLevel]
+    CROWD_LEVEL_CROWDED: _ClassVar[CrowdLevel]
+    CROWD_LEVEL_OVER_CAPACITY: _ClassVar[CrowdLevel]
+CROWD_LEVEL_UNSPECIFIED: CrowdLevel
+CROWD_LEVEL_COMFORTABLE: CrowdLevel
+CROWD_LEVEL_BUSY: CrowdLevel
+CROWD_LEVEL_CROWDED: CrowdLevel
+CROWD_LEVEL_OVER_CAPACITY: CrowdLevel
 
 class Point(_message.Message):
     __slots__ = ("x", "y")
@@ -20,7 +34,7 @@ class Point(_message.Message):
     def __init__(self, x: _Optional[float] = ..., y: _Optional[float] = ...) -> None: ...
 
 class ZoneStatus(_message.Message):
-    __slots__ = ("meta", "zone_id", "area_id", "camera_id", "count", "raw_count", "density_per_m2", "area_m2", "capacity", "occupancy", "level", "frame_time", "count_method", "detector_count", "density_count")
+    __slots__ = ("meta", "zone_id", "area_id", "camera_id", "count", "raw_count", "density_per_m2", "area_m2", "capacity", "occupancy", "crowd_level", "frame_time", "count_method", "detector_count", "density_count")
     META_FIELD_NUMBER: _ClassVar[int]
     ZONE_ID_FIELD_NUMBER: _ClassVar[int]
     AREA_ID_FIELD_NUMBER: _ClassVar[int]
@@ -31,7 +45,7 @@ class ZoneStatus(_message.Message):
     AREA_M2_FIELD_NUMBER: _ClassVar[int]
     CAPACITY_FIELD_NUMBER: _ClassVar[int]
     OCCUPANCY_FIELD_NUMBER: _ClassVar[int]
-    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    CROWD_LEVEL_FIELD_NUMBER: _ClassVar[int]
     FRAME_TIME_FIELD_NUMBER: _ClassVar[int]
     COUNT_METHOD_FIELD_NUMBER: _ClassVar[int]
     DETECTOR_COUNT_FIELD_NUMBER: _ClassVar[int]
@@ -46,15 +60,15 @@ class ZoneStatus(_message.Message):
     area_m2: float
     capacity: int
     occupancy: float
-    level: str
+    crowd_level: CrowdLevel
     frame_time: _timestamp_pb2.Timestamp
     count_method: str
     detector_count: int
     density_count: float
-    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., zone_id: _Optional[str] = ..., area_id: _Optional[str] = ..., camera_id: _Optional[str] = ..., count: _Optional[int] = ..., raw_count: _Optional[int] = ..., density_per_m2: _Optional[float] = ..., area_m2: _Optional[float] = ..., capacity: _Optional[int] = ..., occupancy: _Optional[float] = ..., level: _Optional[str] = ..., frame_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., count_method: _Optional[str] = ..., detector_count: _Optional[int] = ..., density_count: _Optional[float] = ...) -> None: ...
+    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., zone_id: _Optional[str] = ..., area_id: _Optional[str] = ..., camera_id: _Optional[str] = ..., count: _Optional[int] = ..., raw_count: _Optional[int] = ..., density_per_m2: _Optional[float] = ..., area_m2: _Optional[float] = ..., capacity: _Optional[int] = ..., occupancy: _Optional[float] = ..., crowd_level: _Optional[_Union[CrowdLevel, str]] = ..., frame_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., count_method: _Optional[str] = ..., detector_count: _Optional[int] = ..., density_count: _Optional[float] = ...) -> None: ...
 
 class ZoneAlert(_message.Message):
-    __slots__ = ("meta", "alert_id", "zone_id", "area_id", "state", "count", "capacity", "occupancy", "level", "raised_at", "cleared_at", "acknowledged", "acknowledged_by", "acknowledged_at")
+    __slots__ = ("meta", "alert_id", "zone_id", "area_id", "state", "count", "capacity", "occupancy", "level", "crowd_level", "raised_at", "cleared_at", "acknowledged", "acknowledged_by", "acknowledged_at")
     META_FIELD_NUMBER: _ClassVar[int]
     ALERT_ID_FIELD_NUMBER: _ClassVar[int]
     ZONE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -64,6 +78,7 @@ class ZoneAlert(_message.Message):
     CAPACITY_FIELD_NUMBER: _ClassVar[int]
     OCCUPANCY_FIELD_NUMBER: _ClassVar[int]
     LEVEL_FIELD_NUMBER: _ClassVar[int]
+    CROWD_LEVEL_FIELD_NUMBER: _ClassVar[int]
     RAISED_AT_FIELD_NUMBER: _ClassVar[int]
     CLEARED_AT_FIELD_NUMBER: _ClassVar[int]
     ACKNOWLEDGED_FIELD_NUMBER: _ClassVar[int]
@@ -78,12 +93,13 @@ class ZoneAlert(_message.Message):
     capacity: int
     occupancy: float
     level: str
+    crowd_level: CrowdLevel
     raised_at: _timestamp_pb2.Timestamp
     cleared_at: _timestamp_pb2.Timestamp
     acknowledged: bool
     acknowledged_by: str
     acknowledged_at: _timestamp_pb2.Timestamp
-    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., alert_id: _Optional[str] = ..., zone_id: _Optional[str] = ..., area_id: _Optional[str] = ..., state: _Optional[str] = ..., count: _Optional[int] = ..., capacity: _Optional[int] = ..., occupancy: _Optional[float] = ..., level: _Optional[str] = ..., raised_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cleared_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged: _Optional[bool] = ..., acknowledged_by: _Optional[str] = ..., acknowledged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., alert_id: _Optional[str] = ..., zone_id: _Optional[str] = ..., area_id: _Optional[str] = ..., state: _Optional[str] = ..., count: _Optional[int] = ..., capacity: _Optional[int] = ..., occupancy: _Optional[float] = ..., level: _Optional[str] = ..., crowd_level: _Optional[_Union[CrowdLevel, str]] = ..., raised_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cleared_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged: _Optional[bool] = ..., acknowledged_by: _Optional[str] = ..., acknowledged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class GateCount(_message.Message):
     __slots__ = ("gate_id", "name_zh", "name_en", "entries_today", "exits_today")
@@ -344,19 +360,19 @@ class ListAlertsResponse(_message.Message):
     def __init__(self, alerts: _Optional[_Iterable[_Union[ZoneAlert, _Mapping]]] = ..., total: _Optional[int] = ...) -> None: ...
 
 class ZoneForecastPoint(_message.Message):
-    __slots__ = ("at", "count", "occupancy", "level")
+    __slots__ = ("at", "count", "occupancy", "crowd_level")
     AT_FIELD_NUMBER: _ClassVar[int]
     COUNT_FIELD_NUMBER: _ClassVar[int]
     OCCUPANCY_FIELD_NUMBER: _ClassVar[int]
-    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    CROWD_LEVEL_FIELD_NUMBER: _ClassVar[int]
     at: _timestamp_pb2.Timestamp
     count: float
     occupancy: float
-    level: str
-    def __init__(self, at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., count: _Optional[float] = ..., occupancy: _Optional[float] = ..., level: _Optional[str] = ...) -> None: ...
+    crowd_level: CrowdLevel
+    def __init__(self, at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., count: _Optional[float] = ..., occupancy: _Optional[float] = ..., crowd_level: _Optional[_Union[CrowdLevel, str]] = ...) -> None: ...
 
 class SpotForecast(_message.Message):
-    __slots__ = ("zone_id", "area_id", "name_zh", "name_en", "capacity", "area_m2", "count", "density_per_m2", "occupancy", "level", "updated", "ahead", "best_time", "best_level", "wait_min", "calmer", "history_hours", "area_name_zh", "area_name_en", "suggest_calmer")
+    __slots__ = ("zone_id", "area_id", "name_zh", "name_en", "capacity", "area_m2", "count", "density_per_m2", "occupancy", "crowd_level", "updated", "ahead", "best_time", "best_crowd_level", "wait_min", "calmer", "history_hours", "area_name_zh", "area_name_en", "suggest_calmer")
     ZONE_ID_FIELD_NUMBER: _ClassVar[int]
     AREA_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_ZH_FIELD_NUMBER: _ClassVar[int]
@@ -366,11 +382,11 @@ class SpotForecast(_message.Message):
     COUNT_FIELD_NUMBER: _ClassVar[int]
     DENSITY_PER_M2_FIELD_NUMBER: _ClassVar[int]
     OCCUPANCY_FIELD_NUMBER: _ClassVar[int]
-    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    CROWD_LEVEL_FIELD_NUMBER: _ClassVar[int]
     UPDATED_FIELD_NUMBER: _ClassVar[int]
     AHEAD_FIELD_NUMBER: _ClassVar[int]
     BEST_TIME_FIELD_NUMBER: _ClassVar[int]
-    BEST_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    BEST_CROWD_LEVEL_FIELD_NUMBER: _ClassVar[int]
     WAIT_MIN_FIELD_NUMBER: _ClassVar[int]
     CALMER_FIELD_NUMBER: _ClassVar[int]
     HISTORY_HOURS_FIELD_NUMBER: _ClassVar[int]
@@ -386,18 +402,18 @@ class SpotForecast(_message.Message):
     count: int
     density_per_m2: float
     occupancy: float
-    level: str
+    crowd_level: CrowdLevel
     updated: _timestamp_pb2.Timestamp
     ahead: _containers.RepeatedCompositeFieldContainer[ZoneForecastPoint]
     best_time: _timestamp_pb2.Timestamp
-    best_level: str
+    best_crowd_level: CrowdLevel
     wait_min: float
     calmer: _containers.RepeatedScalarFieldContainer[str]
     history_hours: float
     area_name_zh: str
     area_name_en: str
     suggest_calmer: bool
-    def __init__(self, zone_id: _Optional[str] = ..., area_id: _Optional[str] = ..., name_zh: _Optional[str] = ..., name_en: _Optional[str] = ..., capacity: _Optional[int] = ..., area_m2: _Optional[float] = ..., count: _Optional[int] = ..., density_per_m2: _Optional[float] = ..., occupancy: _Optional[float] = ..., level: _Optional[str] = ..., updated: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ahead: _Optional[_Iterable[_Union[ZoneForecastPoint, _Mapping]]] = ..., best_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., best_level: _Optional[str] = ..., wait_min: _Optional[float] = ..., calmer: _Optional[_Iterable[str]] = ..., history_hours: _Optional[float] = ..., area_name_zh: _Optional[str] = ..., area_name_en: _Optional[str] = ..., suggest_calmer: _Optional[bool] = ...) -> None: ...
+    def __init__(self, zone_id: _Optional[str] = ..., area_id: _Optional[str] = ..., name_zh: _Optional[str] = ..., name_en: _Optional[str] = ..., capacity: _Optional[int] = ..., area_m2: _Optional[float] = ..., count: _Optional[int] = ..., density_per_m2: _Optional[float] = ..., occupancy: _Optional[float] = ..., crowd_level: _Optional[_Union[CrowdLevel, str]] = ..., updated: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ahead: _Optional[_Iterable[_Union[ZoneForecastPoint, _Mapping]]] = ..., best_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., best_crowd_level: _Optional[_Union[CrowdLevel, str]] = ..., wait_min: _Optional[float] = ..., calmer: _Optional[_Iterable[str]] = ..., history_hours: _Optional[float] = ..., area_name_zh: _Optional[str] = ..., area_name_en: _Optional[str] = ..., suggest_calmer: _Optional[bool] = ...) -> None: ...
 
 class ListSpotForecastsRequest(_message.Message):
     __slots__ = ("hours",)
