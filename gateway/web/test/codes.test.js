@@ -24,9 +24,6 @@ const TABLES = i18n.codeTables();
 // Enums no page shows, each with the reason.
 const NOT_SHOWN = {
   "zezhou5g.common.v1.Visibility": "how a topic may be streamed: read by the gateway, never shown",
-  "zezhou5g.agri.v1.Severity": "translated by number (sev.N) until the agri pages move to codes",
-  "zezhou5g.agri.v1.AlarmStatus": "translated by number (alarm.status.N) until the agri pages move to codes",
-  "zezhou5g.agri.v1.OrderState": "translated by number (order.N) until the agri pages move to codes",
 };
 
 /** The values a table must translate: the enum's, less the zero value unless it asks for it. */

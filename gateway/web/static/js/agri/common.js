@@ -1,6 +1,6 @@
 // Shared pieces of the agri pages: an SVG field map, labels, severities.
 import { h } from "../format.js";
-import { has, t } from "../i18n.js";
+import { codeText, has, t } from "../i18n.js";
 import "./i18n.js";
 
 export const SEV_COLORS = { 0: "#16a34a", 1: "#facc15", 2: "#fb923c", 3: "#ea580c", 4: "#dc2626" };
@@ -14,6 +14,18 @@ const ORDER = { ORDER_STATE_CREATED: 1, ORDER_STATE_ASSIGNED: 2, ORDER_STATE_EN_
 export const sevOf = (v) => SEV[v] ?? (Number(v) || 0);
 export const statusOf = (v) => STATUS[v] ?? (Number(v) || 0);
 export const orderOf = (v) => ORDER[v] ?? (Number(v) || 0);
+
+// Number → code, for the strings (`sev.<code>`, `alarm.status.<code>`, `order.<code>`).
+const codeOf = (codes, zero) => Object.fromEntries([[0, zero], ...Object.entries(codes).map(([c, n]) => [n, c])]);
+const SEV_CODE = codeOf(SEV, "SEVERITY_UNSPECIFIED");
+const STATUS_CODE = codeOf(STATUS, "ALARM_STATUS_UNSPECIFIED");
+const ORDER_CODE = codeOf(ORDER, "ORDER_STATE_UNSPECIFIED");
+/** Words for a Severity (name or number); SEVERITY_UNSPECIFIED reads "normal" (no alarm). */
+export const sevText = (v) => codeText("sev.", SEV_CODE[sevOf(v)]);
+/** Words for an AlarmStatus (name or number). */
+export const statusText = (v) => codeText("alarm.status.", STATUS_CODE[statusOf(v)]);
+/** Words for an OrderState (name or number). */
+export const orderText = (v) => codeText("order.", ORDER_CODE[orderOf(v)]);
 export const isActive = (a) => [1, 2].includes(statusOf(a.status));
 export const label = (prefix, id) => {
   const s = t(`${prefix}.${id}`);
@@ -55,7 +67,7 @@ export function drawMap(svg, fields, machines = []) {
       points: (f.outline || []).map((p) => `${x(p.lon).toFixed(1)},${y(p.lat).toFixed(1)}`).join(" "),
       fill: SEV_COLORS[sev], "fill-opacity": "0.55", stroke: "#334155", "stroke-width": "1.5",
       "data-testid": `map-field-${f.id}`, "data-severity": String(sev) });
-    poly.append(el("title", {}, `${fieldLabel(f)} · ${t(`sev.${sev}`)}`));
+    poly.append(el("title", {}, `${fieldLabel(f)} · ${sevText(sev)}`));
     svg.append(poly, el("text", { x: x(f.centre.lon).toFixed(1), y: y(f.centre.lat).toFixed(1),
       "text-anchor": "middle", "font-size": "12", fill: "#0f172a" }, fieldLabel(f)));
   }

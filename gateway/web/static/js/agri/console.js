@@ -6,7 +6,7 @@ import { TOPICS } from "../contracts.js";
 import { startConsole } from "../console/engine.js";
 import { clock, eventTime, fmt, h } from "../format.js";
 import { onLangChange, t } from "../i18n.js";
-import { drawMap, fieldLabel, label, machineLabel, orderOf, sevOf, statusOf, table, time } from "./common.js";
+import { drawMap, fieldLabel, label, machineLabel, orderOf, orderText, sevOf, sevText, statusOf, statusText, table, time } from "./common.js";
 import { historyPanel } from "./history.js";
 import "./i18n.js";
 
@@ -38,7 +38,7 @@ function renderFields() {
     const sev = sevOf(s.severity);
     return h("article", { class: `agri-card sev-${sev}`, dataset: { testid: `field-${f.id}`, severity: String(sev) } },
       h("h3", {}, fieldLabel(f)),
-      h("p", { class: "muted" }, `${label("crop", f.crop)} · ${label("stage", f.stage)} · ${t(`sev.${sev}`)}`),
+      h("p", { class: "muted" }, `${label("crop", f.crop)} · ${label("stage", f.stage)} · ${sevText(sev)}`),
       h("dl", {},
         h("dt", {}, t("agri.moisture")), h("dd", { dataset: { testid: `vwc-${f.id}` } }, vwcPct(l.soil_moisture_vwc)),
         h("dt", {}, t("agri.air")), h("dd", { dataset: { testid: `air-${f.id}` } }, fmt(l.air_temp_c, 1, "°C")),
@@ -62,8 +62,8 @@ function renderAlarms() {
     return h("tr", { dataset: { testid: "alarm-row", type: a.type, field: a.field_id, severity: String(sevOf(a.severity)), status: String(st) } },
       h("td", {}, time(a.start_time)), h("td", {}, fieldName(a.field_id)),
       h("td", {}, a.originator === a.field_id ? t("agri.whole_field") : h("code", {}, a.originator)),
-      h("td", {}, label("alarm", a.type)), h("td", { class: `sev sev-${sevOf(a.severity)}` }, t(`sev.${sevOf(a.severity)}`)),
-      h("td", {}, t(`alarm.status.${st}`)), h("td", {}, ack));
+      h("td", {}, label("alarm", a.type)), h("td", { class: `sev sev-${sevOf(a.severity)}` }, sevText(a.severity)),
+      h("td", {}, statusText(st)), h("td", {}, ack));
   });
   return rows.length ? table("alarms", ["agri.col.time", "agri.col.field", "agri.device", "agri.col.type",
     "agri.col.severity", "agri.col.status", ""], rows) : h("p", { class: "waiting" }, t("agri.alarms.none"));
@@ -77,7 +77,7 @@ function orderRows(orders) {
       actionButton(t("agri.cancel"), () => setOrder(o.id, "cancelled"), "order-cancel")) : "";
     return h("tr", { dataset: { testid: "order-row", field: o.field_id, machine: o.machine_id || "", state: String(st) } },
       h("td", {}, time(o.created_time)), h("td", {}, fieldName(o.field_id)), h("td", {}, label("task", o.task)),
-      h("td", {}, o.machine_id ? machineName(o.machine_id) : t("common.unknown")), h("td", {}, t(`order.${st}`)),
+      h("td", {}, o.machine_id ? machineName(o.machine_id) : t("common.unknown")), h("td", {}, orderText(st)),
       h("td", { class: "num" }, o.eta_min ? fmt(o.eta_min, 0, t("unit.min")) : t("common.unknown")),
       h("td", { class: "num" }, o.distance_km ? fmt(o.distance_km, 1, t("unit.km")) : t("common.unknown")),
       h("td", {}, actions));

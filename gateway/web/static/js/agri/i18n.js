@@ -1,5 +1,10 @@
 // zh-CN / en strings of the agri pages (Chinese first).
-import { addStrings } from "../i18n.js";
+import { addCodeTable, addStrings } from "../i18n.js";
+
+// Codes of the agri protos translated here (checked against js/contracts.js by a unit test).
+addCodeTable("zezhou5g.agri.v1.Severity", "sev.", { unspecified: true });
+addCodeTable("zezhou5g.agri.v1.AlarmStatus", "alarm.status.");
+addCodeTable("zezhou5g.agri.v1.OrderState", "order.");
 
 addStrings({
   "zh-CN": {
@@ -17,13 +22,13 @@ addStrings({
     "agri.col.state": "状态", "agri.col.eta": "预计到达", "agri.col.task": "作业",
     "agri.col.distance": "路程", "agri.col.kind": "类型",
     "agri.done": "完成", "agri.cancel": "取消",
-    "sev.0": "正常", "sev.1": "提示", "sev.2": "次要", "sev.3": "重要", "sev.4": "严重",
-    "alarm.status.1": "未确认", "alarm.status.2": "已确认", "alarm.status.3": "已解除·未确认",
-    "alarm.status.4": "已解除·已确认",
+    "sev.SEVERITY_UNSPECIFIED": "正常", "sev.SEVERITY_WARNING": "提示", "sev.SEVERITY_MINOR": "次要", "sev.SEVERITY_MAJOR": "重要", "sev.SEVERITY_CRITICAL": "严重",
+    "alarm.status.ALARM_STATUS_ACTIVE_UNACK": "未确认", "alarm.status.ALARM_STATUS_ACTIVE_ACK": "已确认", "alarm.status.ALARM_STATUS_CLEARED_UNACK": "已解除·未确认",
+    "alarm.status.ALARM_STATUS_CLEARED_ACK": "已解除·已确认",
     "alarm.FROST": "霜冻", "alarm.HEAT_STRESS": "高温胁迫", "alarm.IRRIGATION_NEED": "需灌溉",
     "alarm.SENSOR_SILENT": "传感器失联", "alarm.LOW_BATTERY": "电量低",
-    "order.1": "已创建", "order.2": "已指派", "order.3": "前往中", "order.4": "作业中",
-    "order.5": "已完成", "order.6": "已取消",
+    "order.ORDER_STATE_CREATED": "已创建", "order.ORDER_STATE_ASSIGNED": "已指派", "order.ORDER_STATE_EN_ROUTE": "前往中", "order.ORDER_STATE_WORKING": "作业中",
+    "order.ORDER_STATE_DONE": "已完成", "order.ORDER_STATE_CANCELLED": "已取消",
     "machine.free": "空闲", "machine.busy": "作业中", "machine.silent": "失联",
     "task.frost_protection": "防霜", "task.irrigation": "灌溉", "task.spraying": "植保喷药",
     "task.tillage": "耕地", "task.sowing": "播种",
@@ -98,13 +103,13 @@ addStrings({
     "agri.col.state": "State", "agri.col.eta": "ETA", "agri.col.task": "Task",
     "agri.col.distance": "Distance", "agri.col.kind": "Kind",
     "agri.done": "Done", "agri.cancel": "Cancel",
-    "sev.0": "Normal", "sev.1": "Warning", "sev.2": "Minor", "sev.3": "Major", "sev.4": "Critical",
-    "alarm.status.1": "Active, unacknowledged", "alarm.status.2": "Active, acknowledged",
-    "alarm.status.3": "Cleared, unacknowledged", "alarm.status.4": "Cleared, acknowledged",
+    "sev.SEVERITY_UNSPECIFIED": "Normal", "sev.SEVERITY_WARNING": "Warning", "sev.SEVERITY_MINOR": "Minor", "sev.SEVERITY_MAJOR": "Major", "sev.SEVERITY_CRITICAL": "Critical",
+    "alarm.status.ALARM_STATUS_ACTIVE_UNACK": "Active, unacknowledged", "alarm.status.ALARM_STATUS_ACTIVE_ACK": "Active, acknowledged",
+    "alarm.status.ALARM_STATUS_CLEARED_UNACK": "Cleared, unacknowledged", "alarm.status.ALARM_STATUS_CLEARED_ACK": "Cleared, acknowledged",
     "alarm.FROST": "Frost", "alarm.HEAT_STRESS": "Heat stress", "alarm.IRRIGATION_NEED": "Irrigation need",
     "alarm.SENSOR_SILENT": "Sensor silent", "alarm.LOW_BATTERY": "Low battery",
-    "order.1": "Created", "order.2": "Assigned", "order.3": "En route", "order.4": "Working",
-    "order.5": "Done", "order.6": "Cancelled",
+    "order.ORDER_STATE_CREATED": "Created", "order.ORDER_STATE_ASSIGNED": "Assigned", "order.ORDER_STATE_EN_ROUTE": "En route", "order.ORDER_STATE_WORKING": "Working",
+    "order.ORDER_STATE_DONE": "Done", "order.ORDER_STATE_CANCELLED": "Cancelled",
     "machine.free": "Free", "machine.busy": "Busy", "machine.silent": "Silent",
     "task.frost_protection": "Frost protection", "task.irrigation": "Irrigation",
     "task.spraying": "Spraying", "task.tillage": "Tillage", "task.sowing": "Sowing",
