@@ -1,7 +1,9 @@
 """Generated code is committed; it must be exactly what ``make proto`` produces now.
 
 That covers the protoc modules and the topic registries made from the ``topic`` options: the
-Python ``zezhou5g.contracts.topics`` and the front end's ``js/contracts.js``.
+Python ``zezhou5g.contracts.topics`` and the front end's ``js/contracts.js``, which also lists
+every enum's value names (``ENUMS``: what gateway/web/test/codes.test.js holds the pages' code
+tables to).
 """
 
 import filecmp
@@ -64,6 +66,29 @@ def test_every_declared_topic_is_in_both_registries(fresh: tuple[Path, list[Path
     assert declared >= 20
     assert python.count(" = Topic(") == declared
     assert js.count("  [TOPICS.") == declared
+
+
+def test_every_declared_enum_and_value_is_in_the_js_registry(
+        fresh: tuple[Path, list[Path]]) -> None:
+    """contracts.js ENUMS (what the pages' code tables are checked against) names each enum."""
+    import re
+
+    gen = _load_generator()
+    out, _ = fresh
+    js = (out / gen.JS_REGISTRY).read_text(encoding="utf-8")
+    # The proto files' own enums and value names, read as text, not through the generator.
+    declared: dict[str, list[str]] = {}
+    for path in (ROOT / "proto").rglob("*.proto"):
+        text = path.read_text(encoding="utf-8")
+        package = re.search(r"^package ([\w.]+);", text, re.M).group(1)
+        for name, body in re.findall(r"^enum (\w+) \{(.*?)^\}", text, re.M | re.S):
+            declared[f"{package}.{name}"] = re.findall(r"^\s+([A-Z][A-Z0-9_]*) = \d+;", body, re.M)
+    assert len(declared) >= 10 and "zezhou5g.medical.v1.ClinicalRisk" in declared
+    for name, values in declared.items():
+        block = re.search(rf'^  "{re.escape(name)}": Object.freeze\(\[\n(.*?)^  \]\),', js,
+                          re.M | re.S)
+        assert block, f"{name} missing from {gen.JS_REGISTRY}"
+        assert re.findall(r'"(\w+)",', block.group(1)) == values, name
 
 
 @pytest.mark.parametrize(("path", "ok"), [
