@@ -27,6 +27,7 @@ from gateway.routes import (
     agri,
     auth,
     device_admin,
+    fhir,
     health,
     medical,
     public,
@@ -131,8 +132,8 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.state.settings = settings
     app.state.trusted_proxies = parse_networks(settings.trusted_proxies)
     for router in (health.router, auth.router, public.router, streams.router, devices.router,
-                   device_admin.router, tourism.router, medical.router, agri.router,
-                   transport.router):
+                   device_admin.router, tourism.router, medical.router, fhir.export_router,
+                   agri.router, transport.router, fhir.router):
         app.include_router(router)
     errors.install(app)
     metrics = make_asgi_app()

@@ -2,9 +2,13 @@
 a deteriorating patient's alert on the team's live stream, acknowledgement, FHIR export."""
 
 import json
+import subprocess
+import sys
 import threading
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -100,6 +104,137 @@ def test_deteriorating_patient_alerts_own_team_only_and_ack_is_once(stack, produ
         (e["user"], e["action"]) for e in entries}
 
 
+ROOT = Path(__file__).resolve().parents[2]
+R4_VALIDATOR = ROOT / "services" / "medical" / "tests" / "r4_validate.py"
+FULL_SET = dict(heart_rate_bpm=72.0, resp_rate_per_min=15.0, spo2_pct=97.0, systolic_mmhg=121.0,
+                diastolic_mmhg=79.0, temperature_c=36.8)
+DAY_S = 24 * 3600
+
+
+def _r4_problems(docs: list[dict]) -> list[str]:
+    done = subprocess.run([sys.executable, str(R4_VALIDATOR)], input=json.dumps(docs),  # noqa: S603
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout)
+
+
+@pytest.fixture(scope="module")
+def day_of_vitals(stack):
+    """24 h of full 1 Hz vital sets of p-1004, ending now, in the stack's medical records (the
+    rows the records writer would have stored; 86,400 through Kafka would take minutes)."""
+    from medical.adapters.records import ObservationRow
+    from sqlalchemy import create_engine, insert
+    from sqlalchemy.orm import Session
+
+    end = datetime.now(UTC).replace(microsecond=0)
+    start = end - timedelta(seconds=DAY_S - 1)
+    engine = create_engine(f"sqlite:///{stack['tmp']}/medical.db")
+    rows = [{"event_id": str(uuid.UUID(int=n + 1)), "patient_id": "p-1004", "device_id": "w-1004",
+             "at": start + timedelta(seconds=n), "consciousness": 1, "on_oxygen": False,
+             "news2": 0, "risk": "low", **FULL_SET} for n in range(DAY_S)]
+    with Session(engine) as s, s.begin():
+        s.execute(insert(ObservationRow), rows)
+    engine.dispose()
+    return start, end
+
+
+def test_a_day_of_1hz_vitals_pages_through_the_fhir_facade(stack, sign_in, day_of_vitals):
+    """Issue 17: a 24-hour export of 1 Hz vitals works through the gateway, in bounded pages."""
+    start, end = day_of_vitals
+    wang = sign_in(stack, "dr-wang")
+    wang.timeout = 60
+    url = (f"{stack['url']}/fhir/Observation?patient=p-1004"
+           f"&date=ge{start:%Y-%m-%dT%H:%M:%SZ}&date=le{end:%Y-%m-%dT%H:%M:%SZ}&_count=1000")
+    seen: set[str] = set()
+    kept, pages, largest, last_at = [], 0, 0, ""
+    began = time.monotonic()
+    while url:
+        r = wang.get(url)
+        assert r.status_code == 200, r.text[:500]
+        assert r.headers["content-type"].startswith("application/fhir+json")
+        largest = max(largest, len(r.content))
+        page = r.json()
+        assert page["type"] == "searchset" and page["total"] == DAY_S * 5
+        matches = [e for e in page["entry"] if e["search"]["mode"] == "match"]
+        assert 0 < len(matches) <= 1000
+        times = [e["resource"]["effectiveDateTime"] for e in matches]
+        assert times == sorted(times) and times[0] >= last_at
+        last_at = times[-1]
+        seen.update(e["resource"]["id"] for e in matches)
+        links = {link["relation"]: link["url"] for link in page["link"]}
+        assert links["self"] == url
+        url = links.get("next", "")
+        if pages in (0, 200) or not url:
+            kept.append(page)
+        pages += 1
+    took = time.monotonic() - began
+    print(f"24 h of 1 Hz vitals: {pages} pages, {len(seen)} Observations, "
+          f"largest page {largest / 1e6:.2f} MB, {took:.1f} s")
+    assert len(seen) == DAY_S * 5 and pages == DAY_S * 5 // 1000
+    assert largest < 1_000_000
+    patient = wang.get("/fhir/Patient/p-1004")
+    assert patient.status_code == 200
+    assert patient.headers["content-type"].startswith("application/fhir+json")
+    assert _r4_problems([*kept, patient.json()]) == []
+
+
+def test_the_patient_page_download_is_one_valid_bundle_past_the_old_4mb_limit(
+        stack, sign_in, day_of_vitals):
+    wang = sign_in(stack, "dr-wang")
+    wang.timeout = 60
+    r = wang.get("/api/medical/patients/p-1004/fhir?minutes=60")
+    assert r.status_code == 200, r.text[:500]
+    assert len(r.content) > 4 * 1024 * 1024  # one gRPC message could not have carried it
+    bundle = r.json()
+    matches = [e for e in bundle["entry"] if e["search"]["mode"] == "match"]
+    assert [e["search"]["mode"] for e in bundle["entry"]].count("include") == 1
+    assert bundle["total"] == len(matches)
+    elapsed = (datetime.now(UTC) - day_of_vitals[1]).total_seconds()
+    assert (3600 - elapsed - 5) * 5 <= len(matches) <= 3601 * 5
+    assert len({e["fullUrl"] for e in bundle["entry"]}) == len(bundle["entry"])
+    assert {e["resource"]["subject"]["reference"] for e in matches} == {
+        e["fullUrl"] for e in bundle["entry"] if e["search"]["mode"] == "include"}
+    # Every resource has one of a few shapes: the R4 models check the Patient and the first
+    # and last thousand Observations (all 18,000 would take the validator a minute here).
+    assert _r4_problems([{**bundle, "entry": bundle["entry"][:1001] + matches[-1000:]}]) == []
+
+
+def test_fhir_facade_refuses_another_team_audited_and_answers_operation_outcomes(
+        stack, sign_in, day_of_vitals):
+    li = sign_in(stack, "dr-li")  # care team B; p-1004 is in team A
+    for path in ("/fhir/Patient/p-1004", "/fhir/Observation?patient=Patient/p-1004&_count=5"):
+        r = li.get(path)
+        assert r.status_code == 403, r.text
+        assert r.headers["content-type"].startswith("application/fhir+json")
+        assert r.json()["resourceType"] == "OperationOutcome"
+        assert r.json()["issue"][0]["code"] == "forbidden"
+    entries = sign_in(stack, "admin").get("/api/medical/audit").json()
+    denied = {e["action"] for e in entries if e["user"] == "dr-li"
+              and e["patient_id"] == "p-1004" and not e.get("allowed", False)}
+    assert denied == {"read_fhir_patient", "export_fhir"}
+
+    wang = sign_in(stack, "dr-wang")
+    answers = {
+        "/fhir/Observation?patient=p-1004&date=ge2026-13-01": (400, "invalid"),
+        "/fhir/Observation?patient=p-1004&_cursor=bm90LWEtY3Vyc29y": (400, "invalid"),
+        "/fhir/Observation?patient=p-1004&_count=0": (400, "invalid"),
+        "/fhir/Patient/p-none": (404, "not-found"),
+    }
+    for path, (status, code) in answers.items():
+        r = wang.get(path)
+        assert (r.status_code, r.json()["issue"][0]["code"]) == (status, code), path
+    outsider = httpx.get(f"{stack['url']}/fhir/Patient/p-1004", timeout=10)
+    assert outsider.status_code == 401 and outsider.json()["issue"][0]["code"] == "login"
+    assert _r4_problems([r.json(), outsider.json()]) == []
+
+    start, end = day_of_vitals
+    last_minute = wang.get("/fhir/Observation", params={
+        "patient": "p-1004", "date": [f"gt{(end - timedelta(seconds=60)).isoformat()}",
+                                      f"le{end.isoformat()}"], "_count": 500}).json()
+    assert last_minute["total"] == 300 and len(last_minute["entry"]) == 301
+    assert [link["relation"] for link in last_minute["link"]] == ["self"]  # nothing next
+
+
 def test_no_patient_identifier_in_application_logs(stack, sign_in):
     """Runs after the tests above in this module: their requests and events named patients."""
     wang = sign_in(stack, "dr-wang")
@@ -109,5 +244,5 @@ def test_no_patient_identifier_in_application_logs(stack, sign_in):
         if proc.module in ("gateway", "medical"):
             text = proc.log.read_text(errors="replace")
             assert "/api/medical/patients/<patient>" in text or proc.module == "medical"
-            for pid in ("p-1002", "p-1003", "p-1006"):
+            for pid in ("p-1002", "p-1003", "p-1004", "p-1006"):
                 assert pid not in text, f"{pid} in the {proc.module} log"

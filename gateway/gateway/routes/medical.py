@@ -1,8 +1,10 @@
-"""Medical REST routes for clinicians: the service checks care teams and audits every read."""
+"""Medical REST routes for clinicians: the service checks care teams and audits every read.
+
+The FHIR export and facade are in :mod:`gateway.routes.fhir`.
+"""
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request
@@ -10,6 +12,7 @@ from zezhou5g.medical.v1 import medical_pb2
 
 from gateway.auth import Principal, require_scenario
 from gateway.grpc_clients import DEADLINE_S, as_dict, call, dicts
+from gateway.openapi import CONFLICT
 from gateway.scenarios.medical import requester
 from gateway.scenarios.medical import stub as _stub
 
@@ -45,16 +48,6 @@ async def patient_vitals(patient_id: str, request: Request,
     return as_dict(reply)
 
 
-@router.get("/patients/{patient_id}/fhir")
-async def export_fhir(patient_id: str, request: Request, principal: Clinician,
-                      minutes: Annotated[int, Query(ge=1, le=1440)] = 60) -> dict[str, Any]:
-    """FHIR R4 Bundle (collection) of the patient and their vital-sign Observations."""
-    reply = await call(_stub(request).ExportFhir(medical_pb2.ExportFhirRequest(
-        patient_id=patient_id, requester=requester(principal), minutes=minutes),
-        timeout=DEADLINE_S), "medical")
-    return json.loads(reply.bundle_json)  # type: ignore[no-any-return]
-
-
 @router.put("/patients/{patient_id}/spo2-scale")
 async def set_spo2_scale(patient_id: str, request: Request, principal: Clinician,
                          scale2: Annotated[bool, Body(embed=True)]) -> dict[str, Any]:
@@ -74,7 +67,7 @@ async def list_alerts(request: Request, principal: Clinician,
     return dicts(list(reply.alerts))
 
 
-@router.post("/alerts/{alert_id}/ack")
+@router.post("/alerts/{alert_id}/ack", responses=CONFLICT)
 async def acknowledge(alert_id: str, request: Request, principal: Clinician) -> dict[str, Any]:
     """Acknowledge an alert; 409 when it was already acknowledged or resolved."""
     reply = await call(_stub(request).AcknowledgeAlert(medical_pb2.AcknowledgeAlertRequest(

@@ -110,6 +110,8 @@ def test_full_urls_are_urn_uuids_the_subjects_reference_and_ids_are_stable():
     assert all(e["fullUrl"] == f"urn:uuid:{e['resource']['id']}" for e in matches)
     assert len(set(urls)) == len(urls) == 1 + 5 + 2 + 2
     assert [e["fullUrl"] for e in _page()["entry"]] == urls  # same export, same names
+    assert matches[0]["resource"]["id"] == str(uuid.uuid5(
+        fhir.NAMESPACE, f"{_sets()[0].event_id}/8867-4"))  # a real name-based (v5) UUID
 
 
 def test_loinc_codes_ucum_units_and_profiles():

@@ -45,9 +45,11 @@ class FhirExport:
             start, total = None, self.pages.count(patient_id, since, until)
         obs: list[dict[str, Any]] = []
         next_at: fhir.Position | None = None
+        per_set = 5.0  # Observations a set makes (1-5): guessed high, then as read
         while next_at is None:
-            # A set makes 1-5 Observations: ``count`` sets always fill a page or end the range.
-            sets = self.pages.sets(patient_id, since, until, start, count)
+            chunk = min(count, int((count - len(obs)) / per_set) + 2)
+            sets = self.pages.sets(patient_id, since, until, start, chunk)
+            before = len(obs)
             for vs in sets:
                 made = fhir.set_observations(patient_id, vs)
                 skip = start.index if start and (start.event_id, start.at_us) == (
@@ -60,8 +62,9 @@ class FhirExport:
                 if next_at is not None:
                     break
             else:
-                if len(sets) < count:
+                if len(sets) < chunk:
                     break
+                per_set = max(1.0, (len(obs) - before) / len(sets))
                 last = sets[-1]
                 start = fhir.Position(fhir.to_us(last.at), last.event_id, fhir.SET_END)
         bundle = fhir.searchset(patient, obs, total, datetime.now(UTC))

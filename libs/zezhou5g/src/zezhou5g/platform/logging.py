@@ -16,6 +16,8 @@ trace_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("trace
 REDACT = [
     (re.compile(r"(/api/medical/patients/)[^/\s?\"']+"), r"\1<patient>"),
     (re.compile(r"(/medical/patient\.html\?id=)[^&\s\"']+"), r"\1<patient>"),
+    (re.compile(r"(/fhir/Patient/)[^/\s?\"']+"), r"\1<patient>"),
+    (re.compile(r"(/fhir/Observation\?(?:[^\s\"']*&)?patient=)[^&\s\"']+"), r"\1<patient>"),
 ]
 
 
