@@ -82,7 +82,14 @@ class FhirRoute(APIRoute):
         return fhir_handler
 
 
-router = APIRouter(prefix="/fhir", tags=["fhir"], route_class=FhirRoute, responses={
+class FhirResponse(Response):
+    """A FHIR JSON answer (documents the routes' 200 as ``application/fhir+json``)."""
+
+    media_type = FHIR_JSON
+
+
+router = APIRouter(prefix="/fhir", tags=["fhir"], route_class=FhirRoute,
+                   default_response_class=FhirResponse, responses={
     s: {"description": f"OperationOutcome ({ISSUE_TYPES[s]})",
         "content": {FHIR_JSON: {"schema": {"type": "object"}}}}
     for s in (400, 401, 403, 404, 503, 504)})
@@ -118,10 +125,14 @@ def _bound(value: str) -> tuple[str, datetime, datetime]:
 def date_range(values: list[str]) -> tuple[datetime, datetime | None]:
     """[since, until] (UTC, inclusive) of the ``date`` parameters (all of them must hold)."""
     since, until = EPOCH, None
+    step = timedelta(microseconds=1)
     for value in values:
         prefix, first, last = _bound(value)
-        low = {"ge": first, "gt": last + timedelta(microseconds=1), "eq": first}.get(prefix)
-        high = {"le": last, "lt": first - timedelta(microseconds=1), "eq": last}.get(prefix)
+        try:
+            low = {"ge": first, "gt": last + step, "eq": first}.get(prefix)
+            high = {"le": last, "lt": first - step, "eq": last}.get(prefix)
+        except OverflowError as exc:  # past year 9999 or before year 1
+            raise ApiError(400, "invalid", f"date={value}: out of range") from exc
         if low is not None:
             since = max(since, low)
         if high is not None:
@@ -143,10 +154,8 @@ async def export_page(request: Request, principal: Principal, patient_id: str,
     return reply
 
 
-def _fhir(body: dict[str, Any] | str) -> Response:
-    text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False,
-                                                        separators=(",", ":"))
-    return Response(text, media_type=FHIR_JSON)
+def _fhir(text: str) -> Response:
+    return FhirResponse(text)
 
 
 @router.get("/Patient/{patient_id}")
