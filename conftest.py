@@ -227,18 +227,18 @@ STACK_DEFAULTS = {"Z5G_VISION_ENABLED": "false",
                   "Z5G_TRANSPORT_FACE_KEY": "k" * 8 + os.urandom(16).hex()}
 
 
-def start_stack(base_env: dict[str, str], tmp: Path, redis_url: str,
-                service_env: dict[str, str] | None = None) -> dict[str, object]:
-    """Start the four services and the gateway as subprocesses; wait until /readyz is 200."""
-    import httpx
-
+def stack_plan(base_env: dict[str, str], tmp: Path, redis_url: str,
+               service_env: dict[str, str] | None = None,
+               ) -> tuple[dict[str, dict[str, str]], dict[str, object]]:
+    """The stack's programs (module name -> its environment) and what a test needs to know of
+    it (url, ports, password...), before anything is started."""
     ports = {s: free_port() for s in SERVICES}
     metrics = {s: free_port() for s in SERVICES}
     extra = STACK_DEFAULTS | (service_env or {})
-    procs = [Proc(s, base_env | extra | {"Z5G_GRPC_PORT": str(ports[s]),
-                                         "Z5G_METRICS_PORT": str(metrics[s]),
-                                         "Z5G_DATABASE_URL": f"sqlite:///{tmp}/{s}.db"}, tmp)
-             for s in SERVICES]
+    programs = {s: base_env | extra | {"Z5G_GRPC_PORT": str(ports[s]),
+                                      "Z5G_METRICS_PORT": str(metrics[s]),
+                                      "Z5G_DATABASE_URL": f"sqlite:///{tmp}/{s}.db"}
+                for s in SERVICES}
     http = free_port()
     secrets = {"Z5G_SESSION_SECRET": "t" * 8 + os.urandom(16).hex(),
                "Z5G_DEVICE_TOKENS": "env-jueshan-gate=tok-env-jueshan-0001,"
@@ -248,17 +248,32 @@ def start_stack(base_env: dict[str, str], tmp: Path, redis_url: str,
         "Z5G_HTTP_PORT": str(http), "Z5G_DATABASE_URL": f"sqlite:///{tmp}/gateway.db",
         "Z5G_PUBLIC_RATE_PER_MIN": "10000",
         **{f"Z5G_{s.upper()}_GRPC": f"127.0.0.1:{ports[s]}" for s in SERVICES}}
-    procs.append(Proc("gateway", gw_env, tmp))
-    url = f"http://127.0.0.1:{http}"
-    stack = {"url": url, "env": gw_env, "procs": procs, "ports": ports, "tmp": tmp,
-             "metrics_ports": metrics,
-             "password": secrets["Z5G_DEMO_PASSWORD"], "redis_url": redis_url}
+    programs["gateway"] = gw_env
+    stack = {"url": f"http://127.0.0.1:{http}", "env": gw_env, "procs": [], "ports": ports,
+             "tmp": tmp, "metrics_ports": metrics, "password": secrets["Z5G_DEMO_PASSWORD"],
+             "redis_url": redis_url}
+    return programs, stack
+
+
+def wait_ready(stack: dict[str, object], procs: tuple[Proc, ...] = ()) -> None:
+    """Wait until the stack's gateway answers /readyz 200 (stop the stack and fail after)."""
+    import httpx
+
+    url = stack["url"]
     try:
         wait_for(lambda: httpx.get(f"{url}/readyz", timeout=3).status_code == 200, 150,
-                 "gateway /readyz 200", tuple(procs))
+                 "gateway /readyz 200", procs)
     except BaseException:
         stop_stack(stack)
         raise
+
+
+def start_stack(base_env: dict[str, str], tmp: Path, redis_url: str,
+                service_env: dict[str, str] | None = None) -> dict[str, object]:
+    """Start the four services and the gateway as subprocesses; wait until /readyz is 200."""
+    programs, stack = stack_plan(base_env, tmp, redis_url, service_env)
+    stack["procs"] = procs = [Proc(name, env, tmp) for name, env in programs.items()]
+    wait_ready(stack, tuple(procs))
     return stack
 
 
@@ -266,22 +281,74 @@ def stop_stack(stack: dict[str, object]) -> None:
     """Stop what :func:`start_stack` started."""
     for proc in reversed(stack["procs"]):  # type: ignore[call-overload]
         proc.stop()
+    if "supervisor" in stack:
+        stack["supervisor"].stop()  # type: ignore[attr-defined]
+
+
+# Stack start-up is the suite's largest fixed cost, so test modules share stacks: every module
+# whose tests use ``stack`` gets the one started for its ``STACK_ENV``, collection puts those
+# modules next to each other (after the rest, see ``pytest_collection_modifyitems``) and the stack
+# is stopped as soon as the run moves past them, before any other module's processes consume the
+# same topics. A module that stops, breaks or floods its stack's processes sets
+# ``STACK_PRIVATE = True`` and gets a stack of its own, as does a module overriding ``base_env``.
+_SHARED: dict[str, object] = {"key": None, "stack": None}
+# Module -> the shared stack its tests use (filled at collection).
+_STACK_MODULES: dict[object, tuple[tuple[str, str], ...]] = {}
+
+
+def _stack_key(module: object) -> tuple[tuple[str, str], ...] | None:
+    """Which shared stack a module's ``stack`` is (None: a private one)."""
+    # A module that overrides ``base_env`` configures its stack's gateway: not shareable.
+    if getattr(module, "STACK_PRIVATE", False) or hasattr(module, "base_env"):
+        return None
+    return tuple(sorted((getattr(module, "STACK_ENV", None) or {}).items()))
+
+
+def _shares_stack(item: pytest.Item | None) -> tuple[tuple[str, str], ...] | None:
+    """The shared stack of ``item``'s module, if a test of that module uses ``stack``."""
+    module = getattr(item, "module", None)
+    return _STACK_MODULES.get(module) if module is not None else None
+
+
+def _stop_shared_stack() -> None:
+    if _SHARED["stack"] is not None:
+        stop_stack(_SHARED["stack"])  # type: ignore[arg-type]
+    _SHARED.update(key=None, stack=None)
 
 
 @pytest.fixture(scope="module")
 def stack(request: pytest.FixtureRequest, base_env: dict[str, str],
           tmp_path_factory: pytest.TempPathFactory,
           redis_server: RedisServer) -> Iterator[dict[str, object]]:
-    """The four services and the gateway as subprocesses, shared by one test module.
+    """The four services and the gateway as subprocesses (see the note above on sharing).
 
     A module may set ``STACK_ENV`` (a dict) to give the services more environment, e.g.
-    ``{"Z5G_VISION_ENABLED": "true"}`` to run the tourism cameras.
+    ``{"Z5G_VISION_ENABLED": "true"}`` to run the tourism cameras, and ``STACK_PRIVATE = True``
+    for a stack of its own, started for it and stopped after it.
     """
+    key = _stack_key(request.module)
+    if key is not None and _SHARED["key"] == key:
+        yield _SHARED["stack"]  # type: ignore[misc]
+        return
+    _stop_shared_stack()
     redis_lib.Redis.from_url(redis_server.url).flushdb()
     started = start_stack(base_env, tmp_path_factory.mktemp("stack"), redis_server.url,
+                          dict(key) if key is not None else
                           getattr(request.module, "STACK_ENV", None))
+    if key is None:
+        yield started
+        stop_stack(started)
+        return
+    _SHARED.update(key=key, stack=started)
     yield started
-    stop_stack(started)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """Stop the shared stack once the next test does not use it."""
+    yield
+    if _SHARED["stack"] is not None and _shares_stack(nextitem) != _SHARED["key"]:
+        _stop_shared_stack()
 
 
 def clear_login_limits(stack: dict[str, object]) -> None:
@@ -343,7 +410,7 @@ def sign_in() -> Callable[[dict[str, object], str], object]:
 def stack_tools() -> SimpleNamespace:
     """start_stack / stop_stack / Proc / wait_for for tests that manage their own stack."""
     return SimpleNamespace(start_stack=start_stack, stop_stack=stop_stack, Proc=Proc,
-                           wait_for=wait_for)
+                           wait_for=wait_for, stack_plan=stack_plan, wait_ready=wait_ready)
 
 
 # Test kinds, derived from what a test uses so a marker cannot be forgotten: `deploy` (manifest
@@ -367,7 +434,22 @@ def _kind(item: pytest.Item) -> str:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test with its kind (see ``_kind``)."""
+    """Mark every test with its kind (see ``_kind``); put the modules sharing a stack together.
+
+    Whole modules move (their other fixtures stay module-scoped), after every other test, grouped
+    by the stack they share, in collection order otherwise.
+    """
+    groups = _STACK_MODULES
+    for item in items:
+        module = getattr(item, "module", None)
+        if "stack" in getattr(item, "fixturenames", ()) and module is not None:
+            key = _stack_key(module)
+            if key is not None:
+                groups.setdefault(module, key)
+    order = {key: i for i, key in enumerate(dict.fromkeys(groups.values()))}
+    rank = {id(item): (0, 0) if getattr(item, "module", None) not in groups
+            else (1, order[groups[getattr(item, "module", None)]]) for item in items}
+    items.sort(key=lambda item: rank[id(item)])
     for item in items:
         kind = _kind(item)
         if not item.get_closest_marker(kind):

@@ -132,12 +132,18 @@ def test_public_trace_page_shows_the_chain_and_a_tampered_event(agri_stack, brow
         assert after != before
         db.execute("UPDATE agri_trace_events SET event_json = ? WHERE code = ? AND seq = 1",
                    (after, CODE))
-    page.reload()
-    banner.wait_for(timeout=15_000)
-    assert banner.get_attribute("data-ok") == "false"
-    assert "2" in banner.inner_text()            # the second record (seq 1) was altered
-    assert [events.nth(i).get_attribute("data-valid") for i in range(7)] == \
-        ["true"] + ["false"] * 6
+    try:
+        page.reload()
+        banner.wait_for(timeout=15_000)
+        assert banner.get_attribute("data-ok") == "false"
+        assert "2" in banner.inner_text()            # the second record (seq 1) was altered
+        assert [events.nth(i).get_attribute("data-valid") for i in range(7)] == \
+            ["true"] + ["false"] * 6
+    finally:
+        # The stack is shared with other modules: put the record back as it was.
+        with sqlite3.connect(agri_stack["agri_db"]) as db:
+            db.execute("UPDATE agri_trace_events SET event_json = ? WHERE code = ? AND seq = 1",
+                       (before, CODE))
     assert page.evaluate("document.documentElement.scrollWidth") <= 375, "scrolls sideways"
     assert not errors, errors
 

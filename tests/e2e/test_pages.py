@@ -38,6 +38,8 @@ pages = _load("pages")
 browser_setup = _load("conftest")
 PAGES, LANGS, WIDTHS, Page = pages.PAGES, pages.LANGS, pages.WIDTHS, pages.Page
 KEEP = bool(os.environ.get("Z5G_E2E_SHOTS"))
+# The last test stops the medical service: this module gets a stack of its own.
+STACK_PRIVATE = True
 
 
 @pytest.fixture(scope="module")

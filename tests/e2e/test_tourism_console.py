@@ -17,6 +17,8 @@ from tourism.adapters.mjpeg import MjpegServer
 
 # The demo stack (``stack``, for the dense-crowd camera) runs its cameras and models.
 STACK_ENV = {"Z5G_VISION_ENABLED": "true"}
+# Its first test runs a second vision stack of its own (flow_stack): the shared one must not be up.
+STACK_PRIVATE = True
 
 AREAS = """
 [defaults]

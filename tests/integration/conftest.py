@@ -5,6 +5,10 @@
 :class:`SupervisedService`. A test SIGKILLs it with ``kill()``; the supervisor notices the exit
 and starts it again after its back-off; ``wait_restarted()`` waits for the new process to be
 SERVING. Everything it started is stopped when the test ends.
+
+``supervised_stack(env, tmp)`` runs the whole stack (the four services and the gateway) under
+one supervisor, as ``make demo`` does, and returns the stack (as ``stack_tools.start_stack``
+does) with ``"services"``: a :class:`SupervisedService` per service.
 """
 
 from __future__ import annotations
@@ -134,3 +138,28 @@ def supervised(tmp_path: Path) -> Iterator[Callable[..., SupervisedService]]:
     yield start
     for sup in reversed(started):
         sup.stop()
+
+
+@pytest.fixture
+def supervised_stack(stack_tools: object) -> Iterator[Callable[..., dict[str, object]]]:
+    """``supervised_stack(env, tmp, redis_url)``: the stack under one supervisor, /readyz 200."""
+    started: list[dict[str, object]] = []
+    clean = ({k: v for k, v in os.environ.items() if not k.startswith("Z5G_")}
+             | {k: os.environ[k] for k in PASS_THROUGH if k in os.environ})
+
+    def start(env: dict[str, str], tmp: Path, redis_url: str) -> dict[str, object]:
+        programs, stack = stack_tools.stack_plan(env, tmp, redis_url)  # type: ignore[attr-defined]
+        sup = Supervisor([Program(name, (sys.executable, "-m", name), env=penv)
+                          for name, penv in programs.items()],
+                         log_dir=tmp / "supervised-stack", env=clean, cwd=ROOT,
+                         backoff=BACKOFF, grace_s=20.0)
+        stack["supervisor"] = sup.start()
+        started.append(stack)
+        stack["services"] = {name: SupervisedService(sup, name, port)
+                             for name, port in stack["ports"].items()}  # type: ignore[attr-defined]
+        stack_tools.wait_ready(stack)  # type: ignore[attr-defined]
+        return stack
+
+    yield start
+    for stack in reversed(started):
+        stack_tools.stop_stack(stack)  # type: ignore[attr-defined]

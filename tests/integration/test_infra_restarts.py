@@ -1,9 +1,18 @@
-"""Acceptance (issues 12, 1x): Redis restarted, then the broker stopped and started, mid-stream.
+"""Acceptance (issue 12): the running demo loses, doubles and dead-letters nothing on failures.
 
-The whole stack runs on its own broker and Redis with every simulator publishing. During the
-broker outage /readyz says so within 10 s. Afterwards, counting by event id on the broker:
-every valid input event of the four scenarios has exactly one outcome (the status event its
-service derives from it), none was dead-lettered, none is missing, and no service restarted.
+The whole stack runs as ``make demo`` runs it: the four services and the gateway under the
+project's supervisor, on their own broker and Redis, with every simulator publishing. Then,
+with events in flight:
+
+1. Redis is restarted; then the broker is stopped and started (during that outage /readyz
+   says so within 10 s). No service exits meanwhile.
+2. Each service in turn is SIGKILLed twice; the supervisor restarts it each time.
+
+Afterwards, counting by event id on the broker: every valid input event of the four scenarios
+has its one outcome (the status event its service derives from it, under an id derived from the
+input's), none was dead-lettered, none is missing. The per-service tests
+(``test_*_exactly_once.py``, ``test_medical_kill_restart.py``) count the other outcomes
+(alerts, alarms, decisions, fares) across kills.
 """
 
 from __future__ import annotations
@@ -11,6 +20,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -93,6 +103,16 @@ def _records(bootstrap: str, topic: str, timeout_s: float = 30.0) -> list:
         consumer.close()
 
 
+def _end(bootstrap: str, topic: str) -> int:
+    """How many records ``topic`` holds (the sum of its partitions' end offsets)."""
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    try:
+        parts = consumer.partitions_for_topic(topic) or set()
+        return sum(consumer.end_offsets([TopicPartition(topic, p) for p in parts]).values())
+    finally:
+        consumer.close()
+
+
 def _ids(bootstrap: str, topic: str, cls) -> list[str]:
     """Event ids of every record on ``topic`` (with repeats)."""
     return [cls.FromString(r.value).meta.event_id for r in _records(bootstrap, topic)]
@@ -113,32 +133,42 @@ def _missing(bootstrap: str) -> dict[str, int]:
     return left
 
 
-def test_redis_and_broker_restarts_lose_double_and_dead_letter_nothing(
-        own_infra, base_env, tmp_path, stack_tools):
+@pytest.mark.timeout(900)
+def test_restarts_and_kills_lose_double_and_dead_letter_nothing(
+        own_infra, base_env, tmp_path, stack_tools, supervised_stack):
     kafka, redis = own_infra
     wait_for = stack_tools.wait_for
     env = base_env | {"Z5G_KAFKA_BOOTSTRAP": kafka.bootstrap, "Z5G_REDIS_URL": redis.url}
-    stack = stack_tools.start_stack(env, tmp_path, redis.url)
+    stack = supervised_stack(env, tmp_path, redis.url)
+    supervisor, services = stack["supervisor"], stack["services"]
     sim = stack_tools.Proc("simulators", env | {"Z5G_METRICS_PORT": "0"}, tmp_path,
                            ("--interval", "0.5"))
-    procs = tuple(stack["procs"])
+    procs = (sim,)
     url = stack["url"]
+
+    def outcomes() -> dict[str, int]:
+        """Records on each output topic now (its partitions' end offsets)."""
+        return {out.name: _end(kafka.bootstrap, out.name) for _, _, out, _, _ in FLOWS}
+
+    def more_outcomes_than(before: dict[str, int]) -> Callable[[], bool]:
+        return lambda: all(n > before[t] for t, n in outcomes().items())
+
+    def restarts() -> dict[str, int]:
+        return {name: supervisor.restarts(name) for name in (*services, "gateway")}
+
     try:
         def flowing() -> bool:
             return all(_ids(kafka.bootstrap, out.name, cls)
                        for _, _, out, cls, _ in FLOWS)
 
-        wait_for(flowing, 90, "every scenario's outcomes flowing", (sim, *procs))
+        wait_for(flowing, 90, "every scenario's outcomes flowing", procs)
 
         # 1) Redis restarts under load (its AOF keeps what was written).
         redis.stop()
         time.sleep(4)
         redis.start()
-        before = {out.name: len(set(_ids(kafka.bootstrap, out.name, cls)))
-                  for _, _, out, cls, _ in FLOWS}
-        wait_for(lambda: all(len(set(_ids(kafka.bootstrap, out.name, cls))) > before[out.name]
-                             for _, _, out, cls, _ in FLOWS),
-                 90, "outcomes again after Redis came back", procs)
+        wait_for(more_outcomes_than(outcomes()), 90, "outcomes again after Redis came back",
+                 procs)
 
         wait_for(lambda: httpx.get(f"{url}/readyz", timeout=5).status_code == 200, 60,
                  "/readyz ready after Redis came back", procs)
@@ -156,7 +186,19 @@ def test_redis_and_broker_restarts_lose_double_and_dead_letter_nothing(
         kafka.start()
         wait_for(lambda: httpx.get(f"{url}/readyz", timeout=5).status_code == 200, 90,
                  "/readyz ready again", procs)
-        assert all(p.popen.poll() is None for p in procs), "a service restarted"
+        assert not any(restarts().values()), f"a program exited: {restarts()}"
+
+        # 3) Each service SIGKILLed twice while the simulators publish; the supervisor
+        #    restarts it. Outcomes must flow again after each service's second restart.
+        #    The four are killed one after another, then waited for, twice over.
+        for round_ in (1, 2):
+            for service in services.values():
+                service.kill()
+            for service in services.values():
+                service.wait_restarted()
+            wait_for(more_outcomes_than(outcomes()), 90,
+                     f"outcomes again after kill round {round_}", procs)
+        assert restarts() == {**{name: 2 for name in services}, "gateway": 0}, restarts()
 
         assert sim.stop(timeout=90) == 0
         final = [json.loads(line) for line in sim.output().splitlines()
@@ -187,6 +229,6 @@ def test_redis_and_broker_restarts_lose_double_and_dead_letter_nothing(
             print(f"{src.name}: {len(inputs)} inputs, {len(invalid)} invalid, "
                   f"{len(produced)} outcomes, none lost or doubled")
         print(f"broker outage noticed by /readyz after {noticed_s:.1f}s")
+        print(f"each service SIGKILLed twice and restarted by the supervisor: {restarts()}")
     finally:
         sim.stop()
-        stack_tools.stop_stack(stack)

@@ -119,7 +119,7 @@ def test_producer_rejects_unreachable_bootstrap_clearly():
     from kafka.errors import KafkaError
 
     with pytest.raises(KafkaError):
-        EventProducer("127.0.0.1:1", "unit-test", max_block_ms=2000)
+        EventProducer("127.0.0.1:1", "unit-test", max_block_ms=2000, bootstrap_timeout_ms=2000)
 
 
 def test_a_declared_topic_is_keyed_by_its_contract_without_being_told(kafka):
