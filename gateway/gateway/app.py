@@ -17,7 +17,7 @@ from zezhou5g.platform.db import make_engine, migrate
 from zezhou5g.platform.kafka import EventProducer
 from zezhou5g.platform.redis import make_async_redis
 
-from gateway import devices, docs, errors, registry
+from gateway import devices, docs, errors, openapi, registry
 from gateway.config import GatewaySettings
 from gateway.grpc_clients import open_channels
 from gateway.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
@@ -132,10 +132,16 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.state.settings = settings
     app.state.trusted_proxies = parse_networks(settings.trusted_proxies)
     for router in (health.router, auth.router, public.router, streams.router, devices.router,
-                   device_admin.router, tourism.router, medical.router, fhir.export_router,
-                   agri.router, transport.router, fhir.router):
+                   device_admin.router):
         app.include_router(router)
+    # Each of these routes calls its scenario's service: its refusals and outages come back.
+    for router in (tourism.router, medical.router, fhir.export_router, agri.router,
+                   transport.router):
+        app.include_router(router, responses=openapi.SERVICE)
+    # The FHIR facade answers its errors as OperationOutcome resources (routes/fhir.py).
+    app.include_router(fhir.router)
     errors.install(app)
+    openapi.install(app)
     metrics = make_asgi_app()
 
     # Prometheus scrapes /metrics; the mount below answers only /metrics/ and what is under it.

@@ -12,6 +12,7 @@ from fastapi import Depends, Request, status
 from prometheus_client import Counter
 
 from gateway.errors import ApiError, bounded
+from gateway.openapi import documents
 from gateway.scenarios import SCENARIOS
 from gateway.users import Role, User
 
@@ -68,6 +69,7 @@ async def revoke(request: Request, principal: Principal) -> None:
         await bounded(request.app.state.redis.set(_revoked_key(principal.jti), "1", ex=ttl))
 
 
+@documents(401, 503)
 async def current_principal(request: Request) -> Principal:
     """Dependency: the signed-in user, or 401 (also for a token revoked at sign-out)."""
     token = request.cookies.get(COOKIE)
@@ -103,6 +105,7 @@ def console_user(principal: Principal, scenario: str) -> Principal:
 def require_scenario(scenario: str):  # type: ignore[no-untyped-def]
     """Dependency factory: the principal when their role may use ``scenario``, else 403."""
 
+    @documents(403)
     def check(principal: CurrentPrincipal) -> Principal:
         return console_user(principal, scenario)
 

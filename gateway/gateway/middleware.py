@@ -14,6 +14,8 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway.errors import error_body
+
 log = logging.getLogger(__name__)
 
 BODY_REJECTED = Counter("z5g_gateway_body_rejected_total",
@@ -76,7 +78,7 @@ class SecurityHeadersMiddleware:
             log.exception("unhandled error", extra={"path": scope.get("path")})
             if started:
                 raise
-            await JSONResponse({"detail": "internal error"}, status_code=500)(
+            await JSONResponse(error_body("internal", "internal error"), status_code=500)(
                 scope, receive, send_with_headers)
 
 
@@ -129,8 +131,9 @@ class BodyLimitMiddleware:
                 too_big = False  # the server refuses a malformed length itself
             if too_big:
                 BODY_REJECTED.labels("declared").inc()
-                await JSONResponse({"detail": f"request body over {limit} bytes"},
-                                   status_code=413)(scope, receive, send)
+                await JSONResponse(error_body("too_large", f"request body over {limit} bytes",
+                                              {"limit": limit}), status_code=413)(
+                    scope, receive, send)
                 return
         seen = 0
 

@@ -15,6 +15,7 @@ from fastapi import Request, status
 from prometheus_client import Counter
 
 from gateway.errors import ApiError, bounded
+from gateway.openapi import documents
 
 REJECTED = Counter("z5g_gateway_rate_limited_total", "Requests refused by a rate limit",
                    ["bucket"])
@@ -100,11 +101,13 @@ async def enforce(request: Request, bucket: str, limit_per_min: int) -> None:
         raise refuse(bucket, limit_per_min, 60)
 
 
+@documents(429, 503)
 async def public_limit(request: Request) -> None:
     """Dependency for public endpoints."""
     await enforce(request, "public", request.app.state.settings.public_rate_per_min)
 
 
+@documents(429, 503)
 async def upload_limit(request: Request) -> None:
     """Dependency for public uploads (face photos): a tighter per-client limit."""
     await enforce(request, "upload", request.app.state.settings.upload_limit_per_min())

@@ -17,6 +17,7 @@ from zezhou5g.agri.v1 import agri_pb2
 
 from gateway.auth import Principal, require_scenario
 from gateway.grpc_clients import DEADLINE_S, as_dict, call, dicts
+from gateway.openapi import CONFLICT
 from gateway.ratelimit import public_limit
 from gateway.scenarios.agri import stub as _stub
 
@@ -64,7 +65,7 @@ async def list_alarms(request: Request, _: AgriUser,
     return dicts(list(reply.alarms))
 
 
-@router.post("/api/agri/alarms/{alarm_id}/ack")
+@router.post("/api/agri/alarms/{alarm_id}/ack", responses=CONFLICT)
 async def ack_alarm(alarm_id: str, request: Request, principal: AgriUser) -> dict[str, Any]:
     """Acknowledge an alarm; 403 for a farmer when it is not of their fields (or no alarm)."""
     return as_dict(await call(_stub(request).AckAlarm(agri_pb2.AckAlarmRequest(
@@ -88,7 +89,7 @@ async def list_orders(request: Request, _: AgriUser,
     return dicts(list(reply.orders))
 
 
-@router.post("/api/agri/orders", status_code=status.HTTP_201_CREATED)
+@router.post("/api/agri/orders", status_code=status.HTTP_201_CREATED, responses=CONFLICT)
 async def create_order(
     request: Request, principal: AgriUser,
     task: Annotated[str, Body(max_length=40)], field_id: Annotated[str, Body(max_length=64)],
@@ -103,7 +104,7 @@ async def create_order(
         timeout=DEADLINE_S), "agri"))
 
 
-@router.post("/api/agri/orders/{order_id}/state")
+@router.post("/api/agri/orders/{order_id}/state", responses=CONFLICT)
 async def update_order(request: Request, principal: AgriUser, order_id: str,
                        state: Annotated[str, Body(embed=True)]) -> dict[str, Any]:
     """Move an order on: ``done``, ``cancelled``, ``en_route``, ``working`` (the bureau).

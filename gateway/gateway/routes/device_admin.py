@@ -14,10 +14,14 @@ from pydantic import BaseModel, Field
 
 from gateway import registry
 from gateway.auth import CurrentPrincipal, Principal
+from gateway.openapi import responses
 from gateway.scenarios import DEVICE_INGEST
 from gateway.users import Role
 
-router = APIRouter(prefix="/api/admin/devices", tags=["device registry"])
+# Every route refuses roles other than admin (and a clinician for wearables) with 403.
+router = APIRouter(prefix="/api/admin/devices", tags=["device registry"],
+                   responses=responses(403))
+NO_DEVICE = responses(404)
 
 # Scenario → device kinds that may post somewhere in it (from the scenario declarations).
 KINDS: dict[str, set[str]] = {}
@@ -76,7 +80,7 @@ async def register(body: NewDevice, request: Request,
     return {"device_id": body.device_id, "token": token}
 
 
-@router.post("/{device_id}/token")
+@router.post("/{device_id}/token", responses=NO_DEVICE)
 async def rotate(device_id: str, request: Request,
                  principal: CurrentPrincipal) -> dict[str, Any]:
     """A new token for the device; the old one is refused from the next post on."""
@@ -88,7 +92,7 @@ async def rotate(device_id: str, request: Request,
     return {"device_id": device_id, "token": token}
 
 
-@router.delete("/{device_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/{device_id}", status_code=status.HTTP_204_NO_CONTENT, responses=NO_DEVICE)
 async def revoke(device_id: str, request: Request, principal: CurrentPrincipal) -> None:
     """Revoke the device's token (re-enable by rotating)."""
     _admin(principal)
@@ -97,7 +101,7 @@ async def revoke(device_id: str, request: Request, principal: CurrentPrincipal) 
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no device {device_id}")
 
 
-@router.put("/{device_id}/subject")
+@router.put("/{device_id}/subject", responses=NO_DEVICE)
 async def assign(device_id: str, body: Assignment, request: Request,
                  principal: CurrentPrincipal) -> dict[str, Any]:
     """Re-assign what the device reports about; a clinician may move wearables and monitors."""

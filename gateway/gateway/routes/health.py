@@ -4,8 +4,23 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 router = APIRouter(tags=["ops"])
+
+
+class DependencyCheck(BaseModel):
+    """One dependency's check: reachable or not, and what was seen."""
+
+    ok: bool
+    detail: str
+
+
+class Readiness(BaseModel):
+    """``/readyz``: ``ready`` or ``not ready``, and each dependency's check by name."""
+
+    status: str
+    checks: dict[str, DependencyCheck]
 
 
 @router.get("/healthz")
@@ -14,7 +29,8 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+@router.get("/readyz", response_model=Readiness,
+            responses={503: {"model": Readiness, "description": "a dependency is down"}})
 async def readyz(request: Request) -> JSONResponse:
     """200 when Kafka, Redis and every service answer; 503 naming what does not."""
     checks = await request.app.state.readiness.check()

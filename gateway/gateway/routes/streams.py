@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
 from gateway.auth import CurrentPrincipal, console_user
+from gateway.openapi import SERVICE, responses
 from gateway.ratelimit import public_limit
 from gateway.scenarios import SCENARIOS, STATUS_STREAMS
 from gateway.stream import HEARTBEAT_S, heartbeat
@@ -44,12 +46,22 @@ def _response(request: Request, topics: set[str],
     return StreamingResponse(_sse(request, topics, scope), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
-@router.get("/api/public/stream", dependencies=[Depends(public_limit)])
+# Server-Sent Events: the body never ends (an ``event``/``data`` pair per status change).
+EVENTS: dict[int | str, dict[str, Any]] = {200: {
+    "description": "text/event-stream of status events and heartbeats",
+    "content": {"text/event-stream": {"schema": {"type": "string"}}}}}
+
+
+@router.get("/api/public/stream", dependencies=[Depends(public_limit)],
+            response_class=StreamingResponse, responses=EVENTS)
 async def public_stream(request: Request) -> StreamingResponse:
     """Status events without personal data, for the public experience-zone page."""
     return _response(request, {t for t, s in STATUS_STREAMS.items() if s.public})
 
-@router.get("/api/stream/{scenario}")
+# 404: no such scenario; 403: not the account's console; the service's answers when the
+# stream's opening asks it (medical audits who watches).
+@router.get("/api/stream/{scenario}", response_class=StreamingResponse,
+            responses=EVENTS | SERVICE | responses(403, 404))
 async def console_stream(scenario: str, request: Request,
                          principal: CurrentPrincipal) -> StreamingResponse:
     """All status events of ``scenario`` for a signed-in user allowed on its console.

@@ -10,12 +10,15 @@ from zezhou5g.tourism.v1 import flow_pb2
 
 from gateway.auth import Principal, require_scenario
 from gateway.grpc_clients import DEADLINE_S, as_dict, call, dicts
+from gateway.openapi import CONFLICT
 from gateway.ratelimit import public_limit
 from gateway.scenarios.tourism import public_summary
 from gateway.scenarios.tourism import stub as _stub
 
 router = APIRouter(tags=["tourism"])
 Operator = Annotated[Principal, Depends(require_scenario("tourism"))]
+# Deepest page of the alert list: the request's offset is a uint32 (an unbounded one was a 500).
+MAX_OFFSET = 1_000_000
 
 
 @router.get("/api/tourism/environment")
@@ -80,7 +83,7 @@ async def camera_frame(request: Request, camera_id: str, _: Operator) -> Respons
 @router.get("/api/tourism/alerts")
 async def alerts(request: Request, _: Operator, kind: Literal["open", "cleared", "all"] = "all",
                  limit: Annotated[int, Query(ge=1, le=200)] = 20,
-                 offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+                 offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> dict[str, Any]:
     """One page of crowding alerts, newest first: ``open``, ``cleared`` (history) or ``all``."""
     reply = await call(_stub(request).ListAlerts(
         flow_pb2.ListAlertsRequest(open_only=kind == "open", cleared_only=kind == "cleared",
@@ -89,7 +92,7 @@ async def alerts(request: Request, _: Operator, kind: Literal["open", "cleared",
             "limit": limit}
 
 
-@router.post("/api/tourism/alerts/{alert_id}/ack")
+@router.post("/api/tourism/alerts/{alert_id}/ack", responses=CONFLICT)
 async def acknowledge(request: Request, alert_id: str, principal: Operator) -> dict[str, Any]:
     """Acknowledge a crowding alert as the signed-in operator.
 

@@ -22,6 +22,7 @@ from zezhou5g.transport.v1 import transport_pb2
 
 from gateway.auth import Principal, require_scenario
 from gateway.grpc_clients import DEADLINE_S, as_dict, call, dicts
+from gateway.openapi import CONFLICT
 from gateway.ratelimit import public_limit, upload_limit
 from gateway.scenarios.transport import parse_manifest_csv, public_gate_view, public_summary
 from gateway.scenarios.transport import stub as _stub
@@ -164,7 +165,7 @@ def _issue(body: TicketBody) -> transport_pb2.RegisterTicketRequest:
                                                phone=body.phone)
 
 
-@router.post("/api/transport/tickets")
+@router.post("/api/transport/tickets", responses=CONFLICT)
 async def register_ticket(request: Request, body: TicketBody,
                           principal: Staff) -> dict[str, Any]:
     """Issue (or update) one ticket; 409 when it would rebind an enrolled ticket."""
@@ -260,7 +261,7 @@ def _b64(data: str) -> bytes:
         raise HTTPException(422, "frame is not base64") from exc
 
 
-@router.post("/api/transport/passages/{passage_id}/decision")
+@router.post("/api/transport/passages/{passage_id}/decision", responses=CONFLICT)
 async def decide(passage_id: str, request: Request, body: DecideBody,
                  _: Staff) -> dict[str, Any]:
     """Decide a passage from its frames; a retry with the same request_id charges once."""
@@ -305,7 +306,7 @@ class ResolveBody(BaseModel):
     reason: str = Field(default="", max_length=200)
 
 
-@router.post("/api/transport/manual-queue/{item_id}")
+@router.post("/api/transport/manual-queue/{item_id}", responses=CONFLICT)
 async def resolve_manual(item_id: str, request: Request, body: ResolveBody,
                          principal: Staff) -> dict[str, Any]:
     """Open or refuse a queued passage; recorded with the signed-in operator's name."""
@@ -321,7 +322,7 @@ class RefundBody(BaseModel):
     decision_id: str = Field(min_length=8, max_length=64)
 
 
-@router.post("/api/transport/refunds")
+@router.post("/api/transport/refunds", responses=CONFLICT)
 async def refund(request: Request, body: RefundBody, principal: Staff) -> dict[str, Any]:
     """Refund the fare of a passage (once)."""
     reply = await call(_stub(request).Refund(transport_pb2.RefundRequest(
