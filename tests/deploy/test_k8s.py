@@ -486,3 +486,14 @@ def test_services_and_gateway_share_the_principal_key_and_listen_in_the_pod(rend
     # Loopback is the code's default; a pod must listen on its interface for the gateway.
     assert config["data"]["Z5G_GRPC_HOST"] == "0.0.0.0"
     assert config["data"]["Z5G_METRICS_HOST"] == "0.0.0.0"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_gateway_names_its_trusted_proxies_and_none_is_everyone(render, overlay):
+    from gateway.ratelimit import parse_networks
+
+    (c, *_) = pod_spec(find(render(overlay), "Deployment", "gateway"))["containers"]
+    value = env_value(c, "Z5G_TRUSTED_PROXIES")
+    assert isinstance(value, str), "Z5G_TRUSTED_PROXIES must be set (empty: trust no proxy)"
+    # A catch-all would let any client choose the address its sign-in attempts count under.
+    assert all(net.prefixlen > 0 for net in parse_networks(value)), value
