@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from zezhou5g.limits import LIMITS
 from zezhou5g.platform.validation import range_violations
 
 # Metric name (SensorReading field) → unit, for display and docs.
@@ -28,19 +29,16 @@ UNITS = {
     "case_temp_c": "°C",
 }
 
-# Plausible ranges of a working sensor; a profile may narrow them.
-DEFAULT_RANGES: dict[str, tuple[float, float]] = {
+# Plausible ranges of a working sensor: the platform's limits (zezhou5g.limits, which the
+# gateway enforces at ingestion), narrowed here where the field's own sensors allow less; a
+# profile may narrow them further.
+NARROWER: dict[str, tuple[float, float]] = {
     "soil_moisture_vwc": (0.0, 0.6),   # m³/m³: saturated mineral soils stay below ~0.55
-    "soil_temp_c": (-30.0, 60.0),
-    "air_temp_c": (-45.0, 55.0),
-    "air_humidity_pct": (0.0, 100.0),
-    "light_lux": (0.0, 150_000.0),
-    "rainfall_mm": (0.0, 300.0),
-    "battery_pct": (0.0, 100.0),
     "signal_dbm": (-140.0, -30.0),
     "soil_moisture_khz": (1000.0, 1600.0),  # Tektelic Clover: 1322 (wet) … 1402 (dry) kHz
-    "case_temp_c": (-45.0, 85.0),           # in the case, in full sun: hotter than the air
 }
+DEFAULT_RANGES: dict[str, tuple[float, float]] = {
+    **LIMITS["zezhou5g.agri.v1.SensorReading"], **NARROWER}
 
 # Volumetric water content by sensor medium, m³/m³: a mineral soil saturates below ~0.55;
 # soilless substrates (peat, coir, rockwool) hold far more water (real readings up to ~0.9).

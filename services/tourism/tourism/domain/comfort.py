@@ -12,18 +12,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from zezhou5g.limits import LIMITS
+
 THI_COMFORT = (17.0, 25.0)
 PM25_BREAKPOINTS = ((35.0, 0.0), (75.0, 5.0), (115.0, 15.0), (150.0, 30.0), (250.0, 50.0))
 PM25_WORST_PENALTY = 70.0
 NOISE_LIMIT_DB = 55.0
 
 # Plausible ranges of a working sensor; outside them the reading is rejected, not averaged.
-VALID_RANGES = {
-    "temperature_c": (-40.0, 60.0),
-    "humidity_pct": (0.0, 100.0),
-    "pm25_ug_m3": (0.0, 1000.0),
-    "noise_db": (20.0, 140.0),
-}
+# Declared once per proto field in zezhou5g.limits (the gateway refuses them at ingestion too).
+VALID_RANGES = LIMITS["zezhou5g.tourism.v1.EnvironmentReading"]
 
 
 @dataclass(frozen=True, slots=True)
