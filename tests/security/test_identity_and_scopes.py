@@ -287,3 +287,29 @@ def test_access_matrix_row(row, clients):  # type: ignore[no-untyped-def]
             assert cell in ("yes", "own"), f"unknown cell {cell!r}"
             assert r.status_code < 500 and r.status_code not in (401, 403), \
                 (name, account, r.status_code, r.text[:200])
+
+
+def test_transport_records_the_verified_caller_not_a_claimed_actor(stack, channels, signer):
+    """Ticketing RPCs audit who the principal says, whatever the request claims."""
+    stub = transport_pb2_grpc.TransportServiceStub(channels["transport"])
+    md = signer.metadata("transport", "station-ops", "station_operator")
+    ticket_id = f"T-actor-{uuid.uuid4().hex[:8]}"
+    ticket = transport_pb2.Ticket(ticket_id=ticket_id, trip_id="G1", station_id="zezhou-hsr")
+    ticket.departure.GetCurrentTime()
+    request = transport_pb2.RegisterTicketRequest(ticket=ticket, id_number="110101199001011234",
+                                                  phone="13900001234")
+    forged = "actor" in request.DESCRIPTOR.fields_by_name
+    if forged:  # while the contract still has the field, it must not be believed
+        request.actor = "staff/someone-else"
+    stub.RegisterTicket(request, timeout=10, metadata=md)
+    changed = transport_pb2.RegisterTicketRequest()
+    changed.CopyFrom(request)
+    changed.ticket.seat = "05A"  # an update is audited again (an unchanged repeat is not)
+    manifest = transport_pb2.IssueTicketsRequest(tickets=[changed])
+    if forged:
+        manifest.actor = "ticketing"
+    stub.IssueTickets(manifest, timeout=10, metadata=md)
+    entries = stub.ListEnrolmentAudit(transport_pb2.ListEnrolmentAuditRequest(
+        ticket_id=ticket_id), timeout=10, metadata=md).entries
+    assert [e.actor for e in entries if e.action.startswith("ticket_")] == [
+        "staff/station-ops"] * 2, entries

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import grpc
 from zezhou5g.platform.failures import is_infrastructure
-from zezhou5g.platform.principal import ADMIN, ANY, PUBLIC, SYSTEM
+from zezhou5g.platform.principal import ADMIN, ANY, PUBLIC, SYSTEM, current
 from zezhou5g.platform.runtime import blocking
 from zezhou5g.transport.v1 import transport_pb2, transport_pb2_grpc
 
@@ -32,6 +32,16 @@ _CODES = {"not_found": grpc.StatusCode.NOT_FOUND,
           "invalid_argument": grpc.StatusCode.INVALID_ARGUMENT,
           "failed_precondition": grpc.StatusCode.FAILED_PRECONDITION,
           "resource_exhausted": grpc.StatusCode.RESOURCE_EXHAUSTED}
+
+
+def _actor() -> str:
+    """Who the verified caller is, for the audit: ``staff/<user>``, or a system process's name.
+
+    From the principal the interceptor verified, never from the request (a body can claim
+    anyone).
+    """
+    caller = current()
+    return caller.subject if caller.role == SYSTEM else f"staff/{caller.subject}"
 
 
 async def _run(context: grpc.aio.ServicerContext, fn: Callable[..., T], *args: Any) -> T:
@@ -94,8 +104,7 @@ class TransportApi(transport_pb2_grpc.TransportServiceServicer):
         self, request: transport_pb2.RegisterTicketRequest, context: grpc.aio.ServicerContext
     ) -> transport_pb2.RegisterTicketResponse:
         """Ticketing stores one ticket (QR lane and enrolment both need one)."""
-        _, row = await _run(context, self.enrolment.issue, request,
-                            request.actor or "ticketing")
+        _, row = await _run(context, self.enrolment.issue, request, _actor())
         return transport_pb2.RegisterTicketResponse(passenger_ref=row.passenger_ref)
 
     async def IssueTickets(  # noqa: N802
@@ -103,8 +112,7 @@ class TransportApi(transport_pb2_grpc.TransportServiceServicer):
     ) -> transport_pb2.IssueTicketsResponse:
         """Ticketing imports tickets (the day's manifest); refusals listed per ticket."""
         issued, unchanged, refused = await _run(context, self.enrolment.issue_many,
-                                                list(request.tickets),
-                                                request.actor or "ticketing")
+                                                list(request.tickets), _actor())
         return transport_pb2.IssueTicketsResponse(issued=issued, unchanged=unchanged,
                                                   refused=refused)
 
