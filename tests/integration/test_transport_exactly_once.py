@@ -123,7 +123,7 @@ def ticket(ticket_id: str, station: str, fare: int) -> transport_pb2.Ticket:
 
 def issue(stub, t: transport_pb2.Ticket, id_number: str) -> None:
     stub.RegisterTicket(transport_pb2.RegisterTicketRequest(
-        ticket=t, id_number=id_number, phone="13900001234", actor="ticketing"), timeout=10)
+        ticket=t, id_number=id_number, phone="13900001234"), timeout=10)
 
 
 # ------------------------------------------------------------------ 1. killed after the commit

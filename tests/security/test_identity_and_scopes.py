@@ -227,8 +227,9 @@ def test_scenic_operator_acks_only_own_area(stack, sign_in):
     ids = {}
     for area, zone in (("dayang", "dayang-old-street"), ("jueshan", "jueshan-gate-plaza")):
         alert = flow_pb2.ZoneAlert(alert_id=f"sec-{area}-{uuid.uuid4().hex[:8]}", zone_id=zone,
-                                   area_id=area, state="raised", count=90, capacity=60,
-                                   occupancy=1.5, level="over_capacity")
+                                   area_id=area, alert_state=flow_pb2.ZONE_ALERT_STATE_RAISED,
+                                   count=90, capacity=60, occupancy=1.5,
+                                   crowd_level=flow_pb2.CROWD_LEVEL_OVER_CAPACITY)
         alert.raised_at.GetCurrentTime()
         store.put_alert(alert)
         ids[area] = alert.alert_id
@@ -290,7 +291,7 @@ def test_access_matrix_row(row, clients):  # type: ignore[no-untyped-def]
 
 
 def test_transport_records_the_verified_caller_not_a_claimed_actor(stack, channels, signer):
-    """Ticketing RPCs audit who the principal says, whatever the request claims."""
+    """Ticketing RPCs audit who the principal says: the contract has no field to claim it."""
     stub = transport_pb2_grpc.TransportServiceStub(channels["transport"])
     md = signer.metadata("transport", "station-ops", "station_operator")
     ticket_id = f"T-actor-{uuid.uuid4().hex[:8]}"
@@ -298,16 +299,15 @@ def test_transport_records_the_verified_caller_not_a_claimed_actor(stack, channe
     ticket.departure.GetCurrentTime()
     request = transport_pb2.RegisterTicketRequest(ticket=ticket, id_number="110101199001011234",
                                                   phone="13900001234")
-    forged = "actor" in request.DESCRIPTOR.fields_by_name
-    if forged:  # while the contract still has the field, it must not be believed
-        request.actor = "staff/someone-else"
-    stub.RegisterTicket(request, timeout=10, metadata=md)
+    assert "actor" not in request.DESCRIPTOR.fields_by_name
+    # Field 4 (the old ``actor``) sent anyway, as raw bytes: kept as unknown, never read.
+    claimed = transport_pb2.RegisterTicketRequest.FromString(
+        request.SerializeToString() + b"\x22\x12staff/someone-else")
+    stub.RegisterTicket(claimed, timeout=10, metadata=md)
     changed = transport_pb2.RegisterTicketRequest()
     changed.CopyFrom(request)
     changed.ticket.seat = "05A"  # an update is audited again (an unchanged repeat is not)
     manifest = transport_pb2.IssueTicketsRequest(tickets=[changed])
-    if forged:
-        manifest.actor = "ticketing"
     stub.IssueTickets(manifest, timeout=10, metadata=md)
     entries = stub.ListEnrolmentAudit(transport_pb2.ListEnrolmentAuditRequest(
         ticket_id=ticket_id), timeout=10, metadata=md).entries

@@ -159,7 +159,7 @@ def issue(stub: transport_pb2_grpc.TransportServiceStub, t: transport_pb2.Ticket
           id_number: str, phone: str | None = None) -> transport_pb2.RegisterTicketResponse:
     """Ticketing issues the ticket (ID number and booking phone)."""
     return stub.RegisterTicket(transport_pb2.RegisterTicketRequest(
-        ticket=t, id_number=id_number, phone=phone or phone_of(id_number), actor="ticketing"),
+        ticket=t, id_number=id_number, phone=phone or phone_of(id_number)),
         timeout=10)
 
 

@@ -140,16 +140,14 @@ class Ticket(_message.Message):
     def __init__(self, ticket_id: _Optional[str] = ..., trip_id: _Optional[str] = ..., seat: _Optional[str] = ..., departure: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., station_id: _Optional[str] = ..., fare_fen: _Optional[int] = ..., passenger_name: _Optional[str] = ...) -> None: ...
 
 class RegisterTicketRequest(_message.Message):
-    __slots__ = ("ticket", "id_number", "phone", "actor")
+    __slots__ = ("ticket", "id_number", "phone")
     TICKET_FIELD_NUMBER: _ClassVar[int]
     ID_NUMBER_FIELD_NUMBER: _ClassVar[int]
     PHONE_FIELD_NUMBER: _ClassVar[int]
-    ACTOR_FIELD_NUMBER: _ClassVar[int]
     ticket: Ticket
     id_number: str
     phone: str
-    actor: str
-    def __init__(self, ticket: _Optional[_Union[Ticket, _Mapping]] = ..., id_number: _Optional[str] = ..., phone: _Optional[str] = ..., actor: _Optional[str] = ...) -> None: ...
+    def __init__(self, ticket: _Optional[_Union[Ticket, _Mapping]] = ..., id_number: _Optional[str] = ..., phone: _Optional[str] = ...) -> None: ...
 
 class RegisterTicketResponse(_message.Message):
     __slots__ = ("passenger_ref",)
@@ -216,12 +214,10 @@ class WithdrawRequest(_message.Message):
     def __init__(self, ticket_id: _Optional[str] = ..., id_number: _Optional[str] = ..., actor: _Optional[str] = ..., otp: _Optional[str] = ..., withdrawal_code: _Optional[str] = ...) -> None: ...
 
 class IssueTicketsRequest(_message.Message):
-    __slots__ = ("tickets", "actor")
+    __slots__ = ("tickets",)
     TICKETS_FIELD_NUMBER: _ClassVar[int]
-    ACTOR_FIELD_NUMBER: _ClassVar[int]
     tickets: _containers.RepeatedCompositeFieldContainer[RegisterTicketRequest]
-    actor: str
-    def __init__(self, tickets: _Optional[_Iterable[_Union[RegisterTicketRequest, _Mapping]]] = ..., actor: _Optional[str] = ...) -> None: ...
+    def __init__(self, tickets: _Optional[_Iterable[_Union[RegisterTicketRequest, _Mapping]]] = ...) -> None: ...
 
 class IssueTicketsResponse(_message.Message):
     __slots__ = ("issued", "unchanged", "refused")
