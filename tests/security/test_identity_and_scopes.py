@@ -234,8 +234,10 @@ def test_scenic_operator_acks_only_own_area(stack, sign_in):
         store.put_alert(alert)
         ids[area] = alert.alert_id
     ops, admin = sign_in(stack, "jueshan-ops"), sign_in(stack, "admin")
+    before = _refused(stack, "tourism", "PERMISSION_DENIED", "scope")
     r = ops.post(f"/api/tourism/alerts/{ids['dayang']}/ack")
     assert r.status_code == 403, r.text
+    assert _refused(stack, "tourism", "PERMISSION_DENIED", "scope") == before + 1
     assert store.alert(ids["dayang"]).acknowledged is False
     r = ops.post(f"/api/tourism/alerts/{ids['jueshan']}/ack")
     assert r.status_code == 200 and r.json()["acknowledged_by"] == "jueshan-ops", r.text
