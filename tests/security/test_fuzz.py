@@ -226,6 +226,8 @@ def _where_401(spec: dict[str, Any]) -> set[str]:
             if "401" in op["responses"]}
 
 
+# The stack's start is counted too: up to 150 s on a loaded machine, then ~45-70 s of fuzzing.
+@pytest.mark.timeout(480)
 def test_fuzz_every_operation_as_every_account(stack, schema, sign_in):
     base_url = str(stack["url"])
     spec = httpx.get(f"{base_url}/openapi.json", timeout=10).json()
