@@ -84,19 +84,22 @@ class Gate(_Staff):
             if r.status_code != 200:
                 return
             d = r.json()["decision"]
-            if f"{d['outcome']}/{d['reason']}" != want:
-                r.failure(f"expected {want}, got {d['outcome']}/{d['reason']}")
+            # Codes (enum value names): OUTCOME_OPEN / DECISION_REASON_MATCH_1TO1.
+            got = f"{d.get('gate_outcome', '')}/{d.get('why', '')}"
+            if got != want:
+                r.failure(f"expected {want}, got {got}")
 
     @task(2)
     def admitted(self) -> None:
         """The enrolled passenger, live, with their ticket."""
-        self._decide(FOOTAGE["live"], self._enrol(), "open/match_1to1",
+        self._decide(FOOTAGE["live"], self._enrol(), "OUTCOME_OPEN/DECISION_REASON_MATCH_1TO1",
                      ",".join(LIVE_DEFAULT))
 
     @task(1)
     def printed_photo(self) -> None:
         """A printed photo held up: refused by the liveness check."""
-        self._decide(FOOTAGE["printed photo"], "", "deny/liveness_failed", None)
+        self._decide(FOOTAGE["printed photo"], "", "OUTCOME_DENY/DECISION_REASON_LIVENESS_FAILED",
+                     None)
 
 
 class Console(_Staff):

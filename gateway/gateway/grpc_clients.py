@@ -15,6 +15,7 @@ import grpc
 from fastapi import Request, status
 from google.protobuf import json_format
 from google.protobuf.message import Message
+from zezhou5g.platform import refusals
 from zezhou5g.platform.principal import PrincipalSigner
 
 from gateway.errors import ApiError
@@ -33,6 +34,7 @@ _HTTP = {
     grpc.StatusCode.PERMISSION_DENIED: status.HTTP_403_FORBIDDEN,
     grpc.StatusCode.UNAUTHENTICATED: status.HTTP_401_UNAUTHORIZED,
     grpc.StatusCode.FAILED_PRECONDITION: status.HTTP_409_CONFLICT,
+    grpc.StatusCode.RESOURCE_EXHAUSTED: status.HTTP_429_TOO_MANY_REQUESTS,
     grpc.StatusCode.UNAVAILABLE: status.HTTP_503_SERVICE_UNAVAILABLE,
     grpc.StatusCode.DEADLINE_EXCEEDED: status.HTTP_504_GATEWAY_TIMEOUT,
 }
@@ -134,15 +136,22 @@ async def call(rpc: Awaitable[T], service: str) -> T:
     """Await a unary call, turning gRPC failures into HTTP errors naming the service.
 
     The error's code is ``service.<grpc status>`` (``service.permission_denied``) with the
-    service in its params; the service's own English sentence stays in ``detail``.
+    service in its params; the service's own English sentence stays in ``detail``. A refusal
+    that carries its reason (``zezhou5g.platform.refusals``: a value name of the service's
+    ``Refusal`` enum) adds it as ``params.reason``, with the values its wording needs.
     """
     try:
         return await rpc
     except grpc.aio.AioRpcError as exc:
         code = _HTTP.get(exc.code(), status.HTTP_502_BAD_GATEWAY)
+        params: dict[str, str | int | float] = {}
+        refusal = refusals.read(exc.trailing_metadata())
+        if refusal is not None:
+            params.update(refusal[1])
+            params["reason"] = refusal[0]
+        params["service"] = service
         raise ApiError(code, f"service.{exc.code().name.lower()}",
-                       f"{service}: {exc.details() or exc.code().name}",
-                       {"service": service}) from exc
+                       f"{service}: {exc.details() or exc.code().name}", params) from exc
 
 
 def as_dict(message: Message) -> dict[str, Any]:

@@ -28,6 +28,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import cv2
 import grpc
@@ -56,6 +57,17 @@ PERFORMABLE = frozenset({"turn_left", "turn_right", "move_closer"})
 def _jpeg(img: np.ndarray) -> bytes:
     return cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 90])[1].tobytes()
 
+
+
+def _word(enum: Any, code: int) -> str:
+    """A code's value name without its enum's prefix, lower case (OUTCOME_OPEN → "open")."""
+    prefix = enum.Name(0).removesuffix("UNSPECIFIED")
+    return str(enum.Name(code)).removeprefix(prefix).lower()
+
+
+def _reason(code: int) -> str:
+    """The short word of a DecisionReason (DECISION_REASON_MATCH_1TO1 → "match_1to1")."""
+    return _word(transport_pb2.DecisionReason, code)
 
 class LiveFootage:
     """Live frames performing a drawn sequence of actions, built from the real clip (cached)."""
@@ -145,8 +157,8 @@ class GateCamera:
         # the code the demo SMS outbox received, like anyone on the enrolment page.
         id_number = f"sim-{secrets.token_hex(8)}"
         self.stub.RegisterTicket(transport_pb2.RegisterTicketRequest(
-            ticket=t, id_number=id_number, phone=f"1380000{secrets.randbelow(10 ** 4):04d}",
-            actor="ticketing/simulator"), timeout=10)
+            ticket=t, id_number=id_number, phone=f"1380000{secrets.randbelow(10 ** 4):04d}"),
+            timeout=10)
         otp = self._sms_code(t.ticket_id, id_number, "enrol")
         photo = attack_samples.enrolment_photo(self.td)  # as the station's kiosk took it
         r = self.stub.Enrol(transport_pb2.EnrolRequest(
@@ -154,7 +166,8 @@ class GateCamera:
             consent=transport_pb2.Consent(text_version="face-2025-06", accepted=True)),
             timeout=60)
         if not r.ok:
-            raise RuntimeError(f"demo enrolment refused: {list(r.reasons)}")
+            raise RuntimeError("demo enrolment refused: "
+                               f"{[transport_pb2.EnrolRefusal.Name(c) for c in r.refusals]}")
         self.enrolled[t.ticket_id] = {"id_number": id_number,
                                       "withdrawal_code": r.withdrawal_code}
         self._save()
@@ -219,7 +232,7 @@ class GateCamera:
         d = self.stub.Decide(transport_pb2.DecideRequest(
             passage_id=p.passage_id, request_id=str(uuid.uuid4()), frames=frames),
             timeout=60).decision
-        return f"{d.outcome}/{d.reason}"
+        return f"{_word(transport_pb2.Outcome, d.gate_outcome)}/{_reason(d.why)}"
 
     def _manual(self, ticket_id: str) -> str:
         queue = self.stub.ListManualQueue(transport_pb2.ListManualQueueRequest(
@@ -230,7 +243,7 @@ class GateCamera:
         item = self.stub.RequestManual(transport_pb2.ManualRequestRequest(
             gate_id=self.gate, ticket_id=ticket_id, id_number="sim-unknown"),
             timeout=10).item
-        return f"queued/{item.reason}"
+        return f"queued/{_reason(item.why)}"
 
     def step(self, kind: int, footage: dict[str, list[transport_pb2.Frame]]) -> str:
         """One passage of the cycle (``kind`` 0-4); the result as "outcome/reason"."""

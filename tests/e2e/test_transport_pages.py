@@ -83,11 +83,12 @@ def test_enrol_page_kiosk_and_console(stack, browser, wait, tmp_path):
     page.get_by_test_id("enrol-photo").set_input_files(str(two))
     page.get_by_test_id("enrol-submit").click()
     page.get_by_test_id("enrol-refused").wait_for(timeout=60_000)  # no consent ticked
-    assert "consent_missing" in page.get_by_test_id("enrol-refused").get_attribute("data-reasons")
+    assert "ENROL_REFUSAL_CONSENT_MISSING" in page.get_by_test_id("enrol-refused").get_attribute(
+        "data-reasons")
     assert "单独勾选同意" in page.get_by_test_id("enrol-refused").inner_text()  # said in words
     page.get_by_test_id("enrol-consent").check()
     page.get_by_test_id("enrol-submit").click()
-    page.locator('[data-testid="enrol-refused"][data-reasons~="several_faces"]').wait_for(
+    page.locator('[data-testid="enrol-refused"][data-reasons~="ENROL_REFUSAL_SEVERAL_FACES"]').wait_for(
         timeout=60_000)
     # The passenger's photo as the station kiosk takes it (lin-manuel-miranda.png, from another
     # day and camera, scores below the 1:1 accept bar against the gate footage: staffed lane).
@@ -136,7 +137,8 @@ def test_enrol_page_kiosk_and_console(stack, browser, wait, tmp_path):
                    for _ in range(3)]
         assert [r.status_code for r in replies] == [200] * 3
         d = replies[0].json()["decision"]
-        assert (d["outcome"], d["reason"]) == ("open", "match_1to1"), (d["score"], d)
+        assert (d["gate_outcome"], d["why"]) == ("OUTCOME_OPEN", "DECISION_REASON_MATCH_1TO1"), (
+            d["score"], d)
         assert [r.json().get("replayed", False) for r in replies] == [False, True, True]
         # uint64 fields come as JSON strings (proto3 JSON mapping).
         wait(lambda: int(http.get("/api/transport/summary").json()["charged_fen"]) - before
@@ -233,7 +235,7 @@ def test_console_needs_a_station_operator(stack):
         "consent": "true", "consent_version": "face-2025-06"},
         files={"photo": ("lin.png", LIN.read_bytes(), "image/png")})
     assert r.status_code == 200 and r.json()["ok"] is False, r.text
-    assert r.json()["reasons"][0].startswith("ownership_not_proven")
+    assert r.json()["refusals"] == ["ENROL_REFUSAL_OWNERSHIP_NOT_PROVEN"]
 
 
 def test_public_transport_page_shows_live_gates_in_both_languages(stack, browser):

@@ -107,14 +107,16 @@ def test_zone_past_capacity_raises_one_alert_and_clears_once(
                            "gRPC up")
         (z,) = [z for a in areas_reply.areas for z in a.zones]
         assert (z.capacity, round(z.area_m2)) == (3, 160)
-        wait(lambda: [a for a in drain()["alerts"] if a.state == "raised"], 40, "alert raised")
-        wait(lambda: [a for a in drain()["alerts"] if a.state == "cleared"], 40, "alert cleared")
+        raised_, cleared_ = flow_pb2.ZONE_ALERT_STATE_RAISED, flow_pb2.ZONE_ALERT_STATE_CLEARED
+        wait(lambda: [a for a in drain()["alerts"] if a.alert_state == raised_], 40, "alert raised")
+        wait(lambda: [a for a in drain()["alerts"] if a.alert_state == cleared_], 40,
+             "alert cleared")
         # The crowd stayed 6 s and the empty square 30 s: still exactly one of each after.
         wait(lambda: drain()["status"] and seen["status"][-1].count == 0 and
              len(seen["status"]) > 40, 20, "empty square counted for a while")
         drain()
-        states = [a.state for a in seen["alerts"]]
-        assert states == ["raised", "cleared"], states
+        states = [a.alert_state for a in seen["alerts"]]
+        assert states == [raised_, cleared_], states
         raised, cleared = seen["alerts"]
         assert raised.alert_id == cleared.alert_id
         assert raised.count > 3 and raised.crowd_level == flow_pb2.CROWD_LEVEL_OVER_CAPACITY

@@ -153,7 +153,7 @@ def test_decision_killed_after_commit_is_published_and_charged_once(
     enrolled = stub.Enrol(transport_pb2.EnrolRequest(
         ticket_id=t.ticket_id, id_number=f"id-{run}", otp=otp, consent=CONSENT,
         photo=attack_samples.enrolment_photo(td), actor="test"), timeout=120)
-    assert enrolled.ok, enrolled.reasons
+    assert enrolled.ok, enrolled.refusals
 
     seq = attack_samples.live_sequence(attack_samples.read_clip(td), LIVE,
                                        np.random.default_rng(0))
@@ -188,8 +188,8 @@ def test_decision_killed_after_commit_is_published_and_charged_once(
     # The gate never got an answer: it retries with the same request id, twice.
     replies = [retrying(lambda: stub.Decide(request, timeout=120)) for _ in range(2)]
     assert [r.replayed for r in replies] == [True, True]
-    assert {(r.decision.meta.event_id, r.decision.outcome, r.decision.fare_fen)
-            for r in replies} == {(decision_id, "open", fare)}
+    assert {(r.decision.meta.event_id, r.decision.gate_outcome, r.decision.fare_fen)
+            for r in replies} == {(decision_id, transport_pb2.OUTCOME_OPEN, fare)}
 
     ledger = "SELECT kind, amount_fen FROM transport_ledger WHERE decision_id = :d"
     wait(lambda: sql(db, ledger, d=decision_id), 60, "the fare charged", (proc,))
@@ -199,7 +199,8 @@ def test_decision_killed_after_commit_is_published_and_charged_once(
     assert sql(db, ledger, d=decision_id) == [("charge", fare)]
     published = records(kafka, "transport.gate.decisions", transport_pb2.GateDecision,
                         lambda m: m.meta.event_id == decision_id)
-    assert published and {(m.outcome, m.fare_fen) for m in published} == {("open", fare)}
+    assert published and {(m.gate_outcome, m.fare_fen) for m in published} == {
+        (transport_pb2.OUTCOME_OPEN, fare)}
     payments = records(kafka, "transport.payments", transport_pb2.PaymentEvent,
                        lambda m: m.decision_id == decision_id)
     assert {(p.meta.event_id, p.kind, p.amount_fen) for p in payments} == {
@@ -321,7 +322,7 @@ def test_sigkill_twice_loses_and_duplicates_no_status_decision_or_fare(
     for d in decisions:
         per_ticket[d.ticket_id].add(d.meta.event_id)
     assert dict(per_ticket) == {t: {decided[t]} for t in tickets}
-    assert {d.outcome for d in decisions} == {"open"}
+    assert {d.gate_outcome for d in decisions} == {transport_pb2.OUTCOME_OPEN}
     ledger = sql(db, "SELECT decision_id, kind FROM transport_ledger WHERE station_id = :s",
                  s=station)
     assert sorted(ledger) == sorted((decided[t], "charge") for t in tickets)

@@ -91,8 +91,9 @@ async def enrol(
 ) -> dict[str, Any]:
     """Bind a face to an issued ticket after proof of ownership (ID number + SMS code).
 
-    200 with ``ok: false`` and ``reasons`` when refused; the ticket (trip, fare, ...) comes from
-    ticketing and is never typed here. ``withdrawal_code`` is shown to the passenger once.
+    200 with ``ok: false`` and ``refusals`` (EnrolRefusal codes) when refused; the ticket (trip,
+    fare, ...) comes from ticketing and is never typed here. ``withdrawal_code`` is shown to the
+    passenger once.
     """
     data = await photo.read(MAX_PHOTO_BYTES + 1)
     if len(data) > MAX_PHOTO_BYTES:
@@ -105,7 +106,7 @@ async def enrol(
     reply = await call(_stub(request).Enrol(req, timeout=VISION_DEADLINE_S), "transport")
     out = as_dict(reply)
     out.setdefault("ok", False)
-    out.setdefault("reasons", [])
+    out.setdefault("refusals", [])
     return out
 
 
@@ -184,7 +185,8 @@ class ManifestBody(BaseModel):
 async def import_manifest(request: Request, _: Staff) -> dict[str, Any]:
     """Import tickets: JSON ``{"tickets": [...]}`` or CSV (``text/csv``, TicketBody header).
 
-    Tickets refused (invalid, or enrolled under another ID number) are listed with the reason.
+    Tickets refused (invalid, or enrolled under another ID number) are listed in ``refusals``
+    with their Refusal code (``{"ticket_id", "why"}``).
     """
     raw = await request.body()
     if len(raw) > MAX_MANIFEST_BYTES:
@@ -200,7 +202,8 @@ async def import_manifest(request: Request, _: Staff) -> dict[str, Any]:
     reply = await call(_stub(request).IssueTickets(transport_pb2.IssueTicketsRequest(
         tickets=[_issue(t) for t in body.tickets]),
         timeout=VISION_DEADLINE_S), "transport")
-    return {"issued": reply.issued, "unchanged": reply.unchanged, "refused": list(reply.refused)}
+    return {"issued": reply.issued, "unchanged": reply.unchanged,
+            "refusals": dicts(list(reply.refusals))}
 
 
 @router.get("/api/transport/sms-outbox")

@@ -103,3 +103,20 @@ test("codeText translates a code with its params and falls back when unknown", a
     i18n.setLang("zh-CN");
   }
 });
+
+test("transport decisions are worded from their codes; the styles get short words", async () => {
+  const common = await import(pathToFileURL(join(JS, "transport/common.js")));
+  i18n.setLang("en");
+  try {
+    assert.equal(common.reasonText("DECISION_REASON_WRONG_STATION"), "Ticket for another station");
+    assert.equal(common.outcomeText(undefined), "Not admitted"); // zero value left out of the JSON
+    assert.equal(common.modeText(undefined), "");
+    assert.deepEqual(["OUTCOME_OPEN", "OUTCOME_MANUAL", "OUTCOME_DENY", undefined].map(common.outcomeWord),
+      ["open", "manual", "deny", "deny"]);
+    i18n.setLang("zh-CN");
+    assert.equal(common.laneText("LANE_MANUAL"), "人工");
+    assert.equal(common.reasonText("DECISION_REASON_NOT_A_CODE"), i18n.t("common.unknown"));
+  } finally {
+    i18n.setLang("zh-CN");
+  }
+});

@@ -31,3 +31,17 @@ test("an unknown code falls back by status, a service's by a generic sentence", 
   }
   setLang("zh-CN");
 });
+
+test("a service's refusal is worded by its reason code, with the values it carries", async () => {
+  await import("../static/js/transport/i18n.js");
+  const refusal = (reason, params = {}) =>
+    err(400, "service.invalid_argument", { service: "transport", reason, ...params });
+  setLang("zh-CN");
+  assert.equal(describe(refusal("REFUSAL_TOO_MANY_CODE_REQUESTS", { minutes: 10 })), "验证码请求过多，请 10 分钟后再试");
+  setLang("en");
+  assert.equal(describe(refusal("REFUSAL_OVERRIDE_REASON_REQUIRED", { min_chars: 4 })),
+    "The ID does not match the ticket: opening needs a reason (at least 4 characters)");
+  // A code this page has no words for falls back to the status's sentence, never the detail.
+  assert.equal(describe(refusal("REFUSAL_FROM_A_NEWER_SERVICE")), "transport service: the request is not valid");
+  setLang("zh-CN");
+});

@@ -16,7 +16,8 @@ from zezhou5g.tourism.v1 import flow_pb2
 
 def raised(store: FlowStore, area: str = "jueshan") -> flow_pb2.ZoneAlert:
     a = flow_pb2.ZoneAlert(alert_id=f"al-{uuid.uuid4().hex[:8]}", zone_id=f"z-{area}",
-                           area_id=area, state="raised", count=9, capacity=8, occupancy=1.1)
+                           area_id=area, alert_state=flow_pb2.ZONE_ALERT_STATE_RAISED,
+                           count=9, capacity=8, occupancy=1.1)
     a.raised_at.FromSeconds(int(time.time()))
     store.put_alert(a)
     return a
@@ -38,7 +39,7 @@ def test_acknowledged_once_by_the_first_and_only_when_active(redis_client, outbo
     assert [(m.acknowledged_by, m.meta.event_id) for m in got] == [
         ("jueshan-ops", first.meta.event_id)]
     cleared = store.alert(alert.alert_id)
-    cleared.state = "cleared"
+    cleared.alert_state = flow_pb2.ZONE_ALERT_STATE_CLEARED
     store.put_alert(cleared)
     with pytest.raises(NotNow):
         alerts.acknowledge(alert.alert_id, "admin", None)

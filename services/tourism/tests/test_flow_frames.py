@@ -15,7 +15,9 @@ from tourism.app.alerts import alert_event_id
 from tourism.app.flow import FlowPipeline, area_flow_id, zone_status_id
 from tourism.areas import parse_areas
 from tourism.topics import AREA_FLOW, ZONE_ALERTS, ZONE_STATUS
+from zezhou5g.tourism.v1 import flow_pb2
 
+STATE = {flow_pb2.ZONE_ALERT_STATE_RAISED: "raised", flow_pb2.ZONE_ALERT_STATE_CLEARED: "cleared"}
 SQUARE = [[0, 0], [100, 0], [100, 100], [0, 100]]
 
 
@@ -65,13 +67,13 @@ def test_a_frame_stores_then_publishes_under_derived_ids(flow, published, outbox
     (latest,) = [s for s in store.zones.all() if s.zone_id == zone]
     assert latest.count == 0
     (alert,) = [a for a in store.alerts() if a.zone_id == zone]
-    assert (alert.state, alert.count) == ("cleared", 0)
+    assert (alert.alert_state, alert.count) == (flow_pb2.ZONE_ALERT_STATE_CLEARED, 0)
     ns = [int(t0 * 1e9), int((t0 + 1) * 1e9)]
     statuses = published(ZONE_STATUS, lambda m: m.zone_id == zone, 2)
     assert [s.meta.event_id for s in statuses] == [zone_status_id("cam", zone, n) for n in ns]
     assert latest.meta.event_id == statuses[-1].meta.event_id, "stored as published"
     alerts = published(ZONE_ALERTS, lambda m: m.zone_id == zone, 2)
-    assert [(a.state, a.meta.event_id) for a in alerts] == [
+    assert [(STATE[a.alert_state], a.meta.event_id) for a in alerts] == [
         ("raised", alert_event_id(alert.alert_id, "raised")),
         ("cleared", alert_event_id(alert.alert_id, "cleared"))]
     # The area's flow went with the first frame (then not again within its 2 s interval).
@@ -98,7 +100,8 @@ def test_a_frame_whose_unit_fails_changes_nothing(flow, outbox, monkeypatch):
     monkeypatch.undo()
     p.frame_done(cam, frame(t0 + 1), people(3))     # the next frame raises it
     (alert,) = [a for a in store.alerts() if a.zone_id == zone]
-    assert alert.state == "raised" and alert.alert_id == f"{zone}-{int((t0 + 1) * 1000)}"
+    assert alert.alert_state == flow_pb2.ZONE_ALERT_STATE_RAISED
+    assert alert.alert_id == f"{zone}-{int((t0 + 1) * 1000)}"
 
 
 def test_an_alert_open_at_a_restart_is_cleared_not_raised_again(flow):
@@ -111,7 +114,8 @@ def test_an_alert_open_at_a_restart_is_cleared_not_raised_again(flow):
     after.frame_done(cam, frame(t0 + 1), people(3))
     after.frame_done(cam, frame(t0 + 2), people(0))
     alerts = [a for a in store.alerts() if a.zone_id == zone]
-    assert [(a.alert_id, a.state) for a in alerts] == [(f"{zone}-{int(t0 * 1000)}", "cleared")]
+    assert [(a.alert_id, STATE[a.alert_state]) for a in alerts] == [
+        (f"{zone}-{int(t0 * 1000)}", "cleared")]
 
 
 class ThreePeople:

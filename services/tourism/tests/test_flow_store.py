@@ -72,7 +72,9 @@ def test_crossings_per_gate_and_day(store):
 
 
 def alert(aid, zone, state, at):
-    a = flow_pb2.ZoneAlert(alert_id=aid, zone_id=zone, state=state)
+    codes = {"raised": flow_pb2.ZONE_ALERT_STATE_RAISED,
+             "cleared": flow_pb2.ZONE_ALERT_STATE_CLEARED}
+    a = flow_pb2.ZoneAlert(alert_id=aid, zone_id=zone, alert_state=codes[state])
     a.raised_at.FromSeconds(int(at))
     return a
 

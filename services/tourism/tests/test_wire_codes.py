@@ -2,8 +2,8 @@
 
 import pytest
 from tourism.domain.comfort import comfort
-from tourism.domain.crowding import Level
-from tourism.wire import COMFORT_LEVELS, crowd_level, level_of
+from tourism.domain.crowding import AlertChange, Level
+from tourism.wire import ALERT_STATES, COMFORT_LEVELS, crowd_level, level_of
 from zezhou5g.tourism.v1 import flow_pb2, tourism_pb2
 
 
@@ -29,3 +29,8 @@ def test_an_unknown_level_is_the_zero_code() -> None:
 def test_comfort_levels_of_the_domain_are_declared_codes(args, name) -> None:
     assert tourism_pb2.ComfortLevel.Name(COMFORT_LEVELS[comfort(*args).level]) == name
     assert set(COMFORT_LEVELS.values()) == set(tourism_pb2.ComfortLevel.values()) - {0}
+
+
+def test_alert_changes_have_states_both_declared() -> None:
+    declared = {v.number for v in flow_pb2.ZoneAlertState.DESCRIPTOR.values if v.number}
+    assert set(ALERT_STATES) == set(AlertChange) and set(ALERT_STATES.values()) == declared

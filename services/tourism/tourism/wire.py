@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from zezhou5g.tourism.v1 import flow_pb2, tourism_pb2
 
-from tourism.domain.crowding import Level
+from tourism.domain.crowding import AlertChange, Level
 
 CROWD_LEVELS = {
     Level.COMFORTABLE: flow_pb2.CROWD_LEVEL_COMFORTABLE,
@@ -15,6 +15,9 @@ CROWD_LEVELS = {
     Level.CROWDED: flow_pb2.CROWD_LEVEL_CROWDED,
     Level.OVER_CAPACITY: flow_pb2.CROWD_LEVEL_OVER_CAPACITY,
 }
+# What an alert's last change was -> its state on the wire.
+ALERT_STATES = {AlertChange.RAISED: flow_pb2.ZONE_ALERT_STATE_RAISED,
+                AlertChange.CLEARED: flow_pb2.ZONE_ALERT_STATE_CLEARED}
 _LEVEL_OF_CODE = {code: lv for lv, code in CROWD_LEVELS.items()}
 # domain.comfort's level names.
 COMFORT_LEVELS = {

@@ -20,11 +20,13 @@ from transport.domain.enrolment import (
     normalise_phone,
     otp_problem,
 )
+from zezhou5g.platform import refusals
 from zezhou5g.transport.v1 import transport_pb2
 
 from .conftest import CONSENT, LIN, enrol, issue, sms_code, ticket
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+NOT_PROVEN = transport_pb2.ENROL_REFUSAL_OWNERSHIP_NOT_PROVEN
 
 
 @pytest.mark.parametrize(("otp", "problem"), [
@@ -66,13 +68,13 @@ def test_code_is_single_use_and_dies_after_five_wrong_tries(cluster, td):
     for _ in range(5):
         assert not _enrol(cluster.b.stub, t.ticket_id, id_number, wrong).ok
     r = _enrol(cluster.b.stub, t.ticket_id, id_number, code, (td / LIN).read_bytes())
-    assert not r.ok and r.reasons[0].startswith("ownership_not_proven"), "locked"
+    assert not r.ok and list(r.refusals) == [NOT_PROVEN], "locked"
     # A new code works once; the same code a second time does not.
     code = sms_code(cluster.a.stub, t.ticket_id, id_number)
     assert _enrol(cluster.a.stub, t.ticket_id, id_number, code, (td / LIN).read_bytes()).ok
     # Proof is checked before "already enrolled": this says the code itself is spent.
     r = _enrol(cluster.a.stub, t.ticket_id, id_number, code, (td / LIN).read_bytes())
-    assert not r.ok and r.reasons[0].startswith("ownership_not_proven"), r.reasons
+    assert not r.ok and list(r.refusals) == [NOT_PROVEN], r.refusals
 
 
 def test_enrolment_code_cannot_withdraw(cluster, td):
@@ -102,6 +104,8 @@ def test_code_requests_are_throttled_per_ticket(cluster):
         cluster.a.stub.RequestCode(transport_pb2.RequestCodeRequest(
             ticket_id=t.ticket_id, id_number=f"id-{run}"), timeout=10)
     assert err.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert refusals.read(err.value.trailing_metadata()) == ("REFUSAL_TOO_MANY_CODE_REQUESTS",
+                                                            {"minutes": 10})
     assert not cluster.a.stub.ListSmsOutbox(transport_pb2.ListSmsOutboxRequest(
         ticket_id=t.ticket_id), timeout=10).messages, "no SMS for a wrong ID number"
 
@@ -121,12 +125,14 @@ def test_ticketing_cannot_rebind_an_enrolled_ticket(cluster, td):
     with pytest.raises(grpc.RpcError) as err:
         issue(cluster.a.stub, t, "someone-else")
     assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert refusals.read(err.value.trailing_metadata()) == ("REFUSAL_ENROLLED_OTHER_ID", {})
     assert stored() == before
     res = cluster.a.stub.IssueTickets(transport_pb2.IssueTicketsRequest(tickets=[
         transport_pb2.RegisterTicketRequest(ticket=t, id_number="someone-else",
                                             phone="13900000000"),
         transport_pb2.RegisterTicketRequest(ticket=t, id_number=id_number,
                                             phone="13900000000")]), timeout=10)
-    assert (res.issued, res.unchanged, len(res.refused)) == (1, 0, 1)  # phone changed
-    assert "enrolled_other_id" in res.refused[0]
+    assert (res.issued, res.unchanged, len(res.refusals)) == (1, 0, 1)  # phone changed
+    assert res.refusals[0] == transport_pb2.TicketRefusal(
+        ticket_id=t.ticket_id, why=transport_pb2.REFUSAL_ENROLLED_OTHER_ID)
     eng.dispose()

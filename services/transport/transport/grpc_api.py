@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import grpc
+from zezhou5g.platform import refusals
 from zezhou5g.platform.failures import is_infrastructure
 from zezhou5g.platform.principal import ADMIN, ANY, PUBLIC, SYSTEM, current
 from zezhou5g.platform.runtime import blocking
@@ -22,6 +23,7 @@ from transport.app.gallery import GalleryNode
 from transport.app.heartbeats import Heartbeats
 from transport.app.manual import ManualLane
 from transport.app.payments import Payments
+from transport.wire import enrol_refusals, refusal_of
 
 T = TypeVar("T")
 # Station staff; "system" is a process acting for them (the simulated gate camera, ticketing).
@@ -32,6 +34,11 @@ _CODES = {"not_found": grpc.StatusCode.NOT_FOUND,
           "invalid_argument": grpc.StatusCode.INVALID_ARGUMENT,
           "failed_precondition": grpc.StatusCode.FAILED_PRECONDITION,
           "resource_exhausted": grpc.StatusCode.RESOURCE_EXHAUSTED}
+
+
+def _refused(status: grpc.StatusCode, refusal: transport_pb2.Refusal, detail: str,
+             **params: str | int | float) -> refusals.Refused:
+    return refusals.Refused(status, transport_pb2.Refusal.Name(refusal), detail, **params)
 
 
 def _actor() -> str:
@@ -47,19 +54,29 @@ def _actor() -> str:
 async def _run(context: grpc.aio.ServicerContext, fn: Callable[..., T], *args: Any) -> T:
     """Run a use case off the event loop; its refusals become gRPC status codes.
 
-    A dependency that is away (Redis, SQL, the broker) answers UNAVAILABLE: the caller may
-    retry (with the same request id where the RPC has one).
+    Each refusal carries its ``Refusal`` code in the trailing metadata
+    (``zezhou5g.platform.refusals``). A dependency that is away (Redis, SQL, the broker)
+    answers UNAVAILABLE: the caller may retry (with the same request id where the RPC has one).
     """
     try:
         return await blocking(fn, *args)
     except RequestError as exc:
-        await context.abort(_CODES.get(exc.code, grpc.StatusCode.INVALID_ARGUMENT), str(exc))
-    except (BadImage, ValueError) as exc:
-        await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(exc))
+        await refusals.abort(context, _refused(
+            _CODES.get(exc.code, grpc.StatusCode.INVALID_ARGUMENT), exc.refusal, str(exc),
+            **exc.params))
+    except BadImage as exc:
+        await refusals.abort(context, _refused(grpc.StatusCode.INVALID_ARGUMENT,
+                                               transport_pb2.REFUSAL_BAD_IMAGE, str(exc)))
+    except ValueError as exc:
+        await refusals.abort(context, _refused(grpc.StatusCode.INVALID_ARGUMENT,
+                                               transport_pb2.REFUSAL_INVALID_REQUEST, str(exc)))
     except PermissionError as exc:
-        await context.abort(grpc.StatusCode.PERMISSION_DENIED, str(exc))
+        await refusals.abort(context, _refused(grpc.StatusCode.PERMISSION_DENIED,
+                                               transport_pb2.REFUSAL_OWNERSHIP_NOT_PROVEN,
+                                               str(exc)))
     except Refused as exc:
-        await context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(exc))
+        await refusals.abort(context, _refused(grpc.StatusCode.FAILED_PRECONDITION,
+                                               refusal_of(exc.reason), str(exc)))
     except Exception as exc:
         if not is_infrastructure(exc):
             raise
@@ -114,7 +131,7 @@ class TransportApi(transport_pb2_grpc.TransportServiceServicer):
         issued, unchanged, refused = await _run(context, self.enrolment.issue_many,
                                                 list(request.tickets), _actor())
         return transport_pb2.IssueTicketsResponse(issued=issued, unchanged=unchanged,
-                                                  refused=refused)
+                                                  refusals=refused)
 
     async def RequestCode(  # noqa: N802
         self, request: transport_pb2.RequestCodeRequest, context: grpc.aio.ServicerContext
@@ -160,7 +177,8 @@ class TransportApi(transport_pb2_grpc.TransportServiceServicer):
         """Enrol a face for a ticket with separate consent; reasons when refused."""
         res = await _run(context, self.enrolment.enrol, request)
         out = transport_pb2.EnrolResponse(ok=res.ok, enrolment_id=res.enrolment_id,
-                                          passenger_ref=res.passenger_ref, reasons=res.reasons,
+                                          passenger_ref=res.passenger_ref,
+                                          refusals=enrol_refusals(res.reasons),
                                           withdrawal_code=res.withdrawal_code)
         if res.purge_after is not None:
             out.purge_after.FromDatetime(res.purge_after)

@@ -74,6 +74,10 @@ export function describe(err) {
   const p = { ...err.params, s: err.params?.retry_after_s ?? err.retryAfter ?? 60 };
   if (p.service) p.service = depName(p.service);
   if (p.dependency) p.dependency = depName(p.dependency);
+  // A service's refusal with its reason code (params.reason: a value of its proto's Refusal
+  // enum, tables err.<service>.<code> in js/<scenario>/i18n.js) says exactly what was refused.
+  const refusal = `err.${err.params?.service}.${err.params?.reason}`;
+  if (err.params?.reason && err.params?.service && has(refusal)) return t(refusal, p);
   if (err.code && has(`err.${err.code}`)) return t(`err.${err.code}`, p);
   if (err.code?.startsWith("service.")) return t("err.service.other", p);
   const generic = { 401: "unauthenticated", 403: "forbidden", 404: "not_found", 409: "conflict",

@@ -186,7 +186,7 @@ class FlowStore:
             raised_s = alert.raised_at.ToSeconds()
             w.hset(ALERTS, alert.alert_id, json_format.MessageToJson(alert, indent=None))
             w.zadd(ALERTS_TIME, {alert.alert_id: raised_s})
-            if alert.state == "raised":
+            if alert.alert_state == flow_pb2.ZONE_ALERT_STATE_RAISED:
                 w.hset(ALERTS_OPEN, alert.zone_id, alert.alert_id)
                 pointers[alert.zone_id] = alert.alert_id
             else:

@@ -59,8 +59,8 @@ class Alerts:
             raise NotFound(f"no alert {alert_id!r}")
         if areas is not None and alert.area_id not in areas:
             raise NotAllowed("scope", f"alert of area {alert.area_id}, not one of yours")
-        if alert.state != "raised":
-            raise NotNow(f"alert {alert_id} is {alert.state}: only active alerts are "
+        if alert.alert_state != flow_pb2.ZONE_ALERT_STATE_RAISED:
+            raise NotNow(f"alert {alert_id} is cleared: only active alerts are "
                          "acknowledged")
         if alert.acknowledged:
             return alert

@@ -42,7 +42,7 @@ from tourism.domain.crowding import AlertChange, ZoneMonitor, ZoneReading
 from tourism.domain.geometry import feet, points_in_polygon
 from tourism.domain.tracking import FeetTracker, LineCounter, reconcile
 from tourism.topics import AREA_FLOW, ZONE_ALERTS, ZONE_STATUS
-from tourism.wire import crowd_level
+from tourism.wire import ALERT_STATES, crowd_level
 
 log = logging.getLogger(__name__)
 
@@ -278,7 +278,8 @@ class FlowPipeline:
             if z.reading.alert is not None:
                 ALERTS.labels(z.zone.id, z.reading.alert.value).inc()
         for a in alerts:
-            log.info("zone alert", extra=log_fields(zone=a.zone_id, state=a.state,
+            log.info("zone alert", extra=log_fields(zone=a.zone_id,
+                                                    state=flow_pb2.ZoneAlertState.Name(a.alert_state),
                                                     count=a.count, capacity=a.capacity))
 
     def _stage_frame(self, unit: RedisUnit, camera: Camera, at: float, zones: list[_ZoneFrame],
@@ -302,7 +303,8 @@ class FlowPipeline:
             alert = _alert(z, at, opened.get(z.zone.id))
             if alert is None:
                 continue  # no open alert to clear (none stored for this episode)
-            unit.emit(ZONE_ALERTS, alert, z.zone.id, alert_event_id(alert.alert_id, alert.state))
+            unit.emit(ZONE_ALERTS, alert, z.zone.id,
+                      alert_event_id(alert.alert_id, z.reading.alert.value))
             writes.alerts.append(alert)
         writes.crossings = crossings
         if area_due:
@@ -357,13 +359,14 @@ def _alert(z: _ZoneFrame, at: float,
     zone, r = z.zone, z.reading
     if r.alert == AlertChange.RAISED:
         alert = flow_pb2.ZoneAlert(alert_id=f"{zone.id}-{int(at * 1000)}", zone_id=zone.id,
-                                   area_id=zone.area, state="raised")
+                                   area_id=zone.area,
+                                   alert_state=ALERT_STATES[AlertChange.RAISED])
         alert.raised_at.FromNanoseconds(int(at * 1e9))
     elif opened is None:
         return None
     else:
         alert = opened
-        alert.state = "cleared"
+        alert.alert_state = ALERT_STATES[AlertChange.CLEARED]
         alert.cleared_at.FromNanoseconds(int(at * 1e9))
         alert.ClearField("meta")
     alert.count, alert.capacity = r.count, zone.capacity

@@ -29,6 +29,7 @@ from transport.adapters.tables import (
     ticket_claims,
     tickets,
 )
+from transport.wire import lane_name, mode_name, outcome_name, reason_name, set_codes
 
 
 def _utc(value: datetime) -> datetime:
@@ -78,15 +79,17 @@ class StoredDecision:
 def _decision_message(row: Any) -> transport_pb2.GateDecision:
     """The stored GateDecision of an audit row (rebuilt from columns on rows before t0003)."""
     if row.payload is not None:
-        return transport_pb2.GateDecision.FromString(row.payload)
+        # The columns are the truth for the codes: payloads stored before the codes carry the
+        # words in fields now reserved.
+        return set_codes(transport_pb2.GateDecision.FromString(row.payload), row.lane,
+                         row.outcome, row.reason, row.mode)
     msg = transport_pb2.GateDecision(
-        gate_id=row.gate_id, station_id=row.station_id, lane=row.lane, outcome=row.outcome,
-        reason=row.reason, mode=row.mode, score=row.score, threshold=row.threshold,
-        ticket_id=row.ticket_id, passenger_ref=row.passenger_ref, actor=row.actor,
-        challenge=row.challenge)
+        gate_id=row.gate_id, station_id=row.station_id, score=row.score,
+        threshold=row.threshold, ticket_id=row.ticket_id, passenger_ref=row.passenger_ref,
+        actor=row.actor, challenge=row.challenge)
     msg.meta.event_id = row.decision_id
     msg.meta.event_time.FromDatetime(_utc(row.at))
-    return msg
+    return set_codes(msg, row.lane, row.outcome, row.reason, row.mode)
 
 
 class Repository:
@@ -198,7 +201,8 @@ class Repository:
         """Record a decision in the audit trail with the message as published."""
         unit.conn.execute(decisions.insert().values(
             decision_id=msg.meta.event_id, gate_id=msg.gate_id, station_id=msg.station_id,
-            lane=msg.lane, outcome=msg.outcome, reason=msg.reason, mode=msg.mode,
+            lane=lane_name(msg.lane_code), outcome=outcome_name(msg.gate_outcome),
+            reason=reason_name(msg.why), mode=mode_name(msg.match_mode),
             score=msg.score, threshold=msg.threshold, ticket_id=msg.ticket_id,
             passenger_ref=msg.passenger_ref, actor=msg.actor, challenge=msg.challenge,
             details=json.dumps(details), at=msg.meta.event_time.ToDatetime(tzinfo=UTC),

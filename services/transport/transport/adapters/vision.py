@@ -18,6 +18,7 @@ from zezhou5g.vision import (
     FaceDetector,
     FaceEmbedder,
     FaceMesh,
+    FaceQuality,
     LivenessChallenge,
     QualityLimits,
     assess_quality,
@@ -26,7 +27,7 @@ from zezhou5g.vision.face_align import align_face
 from zezhou5g.vision.face_embed import INPUT_SIZE as EMBED_SIZE
 from zezhou5g.vision.face_embed import l2_normalize
 
-from transport.domain.enrolment import PhotoFace
+from transport.domain.enrolment import PhotoCheck, PhotoFace
 from transport.domain.liveness import ACTION_TIME_S, decode_actions
 
 # Largest side an uploaded image is reduced to before detection, pixels.
@@ -71,6 +72,20 @@ class LivenessResult:
     faces: list[FaceDetections] = field(default_factory=list)
 
 
+def failed_checks(q: FaceQuality, lim: QualityLimits) -> tuple[PhotoCheck, ...]:
+    """The quality checks a face failed, as codes, from its measures and the limits."""
+    failed: list[PhotoCheck] = []
+    if q.face_px < lim.min_face_px:
+        failed.append("face_too_small")
+    if q.sharpness < lim.min_sharpness:
+        failed.append("face_blurred")
+    if abs(q.yaw_deg) > lim.max_abs_yaw_deg:
+        failed.append("head_turned")
+    if q.detector_score < lim.min_detector_score:
+        failed.append("face_uncertain")
+    return tuple(failed)
+
+
 class FacePipeline:
     """Detection, quality, embedding and liveness for one process.
 
@@ -100,8 +115,9 @@ class FacePipeline:
         """Quality of every face in an enrolment photo, and the largest face's embedding."""
         self.warm_up()
         faces = self.detector.detect([img])[0]
-        quality = assess_quality(img, faces, limits)
-        out = [PhotoFace(float(b[2] - b[0]), q.ok, q.reasons)
+        lim = limits or QualityLimits()
+        quality = assess_quality(img, faces, lim)
+        out = [PhotoFace(float(b[2] - b[0]), q.ok, failed_checks(q, lim))
                for b, q in zip(faces.boxes, quality, strict=True)]
         if not out:
             return out, np.zeros(0, np.float32)

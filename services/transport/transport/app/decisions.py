@@ -41,6 +41,7 @@ from transport.domain.liveness import (
 )
 from transport.domain.thresholds import StationPolicy
 from transport.topics import GATE_DECISIONS
+from transport.wire import lane_name, outcome_name, reason_name, set_codes
 
 DECISIONS = Counter("transport_gate_decisions_total", "Gate decisions",
                     ["station", "lane", "outcome", "reason"])
@@ -118,7 +119,8 @@ class DecisionLog:
         if stored is not None:
             return Recorded(stored.message, stored.details, True)
         if verdict.passage_id and self.repo.passage_decided(verdict.passage_id, unit.conn):
-            raise RequestError("failed_precondition", "passage already decided; start again")
+            raise RequestError("failed_precondition", transport_pb2.REFUSAL_PASSAGE_NOT_OPEN,
+                               "passage already decided; start again")
         now = datetime.now(UTC)
         d = verdict.decision
         ticket = self.repo.ticket(d.ticket_id, unit.conn) if d.ticket_id else None
@@ -128,12 +130,12 @@ class DecisionLog:
             if d.outcome == "open" and claimed_by is None:
                 self.repo.stage_claim(unit, ticket.ticket_id, decision_id, now)
         msg = transport_pb2.GateDecision(
-            gate_id=verdict.gate_id, station_id=verdict.station_id, lane=verdict.lane,
-            outcome=d.outcome, reason=d.reason, mode=d.mode, score=d.score,
+            gate_id=verdict.gate_id, station_id=verdict.station_id, score=d.score,
             threshold=d.threshold, ticket_id=d.ticket_id,
             passenger_ref=ticket.passenger_ref if ticket else "",
             fare_fen=ticket.fare_fen if ticket and d.outcome == "open" else 0,
             actor=verdict.actor, challenge=verdict.challenge, latency_ms=verdict.latency_ms)
+        set_codes(msg, verdict.lane, d.outcome, d.reason, d.mode)
         msg.meta.event_time.FromDatetime(now)
         unit.emit(GATE_DECISIONS, msg, verdict.gate_id, decision_id)
         self.repo.stage_decision(unit, msg, verdict.details, verdict.passage_id)
@@ -150,7 +152,8 @@ class DecisionLog:
         """Count a decision made now (a replay is not counted again)."""
         if not recorded.replayed:
             m = recorded.message
-            DECISIONS.labels(m.station_id, m.lane, m.outcome, m.reason).inc()
+            DECISIONS.labels(m.station_id, lane_name(m.lane_code), outcome_name(m.gate_outcome),
+                             reason_name(m.why)).inc()
 
 
 class FaceLane:
@@ -179,7 +182,8 @@ class FaceLane:
         """Station of a configured gate."""
         station = self.gates.get(gate_id)
         if station is None:
-            raise RequestError("not_found", f"unknown gate {gate_id!r}")
+            raise RequestError("not_found", transport_pb2.REFUSAL_UNKNOWN_GATE,
+                               f"unknown gate {gate_id!r}")
         return station
 
     def start(self, gate_id: str, ticket_id: str) -> transport_pb2.StartPassageResponse:
@@ -213,10 +217,11 @@ class FaceLane:
                                                 replayed=True)
         passage = self.passages.passage(passage_id)
         if passage is None or self.repo.passage_decided(passage_id):
-            raise RequestError("failed_precondition",
+            raise RequestError("failed_precondition", transport_pb2.REFUSAL_PASSAGE_NOT_OPEN,
                                "passage unknown, expired or decided; start again")
         if not frames or len(frames) > MAX_FRAMES:
-            raise RequestError("invalid_argument", f"send 1..{MAX_FRAMES} frames")
+            raise RequestError("invalid_argument", transport_pb2.REFUSAL_FRAME_COUNT,
+                               f"send 1..{MAX_FRAMES} frames", max_frames=MAX_FRAMES)
         t0 = time.perf_counter()
         images = [decode(b) for b, _ in frames]
         times = [t / 1000.0 for _, t in frames]

@@ -42,6 +42,7 @@ from transport.domain.enrolment import (
     CODE_REQUESTS_MAX,
     OTP_TTL,
     PURPOSES,
+    Refusal,
     consent_problems,
     new_otp,
     new_withdrawal_code,
@@ -53,6 +54,7 @@ from transport.domain.enrolment import (
     sms_text,
 )
 from transport.topics import FACE_ENROLMENTS
+from transport.wire import refusal_of
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +63,9 @@ FACE_DELETIONS = Counter("transport_face_deletions_total", "Face data deleted", 
 OWNERSHIP_REFUSED = Counter("transport_ownership_refused_total",
                             "Enrol/withdraw/code requests refused", ["action", "reason"])
 
-# What a passenger is told whenever proof fails: the same words for an unknown ticket, another
-# person's ID number and a wrong, spent or expired code, so the answer reveals nothing.
+# What a passenger is told whenever proof fails (ownership_not_proven; in English for logs and
+# API users): the same for an unknown ticket, another person's ID number and a wrong, spent or
+# expired code, so the answer reveals nothing.
 NOT_PROVEN = ("ownership_not_proven: ticket, ID number and SMS code do not match "
               "(codes are valid 5 minutes, once)")
 
@@ -74,7 +77,7 @@ class EnrolResult:
     ok: bool
     enrolment_id: str = ""
     passenger_ref: str = ""
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Refusal] = field(default_factory=list)
     purge_after: datetime | None = None
     withdrawal_code: str = ""
 
@@ -111,10 +114,16 @@ class Enrolment:
     def _row(self, req: transport_pb2.RegisterTicketRequest) -> tuple[TicketRow, str]:
         t = req.ticket
         if not (t.ticket_id and t.trip_id and t.station_id and req.id_number.strip()):
-            raise ValueError("ticket_id, trip_id, station_id and id_number are required")
+            raise RequestError("invalid_argument", transport_pb2.REFUSAL_TICKET_INCOMPLETE,
+                               "ticket_id, trip_id, station_id and id_number are required")
         if not t.HasField("departure"):
-            raise ValueError("departure is required")
-        phone = normalise_phone(req.phone)
+            raise RequestError("invalid_argument", transport_pb2.REFUSAL_TICKET_INCOMPLETE,
+                               "departure is required")
+        try:
+            phone = normalise_phone(req.phone)
+        except ValueError as exc:
+            raise RequestError("invalid_argument", transport_pb2.REFUSAL_PHONE_INVALID,
+                               str(exc)) from exc
         id_hash = self.cipher.id_hash(req.id_number)
         return TicketRow(
             ticket_id=t.ticket_id, trip_id=t.trip_id, seat=t.seat,
@@ -155,14 +164,19 @@ class Enrolment:
         return "issued", row
 
     def issue_many(self, reqs: list[transport_pb2.RegisterTicketRequest],
-                   actor: str) -> tuple[int, int, list[str]]:
-        """Import a manifest: (issued, unchanged, ["<ticket>: <reason>" refused])."""
+                   actor: str) -> tuple[int, int, list[transport_pb2.TicketRefusal]]:
+        """Import a manifest: (issued, unchanged, each ticket refused with its code)."""
         issued, unchanged, refused = 0, 0, []
         for req in reqs:
             try:
                 status, _ = self.issue(req, actor)
-            except (ValueError, Refused) as exc:
-                refused.append(f"{req.ticket.ticket_id or '?'}: {exc}")
+            except RequestError as exc:
+                refused.append(transport_pb2.TicketRefusal(ticket_id=req.ticket.ticket_id,
+                                                           why=exc.refusal))
+                continue
+            except Refused as exc:
+                refused.append(transport_pb2.TicketRefusal(ticket_id=req.ticket.ticket_id,
+                                                           why=refusal_of(exc.reason)))
                 continue
             issued += status == "issued"
             unchanged += status == "unchanged"
@@ -194,12 +208,15 @@ class Enrolment:
         """
         now = now or datetime.now(UTC)
         if purpose not in PURPOSES:
-            raise ValueError(f"purpose must be one of {sorted(PURPOSES)}")
+            raise RequestError("invalid_argument", transport_pb2.REFUSAL_PURPOSE_UNKNOWN,
+                               f"purpose must be one of {sorted(PURPOSES)}")
         if self.own.count_actions(ticket_id, ("code_sent", "code_refused"),
                                   now - CODE_REQUEST_WINDOW) >= CODE_REQUESTS_MAX:
             OWNERSHIP_REFUSED.labels("code", "throttled").inc()
-            raise RequestError("resource_exhausted", "too many code requests for this ticket; "
-                               "try again in 10 minutes")
+            minutes = int(CODE_REQUEST_WINDOW.total_seconds() // 60)
+            raise RequestError("resource_exhausted", transport_pb2.REFUSAL_TOO_MANY_CODE_REQUESTS,
+                               "too many code requests for this ticket; "
+                               f"try again in {minutes} minutes", minutes=minutes)
         ticket = self._holder(ticket_id, id_number)
         phone = self._phone(ticket) if ticket is not None else None
         if ticket is None or phone is None:
@@ -259,16 +276,15 @@ class Enrolment:
         proof = self._prove(ticket_id, req.id_number, req.otp, "enrol", now)
         if isinstance(proof, str):
             self._refuse(ticket_id, "enrol", proof, actor, now)
-            return EnrolResult(False, reasons=[NOT_PROVEN])
+            return EnrolResult(False, reasons=["ownership_not_proven"])
         ticket, code_id = proof
         if self.repo.enrolment_for_ticket(ticket_id) is not None:
             self._refuse(ticket_id, "enrol", "already_enrolled", actor, now)
-            return EnrolResult(False, reasons=["already_enrolled: withdraw the earlier "
-                                               "enrolment first"])
+            return EnrolResult(False, reasons=["already_enrolled"])
         until = purge_after(ticket.departure, self.retention)
         if until <= now:
             self._refuse(ticket_id, "enrol", "ticket_expired", actor, now)
-            return EnrolResult(False, reasons=["ticket_expired: departure plus retention passed"])
+            return EnrolResult(False, reasons=["ticket_expired"])
         faces, vector = self.pipeline.photo_faces(decode(req.photo))
         problems = photo_problems(faces)
         if problems:  # the code stays valid: the passenger may try a better photo
@@ -292,8 +308,9 @@ class Enrolment:
             self.outbox.transact(work)
         except Refused as exc:  # a racing request spent the code or enrolled first
             self._refuse(ticket_id, "enrol", exc.reason, actor, now)
-            return EnrolResult(False, reasons=[NOT_PROVEN if exc.reason != "already_enrolled"
-                                               else "already_enrolled: withdraw first"])
+            why: Refusal = ("already_enrolled" if exc.reason == "already_enrolled"
+                            else "ownership_not_proven")
+            return EnrolResult(False, reasons=[why])
 
         def cache(unit: RedisUnit) -> None:
             self.faces.stage_face(unit, enrolment_id, sealed, ticket.ticket_id,

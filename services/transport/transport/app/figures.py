@@ -18,6 +18,7 @@ from transport.adapters.sql import Repository
 from transport.adapters.state import FigureStore
 from transport.app.gallery import GalleryNode
 from transport.topics import GATE_DECISIONS
+from transport.wire import outcome_name
 
 
 class Figures:
@@ -34,7 +35,8 @@ class Figures:
         """Kafka handler for ``transport.gate.decisions``: count it once."""
         d = event.message
         assert isinstance(d, transport_pb2.GateDecision)
-        if not d.meta.event_id or not d.outcome:
+        outcome = outcome_name(d.gate_outcome)
+        if not d.meta.event_id or not outcome:
             raise RejectEvent("decision without event id or outcome cannot be counted")
         at_ms = d.meta.event_time.ToMilliseconds()
         # This consumer's own record of the decision (other consumers keep theirs).
@@ -42,7 +44,7 @@ class Figures:
 
         def work(unit: RedisUnit) -> None:
             if unit.fresh(counted):
-                self.figures.stage_decision(unit, d.station_id, d.outcome, d.meta.event_id,
+                self.figures.stage_decision(unit, d.station_id, outcome, d.meta.event_id,
                                             at_ms)
 
         self.outbox.transact(work, consumed=[counted], topic=GATE_DECISIONS)

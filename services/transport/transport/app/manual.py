@@ -21,6 +21,7 @@ from transport.adapters.sql import Repository
 from transport.app.decisions import DecisionLog, Recorded, Verdict
 from transport.app.errors import RequestError
 from transport.domain.decision import Decision
+from transport.wire import reason_code
 
 MIN_OVERRIDE_REASON = 4  # characters staff must give to open an item whose ID did not match
 
@@ -30,7 +31,8 @@ def manual_item(row: dict[str, object]) -> transport_pb2.ManualItem:
     item = transport_pb2.ManualItem(
         item_id=str(row["item_id"]), gate_id=str(row["gate_id"]),
         station_id=str(row["station_id"]), ticket_id=str(row["ticket_id"]),
-        reason=str(row["reason"]), state=str(row["state"]), id_matches=bool(row["id_matches"]),
+        why=reason_code(str(row["reason"])), state=str(row["state"]),
+        id_matches=bool(row["id_matches"]),
         score=float(row["score"]))  # type: ignore[arg-type]
     created = row["created"]
     if isinstance(created, datetime):
@@ -54,10 +56,12 @@ class ManualLane:
         """Queue a QR + ID passage for staff; records whether the ID matches the ticket."""
         station = self.gates.get(gate_id)
         if station is None:
-            raise RequestError("not_found", f"unknown gate {gate_id!r}")
+            raise RequestError("not_found", transport_pb2.REFUSAL_UNKNOWN_GATE,
+                               f"unknown gate {gate_id!r}")
         ticket = self.repo.ticket(ticket_id)
         if ticket is None:
-            raise RequestError("not_found", f"ticket {ticket_id} not found")
+            raise RequestError("not_found", transport_pb2.REFUSAL_TICKET_NOT_FOUND,
+                               f"ticket {ticket_id} not found")
         row: dict[str, object] = {
             "item_id": str(uuid.uuid4()), "gate_id": gate_id, "station_id": station,
             "ticket_id": ticket_id, "reason": "qr_id_check", "state": "pending",
@@ -82,10 +86,12 @@ class ManualLane:
         the enrolment audit log with the decision).
         """
         if not staff:
-            raise RequestError("invalid_argument", "staff is required")
+            raise RequestError("invalid_argument", transport_pb2.REFUSAL_STAFF_REQUIRED,
+                               "staff is required")
         item = self.repo.manual_item(item_id)
         if item is None:
-            raise RequestError("not_found", f"queue item {item_id} not found")
+            raise RequestError("not_found", transport_pb2.REFUSAL_QUEUE_ITEM_NOT_FOUND,
+                               f"queue item {item_id} not found")
         if item["state"] != "pending" and item["decision_id"]:
             done = self.decisions.replay(str(item["decision_id"]))
             if done is not None:
@@ -93,9 +99,10 @@ class ManualLane:
         override = approve and not item["id_matches"]
         if override and item["state"] == "pending" and \
                 len(reason.strip()) < MIN_OVERRIDE_REASON:
-            raise RequestError("invalid_argument",
-                               "the ID number did not match the ticket: a reason (at least 4 "
-                               "characters) is required to open")
+            raise RequestError("invalid_argument", transport_pb2.REFUSAL_OVERRIDE_REASON_REQUIRED,
+                               "the ID number did not match the ticket: a reason (at least "
+                               f"{MIN_OVERRIDE_REASON} characters) is required to open",
+                               min_chars=MIN_OVERRIDE_REASON)
         decision_id = derived_id("transport.manual", item_id)
 
         def work(unit: SqlUnit[Connection]) -> Recorded:
@@ -106,7 +113,9 @@ class ManualLane:
                                               decision_id):
                 stored = self.repo.stored_decision(str(current["decision_id"]), unit.conn)
                 if stored is None:
-                    raise RequestError("failed_precondition", "queue item already resolved")
+                    raise RequestError("failed_precondition",
+                                       transport_pb2.REFUSAL_QUEUE_ITEM_RESOLVED,
+                                       "queue item already resolved")
                 return Recorded(stored.message, stored.details, True)
             now = datetime.now(UTC)
             if override:

@@ -45,7 +45,7 @@ class Payments:
         assert isinstance(d, transport_pb2.GateDecision)
         if not d.meta.event_id:
             raise RejectEvent("decision without event id cannot be charged idempotently")
-        if d.outcome != "open" or d.fare_fen == 0:
+        if d.gate_outcome != transport_pb2.OUTCOME_OPEN or d.fare_fen == 0:
             return
         if not d.passenger_ref or not d.ticket_id:
             raise RejectEvent("open decision with a fare but no passenger/ticket")
@@ -71,12 +71,14 @@ class Payments:
     def refund(self, decision_id: str, staff: str) -> tuple[bool, int]:
         """Refund a charged passage reversed by staff; (refunded now, amount fen)."""
         if not staff:
-            raise RequestError("invalid_argument", "staff is required")
+            raise RequestError("invalid_argument", transport_pb2.REFUSAL_STAFF_REQUIRED,
+                               "staff is required")
 
         def work(unit: SqlUnit[Connection]) -> tuple[bool, int]:
             charge = self.repo.ledger_line(decision_id, "charge", unit.conn)
             if charge is None:
-                raise RequestError("failed_precondition", f"no charge for decision {decision_id}")
+                raise RequestError("failed_precondition", transport_pb2.REFUSAL_NOT_CHARGED,
+                                   f"no charge for decision {decision_id}")
             amount = int(charge["amount_fen"])
             if self.repo.ledger_line(decision_id, "refund", unit.conn) is not None:
                 return False, amount

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, get_args
 
 from transport.domain.thresholds import StationPolicy
 
 Outcome = Literal["open", "deny", "manual"]
+# Every reason a decision or a staffed-lane item can have (the README's table); the wire's
+# DecisionReason codes are these names (transport.wire).
+Reason = Literal[
+    "match_1to1", "match_1ton", "uncertain_1to1", "uncertain_1ton", "ambiguous_1ton",
+    "not_ticket_holder", "no_match", "gallery_empty", "liveness_failed", "no_frontal_face",
+    "face_changed", "ticket_used", "unknown_ticket", "wrong_station", "outside_window",
+    "no_face_enrolled", "staff_confirmed", "staff_refused", "qr_id_check"]
+REASONS: frozenset[str] = frozenset(get_args(Reason))
 
 
 @dataclass(frozen=True)
@@ -25,7 +33,7 @@ class Decision:
     """
 
     outcome: Outcome
-    reason: str
+    reason: Reason
     mode: str = ""
     score: float = 0.0
     threshold: float = 0.0
@@ -42,7 +50,7 @@ class Candidate:
     score: float
 
 
-def deny(reason: str) -> Decision:
+def deny(reason: Reason) -> Decision:
     """A deny before any matching (no face, failed liveness, bad ticket...)."""
     return Decision("deny", reason)
 

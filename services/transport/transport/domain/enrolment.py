@@ -11,9 +11,19 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal, get_args
 
 # Consent text versions the service accepts (the pages show the matching text).
 CONSENT_VERSIONS = frozenset({"face-2025-06"})
+
+
+# Why an enrolment is refused; the wire's EnrolRefusal codes are these names (transport.wire).
+Refusal = Literal["consent_missing", "consent_version_unknown", "ownership_not_proven",
+                  "already_enrolled", "ticket_expired", "no_face", "several_faces",
+                  "face_too_small", "face_blurred", "head_turned", "face_uncertain"]
+# The quality checks of an enrolment photo's face, each a refusal when it fails.
+PhotoCheck = Literal["face_too_small", "face_blurred", "head_turned", "face_uncertain"]
+REFUSALS: frozenset[str] = frozenset(get_args(Refusal))
 
 
 @dataclass(frozen=True)
@@ -23,35 +33,41 @@ class PhotoFace:
     Attributes:
         width_px: face box width in pixels.
         ok: passed the quality checks.
-        reasons: why not (blur, size, pose, confidence).
+        failed: the checks it failed (size, blur, pose, confidence), in that order.
     """
 
     width_px: float
     ok: bool
-    reasons: tuple[str, ...] = ()
+    failed: tuple[PhotoCheck, ...] = ()
 
 
-def consent_problems(accepted: bool, text_version: str) -> list[str]:
-    """Why a consent record is not valid (empty list when it is)."""
-    problems = []
+def consent_problems(accepted: bool, text_version: str) -> list[Refusal]:
+    """Why a consent record is not valid (empty list when it is).
+
+    Separate consent to face processing is required, given to a text version the service knows.
+    """
+    problems: list[Refusal] = []
     if not accepted:
-        problems.append("consent_missing: separate consent to face processing is required")
+        problems.append("consent_missing")
     if text_version not in CONSENT_VERSIONS:
-        problems.append(f"consent_version_unknown: {text_version!r}")
+        problems.append("consent_version_unknown")
     return problems
 
 
-def photo_problems(faces: list[PhotoFace]) -> list[str]:
-    """Why an enrolment photo is refused: exactly one good face is needed."""
+def photo_problems(faces: list[PhotoFace]) -> list[Refusal]:
+    """Why an enrolment photo is refused: exactly one good face is needed.
+
+    A face that fails quality checks is refused for each check it failed.
+    """
     if not faces:
-        return ["no_face: no face found in the photo"]
+        return ["no_face"]
     if len(faces) > 1:
         # A second, much smaller face in the background is tolerated; two people are not.
         widths = sorted((f.width_px for f in faces), reverse=True)
         if widths[1] > 0.5 * widths[0]:
-            return [f"several_faces: {len(faces)} faces in the photo, one is needed"]
+            return ["several_faces"]
     main = max(faces, key=lambda f: f.width_px)
-    return [] if main.ok else [f"quality: {r}" for r in main.reasons]
+    return [] if main.ok else list(main.failed) or ["face_uncertain"]
 
 
 def purge_after(departure: datetime, retention: timedelta) -> datetime:

@@ -6,7 +6,7 @@ import { LiveChart } from "../chart.js";
 import { TOPICS } from "../contracts.js";
 import { panelBox } from "../console/engine.js";
 import { clock, fmt, fmtInt, h, num0, parseTime } from "../format.js";
-import { onLangChange, t } from "../i18n.js";
+import { codeText, onLangChange, t } from "../i18n.js";
 import { levelBadge, levelOf, nameIn, pct, svg } from "./flow.js";
 import "./i18n.js";
 
@@ -178,14 +178,15 @@ function ackButton(a, box) {
 
 function alertItem(a, box) {
   const zone = state.zones.get(a.zone_id);
-  const active = a.state === "raised";
+  const active = a.alert_state === "ZONE_ALERT_STATE_RAISED";
+  const word = active ? "raised" : "cleared"; // the short word the styles and tests use
   // Only an active alert can be taken on; a cleared one is history (its acknowledgement shown).
   const ack = a.acknowledged
     ? h("span", { class: "panel-summary" }, t("tf.acked_by", { by: a.acknowledged_by }))
     : active ? ackButton(a, box) : null;
-  return h("li", { class: `tf-alert tf-alert-${a.state}`, dataset: { testid: `alert-${a.alert_id}`, state: a.state, raised: a.raised_at,
+  return h("li", { class: `tf-alert tf-alert-${word}`, dataset: { testid: `alert-${a.alert_id}`, state: word, raised: a.raised_at,
     zone: a.zone_id } },
-  h("span", { class: "tf-alert-state" }, t(active ? "tf.raised" : "tf.cleared")),
+  h("span", { class: "tf-alert-state" }, codeText("tf.alert.", a.alert_state)),
   h("span", {}, t("tf.alert_text", { zone: zone ? nameIn(zone) : a.zone_id, count: num0(a.count),
     cap: num0(a.capacity), pct: pct(a.occupancy) })),
   h("time", {}, clock(parseTime(a.raised_at)), a.cleared_at ? `–${clock(parseTime(a.cleared_at))}` : ""), ack);

@@ -4,6 +4,7 @@ import { addCodeTable, addStrings } from "../i18n.js";
 // Codes of the tourism protos translated here (checked against js/contracts.js by a unit test).
 addCodeTable("zezhou5g.tourism.v1.CrowdLevel", "level.", { unspecified: true });
 addCodeTable("zezhou5g.tourism.v1.ComfortLevel", "comfort.");
+addCodeTable("zezhou5g.tourism.v1.ZoneAlertState", "tf.alert.");
 
 addStrings({
   "zh-CN": {
@@ -32,8 +33,8 @@ addStrings({
     "tf.reconnects": "重连 {n} 次",
     "tf.gate": "入口",
     "tf.people_now": "当前在园 {n} 人 / 瞬时承载量 {cap} 人",
-    "tf.raised": "告警中",
-    "tf.cleared": "已解除",
+    "tf.alert.ZONE_ALERT_STATE_RAISED": "告警中",
+    "tf.alert.ZONE_ALERT_STATE_CLEARED": "已解除",
     "tf.alert_text": "{zone}：{count} 人，承载量 {cap} 人（{pct}）",
     "tf.no_frame": "暂无画面",
     "tf.persons": "人",
@@ -96,8 +97,8 @@ addStrings({
     "tf.reconnects": "{n} reconnects",
     "tf.gate": "Gate",
     "tf.people_now": "{n} people in the area now / capacity {cap}",
-    "tf.raised": "Active",
-    "tf.cleared": "Cleared",
+    "tf.alert.ZONE_ALERT_STATE_RAISED": "Active",
+    "tf.alert.ZONE_ALERT_STATE_CLEARED": "Cleared",
     "tf.alert_text": "{zone}: {count} people, capacity {cap} ({pct})",
     "tf.no_frame": "No frame yet",
     "tf.persons": "people",

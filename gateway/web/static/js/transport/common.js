@@ -1,17 +1,36 @@
-// Shared bits of the transport pages: reason/outcome labels, camera helpers.
-import { has, t } from "../i18n.js";
+// Shared bits of the transport pages: words for the decision codes, camera helpers.
+import { codeText } from "../i18n.js";
 
 export const GATES = ["gate-hsr-1", "gate-hsr-2", "gate-bus-1"];
 export const STATIONS = ["zezhou-hsr", "zezhou-bus"];
 
-/** Display text of a decision reason (raw reason when unknown). */
-export function reasonText(reason) {
-  return reason && has(`tr.reason.${reason}`) ? t(`tr.reason.${reason}`) : reason || "";
+// A GateDecision carries codes (enum value names: gate_outcome "OUTCOME_OPEN", why
+// "DECISION_REASON_MATCH_1TO1", lane_code "LANE_FACE", match_mode "MATCH_MODE_ONE_TO_ONE");
+// a zero value is left out of the JSON. The pages word them from code tables (./i18n.js).
+
+/** Words for a DecisionReason code ("" when none). */
+export function reasonText(why) {
+  return why ? codeText("tr.reason.", why) : "";
 }
 
-/** Display text of an outcome: open / deny / manual. */
+/** Words for an Outcome code (a missing one reads as not admitted). */
 export function outcomeText(outcome) {
-  return t(`tr.outcome.${outcome || "deny"}`);
+  return codeText("tr.outcome.", outcome || "OUTCOME_DENY");
+}
+
+/** Words for a Lane code. */
+export function laneText(lane) {
+  return codeText("tr.lane.", lane);
+}
+
+/** Words for a MatchMode code ("" when no match was attempted). */
+export function modeText(mode) {
+  return mode ? codeText("tr.mode.", mode) : "";
+}
+
+/** "open" / "deny" / "manual" of an Outcome code: the short word the styles and tests use. */
+export function outcomeWord(outcome) {
+  return { OUTCOME_OPEN: "open", OUTCOME_MANUAL: "manual" }[outcome] ?? "deny";
 }
 
 /** Start the browser camera in <video>; resolves to the MediaStream. */

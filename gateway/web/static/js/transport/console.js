@@ -7,7 +7,7 @@ import { startConsole } from "../console/engine.js";
 import { statusPanels } from "../console/status-panels.js";
 import { clock, eventTime, fmtInt, h, num0 } from "../format.js";
 import { has, nameOf, onLangChange, t } from "../i18n.js";
-import { GATES, reasonText } from "./common.js";
+import { GATES, laneText, outcomeText, outcomeWord, reasonText } from "./common.js";
 import "./i18n.js";
 import { GateTile } from "./tiles.js";
 
@@ -84,7 +84,7 @@ function render() {
         .map((k) => h("th", {}, k ? t(k) : "")))),
       h("tbody", {}, ...queue.map((q) => h("tr", { dataset: { item: q.item_id, idMatch: String(!!q.id_matches) } },
         h("td", {}, clock(Date.parse(q.created))), h("td", {}, nameOf("gate", q.gate_id)),
-        h("td", { class: "tr-id" }, q.ticket_id), h("td", {}, reasonText(q.reason)),
+        h("td", { class: "tr-id" }, q.ticket_id), h("td", {}, reasonText(q.why)),
         h("td", {}, h("span", { class: "tr-idcheck", dataset: { match: String(!!q.id_matches), testid: "tr-idcheck" } },
           t(q.id_matches ? "tro.id.match" : "tro.id.mismatch"))),
         h("td", {},
@@ -97,13 +97,13 @@ function render() {
   const recent = h("table", { class: "data-table", dataset: { testid: "tr-recent" } },
     h("thead", {}, h("tr", {}, ...["tr.f.time", "tr.f.gate", "tr.f.lane", "tr.f.outcome", "tr.f.reason", "tr.f.score", ""]
       .map((k) => h("th", {}, k ? t(k) : "")))),
-    h("tbody", {}, ...(s.recent || []).map((d) => h("tr", { dataset: { outcome: d.outcome } },
+    h("tbody", {}, ...(s.recent || []).map((d) => h("tr", { dataset: { outcome: outcomeWord(d.gate_outcome) } },
       h("td", {}, clock(Date.parse(d.meta?.event_time))), h("td", {}, nameOf("gate", d.gate_id)),
-      h("td", {}, t(`tr.lane.${d.lane}`)),
-      h("td", {}, h("span", { class: "badge tr-badge", dataset: { outcome: d.outcome } }, t(`tr.outcome.${d.outcome}`))),
-      h("td", {}, reasonText(d.reason)),
-      h("td", { class: "num" }, d.mode ? Number(d.score || 0).toFixed(3) : ""),
-      h("td", {}, d.outcome === "open" && d.ticket_id
+      h("td", {}, laneText(d.lane_code)),
+      h("td", {}, h("span", { class: "badge tr-badge", dataset: { outcome: outcomeWord(d.gate_outcome) } }, outcomeText(d.gate_outcome))),
+      h("td", {}, reasonText(d.why)),
+      h("td", { class: "num" }, d.match_mode ? Number(d.score || 0).toFixed(3) : ""),
+      h("td", {}, d.gate_outcome === "OUTCOME_OPEN" && d.ticket_id
         ? h("button", { type: "button", class: "btn btn-small", onclick: () => act(() => api("/api/transport/refunds", { method: "POST", body: { decision_id: d.meta.event_id } })) }, t("tr.console.refund"))
         : "")))));
 

@@ -4,7 +4,7 @@
 // consent, which deletes the face data at once. Trip, seat and fare come from the ticket.
 import { api, describe, showError, clearError, ApiError } from "../api.js";
 import { h } from "../format.js";
-import { getLang, has, t } from "../i18n.js";
+import { codeText, getLang, t } from "../i18n.js";
 import { renderShell } from "../shell.js";
 import "./i18n.js";
 import { startCamera } from "./common.js";
@@ -49,16 +49,14 @@ async function sendCode(form, purpose, out) {
   }
 }
 
-/** A refusal's sentence from its code ("several_faces: 2 faces…" → its translation). */
-export function refusalText(reason) {
-  const code = String(reason).split(":")[0].trim();
-  return has(`tro.refuse.${code}`) ? t(`tro.refuse.${code}`) : t("tro.refuse.other");
+/** A refusal's sentence from its EnrolRefusal code (ENROL_REFUSAL_SEVERAL_FACES → its translation). */
+export function refusalText(code) {
+  return codeText("tro.refuse.", code, {}, t("tro.refuse_other"));
 }
 
-function refusedBox(reasons) {
-  return h("div", { class: "notice notice-denied", dataset: { testid: "enrol-refused",
-    reasons: reasons.map((r) => String(r).split(":")[0].trim()).join(" ") } },
-  h("strong", {}, t("tr.enrol.refused")), h("ul", {}, ...reasons.map((r) => h("li", {}, refusalText(r)))));
+function refusedBox(codes) {
+  return h("div", { class: "notice notice-denied", dataset: { testid: "enrol-refused", reasons: codes.join(" ") } },
+    h("strong", {}, t("tr.enrol.refused")), h("ul", {}, ...codes.map((c) => h("li", {}, refusalText(c)))));
 }
 
 async function submit(ev) {
@@ -92,7 +90,7 @@ async function submit(ev) {
         h("p", {}, t("tro.wd_code_keep"))));
       form.otp.value = "";
     } else {
-      result.replaceChildren(refusedBox(body.reasons));
+      result.replaceChildren(refusedBox(body.refusals || []));
     }
   } catch (err) {
     showError("enrol", () => describe(err));

@@ -9,7 +9,7 @@ import { clock, eventTime, h } from "../format.js";
 import { getLang, has, nameOf, onLangChange, t } from "../i18n.js";
 import { startConsole } from "../console/engine.js";
 import "./i18n.js";
-import { GATES, grabJpeg, newId, outcomeText, reasonText, startCamera } from "./common.js";
+import { GATES, grabJpeg, modeText, newId, outcomeText, outcomeWord, reasonText, startCamera } from "./common.js";
 import { kioskFrame } from "./display.js";
 
 // Two actions in a row (e.g. turn left, then blink): ~2 s each plus the look at the camera.
@@ -48,7 +48,7 @@ const recent = []; // this gate's latest decisions, newest first
 
 function sourceText({ decision, own }) {
   if (own) return t("tr.kiosk.src.own");
-  return t(decision.lane === "manual" ? "tr.kiosk.src.manual" : "tr.kiosk.src.gate");
+  return t(decision.lane_code === "LANE_MANUAL" ? "tr.kiosk.src.manual" : "tr.kiosk.src.gate");
 }
 
 function renderOutcome() {
@@ -59,19 +59,19 @@ function renderOutcome() {
     return;
   }
   const d = shown.decision;
-  box.dataset.outcome = d.outcome || "deny";
+  box.dataset.outcome = outcomeWord(d.gate_outcome);
   box.replaceChildren(
-    h("div", { class: "tr-outcome-big", dataset: { testid: "kiosk-outcome" } }, outcomeText(d.outcome)),
-    h("div", { class: "tr-outcome-reason" }, reasonText(d.reason)),
+    h("div", { class: "tr-outcome-big", dataset: { testid: "kiosk-outcome" } }, outcomeText(d.gate_outcome)),
+    h("div", { class: "tr-outcome-reason" }, reasonText(d.why)),
     h("div", { class: "tr-outcome-score" },
-      d.mode ? `${d.mode} · ${t("tr.f.score")} ${Number(d.score || 0).toFixed(3)} / ${Number(d.threshold || 0).toFixed(3)}` : ""),
+      d.match_mode ? `${modeText(d.match_mode)} · ${t("tr.f.score")} ${Number(d.score || 0).toFixed(3)} / ${Number(d.threshold || 0).toFixed(3)}` : ""),
     h("div", { class: "tr-outcome-source" }, `${clock(shown.at)} · ${sourceText(shown)}`));
 }
 
 function renderRecent() {
   $("kiosk-recent").replaceChildren(...recent.map((e) => h("li",
-    { dataset: { outcome: e.decision.outcome || "deny" } },
-    `${clock(e.at)} · ${outcomeText(e.decision.outcome)} · ${reasonText(e.decision.reason)} · ${sourceText(e)}`)));
+    { dataset: { outcome: outcomeWord(e.decision.gate_outcome) } },
+    `${clock(e.at)} · ${outcomeText(e.decision.gate_outcome)} · ${reasonText(e.decision.why)} · ${sourceText(e)}`)));
   $("kiosk-recent-empty").hidden = recent.length > 0;
 }
 

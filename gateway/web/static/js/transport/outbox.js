@@ -3,7 +3,7 @@
 // withdrawals, every refusal, staff overrides), and ticketing's issue / manifest import.
 import { api, describe, showError, clearError, ApiError } from "../api.js";
 import { clock, h } from "../format.js";
-import { has, nameOf, onLangChange, t } from "../i18n.js";
+import { codeText, has, nameOf, onLangChange, t } from "../i18n.js";
 import { loginUrl, renderShell } from "../shell.js";
 import "./i18n.js";
 import { STATIONS } from "./common.js";
@@ -20,12 +20,16 @@ function table(rows, cols, empty, testid) {
       ...cols.map(([, get, cls]) => h("td", { class: cls || "" }, get(r)))))));
 }
 
-/** The audit entry's detail: a refusal's code translated; staff's own words as written. */
+/**
+ * The audit entry's detail: staff's own words as written; otherwise the service's internal
+ * reason code (a snake_case word, never a sentence), in words when it is also an enrolment
+ * refusal the passenger was told (consent_missing → ENROL_REFUSAL_CONSENT_MISSING), else as code.
+ */
 function refusalOrNote(e) {
   if (!e.reason) return "";
   if (e.action === "manual_override") return e.reason;
-  const code = String(e.reason).split(":")[0].trim();
-  return has(`tro.refuse.${code}`) ? t(`tro.refuse.${code}`) : h("code", {}, e.reason);
+  const key = `tro.refuse.ENROL_REFUSAL_${String(e.reason).toUpperCase()}`;
+  return has(key) ? t(key) : h("code", {}, e.reason);
 }
 
 function render() {
@@ -60,8 +64,9 @@ async function loop() {
 }
 
 function done(r) {
-  $("issue-result").textContent = t("tro.issue.done", { issued: r.issued, unchanged: r.unchanged, refused: r.refused.length })
-    + (r.refused.length ? ` ${r.refused.join("; ")}` : "");
+  const refused = r.refusals || [];
+  $("issue-result").textContent = t("tro.issue.done", { issued: r.issued, unchanged: r.unchanged, refused: refused.length })
+    + refused.map((x) => ` ${t("tro.issue.refusal", { ticket: x.ticket_id, why: codeText("err.transport.", x.why) })}`).join("");
 }
 
 async function issue(ev) {

@@ -19,11 +19,20 @@ class CrowdLevel(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CROWD_LEVEL_BUSY: _ClassVar[CrowdLevel]
     CROWD_LEVEL_CROWDED: _ClassVar[CrowdLevel]
     CROWD_LEVEL_OVER_CAPACITY: _ClassVar[CrowdLevel]
+
+class ZoneAlertState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ZONE_ALERT_STATE_UNSPECIFIED: _ClassVar[ZoneAlertState]
+    ZONE_ALERT_STATE_RAISED: _ClassVar[ZoneAlertState]
+    ZONE_ALERT_STATE_CLEARED: _ClassVar[ZoneAlertState]
 CROWD_LEVEL_UNSPECIFIED: CrowdLevel
 CROWD_LEVEL_COMFORTABLE: CrowdLevel
 CROWD_LEVEL_BUSY: CrowdLevel
 CROWD_LEVEL_CROWDED: CrowdLevel
 CROWD_LEVEL_OVER_CAPACITY: CrowdLevel
+ZONE_ALERT_STATE_UNSPECIFIED: ZoneAlertState
+ZONE_ALERT_STATE_RAISED: ZoneAlertState
+ZONE_ALERT_STATE_CLEARED: ZoneAlertState
 
 class Point(_message.Message):
     __slots__ = ("x", "y")
@@ -68,16 +77,15 @@ class ZoneStatus(_message.Message):
     def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., zone_id: _Optional[str] = ..., area_id: _Optional[str] = ..., camera_id: _Optional[str] = ..., count: _Optional[int] = ..., raw_count: _Optional[int] = ..., density_per_m2: _Optional[float] = ..., area_m2: _Optional[float] = ..., capacity: _Optional[int] = ..., occupancy: _Optional[float] = ..., crowd_level: _Optional[_Union[CrowdLevel, str]] = ..., frame_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., count_method: _Optional[str] = ..., detector_count: _Optional[int] = ..., density_count: _Optional[float] = ...) -> None: ...
 
 class ZoneAlert(_message.Message):
-    __slots__ = ("meta", "alert_id", "zone_id", "area_id", "state", "count", "capacity", "occupancy", "level", "crowd_level", "raised_at", "cleared_at", "acknowledged", "acknowledged_by", "acknowledged_at")
+    __slots__ = ("meta", "alert_id", "zone_id", "area_id", "alert_state", "count", "capacity", "occupancy", "crowd_level", "raised_at", "cleared_at", "acknowledged", "acknowledged_by", "acknowledged_at")
     META_FIELD_NUMBER: _ClassVar[int]
     ALERT_ID_FIELD_NUMBER: _ClassVar[int]
     ZONE_ID_FIELD_NUMBER: _ClassVar[int]
     AREA_ID_FIELD_NUMBER: _ClassVar[int]
-    STATE_FIELD_NUMBER: _ClassVar[int]
+    ALERT_STATE_FIELD_NUMBER: _ClassVar[int]
     COUNT_FIELD_NUMBER: _ClassVar[int]
     CAPACITY_FIELD_NUMBER: _ClassVar[int]
     OCCUPANCY_FIELD_NUMBER: _ClassVar[int]
-    LEVEL_FIELD_NUMBER: _ClassVar[int]
     CROWD_LEVEL_FIELD_NUMBER: _ClassVar[int]
     RAISED_AT_FIELD_NUMBER: _ClassVar[int]
     CLEARED_AT_FIELD_NUMBER: _ClassVar[int]
@@ -88,18 +96,17 @@ class ZoneAlert(_message.Message):
     alert_id: str
     zone_id: str
     area_id: str
-    state: str
+    alert_state: ZoneAlertState
     count: int
     capacity: int
     occupancy: float
-    level: str
     crowd_level: CrowdLevel
     raised_at: _timestamp_pb2.Timestamp
     cleared_at: _timestamp_pb2.Timestamp
     acknowledged: bool
     acknowledged_by: str
     acknowledged_at: _timestamp_pb2.Timestamp
-    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., alert_id: _Optional[str] = ..., zone_id: _Optional[str] = ..., area_id: _Optional[str] = ..., state: _Optional[str] = ..., count: _Optional[int] = ..., capacity: _Optional[int] = ..., occupancy: _Optional[float] = ..., level: _Optional[str] = ..., crowd_level: _Optional[_Union[CrowdLevel, str]] = ..., raised_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cleared_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged: _Optional[bool] = ..., acknowledged_by: _Optional[str] = ..., acknowledged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., alert_id: _Optional[str] = ..., zone_id: _Optional[str] = ..., area_id: _Optional[str] = ..., alert_state: _Optional[_Union[ZoneAlertState, str]] = ..., count: _Optional[int] = ..., capacity: _Optional[int] = ..., occupancy: _Optional[float] = ..., crowd_level: _Optional[_Union[CrowdLevel, str]] = ..., raised_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cleared_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged: _Optional[bool] = ..., acknowledged_by: _Optional[str] = ..., acknowledged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class GateCount(_message.Message):
     __slots__ = ("gate_id", "name_zh", "name_en", "entries_today", "exits_today")

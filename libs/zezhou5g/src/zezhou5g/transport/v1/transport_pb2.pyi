@@ -4,12 +4,151 @@ from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from zezhou5g.common.v1 import contract_pb2 as _contract_pb2
 from zezhou5g.common.v1 import envelope_pb2 as _envelope_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class Lane(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    LANE_UNSPECIFIED: _ClassVar[Lane]
+    LANE_FACE: _ClassVar[Lane]
+    LANE_MANUAL: _ClassVar[Lane]
+
+class Outcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    OUTCOME_UNSPECIFIED: _ClassVar[Outcome]
+    OUTCOME_OPEN: _ClassVar[Outcome]
+    OUTCOME_DENY: _ClassVar[Outcome]
+    OUTCOME_MANUAL: _ClassVar[Outcome]
+
+class MatchMode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    MATCH_MODE_UNSPECIFIED: _ClassVar[MatchMode]
+    MATCH_MODE_ONE_TO_ONE: _ClassVar[MatchMode]
+    MATCH_MODE_ONE_TO_N: _ClassVar[MatchMode]
+
+class DecisionReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    DECISION_REASON_UNSPECIFIED: _ClassVar[DecisionReason]
+    DECISION_REASON_MATCH_1TO1: _ClassVar[DecisionReason]
+    DECISION_REASON_MATCH_1TON: _ClassVar[DecisionReason]
+    DECISION_REASON_UNCERTAIN_1TO1: _ClassVar[DecisionReason]
+    DECISION_REASON_UNCERTAIN_1TON: _ClassVar[DecisionReason]
+    DECISION_REASON_AMBIGUOUS_1TON: _ClassVar[DecisionReason]
+    DECISION_REASON_NOT_TICKET_HOLDER: _ClassVar[DecisionReason]
+    DECISION_REASON_NO_MATCH: _ClassVar[DecisionReason]
+    DECISION_REASON_GALLERY_EMPTY: _ClassVar[DecisionReason]
+    DECISION_REASON_LIVENESS_FAILED: _ClassVar[DecisionReason]
+    DECISION_REASON_NO_FRONTAL_FACE: _ClassVar[DecisionReason]
+    DECISION_REASON_FACE_CHANGED: _ClassVar[DecisionReason]
+    DECISION_REASON_TICKET_USED: _ClassVar[DecisionReason]
+    DECISION_REASON_UNKNOWN_TICKET: _ClassVar[DecisionReason]
+    DECISION_REASON_WRONG_STATION: _ClassVar[DecisionReason]
+    DECISION_REASON_OUTSIDE_WINDOW: _ClassVar[DecisionReason]
+    DECISION_REASON_NO_FACE_ENROLLED: _ClassVar[DecisionReason]
+    DECISION_REASON_STAFF_CONFIRMED: _ClassVar[DecisionReason]
+    DECISION_REASON_STAFF_REFUSED: _ClassVar[DecisionReason]
+    DECISION_REASON_QR_ID_CHECK: _ClassVar[DecisionReason]
+
+class EnrolRefusal(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ENROL_REFUSAL_UNSPECIFIED: _ClassVar[EnrolRefusal]
+    ENROL_REFUSAL_CONSENT_MISSING: _ClassVar[EnrolRefusal]
+    ENROL_REFUSAL_CONSENT_VERSION_UNKNOWN: _ClassVar[EnrolRefusal]
+    ENROL_REFUSAL_OWNERSHIP_NOT_PROVEN: _ClassVar[EnrolRefusal]
+    ENROL_REFUSAL_ALREADY_ENROLLED: _ClassVar[EnrolRefusal]
+    ENROL_REFUSAL_TICKET_EXPIRED: _ClassVar[EnrolRefusal]
+    ENROL_REFUSAL_NO_FACE: _ClassVar[EnrolRefusal]
+    ENROL_REFUSAL_SEVERAL_FACES: _ClassVar[EnrolRefusal]
+    ENROL_REFUSAL_FACE_TOO_SMALL: _ClassVar[EnrolRefusal]
+    ENROL_REFUSAL_FACE_BLURRED: _ClassVar[EnrolRefusal]
+    ENROL_REFUSAL_HEAD_TURNED: _ClassVar[EnrolRefusal]
+    ENROL_REFUSAL_FACE_UNCERTAIN: _ClassVar[EnrolRefusal]
+
+class Refusal(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    REFUSAL_UNSPECIFIED: _ClassVar[Refusal]
+    REFUSAL_UNKNOWN_GATE: _ClassVar[Refusal]
+    REFUSAL_PASSAGE_NOT_OPEN: _ClassVar[Refusal]
+    REFUSAL_FRAME_COUNT: _ClassVar[Refusal]
+    REFUSAL_TICKET_NOT_FOUND: _ClassVar[Refusal]
+    REFUSAL_QUEUE_ITEM_NOT_FOUND: _ClassVar[Refusal]
+    REFUSAL_QUEUE_ITEM_RESOLVED: _ClassVar[Refusal]
+    REFUSAL_OVERRIDE_REASON_REQUIRED: _ClassVar[Refusal]
+    REFUSAL_STAFF_REQUIRED: _ClassVar[Refusal]
+    REFUSAL_NOT_CHARGED: _ClassVar[Refusal]
+    REFUSAL_TOO_MANY_CODE_REQUESTS: _ClassVar[Refusal]
+    REFUSAL_OWNERSHIP_NOT_PROVEN: _ClassVar[Refusal]
+    REFUSAL_ENROLLED_OTHER_ID: _ClassVar[Refusal]
+    REFUSAL_TICKET_INCOMPLETE: _ClassVar[Refusal]
+    REFUSAL_PHONE_INVALID: _ClassVar[Refusal]
+    REFUSAL_PURPOSE_UNKNOWN: _ClassVar[Refusal]
+    REFUSAL_BAD_IMAGE: _ClassVar[Refusal]
+    REFUSAL_INVALID_REQUEST: _ClassVar[Refusal]
+LANE_UNSPECIFIED: Lane
+LANE_FACE: Lane
+LANE_MANUAL: Lane
+OUTCOME_UNSPECIFIED: Outcome
+OUTCOME_OPEN: Outcome
+OUTCOME_DENY: Outcome
+OUTCOME_MANUAL: Outcome
+MATCH_MODE_UNSPECIFIED: MatchMode
+MATCH_MODE_ONE_TO_ONE: MatchMode
+MATCH_MODE_ONE_TO_N: MatchMode
+DECISION_REASON_UNSPECIFIED: DecisionReason
+DECISION_REASON_MATCH_1TO1: DecisionReason
+DECISION_REASON_MATCH_1TON: DecisionReason
+DECISION_REASON_UNCERTAIN_1TO1: DecisionReason
+DECISION_REASON_UNCERTAIN_1TON: DecisionReason
+DECISION_REASON_AMBIGUOUS_1TON: DecisionReason
+DECISION_REASON_NOT_TICKET_HOLDER: DecisionReason
+DECISION_REASON_NO_MATCH: DecisionReason
+DECISION_REASON_GALLERY_EMPTY: DecisionReason
+DECISION_REASON_LIVENESS_FAILED: DecisionReason
+DECISION_REASON_NO_FRONTAL_FACE: DecisionReason
+DECISION_REASON_FACE_CHANGED: DecisionReason
+DECISION_REASON_TICKET_USED: DecisionReason
+DECISION_REASON_UNKNOWN_TICKET: DecisionReason
+DECISION_REASON_WRONG_STATION: DecisionReason
+DECISION_REASON_OUTSIDE_WINDOW: DecisionReason
+DECISION_REASON_NO_FACE_ENROLLED: DecisionReason
+DECISION_REASON_STAFF_CONFIRMED: DecisionReason
+DECISION_REASON_STAFF_REFUSED: DecisionReason
+DECISION_REASON_QR_ID_CHECK: DecisionReason
+ENROL_REFUSAL_UNSPECIFIED: EnrolRefusal
+ENROL_REFUSAL_CONSENT_MISSING: EnrolRefusal
+ENROL_REFUSAL_CONSENT_VERSION_UNKNOWN: EnrolRefusal
+ENROL_REFUSAL_OWNERSHIP_NOT_PROVEN: EnrolRefusal
+ENROL_REFUSAL_ALREADY_ENROLLED: EnrolRefusal
+ENROL_REFUSAL_TICKET_EXPIRED: EnrolRefusal
+ENROL_REFUSAL_NO_FACE: EnrolRefusal
+ENROL_REFUSAL_SEVERAL_FACES: EnrolRefusal
+ENROL_REFUSAL_FACE_TOO_SMALL: EnrolRefusal
+ENROL_REFUSAL_FACE_BLURRED: EnrolRefusal
+ENROL_REFUSAL_HEAD_TURNED: EnrolRefusal
+ENROL_REFUSAL_FACE_UNCERTAIN: EnrolRefusal
+REFUSAL_UNSPECIFIED: Refusal
+REFUSAL_UNKNOWN_GATE: Refusal
+REFUSAL_PASSAGE_NOT_OPEN: Refusal
+REFUSAL_FRAME_COUNT: Refusal
+REFUSAL_TICKET_NOT_FOUND: Refusal
+REFUSAL_QUEUE_ITEM_NOT_FOUND: Refusal
+REFUSAL_QUEUE_ITEM_RESOLVED: Refusal
+REFUSAL_OVERRIDE_REASON_REQUIRED: Refusal
+REFUSAL_STAFF_REQUIRED: Refusal
+REFUSAL_NOT_CHARGED: Refusal
+REFUSAL_TOO_MANY_CODE_REQUESTS: Refusal
+REFUSAL_OWNERSHIP_NOT_PROVEN: Refusal
+REFUSAL_ENROLLED_OTHER_ID: Refusal
+REFUSAL_TICKET_INCOMPLETE: Refusal
+REFUSAL_PHONE_INVALID: Refusal
+REFUSAL_PURPOSE_UNKNOWN: Refusal
+REFUSAL_BAD_IMAGE: Refusal
+REFUSAL_INVALID_REQUEST: Refusal
 
 class GateHeartbeat(_message.Message):
     __slots__ = ("meta", "gate_id", "station_id", "camera_ok", "queue_length")
@@ -58,14 +197,14 @@ class FaceEnrolmentEvent(_message.Message):
     def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., enrolment_id: _Optional[str] = ..., action: _Optional[str] = ..., ticket_id: _Optional[str] = ..., station_id: _Optional[str] = ..., departure: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class GateDecision(_message.Message):
-    __slots__ = ("meta", "gate_id", "station_id", "lane", "outcome", "reason", "mode", "score", "threshold", "ticket_id", "passenger_ref", "fare_fen", "actor", "challenge", "latency_ms")
+    __slots__ = ("meta", "gate_id", "station_id", "lane_code", "gate_outcome", "why", "match_mode", "score", "threshold", "ticket_id", "passenger_ref", "fare_fen", "actor", "challenge", "latency_ms")
     META_FIELD_NUMBER: _ClassVar[int]
     GATE_ID_FIELD_NUMBER: _ClassVar[int]
     STATION_ID_FIELD_NUMBER: _ClassVar[int]
-    LANE_FIELD_NUMBER: _ClassVar[int]
-    OUTCOME_FIELD_NUMBER: _ClassVar[int]
-    REASON_FIELD_NUMBER: _ClassVar[int]
-    MODE_FIELD_NUMBER: _ClassVar[int]
+    LANE_CODE_FIELD_NUMBER: _ClassVar[int]
+    GATE_OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    WHY_FIELD_NUMBER: _ClassVar[int]
+    MATCH_MODE_FIELD_NUMBER: _ClassVar[int]
     SCORE_FIELD_NUMBER: _ClassVar[int]
     THRESHOLD_FIELD_NUMBER: _ClassVar[int]
     TICKET_ID_FIELD_NUMBER: _ClassVar[int]
@@ -77,10 +216,10 @@ class GateDecision(_message.Message):
     meta: _envelope_pb2.EventMeta
     gate_id: str
     station_id: str
-    lane: str
-    outcome: str
-    reason: str
-    mode: str
+    lane_code: Lane
+    gate_outcome: Outcome
+    why: DecisionReason
+    match_mode: MatchMode
     score: float
     threshold: float
     ticket_id: str
@@ -89,7 +228,7 @@ class GateDecision(_message.Message):
     actor: str
     challenge: str
     latency_ms: float
-    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., gate_id: _Optional[str] = ..., station_id: _Optional[str] = ..., lane: _Optional[str] = ..., outcome: _Optional[str] = ..., reason: _Optional[str] = ..., mode: _Optional[str] = ..., score: _Optional[float] = ..., threshold: _Optional[float] = ..., ticket_id: _Optional[str] = ..., passenger_ref: _Optional[str] = ..., fare_fen: _Optional[int] = ..., actor: _Optional[str] = ..., challenge: _Optional[str] = ..., latency_ms: _Optional[float] = ...) -> None: ...
+    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., gate_id: _Optional[str] = ..., station_id: _Optional[str] = ..., lane_code: _Optional[_Union[Lane, str]] = ..., gate_outcome: _Optional[_Union[Outcome, str]] = ..., why: _Optional[_Union[DecisionReason, str]] = ..., match_mode: _Optional[_Union[MatchMode, str]] = ..., score: _Optional[float] = ..., threshold: _Optional[float] = ..., ticket_id: _Optional[str] = ..., passenger_ref: _Optional[str] = ..., fare_fen: _Optional[int] = ..., actor: _Optional[str] = ..., challenge: _Optional[str] = ..., latency_ms: _Optional[float] = ...) -> None: ...
 
 class PaymentEvent(_message.Message):
     __slots__ = ("meta", "decision_id", "passenger_ref", "ticket_id", "kind", "amount_fen", "station_id")
@@ -184,20 +323,20 @@ class EnrolRequest(_message.Message):
     def __init__(self, ticket: _Optional[_Union[Ticket, _Mapping]] = ..., id_number: _Optional[str] = ..., consent: _Optional[_Union[Consent, _Mapping]] = ..., photo: _Optional[bytes] = ..., actor: _Optional[str] = ..., ticket_id: _Optional[str] = ..., otp: _Optional[str] = ...) -> None: ...
 
 class EnrolResponse(_message.Message):
-    __slots__ = ("ok", "enrolment_id", "passenger_ref", "reasons", "purge_after", "withdrawal_code")
+    __slots__ = ("ok", "enrolment_id", "passenger_ref", "refusals", "purge_after", "withdrawal_code")
     OK_FIELD_NUMBER: _ClassVar[int]
     ENROLMENT_ID_FIELD_NUMBER: _ClassVar[int]
     PASSENGER_REF_FIELD_NUMBER: _ClassVar[int]
-    REASONS_FIELD_NUMBER: _ClassVar[int]
+    REFUSALS_FIELD_NUMBER: _ClassVar[int]
     PURGE_AFTER_FIELD_NUMBER: _ClassVar[int]
     WITHDRAWAL_CODE_FIELD_NUMBER: _ClassVar[int]
     ok: bool
     enrolment_id: str
     passenger_ref: str
-    reasons: _containers.RepeatedScalarFieldContainer[str]
+    refusals: _containers.RepeatedScalarFieldContainer[EnrolRefusal]
     purge_after: _timestamp_pb2.Timestamp
     withdrawal_code: str
-    def __init__(self, ok: _Optional[bool] = ..., enrolment_id: _Optional[str] = ..., passenger_ref: _Optional[str] = ..., reasons: _Optional[_Iterable[str]] = ..., purge_after: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., withdrawal_code: _Optional[str] = ...) -> None: ...
+    def __init__(self, ok: _Optional[bool] = ..., enrolment_id: _Optional[str] = ..., passenger_ref: _Optional[str] = ..., refusals: _Optional[_Iterable[_Union[EnrolRefusal, str]]] = ..., purge_after: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., withdrawal_code: _Optional[str] = ...) -> None: ...
 
 class WithdrawRequest(_message.Message):
     __slots__ = ("ticket_id", "id_number", "actor", "otp", "withdrawal_code")
@@ -220,14 +359,22 @@ class IssueTicketsRequest(_message.Message):
     def __init__(self, tickets: _Optional[_Iterable[_Union[RegisterTicketRequest, _Mapping]]] = ...) -> None: ...
 
 class IssueTicketsResponse(_message.Message):
-    __slots__ = ("issued", "unchanged", "refused")
+    __slots__ = ("issued", "unchanged", "refusals")
     ISSUED_FIELD_NUMBER: _ClassVar[int]
     UNCHANGED_FIELD_NUMBER: _ClassVar[int]
-    REFUSED_FIELD_NUMBER: _ClassVar[int]
+    REFUSALS_FIELD_NUMBER: _ClassVar[int]
     issued: int
     unchanged: int
-    refused: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, issued: _Optional[int] = ..., unchanged: _Optional[int] = ..., refused: _Optional[_Iterable[str]] = ...) -> None: ...
+    refusals: _containers.RepeatedCompositeFieldContainer[TicketRefusal]
+    def __init__(self, issued: _Optional[int] = ..., unchanged: _Optional[int] = ..., refusals: _Optional[_Iterable[_Union[TicketRefusal, _Mapping]]] = ...) -> None: ...
+
+class TicketRefusal(_message.Message):
+    __slots__ = ("ticket_id", "why")
+    TICKET_ID_FIELD_NUMBER: _ClassVar[int]
+    WHY_FIELD_NUMBER: _ClassVar[int]
+    ticket_id: str
+    why: Refusal
+    def __init__(self, ticket_id: _Optional[str] = ..., why: _Optional[_Union[Refusal, str]] = ...) -> None: ...
 
 class RequestCodeRequest(_message.Message):
     __slots__ = ("ticket_id", "id_number", "purpose")
@@ -378,12 +525,12 @@ class ManualRequestRequest(_message.Message):
     def __init__(self, gate_id: _Optional[str] = ..., ticket_id: _Optional[str] = ..., id_number: _Optional[str] = ...) -> None: ...
 
 class ManualItem(_message.Message):
-    __slots__ = ("item_id", "gate_id", "station_id", "ticket_id", "reason", "state", "created", "id_matches", "score")
+    __slots__ = ("item_id", "gate_id", "station_id", "ticket_id", "why", "state", "created", "id_matches", "score")
     ITEM_ID_FIELD_NUMBER: _ClassVar[int]
     GATE_ID_FIELD_NUMBER: _ClassVar[int]
     STATION_ID_FIELD_NUMBER: _ClassVar[int]
     TICKET_ID_FIELD_NUMBER: _ClassVar[int]
-    REASON_FIELD_NUMBER: _ClassVar[int]
+    WHY_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     CREATED_FIELD_NUMBER: _ClassVar[int]
     ID_MATCHES_FIELD_NUMBER: _ClassVar[int]
@@ -392,12 +539,12 @@ class ManualItem(_message.Message):
     gate_id: str
     station_id: str
     ticket_id: str
-    reason: str
+    why: DecisionReason
     state: str
     created: _timestamp_pb2.Timestamp
     id_matches: bool
     score: float
-    def __init__(self, item_id: _Optional[str] = ..., gate_id: _Optional[str] = ..., station_id: _Optional[str] = ..., ticket_id: _Optional[str] = ..., reason: _Optional[str] = ..., state: _Optional[str] = ..., created: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., id_matches: _Optional[bool] = ..., score: _Optional[float] = ...) -> None: ...
+    def __init__(self, item_id: _Optional[str] = ..., gate_id: _Optional[str] = ..., station_id: _Optional[str] = ..., ticket_id: _Optional[str] = ..., why: _Optional[_Union[DecisionReason, str]] = ..., state: _Optional[str] = ..., created: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., id_matches: _Optional[bool] = ..., score: _Optional[float] = ...) -> None: ...
 
 class ManualRequestResponse(_message.Message):
     __slots__ = ("item",)
