@@ -13,9 +13,9 @@ demo-status:     ## pid, state and restart count of each program of a running `m
 test:            ## set up, lint, and run every test against real Kafka/Redis/PostgreSQL/gRPC
 	scripts/test.sh
 
-test-fast:       ## unit tests only (no servers started; about a minute): pytest -m unit
+test-fast:       ## pure-code unit tests (no server, no model; under a minute): pytest -m "unit and not slow"
 	scripts/setup.sh
-	uv run --frozen pytest -m unit -q
+	uv run --frozen pytest -m "unit and not slow" -q
 
 setup:
 	scripts/setup.sh --for-tests

@@ -37,7 +37,12 @@ command -v uv >/dev/null || die "uv could not be installed (python3 -m pip insta
 UV_PYTHON_DOWNLOADS=never uv sync --frozen --all-packages --quiet
 
 step "web assets and their lint/test tools (npm ci)"
-(cd gateway/web && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+# npm writes node_modules/.package-lock.json when it installs: newer than the lock means done.
+if [ gateway/web/node_modules/.package-lock.json -nt gateway/web/package-lock.json ]; then
+  echo "  node_modules matches package-lock.json; nothing to do"
+else
+  (cd gateway/web && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
 
 step "Apache Kafka jars (Maven Central, cached in ~/.cache/zezhou5g)"
 uv run --frozen python -c "from localinfra.kafka import java_major, kafka_libs; java_major(); print(kafka_libs())"

@@ -146,7 +146,7 @@ def test_a_day_of_1hz_vitals_pages_through_the_fhir_facade(stack, sign_in, day_o
     url = (f"{stack['url']}/fhir/Observation?patient=p-1004"
            f"&date=ge{start:%Y-%m-%dT%H:%M:%SZ}&date=le{end:%Y-%m-%dT%H:%M:%SZ}&_count=1000")
     seen: set[str] = set()
-    kept, pages, largest, last_at = [], 0, 0, ""
+    kept, pages, largest, last_at, total = [], 0, 0, "", 0
     began = time.monotonic()
     while url:
         r = wang.get(url)
@@ -154,7 +154,9 @@ def test_a_day_of_1hz_vitals_pages_through_the_fhir_facade(stack, sign_in, day_o
         assert r.headers["content-type"].startswith("application/fhir+json")
         largest = max(largest, len(r.content))
         page = r.json()
-        assert page["type"] == "searchset" and page["total"] == DAY_S * 5
+        # The day's 86,400 sets, and whatever else the stack's other tests sent for p-1004 now.
+        total = total or page["total"]
+        assert page["type"] == "searchset" and page["total"] == total >= DAY_S * 5
         matches = [e for e in page["entry"] if e["search"]["mode"] == "match"]
         assert 0 < len(matches) <= 1000
         times = [e["resource"]["effectiveDateTime"] for e in matches]
@@ -170,7 +172,7 @@ def test_a_day_of_1hz_vitals_pages_through_the_fhir_facade(stack, sign_in, day_o
     took = time.monotonic() - began
     print(f"24 h of 1 Hz vitals: {pages} pages, {len(seen)} Observations, "
           f"largest page {largest / 1e6:.2f} MB, {took:.1f} s")
-    assert len(seen) == DAY_S * 5 and pages == DAY_S * 5 // 1000
+    assert len(seen) == total and pages == -(-total // 1000)
     assert largest < 1_000_000
     patient = wang.get("/fhir/Patient/p-1004")
     assert patient.status_code == 200

@@ -10,6 +10,9 @@ from tourism.adapters.camera import CameraStream
 from tourism.adapters.mjpeg import MjpegServer
 from zezhou5g.vision import samples
 
+# Real networks on real pixels or real-time camera waits: seconds per test, not in make test-fast.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def frames():

@@ -20,6 +20,9 @@ from tourism.domain.geometry import feet, points_in_polygon
 from zezhou5g.platform import paths
 from zezhou5g.vision import PersonDetector, samples
 
+# Real networks on real pixels or real-time camera waits: seconds per test, not in make test-fast.
+pytestmark = pytest.mark.slow
+
 RULE = FusionRule(background_per_cell=0.004)
 
 

@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 from tourism.domain.tracking import FeetTracker, LineCounter
 
+# Real networks on real pixels or real-time camera waits: seconds per test, not in make test-fast.
+pytestmark = pytest.mark.slow
+
 HAND = tomllib.loads((Path(__file__).parent / "data" / "vtest_crossings.toml").read_text("utf-8"))
 STEP = 5            # vtest.avi is 10 frames/s; the demo gate camera samples 2 frames/s
 MATCH_FRAMES = 20   # a counted crossing matches a hand-counted one this close, same direction

@@ -13,6 +13,9 @@ import pytest
 from zezhou5g.vision import samples
 from zezhou5g.vision.density import DensityEstimator, DensityMap, input_size
 
+# Real networks on real pixels or real-time camera waits: seconds per test, not in make test-fast.
+pytestmark = pytest.mark.slow
+
 # file → head-point count (counts.csv)
 DENSE = {"sha_train_data_IMG_145.jpg": 350, "sha_train_data_IMG_136.jpg": 701}
 

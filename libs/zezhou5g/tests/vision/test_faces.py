@@ -19,6 +19,9 @@ from zezhou5g.vision import (
     similarity_transform,
 )
 
+# Real networks on real pixels or real-time camera waits: seconds per test, not in make test-fast.
+pytestmark = pytest.mark.slow
+
 OBAMA = "tests/test_images/obama.jpg"
 OBAMA2 = "tests/test_images/obama2.jpg"
 OBAMA3 = "tests/test_images/obama3.jpg"

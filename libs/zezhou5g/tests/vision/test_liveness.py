@@ -13,6 +13,9 @@ import pytest
 from zezhou5g.vision import FaceMesh, LivenessChallenge, mean_ear, samples
 from zezhou5g.vision import attack_samples as A
 
+# Real networks on real pixels or real-time camera waits: seconds per test, not in make test-fast.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def parts(face_detector):

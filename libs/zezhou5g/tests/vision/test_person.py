@@ -10,6 +10,9 @@ import numpy as np
 import pytest
 from zezhou5g.vision import PersonDetections, PersonDetector, samples
 
+# Real networks on real pixels or real-time camera waits: seconds per test, not in make test-fast.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module", params=["centernet", "nanodet"])
 def detector(request, vision_models) -> PersonDetector:
