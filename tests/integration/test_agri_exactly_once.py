@@ -177,7 +177,7 @@ def test_two_sigkills_mid_stream_lose_and_double_nothing(supervised, base_env, k
     raised_by, cleared_by = Counter(), Counter()
     changes = {a.meta.event_id: a for a in outcomes.of("agri.alarms")}
     for a in changes.values():
-        assert a.type == "FROST", a
+        assert a.alarm_type == agri_pb2.ALARM_TYPE_FROST, a
         if a.status == agri_pb2.ALARM_STATUS_ACTIVE_UNACK:
             raised_by[by_time[(a.field_id, a.start_time.ToDatetime(tzinfo=UTC))]] += 1
         else:

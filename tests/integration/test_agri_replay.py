@@ -34,7 +34,7 @@ def test_replayed_frost_night_end_to_end(base_env, redis_client, in_process, spa
 
         def frost():
             return [a for a in stub.ListAlarms(agri_pb2.ListAlarmsRequest(), timeout=5).alarms
-                    if a.type == "FROST"]
+                    if a.alarm_type == agri_pb2.ALARM_TYPE_FROST]
 
         wait(lambda: {a.field_id for a in frost() if a.severity == agri_pb2.SEVERITY_CRITICAL}
              == set(CENTRES), 90, "critical frost on the valley fields", (sim,))

@@ -67,7 +67,8 @@ def test_event_time_gap_bucket_and_future(agri_service, producer, kafka, wait):
 
     def silent():
         return [a for a in stub.ListAlarms(agri_pb2.ListAlarmsRequest(), timeout=5).alarms
-                if a.type == "SENSOR_SILENT" and a.originator == "soil-e2-1"]
+                if a.alarm_type == agri_pb2.ALARM_TYPE_SENSOR_SILENT
+                and a.originator == "soil-e2-1"]
     wait(lambda: silent() and all(a.status == agri_pb2.ALARM_STATUS_CLEARED_UNACK
                                   for a in silent()), 30, "silence for the gap, cleared")
     time.sleep(1.0)                            # ticks pass: no wall-clock alarm on top
@@ -91,7 +92,8 @@ def test_event_time_gap_bucket_and_future(agri_service, producer, kafka, wait):
 
     def clover():
         return [a for a in stub.ListAlarms(agri_pb2.ListAlarmsRequest(), timeout=5).alarms
-                if a.type == "SENSOR_SILENT" and a.originator == "clover-e3-1"]
+                if a.alarm_type == agri_pb2.ALARM_TYPE_SENSOR_SILENT
+                and a.originator == "clover-e3-1"]
     wait(lambda: len(clover()) == expected and all(
         a.status == agri_pb2.ALARM_STATUS_CLEARED_UNACK for a in clover()), 30,
         f"{expected} silences of the LoRaWAN sensor")

@@ -47,7 +47,7 @@ def test_frost_night_raises_one_critical_alarm_per_field_and_dispatches(
         time.sleep(0.3)
 
     def frost():
-        return [a for a in _alarms(stub) if a.type == "FROST"]
+        return [a for a in _alarms(stub) if a.alarm_type == agri_pb2.ALARM_TYPE_FROST]
     wait(lambda: sorted((a.field_id, a.severity) for a in frost())
          == [("field-e1", CRITICAL), ("field-e2", CRITICAL)], 30, "critical frost alarms")
     assert len(frost()) == 2             # escalated in place, never duplicated
@@ -127,7 +127,8 @@ def test_silent_sensor_raises_a_device_alarm_within_three_intervals(agri_service
 
     def silent():
         return [a for a in _alarms(stub, active_only=True)
-                if a.type == "SENSOR_SILENT" and a.originator == "soil-e3-1"]
+                if a.alarm_type == agri_pb2.ALARM_TYPE_SENSOR_SILENT
+                and a.originator == "soil-e3-1"]
     wait(silent, 15, "sensor silent alarm")
     raised_after = silent()[0].start_time.ToNanoseconds() / 1e9 - last
     # Interval 1 s → silent after 3 s; the checker runs every 0.25 s.

@@ -186,6 +186,14 @@ export const ENUMS = Object.freeze({
     "ALARM_STATUS_CLEARED_UNACK",
     "ALARM_STATUS_CLEARED_ACK",
   ]),
+  "zezhou5g.agri.v1.AlarmType": Object.freeze([
+    "ALARM_TYPE_UNSPECIFIED",
+    "ALARM_TYPE_FROST",
+    "ALARM_TYPE_HEAT_STRESS",
+    "ALARM_TYPE_IRRIGATION_NEED",
+    "ALARM_TYPE_SENSOR_SILENT",
+    "ALARM_TYPE_LOW_BATTERY",
+  ]),
   "zezhou5g.agri.v1.OrderState": Object.freeze([
     "ORDER_STATE_UNSPECIFIED",
     "ORDER_STATE_CREATED",

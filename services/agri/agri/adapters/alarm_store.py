@@ -56,7 +56,8 @@ def from_json(text: str) -> Alarm:
 
 def to_proto(alarm: Alarm) -> agri_pb2.Alarm:
     """Wire form of an alarm."""
-    msg = agri_pb2.Alarm(id=alarm.id, originator=alarm.originator, type=alarm.type,
+    msg = agri_pb2.Alarm(id=alarm.id, originator=alarm.originator,
+                         alarm_type=agri_pb2.AlarmType.Value(f"ALARM_TYPE_{alarm.type}"),
                          severity=int(alarm.severity), status=int(alarm.status),  # type: ignore[arg-type]
                          field_id=alarm.field_id, details_json=alarm.details,
                          acked_by=alarm.acked_by, notify_count=alarm.notify_count)

@@ -59,10 +59,10 @@ function renderAlarms() {
   const rows = state.alarms.slice(0, 50).map((a) => {
     const st = statusOf(a.status);
     const ack = [1, 3].includes(st) ? actionButton(t("agri.ack"), () => ackAlarm(a.id), "ack", true) : "";
-    return h("tr", { dataset: { testid: "alarm-row", type: a.type, field: a.field_id, severity: String(sevOf(a.severity)), status: String(st) } },
+    return h("tr", { dataset: { testid: "alarm-row", type: (a.alarm_type || "").replace(/^ALARM_TYPE_/, ""), field: a.field_id, severity: String(sevOf(a.severity)), status: String(st) } },
       h("td", {}, time(a.start_time)), h("td", {}, fieldName(a.field_id)),
       h("td", {}, a.originator === a.field_id ? t("agri.whole_field") : h("code", {}, a.originator)),
-      h("td", {}, label("alarm", a.type)), h("td", { class: `sev sev-${sevOf(a.severity)}` }, sevText(a.severity)),
+      h("td", {}, t(`alarm.type.${a.alarm_type}`)), h("td", { class: `sev sev-${sevOf(a.severity)}` }, sevText(a.severity)),
       h("td", {}, statusText(st)), h("td", {}, ack));
   });
   return rows.length ? table("alarms", ["agri.col.time", "agri.col.field", "agri.device", "agri.col.type",
@@ -106,7 +106,7 @@ function renderEmergency() {
   if (!critical.length) return h("p", { class: "waiting", dataset: { testid: "emergency-none" } }, t("agri.emergency.none"));
   return h("div", { dataset: { testid: "emergency" } },
     h("ul", { class: "agri-emergency" }, critical.map((a) => h("li", { dataset: { testid: "emergency-alarm", field: a.field_id } },
-      h("strong", {}, `${label("alarm", a.type)} · ${fieldName(a.field_id)}`), " ", time(a.start_time)))),
+      h("strong", {}, `${t(`alarm.type.${a.alarm_type}`)} · ${fieldName(a.field_id)}`), " ", time(a.start_time)))),
     table("emergency-orders", ORDER_HEADS, orderRows(e.orders || [])));
 }
 

@@ -4,6 +4,7 @@ import { addCodeTable, addStrings } from "../i18n.js";
 // Codes of the agri protos translated here (checked against js/contracts.js by a unit test).
 addCodeTable("zezhou5g.agri.v1.Severity", "sev.", { unspecified: true });
 addCodeTable("zezhou5g.agri.v1.AlarmStatus", "alarm.status.");
+addCodeTable("zezhou5g.agri.v1.AlarmType", "alarm.type.");
 addCodeTable("zezhou5g.agri.v1.OrderState", "order.");
 
 addStrings({
@@ -25,8 +26,8 @@ addStrings({
     "sev.SEVERITY_UNSPECIFIED": "正常", "sev.SEVERITY_WARNING": "提示", "sev.SEVERITY_MINOR": "次要", "sev.SEVERITY_MAJOR": "重要", "sev.SEVERITY_CRITICAL": "严重",
     "alarm.status.ALARM_STATUS_ACTIVE_UNACK": "未确认", "alarm.status.ALARM_STATUS_ACTIVE_ACK": "已确认", "alarm.status.ALARM_STATUS_CLEARED_UNACK": "已解除·未确认",
     "alarm.status.ALARM_STATUS_CLEARED_ACK": "已解除·已确认",
-    "alarm.FROST": "霜冻", "alarm.HEAT_STRESS": "高温胁迫", "alarm.IRRIGATION_NEED": "需灌溉",
-    "alarm.SENSOR_SILENT": "传感器失联", "alarm.LOW_BATTERY": "电量低",
+    "alarm.type.ALARM_TYPE_FROST": "霜冻", "alarm.type.ALARM_TYPE_HEAT_STRESS": "高温胁迫", "alarm.type.ALARM_TYPE_IRRIGATION_NEED": "需灌溉",
+    "alarm.type.ALARM_TYPE_SENSOR_SILENT": "传感器失联", "alarm.type.ALARM_TYPE_LOW_BATTERY": "电量低",
     "order.ORDER_STATE_CREATED": "已创建", "order.ORDER_STATE_ASSIGNED": "已指派", "order.ORDER_STATE_EN_ROUTE": "前往中", "order.ORDER_STATE_WORKING": "作业中",
     "order.ORDER_STATE_DONE": "已完成", "order.ORDER_STATE_CANCELLED": "已取消",
     "machine.free": "空闲", "machine.busy": "作业中", "machine.silent": "失联",
@@ -106,8 +107,8 @@ addStrings({
     "sev.SEVERITY_UNSPECIFIED": "Normal", "sev.SEVERITY_WARNING": "Warning", "sev.SEVERITY_MINOR": "Minor", "sev.SEVERITY_MAJOR": "Major", "sev.SEVERITY_CRITICAL": "Critical",
     "alarm.status.ALARM_STATUS_ACTIVE_UNACK": "Active, unacknowledged", "alarm.status.ALARM_STATUS_ACTIVE_ACK": "Active, acknowledged",
     "alarm.status.ALARM_STATUS_CLEARED_UNACK": "Cleared, unacknowledged", "alarm.status.ALARM_STATUS_CLEARED_ACK": "Cleared, acknowledged",
-    "alarm.FROST": "Frost", "alarm.HEAT_STRESS": "Heat stress", "alarm.IRRIGATION_NEED": "Irrigation need",
-    "alarm.SENSOR_SILENT": "Sensor silent", "alarm.LOW_BATTERY": "Low battery",
+    "alarm.type.ALARM_TYPE_FROST": "Frost", "alarm.type.ALARM_TYPE_HEAT_STRESS": "Heat stress", "alarm.type.ALARM_TYPE_IRRIGATION_NEED": "Irrigation need",
+    "alarm.type.ALARM_TYPE_SENSOR_SILENT": "Sensor silent", "alarm.type.ALARM_TYPE_LOW_BATTERY": "Low battery",
     "order.ORDER_STATE_CREATED": "Created", "order.ORDER_STATE_ASSIGNED": "Assigned", "order.ORDER_STATE_EN_ROUTE": "En route", "order.ORDER_STATE_WORKING": "Working",
     "order.ORDER_STATE_DONE": "Done", "order.ORDER_STATE_CANCELLED": "Cancelled",
     "machine.free": "Free", "machine.busy": "Busy", "machine.silent": "Silent",

@@ -28,6 +28,15 @@ class AlarmStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ALARM_STATUS_CLEARED_UNACK: _ClassVar[AlarmStatus]
     ALARM_STATUS_CLEARED_ACK: _ClassVar[AlarmStatus]
 
+class AlarmType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ALARM_TYPE_UNSPECIFIED: _ClassVar[AlarmType]
+    ALARM_TYPE_FROST: _ClassVar[AlarmType]
+    ALARM_TYPE_HEAT_STRESS: _ClassVar[AlarmType]
+    ALARM_TYPE_IRRIGATION_NEED: _ClassVar[AlarmType]
+    ALARM_TYPE_SENSOR_SILENT: _ClassVar[AlarmType]
+    ALARM_TYPE_LOW_BATTERY: _ClassVar[AlarmType]
+
 class OrderState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     ORDER_STATE_UNSPECIFIED: _ClassVar[OrderState]
@@ -47,6 +56,12 @@ ALARM_STATUS_ACTIVE_UNACK: AlarmStatus
 ALARM_STATUS_ACTIVE_ACK: AlarmStatus
 ALARM_STATUS_CLEARED_UNACK: AlarmStatus
 ALARM_STATUS_CLEARED_ACK: AlarmStatus
+ALARM_TYPE_UNSPECIFIED: AlarmType
+ALARM_TYPE_FROST: AlarmType
+ALARM_TYPE_HEAT_STRESS: AlarmType
+ALARM_TYPE_IRRIGATION_NEED: AlarmType
+ALARM_TYPE_SENSOR_SILENT: AlarmType
+ALARM_TYPE_LOW_BATTERY: AlarmType
 ORDER_STATE_UNSPECIFIED: OrderState
 ORDER_STATE_CREATED: OrderState
 ORDER_STATE_ASSIGNED: OrderState
@@ -114,11 +129,11 @@ class FieldStatus(_message.Message):
     def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., field_id: _Optional[str] = ..., latest: _Optional[_Union[SensorReading, _Mapping]] = ..., readings_total: _Optional[int] = ..., crop: _Optional[str] = ..., stage: _Optional[str] = ..., depletion_mm: _Optional[float] = ..., taw_mm: _Optional[float] = ..., raw_mm: _Optional[float] = ..., gdd: _Optional[float] = ..., severity: _Optional[_Union[Severity, str]] = ...) -> None: ...
 
 class Alarm(_message.Message):
-    __slots__ = ("meta", "id", "originator", "type", "severity", "status", "start_time", "end_time", "ack_time", "clear_time", "field_id", "details_json", "acked_by", "notify_count")
+    __slots__ = ("meta", "id", "originator", "alarm_type", "severity", "status", "start_time", "end_time", "ack_time", "clear_time", "field_id", "details_json", "acked_by", "notify_count")
     META_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
     ORIGINATOR_FIELD_NUMBER: _ClassVar[int]
-    TYPE_FIELD_NUMBER: _ClassVar[int]
+    ALARM_TYPE_FIELD_NUMBER: _ClassVar[int]
     SEVERITY_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     START_TIME_FIELD_NUMBER: _ClassVar[int]
@@ -132,7 +147,7 @@ class Alarm(_message.Message):
     meta: _envelope_pb2.EventMeta
     id: str
     originator: str
-    type: str
+    alarm_type: AlarmType
     severity: Severity
     status: AlarmStatus
     start_time: _timestamp_pb2.Timestamp
@@ -143,7 +158,7 @@ class Alarm(_message.Message):
     details_json: str
     acked_by: str
     notify_count: int
-    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., id: _Optional[str] = ..., originator: _Optional[str] = ..., type: _Optional[str] = ..., severity: _Optional[_Union[Severity, str]] = ..., status: _Optional[_Union[AlarmStatus, str]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ack_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., clear_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., field_id: _Optional[str] = ..., details_json: _Optional[str] = ..., acked_by: _Optional[str] = ..., notify_count: _Optional[int] = ...) -> None: ...
+    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., id: _Optional[str] = ..., originator: _Optional[str] = ..., alarm_type: _Optional[_Union[AlarmType, str]] = ..., severity: _Optional[_Union[Severity, str]] = ..., status: _Optional[_Union[AlarmStatus, str]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ack_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., clear_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., field_id: _Optional[str] = ..., details_json: _Optional[str] = ..., acked_by: _Optional[str] = ..., notify_count: _Optional[int] = ...) -> None: ...
 
 class MachinePosition(_message.Message):
     __slots__ = ("meta", "machine_id", "lat", "lon", "speed_kmh", "fuel_pct")
