@@ -25,7 +25,7 @@ _STATE_NAMES = {v: k for k, v in _STATES.items()}
 RISKS = {"low": medical_pb2.CLINICAL_RISK_LOW,
          "low-medium": medical_pb2.CLINICAL_RISK_LOW_MEDIUM,
          "medium": medical_pb2.CLINICAL_RISK_MEDIUM, "high": medical_pb2.CLINICAL_RISK_HIGH}
-RISK_NAMES = {v: k for k, v in RISKS.items()}
+RISK_NAMES: dict[int, str] = {v: k for k, v in RISKS.items()}
 MONITORING = {
     Monitoring.EVERY_12_H: medical_pb2.MONITORING_FREQUENCY_EVERY_12_H,
     Monitoring.EVERY_4_TO_6_H: medical_pb2.MONITORING_FREQUENCY_EVERY_4_TO_6_H,
@@ -57,7 +57,8 @@ def risk_name(code: int) -> str:
 def reason_message(reason: Reason) -> medical_pb2.AlertReason:
     """Wire form of why an alert transition happened."""
     return medical_pb2.AlertReason(
-        code=REASONS.get(reason.code, 0), risk=RISKS.get(reason.risk, 0),
+        code=REASONS.get(reason.code, medical_pb2.ALERT_REASON_CODE_UNSPECIFIED),
+        risk=RISKS.get(reason.risk, medical_pb2.CLINICAL_RISK_UNSPECIFIED),
         news2_aggregate=reason.aggregate, waited_s=reason.waited_s)
 
 

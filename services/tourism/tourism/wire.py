@@ -18,7 +18,7 @@ CROWD_LEVELS = {
 # What an alert's last change was -> its state on the wire.
 ALERT_STATES = {AlertChange.RAISED: flow_pb2.ZONE_ALERT_STATE_RAISED,
                 AlertChange.CLEARED: flow_pb2.ZONE_ALERT_STATE_CLEARED}
-_LEVEL_OF_CODE = {code: lv for lv, code in CROWD_LEVELS.items()}
+_LEVEL_OF_CODE: dict[int, Level] = {code: lv for lv, code in CROWD_LEVELS.items()}
 # domain.comfort's level names.
 COMFORT_LEVELS = {
     "comfortable": tourism_pb2.COMFORT_LEVEL_COMFORTABLE,
@@ -27,7 +27,7 @@ COMFORT_LEVELS = {
 }
 
 
-def crowd_level(lv: Level | None) -> flow_pb2.CrowdLevel.ValueType:
+def crowd_level(lv: Level | None) -> flow_pb2.CrowdLevel:
     """The wire code of a crowding level; ``CROWD_LEVEL_UNSPECIFIED`` for None (not known)."""
     return CROWD_LEVELS[lv] if lv is not None else flow_pb2.CROWD_LEVEL_UNSPECIFIED
 
@@ -37,6 +37,6 @@ def level_of(code: int) -> Level | None:
     return _LEVEL_OF_CODE.get(code)
 
 
-def comfort_level(name: str) -> tourism_pb2.ComfortLevel.ValueType:
+def comfort_level(name: str) -> tourism_pb2.ComfortLevel:
     """The wire code of a comfort level name ("comfortable", "fair", "uncomfortable")."""
     return COMFORT_LEVELS[name]

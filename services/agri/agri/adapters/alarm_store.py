@@ -22,6 +22,7 @@ from zezhou5g.agri.v1 import agri_pb2
 from zezhou5g.platform.outbox import RedisUnit
 
 from agri.adapters.tables import AlarmRow
+from agri.domain import rules
 from agri.domain.alarms import Alarm, Severity, Status
 
 _TIMES = ("start_time", "end_time", "ack_time", "clear_time", "notified_at")
@@ -54,10 +55,17 @@ def from_json(text: str) -> Alarm:
                  int(d.get("version", 1)))
 
 
+# The rules' short names of alarm types and their wire codes.
+ALARM_TYPES = {rules.FROST: agri_pb2.ALARM_TYPE_FROST, rules.HEAT: agri_pb2.ALARM_TYPE_HEAT_STRESS,
+               rules.IRRIGATION: agri_pb2.ALARM_TYPE_IRRIGATION_NEED,
+               rules.SENSOR_SILENT: agri_pb2.ALARM_TYPE_SENSOR_SILENT,
+               rules.LOW_BATTERY: agri_pb2.ALARM_TYPE_LOW_BATTERY}
+
+
 def to_proto(alarm: Alarm) -> agri_pb2.Alarm:
     """Wire form of an alarm."""
     msg = agri_pb2.Alarm(id=alarm.id, originator=alarm.originator,
-                         alarm_type=agri_pb2.AlarmType.Value(f"ALARM_TYPE_{alarm.type}"),
+                         alarm_type=ALARM_TYPES[alarm.type],
                          severity=int(alarm.severity), status=int(alarm.status),  # type: ignore[arg-type]
                          field_id=alarm.field_id, details_json=alarm.details,
                          acked_by=alarm.acked_by, notify_count=alarm.notify_count)
