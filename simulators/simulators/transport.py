@@ -162,7 +162,7 @@ class GateCamera:
         otp = self._sms_code(t.ticket_id, id_number, "enrol")
         photo = attack_samples.enrolment_photo(self.td)  # as the station's kiosk took it
         r = self.stub.Enrol(transport_pb2.EnrolRequest(
-            ticket_id=t.ticket_id, id_number=id_number, otp=otp, photo=photo, actor="simulator",
+            ticket_id=t.ticket_id, id_number=id_number, otp=otp, photo=photo,
             consent=transport_pb2.Consent(text_version="face-2025-06", accepted=True)),
             timeout=60)
         if not r.ok:
@@ -190,8 +190,7 @@ class GateCamera:
             return
         try:  # with the withdrawal code shown at enrolment: nobody else has it
             self.stub.Withdraw(transport_pb2.WithdrawRequest(
-                ticket_id=ticket_id, withdrawal_code=proof["withdrawal_code"],
-                actor="simulator"), timeout=10)
+                ticket_id=ticket_id, withdrawal_code=proof["withdrawal_code"]), timeout=10)
         except grpc.RpcError as exc:
             if exc.code() != grpc.StatusCode.PERMISSION_DENIED:
                 raise

@@ -152,7 +152,7 @@ def test_decision_killed_after_commit_is_published_and_charged_once(
     otp = re.search(r"code (\d{6})", sms).group(1)  # type: ignore[union-attr]
     enrolled = stub.Enrol(transport_pb2.EnrolRequest(
         ticket_id=t.ticket_id, id_number=f"id-{run}", otp=otp, consent=CONSENT,
-        photo=attack_samples.enrolment_photo(td), actor="test"), timeout=120)
+        photo=attack_samples.enrolment_photo(td)), timeout=120)
     assert enrolled.ok, enrolled.refusals
 
     seq = attack_samples.live_sequence(attack_samples.read_clip(td), LIVE,
@@ -262,8 +262,8 @@ def test_sigkill_twice_loses_and_duplicates_no_status_decision_or_fare(
                     transport_pb2.ManualRequestRequest(gate_id=gates[0], ticket_id=t,
                                                        id_number=f"id-{t}"), timeout=5)).item
                 d = retrying(lambda i=item.item_id: stub.ResolveManual(
-                    transport_pb2.ResolveManualRequest(item_id=i, approve=True,
-                                                       staff="kill-test"), timeout=5)).decision
+                    transport_pb2.ResolveManualRequest(item_id=i, approve=True),
+                    timeout=5)).decision
                 decided[ticket_id] = d.meta.event_id
                 time.sleep(0.25)
         except BaseException as exc:  # noqa: BLE001 - reported below

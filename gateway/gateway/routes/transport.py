@@ -100,7 +100,7 @@ async def enrol(
         raise HTTPException(413, f"photo larger than {MAX_PHOTO_BYTES // 1_000_000} MB")
     checked_image(data, "photo")
     req = transport_pb2.EnrolRequest(
-        ticket_id=ticket_id, id_number=id_number, otp=otp, photo=data, actor="self",
+        ticket_id=ticket_id, id_number=id_number, otp=otp, photo=data,
         consent=transport_pb2.Consent(text_version=consent_version, accepted=consent,
                                       keep_photo=keep_photo))
     reply = await call(_stub(request).Enrol(req, timeout=VISION_DEADLINE_S), "transport")
@@ -126,7 +126,7 @@ async def withdraw(request: Request, body: WithdrawBody) -> dict[str, Any]:
         raise HTTPException(422, "give the withdrawal code, or the ID number and an SMS code")
     reply = await call(_stub(request).Withdraw(transport_pb2.WithdrawRequest(
         ticket_id=body.ticket_id, withdrawal_code=body.withdrawal_code,
-        id_number=body.id_number, otp=body.otp, actor="self"),
+        id_number=body.id_number, otp=body.otp),
         timeout=DEADLINE_S), "transport")
     return {"withdrawn": reply.withdrawn, "removed": reply.removed}
 
@@ -313,7 +313,7 @@ async def resolve_manual(item_id: str, request: Request, body: ResolveBody,
                          principal: Staff) -> dict[str, Any]:
     """Open or refuse a queued passage; recorded with the signed-in operator's name."""
     reply = await call(_stub(request).ResolveManual(transport_pb2.ResolveManualRequest(
-        item_id=item_id, approve=body.approve, staff=principal.username, reason=body.reason),
+        item_id=item_id, approve=body.approve, reason=body.reason),
         timeout=DEADLINE_S), "transport")
     return as_dict(reply.decision)
 
@@ -328,7 +328,7 @@ class RefundBody(BaseModel):
 async def refund(request: Request, body: RefundBody, principal: Staff) -> dict[str, Any]:
     """Refund the fare of a passage (once)."""
     reply = await call(_stub(request).Refund(transport_pb2.RefundRequest(
-        decision_id=body.decision_id, staff=principal.username), timeout=DEADLINE_S),
+        decision_id=body.decision_id), timeout=DEADLINE_S),
         "transport")
     return {"refunded": reply.refunded, "amount_fen": reply.amount_fen}
 

@@ -186,8 +186,7 @@ def enrol(stub: transport_pb2_grpc.TransportServiceStub, t: transport_pb2.Ticket
     c.CopyFrom(consent)
     c.keep_photo = keep_photo
     return stub.Enrol(transport_pb2.EnrolRequest(ticket_id=t.ticket_id, id_number=id_number,
-                                                 otp=otp, consent=c, photo=photo,
-                                                 actor="test"), timeout=60)
+                                                 otp=otp, consent=c, photo=photo), timeout=60)
 
 
 os.environ.setdefault("Z5G_INFERENCE_DEVICE", "cpu")

@@ -134,7 +134,7 @@ def test_decision_retried_three_times_charges_once(cluster, lin_kiosk, clip_fram
     assert ledger_rows(cluster, request_id) == [("charge", 880)]
     # Staff reverse the passage: refunded once, however often they press the button.
     refunds = [cluster.a.stub.Refund(transport_pb2.RefundRequest(
-        decision_id=request_id, staff="station-ops"), timeout=10) for _ in range(2)]
+        decision_id=request_id), timeout=10) for _ in range(2)]
     assert [(r.refunded, r.amount_fen) for r in refunds] == [(True, 880), (False, 880)]
     assert sorted(ledger_rows(cluster, request_id)) == [("charge", 880), ("refund", 880)]
 
@@ -169,7 +169,7 @@ def test_withdrawal_removes_face_data_everywhere_within_5s(cluster, td, wait):
 
     t0 = time.monotonic()
     w = cluster.b.stub.Withdraw(transport_pb2.WithdrawRequest(
-        ticket_id=t.ticket_id, withdrawal_code=res.withdrawal_code, actor="self"), timeout=10)
+        ticket_id=t.ticket_id, withdrawal_code=res.withdrawal_code), timeout=10)
     assert w.withdrawn
     while time.monotonic() - t0 < 5.0:
         if not (in_db() or cached() or in_gallery(cluster.a)
@@ -251,18 +251,18 @@ def test_manual_lane_qr_and_id_with_staff_confirmation(cluster, wait):
     assert (wrong.id_matches, right.id_matches) == (False, True)
     with pytest.raises(grpc.RpcError) as err:  # opening an ID mismatch needs a reason
         cluster.b.stub.ResolveManual(transport_pb2.ResolveManualRequest(
-            item_id=wrong.item_id, approve=True, staff="station-ops"), timeout=10)
+            item_id=wrong.item_id, approve=True), timeout=10)
     assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     queue = cluster.b.stub.ListManualQueue(transport_pb2.ListManualQueueRequest(
         station_id="zezhou-hsr"), timeout=10).items
     assert {wrong.item_id, right.item_id} <= {i.item_id for i in queue}
     refused = cluster.b.stub.ResolveManual(transport_pb2.ResolveManualRequest(
-        item_id=wrong.item_id, approve=False, staff="station-ops"), timeout=10).decision
+        item_id=wrong.item_id, approve=False), timeout=10).decision
     assert (refused.lane_code, refused.gate_outcome, refused.why, refused.actor) == (
         transport_pb2.LANE_MANUAL, transport_pb2.OUTCOME_DENY,
-        transport_pb2.DECISION_REASON_STAFF_REFUSED, "staff/station-ops")
+        transport_pb2.DECISION_REASON_STAFF_REFUSED, "staff/test-admin")
     opened = [cluster.b.stub.ResolveManual(transport_pb2.ResolveManualRequest(
-        item_id=right.item_id, approve=True, staff="station-ops"), timeout=10).decision
+        item_id=right.item_id, approve=True), timeout=10).decision
         for _ in range(2)]
     assert opened[0] == opened[1] and opened[0].fare_fen == 600
     assert opened[0].gate_outcome == transport_pb2.OUTCOME_OPEN
@@ -326,10 +326,10 @@ def test_simulated_gate_camera_replays_real_footage(cluster, td, tmp_path, base_
     (ticket_id, proof), = left.items()
     with pytest.raises(grpc.RpcError) as err:  # its withdrawal code died with the enrolment
         cluster.a.stub.Withdraw(transport_pb2.WithdrawRequest(
-            ticket_id=ticket_id, withdrawal_code=proof["withdrawal_code"], actor="test"),
+            ticket_id=ticket_id, withdrawal_code=proof["withdrawal_code"]),
             timeout=10)
     assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
     with pytest.raises(grpc.RpcError) as err:  # nor can anyone withdraw by knowing its ID
         cluster.a.stub.Withdraw(transport_pb2.WithdrawRequest(
-            ticket_id=ticket_id, id_number=proof["id_number"], actor="test"), timeout=10)
+            ticket_id=ticket_id, id_number=proof["id_number"]), timeout=10)
     assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED

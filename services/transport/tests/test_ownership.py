@@ -55,8 +55,7 @@ def test_codes_and_phone_formats():
 
 def _enrol(stub, ticket_id, id_number, otp, photo=b"\x89PNG not needed when refused"):
     return stub.Enrol(transport_pb2.EnrolRequest(ticket_id=ticket_id, id_number=id_number,
-                                                 otp=otp, consent=CONSENT, photo=photo,
-                                                 actor="test"), timeout=60)
+                                                 otp=otp, consent=CONSENT, photo=photo), timeout=60)
 
 
 def test_code_is_single_use_and_dies_after_five_wrong_tries(cluster, td):

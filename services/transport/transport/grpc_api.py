@@ -51,6 +51,20 @@ def _actor() -> str:
     return caller.subject if caller.role == SYSTEM else f"staff/{caller.subject}"
 
 
+def _staff() -> str:
+    """The verified caller's user name (the staffed lane and refunds record ``staff/<it>``)."""
+    return current().subject
+
+
+def _requester() -> str:
+    """Who asks to enrol or withdraw, from the verified caller.
+
+    ``"self"`` from the public page (the passenger, proven by ticket, ID number and SMS code),
+    else the caller as :func:`_actor` names it.
+    """
+    return "self" if current().role == PUBLIC else _actor()
+
+
 async def _run(context: grpc.aio.ServicerContext, fn: Callable[..., T], *args: Any) -> T:
     """Run a use case off the event loop; its refusals become gRPC status codes.
 
@@ -175,7 +189,7 @@ class TransportApi(transport_pb2_grpc.TransportServiceServicer):
         self, request: transport_pb2.EnrolRequest, context: grpc.aio.ServicerContext
     ) -> transport_pb2.EnrolResponse:
         """Enrol a face for a ticket with separate consent; reasons when refused."""
-        res = await _run(context, self.enrolment.enrol, request)
+        res = await _run(context, self.enrolment.enrol, request, _requester())
         out = transport_pb2.EnrolResponse(ok=res.ok, enrolment_id=res.enrolment_id,
                                           passenger_ref=res.passenger_ref,
                                           refusals=enrol_refusals(res.reasons),
@@ -188,7 +202,7 @@ class TransportApi(transport_pb2_grpc.TransportServiceServicer):
         self, request: transport_pb2.WithdrawRequest, context: grpc.aio.ServicerContext
     ) -> transport_pb2.WithdrawResponse:
         """Withdraw consent (proof of ownership needed): the face data is deleted everywhere."""
-        done, removed = await _run(context, self.enrolment.withdraw, request)
+        done, removed = await _run(context, self.enrolment.withdraw, request, _requester())
         return transport_pb2.WithdrawResponse(withdrawn=done, removed=removed)
 
     async def StartPassage(  # noqa: N802
@@ -228,7 +242,7 @@ class TransportApi(transport_pb2_grpc.TransportServiceServicer):
         Opening one whose ID did not match needs a reason (kept in the enrolment audit log).
         """
         d = await _run(context, self.manual.resolve, request.item_id, request.approve,
-                       request.staff, request.reason)
+                       _staff(), request.reason)
         return transport_pb2.ResolveManualResponse(decision=d)
 
     async def Refund(  # noqa: N802
@@ -236,7 +250,7 @@ class TransportApi(transport_pb2_grpc.TransportServiceServicer):
     ) -> transport_pb2.RefundResponse:
         """Reverse a charged passage."""
         done, amount = await _run(context, self.payments.refund, request.decision_id,
-                                  request.staff)
+                                  _staff())
         return transport_pb2.RefundResponse(refunded=done, amount_fen=amount)
 
     async def GetStationSummary(  # noqa: N802

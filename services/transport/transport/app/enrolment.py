@@ -264,11 +264,14 @@ class Enrolment:
 
     # ------------------------------------------------------------ enrol / withdraw
 
-    def enrol(self, req: transport_pb2.EnrolRequest, now: datetime | None = None) -> EnrolResult:
-        """Bind a face to an issued ticket after proof; nothing is written when refused."""
+    def enrol(self, req: transport_pb2.EnrolRequest, actor: str = "self",
+              now: datetime | None = None) -> EnrolResult:
+        """Bind a face to an issued ticket after proof; nothing is written when refused.
+
+        ``actor`` is who asked, from the verified caller (``"self"``: the passenger).
+        """
         now = now or datetime.now(UTC)
         ticket_id = req.ticket_id or req.ticket.ticket_id
-        actor = req.actor or "self"
         problems = consent_problems(req.consent.accepted, req.consent.text_version)
         if problems:
             self._refuse(ticket_id, "enrol", problems[0], actor, now)
@@ -322,7 +325,7 @@ class Enrolment:
         log.info("enrolled", extra=log_fields(enrolment_id=enrolment_id, ticket_id=ticket_id))
         return EnrolResult(True, enrolment_id, ticket.passenger_ref, [], until, withdrawal_code)
 
-    def withdraw(self, req: transport_pb2.WithdrawRequest,
+    def withdraw(self, req: transport_pb2.WithdrawRequest, actor: str = "self",
                  now: datetime | None = None) -> tuple[bool, int]:
         """Delete the ticket's face data from SQL, Redis and every gallery (via Kafka).
 
@@ -330,7 +333,6 @@ class Enrolment:
         PermissionError and nothing changes. Returns (withdrawn, stores cleared on this node).
         """
         now = now or datetime.now(UTC)
-        actor = req.actor or "self"
         code_id: int | None = None
         wd_hash: str | None = None
         ticket = self.repo.ticket(req.ticket_id) if req.ticket_id else None

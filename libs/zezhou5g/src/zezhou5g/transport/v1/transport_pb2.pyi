@@ -305,22 +305,20 @@ class Consent(_message.Message):
     def __init__(self, text_version: _Optional[str] = ..., accepted: _Optional[bool] = ..., keep_photo: _Optional[bool] = ...) -> None: ...
 
 class EnrolRequest(_message.Message):
-    __slots__ = ("ticket", "id_number", "consent", "photo", "actor", "ticket_id", "otp")
+    __slots__ = ("ticket", "id_number", "consent", "photo", "ticket_id", "otp")
     TICKET_FIELD_NUMBER: _ClassVar[int]
     ID_NUMBER_FIELD_NUMBER: _ClassVar[int]
     CONSENT_FIELD_NUMBER: _ClassVar[int]
     PHOTO_FIELD_NUMBER: _ClassVar[int]
-    ACTOR_FIELD_NUMBER: _ClassVar[int]
     TICKET_ID_FIELD_NUMBER: _ClassVar[int]
     OTP_FIELD_NUMBER: _ClassVar[int]
     ticket: Ticket
     id_number: str
     consent: Consent
     photo: bytes
-    actor: str
     ticket_id: str
     otp: str
-    def __init__(self, ticket: _Optional[_Union[Ticket, _Mapping]] = ..., id_number: _Optional[str] = ..., consent: _Optional[_Union[Consent, _Mapping]] = ..., photo: _Optional[bytes] = ..., actor: _Optional[str] = ..., ticket_id: _Optional[str] = ..., otp: _Optional[str] = ...) -> None: ...
+    def __init__(self, ticket: _Optional[_Union[Ticket, _Mapping]] = ..., id_number: _Optional[str] = ..., consent: _Optional[_Union[Consent, _Mapping]] = ..., photo: _Optional[bytes] = ..., ticket_id: _Optional[str] = ..., otp: _Optional[str] = ...) -> None: ...
 
 class EnrolResponse(_message.Message):
     __slots__ = ("ok", "enrolment_id", "passenger_ref", "refusals", "purge_after", "withdrawal_code")
@@ -339,18 +337,16 @@ class EnrolResponse(_message.Message):
     def __init__(self, ok: _Optional[bool] = ..., enrolment_id: _Optional[str] = ..., passenger_ref: _Optional[str] = ..., refusals: _Optional[_Iterable[_Union[EnrolRefusal, str]]] = ..., purge_after: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., withdrawal_code: _Optional[str] = ...) -> None: ...
 
 class WithdrawRequest(_message.Message):
-    __slots__ = ("ticket_id", "id_number", "actor", "otp", "withdrawal_code")
+    __slots__ = ("ticket_id", "id_number", "otp", "withdrawal_code")
     TICKET_ID_FIELD_NUMBER: _ClassVar[int]
     ID_NUMBER_FIELD_NUMBER: _ClassVar[int]
-    ACTOR_FIELD_NUMBER: _ClassVar[int]
     OTP_FIELD_NUMBER: _ClassVar[int]
     WITHDRAWAL_CODE_FIELD_NUMBER: _ClassVar[int]
     ticket_id: str
     id_number: str
-    actor: str
     otp: str
     withdrawal_code: str
-    def __init__(self, ticket_id: _Optional[str] = ..., id_number: _Optional[str] = ..., actor: _Optional[str] = ..., otp: _Optional[str] = ..., withdrawal_code: _Optional[str] = ...) -> None: ...
+    def __init__(self, ticket_id: _Optional[str] = ..., id_number: _Optional[str] = ..., otp: _Optional[str] = ..., withdrawal_code: _Optional[str] = ...) -> None: ...
 
 class IssueTicketsRequest(_message.Message):
     __slots__ = ("tickets",)
@@ -565,16 +561,14 @@ class ListManualQueueResponse(_message.Message):
     def __init__(self, items: _Optional[_Iterable[_Union[ManualItem, _Mapping]]] = ...) -> None: ...
 
 class ResolveManualRequest(_message.Message):
-    __slots__ = ("item_id", "approve", "staff", "reason")
+    __slots__ = ("item_id", "approve", "reason")
     ITEM_ID_FIELD_NUMBER: _ClassVar[int]
     APPROVE_FIELD_NUMBER: _ClassVar[int]
-    STAFF_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     item_id: str
     approve: bool
-    staff: str
     reason: str
-    def __init__(self, item_id: _Optional[str] = ..., approve: _Optional[bool] = ..., staff: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+    def __init__(self, item_id: _Optional[str] = ..., approve: _Optional[bool] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class ResolveManualResponse(_message.Message):
     __slots__ = ("decision",)
@@ -583,14 +577,12 @@ class ResolveManualResponse(_message.Message):
     def __init__(self, decision: _Optional[_Union[GateDecision, _Mapping]] = ...) -> None: ...
 
 class RefundRequest(_message.Message):
-    __slots__ = ("decision_id", "staff", "reason")
+    __slots__ = ("decision_id", "reason")
     DECISION_ID_FIELD_NUMBER: _ClassVar[int]
-    STAFF_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     decision_id: str
-    staff: str
     reason: str
-    def __init__(self, decision_id: _Optional[str] = ..., staff: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+    def __init__(self, decision_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class RefundResponse(_message.Message):
     __slots__ = ("refunded", "amount_fen")
