@@ -131,9 +131,11 @@ class InProcessService:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.loop and self.stop_event:
+        if self.loop and self.stop_event and not self.loop.is_closed():
             self.loop.call_soon_threadsafe(self.stop_event.set)
         self.thread.join(30)
+        if self.error is not None:  # the service ended by itself: say why
+            raise RuntimeError(f"the in-process service failed: {self.error!r}") from self.error
 
 
 @pytest.fixture(scope="session")

@@ -177,7 +177,8 @@ def test_crowd_alert_in_console_within_3s_ack_and_clear_public_suggestion(
     store = FlowStore(redis.Redis.from_url(redis_server.url, decode_responses=True))
     for i in range(25):
         old = flow_pb2.ZoneAlert(alert_id=f"old-{i:02d}", zone_id="e2e-path", area_id="jueshan",
-                                 state="cleared", count=9, capacity=8, occupancy=1.1)
+                                 alert_state=flow_pb2.ZONE_ALERT_STATE_CLEARED, count=9,
+                                 capacity=8, occupancy=1.1)
         old.raised_at.FromSeconds(1_700_000_000 + i)
         store.put_alert(old)
     page.get_by_test_id("alerts-tab-open").click()

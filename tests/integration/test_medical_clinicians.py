@@ -106,8 +106,11 @@ def test_deteriorating_patient_alerts_own_team_only_and_ack_is_once(stack, produ
 
 ROOT = Path(__file__).resolve().parents[2]
 R4_VALIDATOR = ROOT / "services" / "medical" / "tests" / "r4_validate.py"
-FULL_SET = dict(heart_rate_bpm=72.0, resp_rate_per_min=15.0, spo2_pct=97.0, systolic_mmhg=121.0,
-                diastolic_mmhg=79.0, temperature_c=36.8)
+# What a wearable pulse oximeter streams at 1 Hz: heart rate and SpO2 (two Observations a
+# second, 172,800 a day). The full vital set, BP panel included, is validated in
+# services/medical/tests/test_fhir_export.py and by the live sets of p-1002 above.
+WEARABLE_SET = dict(heart_rate_bpm=72.0, spo2_pct=97.0)
+OBS_PER_SET = len(WEARABLE_SET)
 DAY_S = 24 * 3600
 
 
@@ -120,7 +123,7 @@ def _r4_problems(docs: list[dict]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def day_of_vitals(stack):
-    """24 h of full 1 Hz vital sets of p-1004, ending now, in the stack's medical records (the
+    """24 h of 1 Hz wearable vital sets of p-1004, ending now, in the stack's medical records (the
     rows the records writer would have stored; 86,400 through Kafka would take minutes)."""
     from medical.adapters.records import ObservationRow
     from sqlalchemy import create_engine, insert
@@ -131,7 +134,7 @@ def day_of_vitals(stack):
     engine = create_engine(f"sqlite:///{stack['tmp']}/medical.db")
     rows = [{"event_id": str(uuid.UUID(int=n + 1)), "patient_id": "p-1004", "device_id": "w-1004",
              "at": start + timedelta(seconds=n), "consciousness": 1, "on_oxygen": False,
-             "news2": 0, "risk": "low", **FULL_SET} for n in range(DAY_S)]
+             "news2": 0, "risk": "low", **WEARABLE_SET} for n in range(DAY_S)]
     with Session(engine) as s, s.begin():
         s.execute(insert(ObservationRow), rows)
     engine.dispose()
@@ -146,7 +149,8 @@ def test_a_day_of_1hz_vitals_pages_through_the_fhir_facade(stack, sign_in, day_o
     url = (f"{stack['url']}/fhir/Observation?patient=p-1004"
            f"&date=ge{start:%Y-%m-%dT%H:%M:%SZ}&date=le{end:%Y-%m-%dT%H:%M:%SZ}&_count=1000")
     seen: set[str] = set()
-    kept, pages, largest, last_at, total = [], 0, 0, "", 0
+    kept, pages, largest, total = [], 0, 0, 0
+    last_at: datetime | None = None
     began = time.monotonic()
     while url:
         r = wang.get(url)
@@ -156,11 +160,12 @@ def test_a_day_of_1hz_vitals_pages_through_the_fhir_facade(stack, sign_in, day_o
         page = r.json()
         # The day's 86,400 sets, and whatever else the stack's other tests sent for p-1004 now.
         total = total or page["total"]
-        assert page["type"] == "searchset" and page["total"] == total >= DAY_S * 5
+        assert page["type"] == "searchset" and page["total"] == total >= DAY_S * OBS_PER_SET
         matches = [e for e in page["entry"] if e["search"]["mode"] == "match"]
         assert 0 < len(matches) <= 1000
-        times = [e["resource"]["effectiveDateTime"] for e in matches]
-        assert times == sorted(times) and times[0] >= last_at
+        # In time order (as instants: "…:29Z" and "…:29.5Z" do not sort as strings).
+        times = [datetime.fromisoformat(e["resource"]["effectiveDateTime"]) for e in matches]
+        assert times == sorted(times) and (last_at is None or times[0] >= last_at)
         last_at = times[-1]
         seen.update(e["resource"]["id"] for e in matches)
         links = {link["relation"]: link["url"] for link in page["link"]}
@@ -192,12 +197,14 @@ def test_the_patient_page_download_is_one_valid_bundle_past_the_old_4mb_limit(
     assert [e["search"]["mode"] for e in bundle["entry"]].count("include") == 1
     assert bundle["total"] == len(matches)
     elapsed = (datetime.now(UTC) - day_of_vitals[1]).total_seconds()
-    assert (3600 - elapsed - 5) * 5 <= len(matches) <= 3601 * 5
+    # The last hour of the day, not the day (the shared stack's other tests may add a few live
+    # sets of p-1004).
+    assert (3600 - elapsed - 5) * OBS_PER_SET <= len(matches) < 2 * 3600 * OBS_PER_SET
     assert len({e["fullUrl"] for e in bundle["entry"]}) == len(bundle["entry"])
     assert {e["resource"]["subject"]["reference"] for e in matches} == {
         e["fullUrl"] for e in bundle["entry"] if e["search"]["mode"] == "include"}
     # Every resource has one of a few shapes: the R4 models check the Patient and the first
-    # and last thousand Observations (all 18,000 would take the validator a minute here).
+    # and last thousand Observations (all 7,200 would take the validator half a minute here).
     assert _r4_problems([{**bundle, "entry": bundle["entry"][:1001] + matches[-1000:]}]) == []
 
 
@@ -233,7 +240,8 @@ def test_fhir_facade_refuses_another_team_audited_and_answers_operation_outcomes
     last_minute = wang.get("/fhir/Observation", params={
         "patient": "p-1004", "date": [f"gt{(end - timedelta(seconds=60)).isoformat()}",
                                       f"le{end.isoformat()}"], "_count": 500}).json()
-    assert last_minute["total"] == 300 and len(last_minute["entry"]) == 301
+    assert last_minute["total"] == 60 * OBS_PER_SET and len(last_minute["entry"]) == \
+        60 * OBS_PER_SET + 1
     assert [link["relation"] for link in last_minute["link"]] == ["self"]  # nothing next
 
 

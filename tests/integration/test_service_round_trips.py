@@ -78,8 +78,13 @@ CASES = [
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_device_event_flows_through_the_service(case, base_env, kafka, redis_client,
                                                 in_process, wait, tmp_path, signed):
+    # The query below lists every subject the service holds: start from an empty Redis (other
+    # modules' services leave theirs in the session's Redis).
+    redis_client.flushdb()
     port = free_port()
     env = {k.removeprefix("Z5G_").lower(): v for k, v in base_env.items()}
+    # Records in this test's own SQLite file (never the default one a previous run left).
+    env |= {"database_url": f"sqlite:///{tmp_path}/{case.name}.db"}
     env |= case.extra(tmp_path) if case.extra else {}
     serve, settings = case.serve_and_settings(env | {"grpc_port": port, "metrics_port": 0})
     producer = EventProducer(kafka.bootstrap, "test-device")
