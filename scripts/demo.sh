@@ -15,10 +15,7 @@ trap 'uv run --frozen python -m localinfra stop kafka redis' EXIT
 
 url="http://127.0.0.1:${Z5G_HTTP_PORT}"
 # The accounts come from the gateway's seed list, so the banner cannot miss one.
-users=$(uv run --frozen python -c '
-from gateway.users import DEMO_USERS
-for username, name, _role, _unit in DEMO_USERS:
-    print(f"    {username:<13} {name}")')
+users=$(uv run --frozen python -c 'from gateway.users import demo_accounts; print(demo_accounts())')
 # The banner holds the demo password: a file (mode 600), not a command-line argument.
 (umask 077; cat > .run/banner.txt) <<MSG
 

@@ -75,6 +75,12 @@ DEMO_USERS = [  # username, display name in Chinese and in English, role, unit (
 ]
 
 
+def demo_accounts() -> str:
+    """The demo's accounts, a line each, for ``make demo``'s banner (scripts/demo.sh)."""
+    return "\n".join(f"    {username:<13} {name} · {name_en}"
+                     for username, name, name_en, _role, _unit in DEMO_USERS)
+
+
 def seed_demo_users(engine: Engine, password: str) -> None:
     """Create the demo accounts that are missing (dev only), all with ``password``.
 
