@@ -28,6 +28,14 @@ from localinfra.supervise import Backoff, Exit, Program, Supervisor
 ROOT = Path(__file__).resolve().parents[2]
 # The caller's test material and models, as the session's other processes get them.
 PASS_THROUGH = ("Z5G_TESTDATA", "Z5G_CACHE_DIR", "Z5G_MODELS_DIR")
+
+
+def _base_env() -> dict[str, str]:
+    """This process's environment without its ``Z5G_`` settings (``PASS_THROUGH`` excepted)."""
+    return ({k: v for k, v in os.environ.items() if not k.startswith("Z5G_")}
+            | {k: os.environ[k] for k in PASS_THROUGH if k in os.environ})
+
+
 # Short delays: the first restart after 0.5 s, the second (in a row) after 1 s.
 BACKOFF = Backoff(initial_s=0.5, factor=2.0, max_s=4.0, reset_after_s=300.0)
 
@@ -123,8 +131,7 @@ def supervised(tmp_path: Path) -> Iterator[Callable[..., SupervisedService]]:
     settings (the ``PASS_THROUGH`` ones excepted); it must set ``Z5G_GRPC_PORT``.
     """
     started: list[Supervisor] = []
-    clean = ({k: v for k, v in os.environ.items() if not k.startswith("Z5G_")}
-             | {k: os.environ[k] for k in PASS_THROUGH if k in os.environ})
+    clean = _base_env()
 
     def start(name: str, env: dict[str, str], serving_timeout: float = 90) -> SupervisedService:
         program = Program(name, (sys.executable, "-m", name), env=env)
@@ -144,8 +151,7 @@ def supervised(tmp_path: Path) -> Iterator[Callable[..., SupervisedService]]:
 def supervised_stack(stack_tools: object) -> Iterator[Callable[..., dict[str, object]]]:
     """``supervised_stack(env, tmp, redis_url)``: the stack under one supervisor, /readyz 200."""
     started: list[dict[str, object]] = []
-    clean = ({k: v for k, v in os.environ.items() if not k.startswith("Z5G_")}
-             | {k: os.environ[k] for k in PASS_THROUGH if k in os.environ})
+    clean = _base_env()
 
     def start(env: dict[str, str], tmp: Path, redis_url: str) -> dict[str, object]:
         programs, stack = stack_tools.stack_plan(env, tmp, redis_url)  # type: ignore[attr-defined]

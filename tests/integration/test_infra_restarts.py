@@ -103,12 +103,14 @@ def _records(bootstrap: str, topic: str, timeout_s: float = 30.0) -> list:
         consumer.close()
 
 
-def _end(bootstrap: str, topic: str) -> int:
-    """How many records ``topic`` holds (the sum of its partitions' end offsets)."""
+def _ends(bootstrap: str, names: list[str]) -> dict[str, int]:
+    """How many records each topic holds (the sum of its partitions' end offsets), one client."""
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     try:
-        parts = consumer.partitions_for_topic(topic) or set()
-        return sum(consumer.end_offsets([TopicPartition(topic, p) for p in parts]).values())
+        tps = {t: [TopicPartition(t, p) for p in consumer.partitions_for_topic(t) or set()]
+               for t in names}
+        ends = consumer.end_offsets([tp for parts in tps.values() for tp in parts])
+        return {t: sum(ends[tp] for tp in parts) for t, parts in tps.items()}
     finally:
         consumer.close()
 
@@ -148,7 +150,7 @@ def test_restarts_and_kills_lose_double_and_dead_letter_nothing(
 
     def outcomes() -> dict[str, int]:
         """Records on each output topic now (its partitions' end offsets)."""
-        return {out.name: _end(kafka.bootstrap, out.name) for _, _, out, _, _ in FLOWS}
+        return _ends(kafka.bootstrap, [out.name for _, _, out, _, _ in FLOWS])
 
     def more_outcomes_than(before: dict[str, int]) -> Callable[[], bool]:
         return lambda: all(n > before[t] for t, n in outcomes().items())
