@@ -14,6 +14,7 @@ import argparse
 import importlib.util
 import os
 import shutil
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,6 +24,7 @@ def _pages() -> object:
     spec = importlib.util.spec_from_file_location("e2e_pages", ROOT / "tests/e2e/pages.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up while being made
     spec.loader.exec_module(module)
     return module
 
