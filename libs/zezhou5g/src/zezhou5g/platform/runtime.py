@@ -166,6 +166,16 @@ class ServiceRuntime:
     async def run(self, register: Registrar, stop: asyncio.Event | None = None) -> None:
         """Serve until SIGTERM/SIGINT (or ``stop`` is set), then stop gracefully."""
         setup_logging(self.name, self.settings.log_level)
+        # Handlers first: a SIGTERM that arrives while the service is still starting (a
+        # supervisor stopping a program it has just restarted) stops it gracefully once started
+        # instead of killing it mid-way with the default action.
+        stop = stop or asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            try:
+                loop.add_signal_handler(sig, stop.set)
+            except (NotImplementedError, RuntimeError):
+                pass  # not the main thread (tests drive ``stop`` themselves)
         if self.settings.metrics_port:
             serve_metrics(self.settings.metrics_port, self.settings.metrics_host)
         key = self.settings.service_principal_key.get_secret_value()
@@ -208,13 +218,6 @@ class ServiceRuntime:
                                              grpc_port=self.bound_port,
                                              metrics_port=self.settings.metrics_port))
 
-        stop = stop or asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            try:
-                loop.add_signal_handler(sig, stop.set)
-            except (NotImplementedError, RuntimeError):
-                pass  # not the main thread (tests drive ``stop`` themselves)
         await stop.wait()
         log.info("stopping")
         self._stopping.set()
