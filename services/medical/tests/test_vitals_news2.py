@@ -140,3 +140,31 @@ def test_unacknowledged_alert_escalates_once_per_level_then_ack_stops_it(parts):
     with pytest.raises(AlertError, match="already acknowledged"):
         parts.desk.acknowledge(alert.alert_id, "dr-li")
     assert parts.desk.escalate(t0 + timedelta(hours=1)) == 0
+
+
+def test_an_open_alert_stored_by_the_version_before_codes_still_escalates(parts, redis_client):
+    """Upgrading under a running ward: Redis holds alerts with "risk"/"reason" strings."""
+    import json
+
+    from medical.adapters.patient_store import _open_key
+
+    t0 = datetime.now(UTC)
+    parts.intake.handle(_event(medical_pb2.VitalSigns(
+        patient_id="p-9", device_id="mon-u", seq=1, resp_rate_per_min=26, spo2_pct=91,
+        on_oxygen=False, systolic_mmhg=95, heart_rate_bpm=125, temperature_c=39.2,
+        consciousness=medical_pb2.CONSCIOUSNESS_ALERT), t0, 1))
+    alert_id = parts.store.open_alert("p-9").alert_id
+    # Rewrite both stored copies as the previous version wrote them.
+    for key in (f"medical:alert:{alert_id}", _open_key("p-9")):
+        old = json.loads(redis_client.get(key))
+        assert old.pop("clinicalRisk") == "CLINICAL_RISK_HIGH"
+        old.pop("why")
+        old |= {"risk": "high", "reason": "NEWS2 12: high clinical risk"}
+        redis_client.set(key, json.dumps(old))
+
+    assert parts.desk.escalate(t0 + timedelta(seconds=61)) == 1
+    up = parts.store.open_alert("p-9")
+    assert (up.level, up.routed_to) == (1, "team-a/senior")
+    (summary,) = parts.store.summaries([medical_pb2.Patient(patient_id="p-9")])
+    assert summary.alert.clinical_risk == medical_pb2.CLINICAL_RISK_HIGH
+    assert [a.alert_id for a in parts.store.recent_alerts(patient_id="p-9")] == [alert_id]

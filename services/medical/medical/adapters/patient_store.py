@@ -36,6 +36,7 @@ from google.protobuf import json_format
 from google.protobuf.message import Message
 from zezhou5g.medical.v1 import medical_pb2
 from zezhou5g.platform.outbox import RedisUnit
+from zezhou5g.platform.stored import Replaced, parse_stored
 
 from medical.domain.alerts import AlertRecord
 from medical.domain.news2 import Observation
@@ -87,9 +88,23 @@ def _json(message: Message) -> str:
     return json_format.MessageToJson(message, indent=None)
 
 
+# Alert fields of versions before the codes (issue 12): "risk" was the band as a string,
+# "reason" a sentence (its code cannot be recovered from it, so it is dropped).
+_ALERT_REPLACED = {
+    "risk": Replaced("clinicalRisk", {
+        "low": "CLINICAL_RISK_LOW", "low-medium": "CLINICAL_RISK_LOW_MEDIUM",
+        "medium": "CLINICAL_RISK_MEDIUM", "high": "CLINICAL_RISK_HIGH"}),
+    "reason": Replaced("why"),
+}
+
+
+def parse_alert(raw: object) -> medical_pb2.Alert:
+    """A stored open alert, also one an older version wrote."""
+    return parse_stored(str(raw), medical_pb2.Alert(), _ALERT_REPLACED)
+
+
 def _alert(raw: object) -> AlertRecord | None:
-    return None if raw is None else alert_record(json_format.Parse(str(raw),
-                                                                   medical_pb2.Alert()))
+    return None if raw is None else alert_record(parse_alert(raw))
 
 
 class PatientStore:
@@ -107,12 +122,12 @@ class PatientStore:
     def registry(self, patient_id: str, r: Reader | None = None) -> medical_pb2.Patient | None:
         """The registered patient, or None."""
         raw = (r or self.client).hget(REGISTRY, patient_id)
-        return None if raw is None else json_format.Parse(str(raw), medical_pb2.Patient())
+        return None if raw is None else parse_stored(str(raw), medical_pb2.Patient())
 
     def all_registered(self) -> list[medical_pb2.Patient]:
         """Every registered patient, by id."""
         raw = self.client.hgetall(REGISTRY)
-        return [json_format.Parse(v, medical_pb2.Patient())
+        return [parse_stored(v, medical_pb2.Patient())
                 for _, v in sorted(raw.items())]  # type: ignore[union-attr]
 
     def register(self, patients: list[medical_pb2.Patient]) -> None:
@@ -154,7 +169,7 @@ class PatientStore:
             obs, patient, alert, total, trend = replies[i * 5:i * 5 + 5]
             snaps[pid] = Snapshot(
                 observations=_observations(obs),
-                patient=None if patient is None else json_format.Parse(
+                patient=None if patient is None else parse_stored(
                     patient, medical_pb2.Patient()),
                 open_alert=_alert(alert),
                 total=int(total or 0),
@@ -261,7 +276,7 @@ class PatientStore:
         if not ids:
             return []
         raws = self.client.mget([f"medical:alert:{i}" for i in ids])
-        return [json_format.Parse(r, medical_pb2.Alert()) for r in raws if r]  # type: ignore[union-attr]
+        return [parse_alert(r) for r in raws if r]  # type: ignore[union-attr]
 
     # --- reads for the API ------------------------------------------------------------------
 
@@ -284,7 +299,7 @@ class PatientStore:
             if status is not None:
                 summary.status.ParseFromString(base64.b64decode(str(status)))
             if alert is not None:
-                json_format.Parse(str(alert), summary.alert)
+                summary.alert.CopyFrom(parse_alert(alert))
             out.append(summary)
         return out
 

@@ -27,6 +27,7 @@ import redis
 from google.protobuf import json_format
 from zezhou5g.platform.latest import LatestStore
 from zezhou5g.platform.outbox import RedisOutbox, RedisUnit
+from zezhou5g.platform.stored import Replaced, parse_stored
 from zezhou5g.tourism.v1 import flow_pb2
 
 HISTORY_S = 8 * 24 * 3600           # 7 days asked for, one more so a week ago is complete
@@ -54,8 +55,18 @@ def _entries_key(date: str) -> str:
     return f"tourism:entries:{date}"
 
 
+# ZoneAlert fields of versions before the codes (issue 12): "state" was "raised" | "cleared",
+# "level" a deprecated copy of crowd_level.
+_ALERT_REPLACED = {
+    "state": Replaced("alertState", {"raised": "ZONE_ALERT_STATE_RAISED",
+                                     "cleared": "ZONE_ALERT_STATE_CLEARED"}),
+    "level": Replaced("crowdLevel"),
+}
+
+
 def _alert(raw: object) -> flow_pb2.ZoneAlert:
-    return json_format.Parse(str(raw), flow_pb2.ZoneAlert())
+    """A stored alert, also one an older version wrote."""
+    return parse_stored(str(raw), flow_pb2.ZoneAlert(), _ALERT_REPLACED)
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from typing import Any
 import redis
 from google.protobuf import json_format
 from zezhou5g.platform.outbox import RedisUnit
+from zezhou5g.platform.stored import parse_stored
 from zezhou5g.transport.v1 import transport_pb2
 
 P = "transport"
@@ -114,7 +115,7 @@ class GateStore:
         if not gates:
             return []
         raws = self.client.mget([f"{P}:gate:{g}" for g in gates])
-        return [json_format.Parse(str(r), transport_pb2.GateStatus())
+        return [parse_stored(str(r), transport_pb2.GateStatus())
                 for r in raws if r is not None]  # type: ignore[union-attr]
 
 
