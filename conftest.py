@@ -167,13 +167,21 @@ class Proc:
             stdout=open(self.log, "wb"), stderr=subprocess.STDOUT)
 
     def stop(self, timeout: float = 20) -> int:
+        self.terminate()
+        return self.wait_stopped(timeout)
+
+    def terminate(self) -> None:
+        """Ask the process to stop (SIGTERM); :meth:`wait_stopped` waits for it."""
         if self.popen.poll() is None:
             self.popen.terminate()
-            try:
-                self.popen.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait(5)
+
+    def wait_stopped(self, timeout: float = 20) -> int:
+        """Wait up to ``timeout`` for the process to end, then SIGKILL it; its exit status."""
+        try:
+            self.popen.wait(max(timeout, 0.1))
+        except subprocess.TimeoutExpired:
+            self.popen.kill()
+            self.popen.wait(5)
         return int(self.popen.returncode)
 
     def output(self) -> str:
@@ -281,8 +289,13 @@ def start_stack(base_env: dict[str, str], tmp: Path, redis_url: str,
 
 def stop_stack(stack: dict[str, object]) -> None:
     """Stop what :func:`start_stack` started."""
-    for proc in reversed(stack["procs"]):  # type: ignore[call-overload]
-        proc.stop()
+    # All at once: each drains on its own, so the stack stops in the slowest one's time.
+    procs = list(reversed(stack["procs"]))  # type: ignore[call-overload]
+    for proc in procs:
+        proc.terminate()
+    deadline = time.monotonic() + 20
+    for proc in procs:
+        proc.wait_stopped(deadline - time.monotonic())
     if "supervisor" in stack:
         stack["supervisor"].stop()  # type: ignore[attr-defined]
 

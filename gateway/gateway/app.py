@@ -36,6 +36,7 @@ from gateway.routes import (
     transport,
 )
 from gateway.scenarios import STATUS_STREAMS
+from gateway.shared_cache import SharedCache
 from gateway.stream import StreamHub
 from gateway.users import seed_demo_users
 
@@ -101,6 +102,8 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = await asyncio.to_thread(_prepare_database, settings)
         app.state.redis = make_async_redis(settings.redis_url)
+        app.state.trace_cache = SharedCache(app.state.redis, "gateway:cache:trace",
+                                            settings.trace_cache_s)
         app.state.channels = open_channels({
             "tourism": settings.tourism_grpc, "medical": settings.medical_grpc,
             "agri": settings.agri_grpc, "transport": settings.transport_grpc})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from zezhou5g.platform.settings import check_secret
 
@@ -35,6 +35,8 @@ class GatewaySettings(BaseSettings):
     session_hours: float = 8.0
     # Requests per client IP per minute on public endpoints.
     public_rate_per_min: int = 120
+    # Seconds a public trace answer is shared from Redis before the agri service is asked again.
+    trace_cache_s: float = Field(default=30.0, gt=0, le=3600)
     # Sign-in attempts per client IP per minute.
     login_rate_per_min: int = 10
     # Failed sign-ins per account per 15 minutes, from any address, before 429.

@@ -15,10 +15,8 @@ from localinfra.proc import free_port
 from tourism import clips
 from tourism.adapters.mjpeg import MjpegServer
 
-# The demo stack (``stack``, for the dense-crowd camera) runs its cameras and models.
-STACK_ENV = {"Z5G_VISION_ENABLED": "true"}
-# Its first test runs a second vision stack of its own (flow_stack): the shared one must not be up.
-STACK_PRIVATE = True
+# Its test runs a vision stack of its own (flow_stack, with an MJPEG camera): the dense-crowd
+# camera of the demo's stack is tested in test_tourism_dense.py.
 
 AREAS = """
 [defaults]
@@ -100,22 +98,13 @@ def flow_stack(camera, base_env, tmp_path_factory, redis_server, stack_tools):
 
 
 
-def sign_in(page, url, password):
-    page.goto(f"{url}/console/tourism.html")
-    page.wait_for_url(re.compile(r"/login\.html\?next="), timeout=15_000)
-    page.fill("#username", "jueshan-ops")
-    page.fill("#password", password)
-    page.click("#login-submit")
-    page.wait_for_url(re.compile(r"/console/tourism\.html$"), timeout=15_000)
-
-
 def test_crowd_alert_in_console_within_3s_ack_and_clear_public_suggestion(
-        flow_stack, camera, browser, wait, redis_server):
+        flow_stack, camera, browser, wait, redis_server, console_sign_in):
     url = flow_stack["url"]
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    sign_in(page, url, flow_stack["password"])
+    console_sign_in(page, url, "tourism", "jueshan-ops", flow_stack["password"])
 
     count = page.get_by_test_id("zone-count-e2e-square")
     count.filter(has_text=re.compile(r"^0$")).wait_for(timeout=60_000)
@@ -223,18 +212,3 @@ def save_shots(folder, console, phone, url, lang):
     phone.reload()
     phone.get_by_test_id("best-e2e-square").wait_for(timeout=20_000)
     phone.screenshot(path=str(folder / f"public-{lang}-375.png"), full_page=True)
-
-
-def test_dense_demo_camera_shows_a_count_in_the_hundreds(stack, browser):
-    """The demo's fair-square camera plays real ShanghaiTech A crowd photos (350-1,535 people,
-    shared/testdata/crowd_counting), where the person detector saturates: the density model's
-    count reaches the console in the hundreds."""
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    sign_in(page, stack["url"], stack["password"])
-    count = page.get_by_test_id("zone-count-jueshan-fair-square")
-    # The first density map comes a few seconds after the first frame (one every 10 s a camera).
-    count.filter(has_text=re.compile(r"^\d{3,}$")).wait_for(timeout=120_000)
-    assert 100 <= int(count.inner_text()) <= 3000
-    assert errors == []

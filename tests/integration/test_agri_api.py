@@ -46,6 +46,9 @@ def test_public_trace_lookup_needs_no_sign_in(stack):
     assert body["verified"] is True and len(body["events"]) == 7
     assert body["events"][0]["event"]["type"] == "ObjectEvent"
     assert body["events"][1]["prev_hash"] == body["events"][0]["hash"]
+    # The next visitor gets the same reading of the chain, shared from Redis (not asked again).
+    again = httpx.get(f"{stack['url']}/api/public/agri/trace/ZZ-WHEAT-2026-0001").json()
+    assert again == body and body["fetched_at"]
     assert httpx.get(f"{stack['url']}/api/public/agri/trace/NOPE-1").status_code == 404
     assert httpx.get(f"{stack['url']}/api/public/agri/trace/bad%20code").status_code == 422
 

@@ -245,6 +245,21 @@ def test_fhir_facade_refuses_another_team_audited_and_answers_operation_outcomes
     assert [link["relation"] for link in last_minute["link"]] == ["self"]  # nothing next
 
 
+def test_fhir_metadata_is_an_r4_capability_statement_of_what_the_facade_serves(stack):
+    """A FHIR client's first request, answered signed out (it reveals no patient data)."""
+    r = httpx.get(f"{stack['url']}/fhir/metadata", timeout=10)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/fhir+json")
+    cap = r.json()
+    assert _r4_problems([cap]) == []
+    assert (cap["resourceType"], cap["fhirVersion"], cap["kind"]) == (
+        "CapabilityStatement", "4.0.1", "instance")
+    served = {res["type"]: res for res in cap["rest"][0]["resource"]}
+    assert [i["code"] for i in served["Patient"]["interaction"]] == ["read"]
+    assert [i["code"] for i in served["Observation"]["interaction"]] == ["search-type"]
+    assert {p["name"] for p in served["Observation"]["searchParam"]} == {
+        "patient", "date", "_count"}
+
+
 def test_no_patient_identifier_in_application_logs(stack, sign_in):
     """Runs after the tests above in this module: their requests and events named patients."""
     wang = sign_in(stack, "dr-wang")

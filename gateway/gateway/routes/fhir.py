@@ -1,5 +1,6 @@
 """FHIR R4 for clinicians: a read-only REST facade and the patient page's whole export.
 
+- ``GET /fhir/metadata``: the CapabilityStatement (what a FHIR client reads first; public).
 - ``GET /fhir/Patient/{id}``: the Patient resource.
 - ``GET /fhir/Observation?patient=…&date=ge…&date=le…&_count=…``: vital-sign Observations as
   a ``searchset`` Bundle page with ``total`` and ``link`` self / next (next carries an opaque
@@ -156,6 +157,48 @@ async def export_page(request: Request, principal: Principal, patient_id: str,
 
 def _fhir(text: str) -> Response:
     return FhirResponse(text)
+
+
+# Written once (the server's capabilities do not change while it runs); dates are the release's.
+CAPABILITY_DATE = "2026-12-01"
+SEARCH_PARAMS = (
+    ("patient", "reference", "the patient: p-1003 or Patient/p-1003 (required)"),
+    ("date", "date", "effective time, with ge/gt/le/lt/eq prefixes; repeat for a range"),
+    ("_count", "number", f"Observations a page, 1 to {MAX_COUNT} (default 500)"),
+)
+
+
+def capability_statement() -> dict[str, Any]:
+    """The facade's R4 CapabilityStatement: read Patient, search Observation, JSON only."""
+    return {
+        "resourceType": "CapabilityStatement", "status": "active", "date": CAPABILITY_DATE,
+        "kind": "instance", "fhirVersion": "4.0.1", "format": [FHIR_JSON, "json"],
+        "publisher": "Zezhou 5G+ platform",
+        "implementation": {"description": "Zezhou county medical group: vital signs (read only)"},
+        "software": {"name": "zezhou5g-gateway"},
+        "rest": [{
+            "mode": "server",
+            "documentation": "Signed-in clinicians only; each sees the patients of their care "
+                             "team, and every read is audited.",
+            "security": {"cors": False, "description": "Session cookie of the platform's "
+                                                       "sign-in (or its bearer token)."},
+            "resource": [
+                {"type": "Patient", "interaction": [{"code": "read"}]},
+                {"type": "Observation", "interaction": [{"code": "search-type"}],
+                 "supportedProfile": [
+                     f"http://hl7.org/fhir/StructureDefinition/{p}" for p in (
+                         "vitalsigns", "heartrate", "resprate", "oxygensat", "bodytemp", "bp")],
+                 "searchParam": [{"name": n, "type": t, "documentation": d}
+                                 for n, t, d in SEARCH_PARAMS]},
+            ],
+        }],
+    }
+
+
+@router.get("/metadata")
+async def metadata() -> Response:
+    """The CapabilityStatement: what this facade serves (no sign-in needed)."""
+    return _fhir(json.dumps(capability_statement()))
 
 
 @router.get("/Patient/{patient_id}")

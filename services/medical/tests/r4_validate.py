@@ -71,6 +71,7 @@ def load_models() -> dict[str, Any]:
     sys.meta_path.insert(0, _PydanticV1())
     import fhir.resources
     from fhir.resources.bundle import Bundle
+    from fhir.resources.capabilitystatement import CapabilityStatement
     from fhir.resources.observation import Observation
     from fhir.resources.operationoutcome import OperationOutcome
     from fhir.resources.patient import Patient
@@ -79,7 +80,7 @@ def load_models() -> dict[str, Any]:
         raise SystemExit(f"fhir.resources {fhir.resources.__version__} is FHIR "
                          f"{fhir.resources.__fhir_version__}, not R4 4.0.1")
     return {"Bundle": Bundle, "Observation": Observation, "Patient": Patient,
-            "OperationOutcome": OperationOutcome}
+            "OperationOutcome": OperationOutcome, "CapabilityStatement": CapabilityStatement}
 
 
 def json_rules(node: Any, where: str, out: list[str]) -> None:

@@ -71,6 +71,8 @@ function render() {
   const proof = h("details", { class: "trace-proof", dataset: { testid: "trace-proof" } },
     h("summary", {}, t("trace.proof")),
     h("p", { class: "muted" }, t("trace.proof.how")),
+    b.fetched_at ? h("p", { class: "muted", dataset: { testid: "trace-read-at" } },
+      t("trace.read_at", { at: date(b.fetched_at) })) : null,
     h("ol", { class: "trace-hashes" }, (b.events || []).map((e) => h("li", {},
       `${label("biz", String(e.event?.bizStep || "").split(/[:/]/).pop())} · `,
       h("code", { class: "trace-hash", title: e.hash }, `${String(e.hash).slice(0, 12)}…`), " ",
