@@ -61,7 +61,7 @@ class Gate(_Staff):
             "ticket_id": ticket, "id_number": id_number}).raise_for_status()
         sms = self.client.get("/api/transport/sms-outbox", name="/api/transport/sms-outbox",
                               params={"ticket_id": ticket, "limit": 1}).json()
-        otp = re.search(r"code (\d{6})", sms[0]["body"]).group(1)  # type: ignore[union-attr]
+        otp = re.search(r"(?<!\d)(\d{6})(?!\d)", sms[0]["body"]).group(1)  # type: ignore[union-attr]
         r = self.client.post("/api/transport/enrol", name="/api/transport/enrol", data={
             "ticket_id": ticket, "id_number": id_number, "otp": otp, "consent": "true",
             "consent_version": "face-2025-06"},

@@ -179,7 +179,7 @@ class GateCamera:
             ticket_id=ticket_id, id_number=id_number, purpose=purpose), timeout=10)
         msgs = self.stub.ListSmsOutbox(transport_pb2.ListSmsOutboxRequest(
             ticket_id=ticket_id, limit=1), timeout=10).messages
-        m = re.search(r"code (\d{6})", msgs[0].body) if msgs else None
+        m = re.search(r"(?<!\d)(\d{6})(?!\d)", msgs[0].body) if msgs else None
         if m is None:
             raise RuntimeError(f"no SMS code for demo ticket {ticket_id}")
         return m.group(1)

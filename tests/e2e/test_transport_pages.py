@@ -78,7 +78,10 @@ def test_enrol_page_kiosk_and_console(stack, browser, wait, tmp_path):
     page.get_by_test_id("enrol-sent").filter(has_text=re.compile(r"\S")).wait_for(timeout=15_000)
     sms = ops.get("/api/transport/sms-outbox", params={"ticket_id": ticket}).json()
     assert sms and sms[0]["phone_masked"] == "138****1234"
-    page.get_by_test_id("enrol-otp").fill(re.search(r"code (\d{6})", sms[0]["body"]).group(1))
+    # Texted in the language of the page the passenger asked from, and only in that one.
+    assert sms[0]["lang"] == "zh-CN" and "验证码" in sms[0]["body"] and "code" not in sms[0]["body"]
+    otp = re.search(r"(?<!\d)(\d{6})(?!\d)", sms[0]["body"]).group(1)
+    page.get_by_test_id("enrol-otp").fill(otp)
     two = TD / "faces_ageitgey/examples/two_people.jpg"
     page.get_by_test_id("enrol-photo").set_input_files(str(two))
     page.get_by_test_id("enrol-submit").click()

@@ -149,7 +149,7 @@ def test_decision_killed_after_commit_is_published_and_charged_once(
                      timeout=10)
     sms = stub.ListSmsOutbox(transport_pb2.ListSmsOutboxRequest(ticket_id=t.ticket_id, limit=1),
                              timeout=10).messages[0].body
-    otp = re.search(r"code (\d{6})", sms).group(1)  # type: ignore[union-attr]
+    otp = re.search(r"(?<!\d)(\d{6})(?!\d)", sms).group(1)  # type: ignore[union-attr]
     enrolled = stub.Enrol(transport_pb2.EnrolRequest(
         ticket_id=t.ticket_id, id_number=f"id-{run}", otp=otp, consent=CONSENT,
         photo=attack_samples.enrolment_photo(td)), timeout=120)

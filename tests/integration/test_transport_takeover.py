@@ -53,7 +53,7 @@ def code_for(public: httpx.Client, staff: httpx.Client, ticket_id: str, id_numbe
     r = public.post("/api/transport/codes", json={"ticket_id": ticket_id,
                                                   "id_number": id_number, "purpose": purpose})
     assert r.status_code == 200 and r.json()["accepted"] is True, r.text
-    m = re.search(r"code (\d{6})", outbox(staff, ticket_id)[0]["body"])
+    m = re.search(r"(?<!\d)(\d{6})(?!\d)", outbox(staff, ticket_id)[0]["body"])
     assert m
     return m.group(1)
 

@@ -60,6 +60,8 @@ class CodeBody(BaseModel):
     ticket_id: str = Field(min_length=1, max_length=64)
     id_number: str = Field(min_length=4, max_length=32)
     purpose: Literal["enrol", "withdraw"] = "enrol"
+    # The page's language, which the SMS is written in.
+    lang: Literal["zh-CN", "en"] = "zh-CN"
 
 
 @router.post("/api/transport/codes", dependencies=[Depends(public_limit)])
@@ -67,7 +69,8 @@ async def request_code(request: Request, body: CodeBody) -> dict[str, Any]:
     """SMS a code if ticket and ID number match; the same answer when they do not."""
     try:
         reply = await _stub(request).RequestCode(transport_pb2.RequestCodeRequest(
-            ticket_id=body.ticket_id, id_number=body.id_number, purpose=body.purpose),
+            ticket_id=body.ticket_id, id_number=body.id_number, purpose=body.purpose,
+            lang=body.lang),
             timeout=DEADLINE_S)
     except grpc.aio.AioRpcError as exc:
         if exc.code() != grpc.StatusCode.RESOURCE_EXHAUSTED:

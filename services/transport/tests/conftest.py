@@ -171,7 +171,7 @@ def sms_code(stub: transport_pb2_grpc.TransportServiceStub, ticket_id: str,
     msgs = stub.ListSmsOutbox(transport_pb2.ListSmsOutboxRequest(ticket_id=ticket_id, limit=1),
                               timeout=10).messages
     assert msgs, f"no SMS for {ticket_id}"
-    m = re.search(r"code (\d{6})", msgs[0].body)
+    m = re.search(r"(?<!\d)(\d{6})(?!\d)", msgs[0].body)
     assert m, msgs[0].body
     return m.group(1)
 

@@ -19,6 +19,7 @@ from transport.domain.enrolment import (
     normalise_code,
     normalise_phone,
     otp_problem,
+    sms_text,
 )
 from zezhou5g.platform import refusals
 from zezhou5g.transport.v1 import transport_pb2
@@ -51,6 +52,31 @@ def test_codes_and_phone_formats():
     assert normalise_phone("+86 138-0000-1234") == "+8613800001234"
     with pytest.raises(ValueError):
         normalise_phone("call me")
+
+
+def test_the_sms_is_written_in_one_language_the_passengers():
+    zh, en = sms_text("enrol", "123456"), sms_text("withdraw", "654321", "en")
+    assert "123456" in zh and "人脸进站登记" in zh and not any("a" <= c <= "z" for c in zh)
+    assert "654321" in en and "withdrawing your face data" in en
+    assert not any("\u4e00" <= c <= "\u9fff" for c in en)
+    with pytest.raises(ValueError, match="zh-CN"):
+        sms_text("enrol", "123456", "fr")
+
+
+def test_the_code_is_texted_in_the_language_asked_for(cluster):
+    run = uuid.uuid4().hex[:6]
+    t = ticket(f"T-{run}")
+    issue(cluster.a.stub, t, f"id-{run}")
+    cluster.a.stub.RequestCode(transport_pb2.RequestCodeRequest(
+        ticket_id=t.ticket_id, id_number=f"id-{run}", lang="en"), timeout=10)
+    (sms,) = cluster.a.stub.ListSmsOutbox(transport_pb2.ListSmsOutboxRequest(
+        ticket_id=t.ticket_id), timeout=10).messages
+    assert sms.lang == "en" and sms.body.startswith("[Zezhou 5G+] Code ")
+    with pytest.raises(grpc.RpcError) as err:
+        cluster.a.stub.RequestCode(transport_pb2.RequestCodeRequest(
+            ticket_id=t.ticket_id, id_number=f"id-{run}", lang="fr"), timeout=10)
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert refusals.read(err.value.trailing_metadata())[0] == "REFUSAL_LANGUAGE_UNKNOWN"
 
 
 def _enrol(stub, ticket_id, id_number, otp, photo=b"\x89PNG not needed when refused"):

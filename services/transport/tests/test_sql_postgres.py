@@ -29,7 +29,7 @@ def test_migrations_and_idempotent_ledger_on_postgres(postgres):
     migrate(url, MIGRATIONS)  # a restart: nothing to do
     with engine.connect() as c:
         assert c.execute(sa.text("SELECT version_num FROM transport_alembic_version")).scalar() \
-            == "t0003"
+            == "t0004"
         assert c.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0001"
     with engine.connect() as c:  # the migrations build exactly what the code expects
         diff = [d for d in compare_metadata(MigrationContext.configure(c), metadata)

@@ -152,7 +152,8 @@ class TransportApi(transport_pb2_grpc.TransportServiceServicer):
     ) -> transport_pb2.RequestCodeResponse:
         """SMS a one-time code to the ticket's phone if ticket and ID match (same answer)."""
         ttl = await _run(context, self.enrolment.request_code, request.ticket_id,
-                         request.id_number, request.purpose or "enrol")
+                         request.id_number, request.purpose or "enrol", None,
+                         request.lang or "zh-CN")
         return transport_pb2.RequestCodeResponse(accepted=True, expires_in_s=ttl)
 
     async def ListSmsOutbox(  # noqa: N802
@@ -167,7 +168,7 @@ class TransportApi(transport_pb2_grpc.TransportServiceServicer):
         out = transport_pb2.ListSmsOutboxResponse()
         for r in rows:
             m = out.messages.add(id=r.id, ticket_id=r.ticket_id, phone_masked=r.phone_masked,
-                                 body=r.body)
+                                 body=r.body, lang=r.lang)
             m.sent.FromDatetime(r.sent)
         return out
 

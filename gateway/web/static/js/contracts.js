@@ -349,5 +349,6 @@ export const ENUMS = Object.freeze({
     "REFUSAL_PURPOSE_UNKNOWN",
     "REFUSAL_BAD_IMAGE",
     "REFUSAL_INVALID_REQUEST",
+    "REFUSAL_LANGUAGE_UNKNOWN",
   ]),
 });

@@ -27,13 +27,15 @@ class SmsRecord:
     phone_masked: str
     body: str
     sent: datetime
+    lang: str
 
 
 class SmsGateway(Protocol):
     """Sends a text message to a phone number (E.164 digits)."""
 
-    def send(self, ticket_id: str, phone: str, body: str, now: datetime) -> None:
-        """Hand the message over for delivery; raises on failure (the passenger asks again)."""
+    def send(self, ticket_id: str, phone: str, body: str, now: datetime,
+             lang: str = "zh-CN") -> None:
+        """Hand the message (in ``lang``) over for delivery; raises on failure (asked again)."""
         ...
 
 
@@ -43,12 +45,13 @@ class OutboxSms:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def send(self, ticket_id: str, phone: str, body: str, now: datetime) -> None:
+    def send(self, ticket_id: str, phone: str, body: str, now: datetime,
+             lang: str = "zh-CN") -> None:
         """Store the message as sent."""
         with self.engine.begin() as conn:
             conn.execute(sms_outbox.insert().values(ticket_id=ticket_id,
                                                     phone_masked=mask_phone(phone),
-                                                    body=body, sent=now))
+                                                    body=body, sent=now, lang=lang))
 
     def messages(self, ticket_id: str = "", limit: int = 50) -> list[SmsRecord]:
         """Latest messages first, optionally of one ticket."""

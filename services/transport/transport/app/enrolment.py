@@ -42,6 +42,7 @@ from transport.domain.enrolment import (
     CODE_REQUESTS_MAX,
     OTP_TTL,
     PURPOSES,
+    SMS_LANGS,
     Refusal,
     consent_problems,
     new_otp,
@@ -198,7 +199,7 @@ class Enrolment:
         return ticket if ok else None
 
     def request_code(self, ticket_id: str, id_number: str, purpose: str,
-                     now: datetime | None = None) -> float:
+                     now: datetime | None = None, lang: str = "zh-CN") -> float:
         """Send a one-time code to the ticket's phone when ticket and ID number match.
 
         Answers the same either way (seconds the code is valid); raises RequestError
@@ -210,6 +211,9 @@ class Enrolment:
         if purpose not in PURPOSES:
             raise RequestError("invalid_argument", transport_pb2.REFUSAL_PURPOSE_UNKNOWN,
                                f"purpose must be one of {sorted(PURPOSES)}")
+        if lang not in SMS_LANGS:
+            raise RequestError("invalid_argument", transport_pb2.REFUSAL_LANGUAGE_UNKNOWN,
+                               f"lang must be one of {list(SMS_LANGS)}")
         if self.own.count_actions(ticket_id, ("code_sent", "code_refused"),
                                   now - CODE_REQUEST_WINDOW) >= CODE_REQUESTS_MAX:
             OWNERSHIP_REFUSED.labels("code", "throttled").inc()
@@ -232,7 +236,7 @@ class Enrolment:
             self.own.stage_audit(unit, ticket_id, "code_sent", purpose, "self", now)
 
         self.outbox.transact(work)
-        self.sms.send(ticket_id, phone, sms_text(purpose, code), now)
+        self.sms.send(ticket_id, phone, sms_text(purpose, code, lang), now, lang)
         return OTP_TTL.total_seconds()
 
     def _prove(self, ticket_id: str, id_number: str, code: str, purpose: str,

@@ -161,15 +161,26 @@ def mask_phone(phone: str) -> str:
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
 
 
-def sms_text(purpose: str, code: str, ttl: timedelta = OTP_TTL) -> str:
-    """The SMS body (zh-CN + en) for a code.
+SMS_LANGS = ("zh-CN", "en")
+
+
+def sms_text(purpose: str, code: str, lang: str = "zh-CN", ttl: timedelta = OTP_TTL) -> str:
+    """The SMS body for a code, in the language the passenger asked in (``SMS_LANGS``).
 
     It names what the code is for, so a passenger who did not ask knows that someone tries to
     use their ticket.
+
+    Raises:
+        KeyError: an unknown purpose.
+        ValueError: an unknown language.
     """
     minutes = round(ttl.total_seconds() / 60)
-    zh = {"enrol": "人脸进站登记", "withdraw": "撤回人脸信息"}[purpose]
-    en = {"enrol": "face enrolment", "withdraw": "withdrawing your face data"}[purpose]
-    return (f"【泽州5G+】{zh}验证码 {code}，{minutes}分钟内有效。如非本人操作请忽略并联系车站。"
-            f" / Zezhou 5G+: code {code} for {en}, valid {minutes} min. Not you? Ignore it and"
-            " tell station staff.")
+    if lang == "zh-CN":
+        what = {"enrol": "人脸进站登记", "withdraw": "撤回人脸信息"}[purpose]
+        return (f"【泽州5G+】{what}验证码 {code}，{minutes}分钟内有效。"
+                "如非本人操作请忽略并联系车站。")
+    if lang == "en":
+        what = {"enrol": "face enrolment", "withdraw": "withdrawing your face data"}[purpose]
+        return (f"[Zezhou 5G+] Code {code} for {what}, valid {minutes} min. Not you? Ignore it"
+                " and tell station staff.")
+    raise ValueError(f"SMS language must be one of {SMS_LANGS}")

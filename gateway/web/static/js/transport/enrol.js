@@ -42,7 +42,7 @@ async function sendCode(form, purpose, out) {
     return;
   }
   try {
-    const r = await api("/api/transport/codes", { method: "POST", body: { ticket_id: ticket, id_number: id, purpose } });
+    const r = await api("/api/transport/codes", { method: "POST", body: { ticket_id: ticket, id_number: id, purpose, lang: getLang() } });
     out.textContent = t("tro.sent", { min: Math.round((r.expires_in_s || 300) / 60) });
   } catch (err) {
     showError("enrol", () => describe(err));

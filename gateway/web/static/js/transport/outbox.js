@@ -37,7 +37,7 @@ function render() {
   const when = (ts) => (ts ? clock(Date.parse(ts)) : "");
   $("outbox").replaceChildren(table(data.outbox, [
     ["tro.f.sent", (m) => when(m.sent)], ["tr.ticket_id", (m) => m.ticket_id],
-    ["tro.f.to", (m) => m.phone_masked], ["tro.f.body", (m) => m.body, "tr-body"]],
+    ["tro.f.to", (m) => m.phone_masked], ["tro.f.body", (m) => h("q", { lang: m.lang || "zh-CN" }, m.body), "tr-body"]],
   "tro.outbox.empty", "tro-outbox-table"));
   $("audit").replaceChildren(table(data.audit, [
     ["tr.f.time", (e) => when(e.at)], ["tr.ticket_id", (e) => e.ticket_id],

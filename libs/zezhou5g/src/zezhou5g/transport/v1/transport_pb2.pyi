@@ -89,6 +89,7 @@ class Refusal(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     REFUSAL_PURPOSE_UNKNOWN: _ClassVar[Refusal]
     REFUSAL_BAD_IMAGE: _ClassVar[Refusal]
     REFUSAL_INVALID_REQUEST: _ClassVar[Refusal]
+    REFUSAL_LANGUAGE_UNKNOWN: _ClassVar[Refusal]
 LANE_UNSPECIFIED: Lane
 LANE_FACE: Lane
 LANE_MANUAL: Lane
@@ -149,6 +150,7 @@ REFUSAL_PHONE_INVALID: Refusal
 REFUSAL_PURPOSE_UNKNOWN: Refusal
 REFUSAL_BAD_IMAGE: Refusal
 REFUSAL_INVALID_REQUEST: Refusal
+REFUSAL_LANGUAGE_UNKNOWN: Refusal
 
 class GateHeartbeat(_message.Message):
     __slots__ = ("meta", "gate_id", "station_id", "camera_ok", "queue_length")
@@ -373,14 +375,16 @@ class TicketRefusal(_message.Message):
     def __init__(self, ticket_id: _Optional[str] = ..., why: _Optional[_Union[Refusal, str]] = ...) -> None: ...
 
 class RequestCodeRequest(_message.Message):
-    __slots__ = ("ticket_id", "id_number", "purpose")
+    __slots__ = ("ticket_id", "id_number", "purpose", "lang")
     TICKET_ID_FIELD_NUMBER: _ClassVar[int]
     ID_NUMBER_FIELD_NUMBER: _ClassVar[int]
     PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    LANG_FIELD_NUMBER: _ClassVar[int]
     ticket_id: str
     id_number: str
     purpose: str
-    def __init__(self, ticket_id: _Optional[str] = ..., id_number: _Optional[str] = ..., purpose: _Optional[str] = ...) -> None: ...
+    lang: str
+    def __init__(self, ticket_id: _Optional[str] = ..., id_number: _Optional[str] = ..., purpose: _Optional[str] = ..., lang: _Optional[str] = ...) -> None: ...
 
 class RequestCodeResponse(_message.Message):
     __slots__ = ("accepted", "expires_in_s")
@@ -391,18 +395,20 @@ class RequestCodeResponse(_message.Message):
     def __init__(self, accepted: _Optional[bool] = ..., expires_in_s: _Optional[float] = ...) -> None: ...
 
 class SmsMessage(_message.Message):
-    __slots__ = ("id", "ticket_id", "phone_masked", "body", "sent")
+    __slots__ = ("id", "ticket_id", "phone_masked", "body", "sent", "lang")
     ID_FIELD_NUMBER: _ClassVar[int]
     TICKET_ID_FIELD_NUMBER: _ClassVar[int]
     PHONE_MASKED_FIELD_NUMBER: _ClassVar[int]
     BODY_FIELD_NUMBER: _ClassVar[int]
     SENT_FIELD_NUMBER: _ClassVar[int]
+    LANG_FIELD_NUMBER: _ClassVar[int]
     id: int
     ticket_id: str
     phone_masked: str
     body: str
     sent: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[int] = ..., ticket_id: _Optional[str] = ..., phone_masked: _Optional[str] = ..., body: _Optional[str] = ..., sent: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    lang: str
+    def __init__(self, id: _Optional[int] = ..., ticket_id: _Optional[str] = ..., phone_masked: _Optional[str] = ..., body: _Optional[str] = ..., sent: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., lang: _Optional[str] = ...) -> None: ...
 
 class ListSmsOutboxRequest(_message.Message):
     __slots__ = ("ticket_id", "limit")
