@@ -9,6 +9,7 @@ import { onLangChange, t } from "../i18n.js";
 import { drawMap, fieldLabel, label, machineLabel, orderOf, orderText, sevOf, sevText, statusOf, statusText, table, time } from "./common.js";
 import { historyPanel } from "./history.js";
 import "./i18n.js";
+import { pager } from "../widgets/pager.js";
 
 const farmer = document.body.dataset.mode === "farmer";
 const state = { fields: [], alarms: [], machines: [], orders: [], emergency: null, batches: [] };
@@ -55,8 +56,15 @@ function actionButton(text, onclick, testid, primary = false) {
     dataset: testid ? { testid } : {}, onclick }, text);
 }
 
+// The alarm list a page at a time (newest first); the offset follows the operator's paging.
+const ALARM_PAGE = 20;
+let alarmOffset = 0;
+
 function renderAlarms() {
-  const rows = state.alarms.slice(0, 50).map((a) => {
+  alarmOffset = Math.min(alarmOffset, Math.max(0, state.alarms.length - 1));
+  alarmOffset -= alarmOffset % ALARM_PAGE;
+  const shown = state.alarms.slice(alarmOffset, alarmOffset + ALARM_PAGE);
+  const rows = shown.map((a) => {
     const st = statusOf(a.status);
     const ack = [1, 3].includes(st) ? actionButton(t("agri.ack"), () => ackAlarm(a.id), "ack", true) : "";
     return h("tr", { dataset: { testid: "alarm-row", type: (a.alarm_type || "").replace(/^ALARM_TYPE_/, ""), field: a.field_id, severity: String(sevOf(a.severity)), status: String(st) } },
@@ -65,8 +73,11 @@ function renderAlarms() {
       h("td", {}, t(`alarm.type.${a.alarm_type}`)), h("td", { class: `sev sev-${sevOf(a.severity)}` }, sevText(a.severity)),
       h("td", {}, statusText(st)), h("td", {}, ack));
   });
-  return rows.length ? table("alarms", ["agri.col.time", "agri.col.field", "agri.device", "agri.col.type",
-    "agri.col.severity", "agri.col.status", ""], rows) : h("p", { class: "waiting" }, t("agri.alarms.none"));
+  if (!rows.length) return h("p", { class: "waiting" }, t("agri.alarms.none"));
+  const nav = pager({ offset: alarmOffset, shown: shown.length, total: state.alarms.length,
+    pageSize: ALARM_PAGE, testid: "alarms", onPage: (offset) => { alarmOffset = offset; render(); } });
+  return h("div", {}, table("alarms", ["agri.col.time", "agri.col.field", "agri.device", "agri.col.type",
+    "agri.col.severity", "agri.col.status", ""], rows), nav);
 }
 
 function orderRows(orders) {

@@ -9,6 +9,7 @@ import { clock, fmt, fmtInt, h, num0, parseTime } from "../format.js";
 import { codeText, onLangChange, t } from "../i18n.js";
 import { levelBadge, levelOf, nameIn, pct, svg } from "./flow.js";
 import "./i18n.js";
+import { pager } from "../widgets/pager.js";
 
 const state = { areas: [], zones: new Map(), status: new Map(), flow: new Map(), cameras: [], camera: null };
 
@@ -208,19 +209,14 @@ function renderAlerts(box) {
   const tab = (key, label) => h("button", { type: "button", role: "tab", class: `tf-tab ${alertView.tab === key ? "active" : ""}`,
     "aria-selected": String(alertView.tab === key), dataset: { testid: `alerts-tab-${key}` },
     onclick: () => { alertView.tab = key; alertView.offset = 0; loadAlerts(box).catch((err) => showError("tf-alerts", () => describe(err))); } }, label);
-  const from = alertView.total ? alertView.offset + 1 : 0;
-  const to = alertView.offset + alertView.page.length;
-  const nav = h("div", { class: "tf-pager" },
-    h("button", { type: "button", class: "btn", disabled: alertView.offset === 0, dataset: { testid: "alerts-prev" },
-      onclick: () => { alertView.offset = Math.max(0, alertView.offset - PAGE); loadAlerts(box).catch(() => {}); } }, t("tf.prev")),
-    h("span", { class: "panel-summary", dataset: { testid: "alerts-range" } }, t("tf.range", { from, to, total: alertView.total })),
-    h("button", { type: "button", class: "btn", disabled: to >= alertView.total, dataset: { testid: "alerts-next" },
-      onclick: () => { alertView.offset += PAGE; loadAlerts(box).catch(() => {}); } }, t("tf.next")));
+  const nav = pager({ offset: alertView.offset, shown: alertView.page.length, total: alertView.total,
+    pageSize: PAGE, testid: "alerts",
+    onPage: (offset) => { alertView.offset = offset; loadAlerts(box).catch(() => {}); } });
   const body = alertView.page.length
     ? h("ul", { class: "tf-alerts", dataset: { testid: "alert-list" } }, alertView.page.map((a) => alertItem(a, box)))
     : h("p", { class: "waiting", dataset: { testid: "no-alerts" } }, t(alertView.tab === "open" ? "tf.no_alerts" : "tf.no_history"));
   box.replaceChildren(h("div", { class: "tf-tabs", role: "tablist" },
-    tab("open", t("tf.tab_open")), tab("cleared", t("tf.tab_history"))), body, ...(alertView.total > PAGE ? [nav] : []));
+    tab("open", t("tf.tab_open")), tab("cleared", t("tf.tab_history"))), body, ...(nav ? [nav] : []));
 }
 
 // ---------------------------------------------------------------- panels
