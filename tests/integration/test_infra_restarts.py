@@ -5,7 +5,8 @@ project's supervisor, on their own broker and Redis, with every simulator publis
 with events in flight:
 
 1. Redis is restarted; then the broker is stopped and started (during that outage /readyz
-   says so within 10 s). No service exits meanwhile.
+   says so within 10 s, and the medical console and the public page, open in Chromium, say
+   "stale" within 10 s and "live" again once it is back). No service exits meanwhile.
 2. Each service in turn is SIGKILLed twice; the supervisor restarts it each time.
 
 Afterwards, counting by event id on the broker: every valid input event of the four scenarios
@@ -18,9 +19,11 @@ input's), none was dead-lettered, none is missing. The per-service tests
 from __future__ import annotations
 
 import json
+import shutil
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -136,6 +139,33 @@ def _missing(bootstrap: str) -> dict[str, int]:
 
 
 @pytest.mark.timeout(900)
+@contextmanager
+def _live_pages(url: str, password: str) -> Iterator[list[object]]:
+    """The medical console (as dr-wang) and the public page open in headless Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                                    headless=True, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            clinician = browser.new_context()
+            r = clinician.request.post(f"{url}/api/auth/login",
+                                       data={"username": "dr-wang", "password": password})
+            assert r.status == 200, r.status
+            pages = [clinician.new_page(), browser.new_page()]
+            pages[0].goto(f"{url}/console/medical.html")
+            pages[1].goto(f"{url}/public.html")
+            yield pages
+        finally:
+            browser.close()
+
+
+def _wait_state(pages: list[object], state: str, timeout_s: float) -> None:
+    for page in pages:
+        page.locator(f'[data-testid="live-status"][data-state="{state}"]').wait_for(  # type: ignore[attr-defined]
+            timeout=timeout_s * 1000)
+
+
 def test_restarts_and_kills_lose_double_and_dead_letter_nothing(
         own_infra, base_env, tmp_path, stack_tools, supervised_stack):
     kafka, redis = own_infra
@@ -180,14 +210,20 @@ def test_restarts_and_kills_lose_double_and_dead_letter_nothing(
             r = httpx.get(f"{url}/readyz", timeout=5)
             return r.status_code == 503 and r.json()["checks"]["kafka"]["ok"] is False
 
-        kafka.stop()
-        stopped_at = time.monotonic()
-        wait_for(broker_reported_down, 10, "/readyz to report the broker down")
-        noticed_s = time.monotonic() - stopped_at
-        time.sleep(6)
-        kafka.start()
-        wait_for(lambda: httpx.get(f"{url}/readyz", timeout=5).status_code == 200, 90,
-                 "/readyz ready again", procs)
+        with _live_pages(url, str(stack["password"])) as pages:
+            _wait_state(pages, "live", 60)
+            kafka.stop()
+            stopped_at = time.monotonic()
+            wait_for(broker_reported_down, 10, "/readyz to report the broker down")
+            noticed_s = time.monotonic() - stopped_at
+            # The operator's console and the public page say it too, within 10 s of the stop.
+            _wait_state(pages, "stale", max(0.5, 10 - (time.monotonic() - stopped_at)))
+            stale_s = time.monotonic() - stopped_at
+            time.sleep(max(0.0, 6 - stale_s))
+            kafka.start()
+            wait_for(lambda: httpx.get(f"{url}/readyz", timeout=5).status_code == 200, 90,
+                     "/readyz ready again", procs)
+            _wait_state(pages, "live", 90)
         assert not any(restarts().values()), f"a program exited: {restarts()}"
 
         # 3) Each service SIGKILLed twice while the simulators publish; the supervisor
@@ -230,7 +266,8 @@ def test_restarts_and_kills_lose_double_and_dead_letter_nothing(
             assert expected <= produced, f"{out.name}: {len(expected - produced)} missing"
             print(f"{src.name}: {len(inputs)} inputs, {len(invalid)} invalid, "
                   f"{len(produced)} outcomes, none lost or doubled")
-        print(f"broker outage noticed by /readyz after {noticed_s:.1f}s")
+        print(f"broker outage noticed by /readyz after {noticed_s:.1f}s, "
+              f"shown stale by the pages after {stale_s:.1f}s")
         print(f"each service SIGKILLed twice and restarted by the supervisor: {restarts()}")
     finally:
         sim.stop()
