@@ -15,9 +15,10 @@ from pathlib import Path
 import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+from localinfra import quiet as quiet_module
 from localinfra.proc import free_port
 from localinfra.procfile import parse_procfile
-from localinfra.quiet import StartupQuiet
+from localinfra.quiet import SETTLE_S, StartupQuiet
 from localinfra.supervise import Backoff, Program, Supervisor
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,6 +67,33 @@ def test_expected_startup_warnings_are_hidden_until_ready_and_shown_after():
     assert quiet.show("simulators", waits)
     assert not quiet.show("medical", slow)
     assert "1 × simulators calling a service" in quiet.summary()
+
+
+def test_client_noise_of_an_outage_is_counted_not_shown_until_ready_again(monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(quiet_module.time, "monotonic", lambda: clock[0])
+    quiet = StartupQuiet()
+    quiet.ready()
+    lost = ('{"level": "ERROR", "logger": "kafka.net.connection", '
+            '"msg": "<KafkaConnection node_id=1> Connection lost: socket disconnected"}')
+    retry = ('{"level": "WARNING", "logger": "kafka.producer.sender", '
+             '"msg": "Got error produce response, retrying"}')
+    ours = '{"level": "ERROR", "logger": "medical.app.vitals", "msg": "handler failed"}'
+    # Before the supervisor notices: the first client line of each program, then thinned.
+    assert quiet.show("agri", lost) and quiet.show("simulators", retry)
+    assert not quiet.show("agri", lost)
+    quiet.outage()
+    assert not quiet.show("agri", lost) and not quiet.show("simulators", retry)
+    assert not quiet.show("medical", lost)
+    assert quiet.show("medical", ours)  # the programs' own errors are always shown
+    summary = quiet.recovered()
+    assert summary.startswith("4 log lines of the outage kept in .run/logs")
+    assert "3 × Kafka / Redis client connection errors" in summary
+    clock[0] += SETTLE_S - 1  # clients still settling: counted
+    assert not quiet.show("agri", lost)
+    clock[0] += 2
+    assert quiet.show("agri", lost)  # settled: a new problem is shown again
+    assert quiet.recovered().startswith("1 log line of the outage")
 
 
 def _serving(port: int) -> bool:

@@ -14,6 +14,9 @@ program (:mod:`localinfra.supervise`) and adds what a person at the terminal nee
 - **A quiet start.** Until the first 200, the warnings every start-up produces while the
   services come up in parallel (see :mod:`localinfra.quiet`) are kept out of the terminal —
   they stay in ``.run/logs/<program>.log`` — and counted in one line at ready.
+- **A readable outage.** When ``/readyz`` stops answering 200, one line says what is down; the
+  Kafka/Redis clients' connection noise of every program is then counted, not echoed, and one
+  line at "ready again" says how much was kept in the logs.
 
 ``status`` prints each program's pid, state and restart count from ``.run/supervise.json``.
 Run data lives under ``Z5G_RUN_DIR`` (default ``./.run``).
@@ -103,8 +106,13 @@ def _watch_ready(sup: Supervisor, url: str, banner: str, quiet: StartupQuiet,
                 sup.say(summary)
             sup.say(f"ready after {time.monotonic() - started:.0f} s ({url} answers 200)")
         elif ready is not None and now_ready != ready:
-            sup.say(f"{url}: 200, ready again" if now_ready else
-                    f"{url}: {code or 'no answer'}, not ready: {detail}")
+            if now_ready:
+                sup.say(f"{url}: 200, ready again")
+                if summary := quiet.recovered():
+                    sup.say(summary)
+            else:
+                sup.say(f"{url}: {code or 'no answer'}, not ready: {detail}")
+                quiet.outage()
         elif ready is None and not banner_shown \
                 and time.monotonic() - started > NOT_READY_HINT_S:
             sup.say(f"not ready after {NOT_READY_HINT_S:.0f} s: {detail or code}; "
