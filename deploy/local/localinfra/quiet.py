@@ -115,8 +115,8 @@ class StartupQuiet:
                 with self._lock:
                     self.hidden[rule.why] += 1
                 return False
-        rule = next((r for r in self.outage_rules if r.matches(program, record)), None)
-        if rule is None:
+        noisy = next((r for r in self.outage_rules if r.matches(program, record)), None)
+        if noisy is None:
             return True
         now = time.monotonic()
         with self._lock:
@@ -124,7 +124,7 @@ class StartupQuiet:
             if not quiet and now - self._last_shown.get(program, -BURST_S) >= BURST_S:
                 self._last_shown[program] = now
                 return True
-            self.hidden_in_outage[rule.why] += 1
+            self.hidden_in_outage[noisy.why] += 1
         return False
 
     def outage(self) -> None:
