@@ -89,11 +89,13 @@ class FhirResponse(Response):
     media_type = FHIR_JSON
 
 
+# Every answer is a FHIR resource: a JSON object (the resource, a Bundle, an OperationOutcome).
+_RESOURCE = {FHIR_JSON: {"schema": {"type": "object"}}}
 router = APIRouter(prefix="/fhir", tags=["fhir"], route_class=FhirRoute,
                    default_response_class=FhirResponse, responses={
-    s: {"description": f"OperationOutcome ({ISSUE_TYPES[s]})",
-        "content": {FHIR_JSON: {"schema": {"type": "object"}}}}
-    for s in (400, 401, 403, 404, 503, 504)})
+    200: {"description": "A FHIR R4 resource", "content": _RESOURCE},
+    **{s: {"description": f"OperationOutcome ({ISSUE_TYPES[s]})", "content": _RESOURCE}
+       for s in (400, 401, 403, 404, 503, 504)}})
 export_router = APIRouter(prefix="/api/medical", tags=["medical"])
 
 
