@@ -140,7 +140,7 @@ sms_outbox = sa.Table(
     sa.Column("phone_masked", sa.String(32), nullable=False),
     sa.Column("body", sa.Text, nullable=False),
     sa.Column("sent", UTC_TS, nullable=False),
-    # The body's language (zh-CN | en); messages before t0004 were written in both.
+    # The body's language (zh-CN | en); "mul" for messages before t0004, written in both.
     sa.Column("lang", sa.String(8), nullable=False, server_default="zh-CN"),
 )
 
