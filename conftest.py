@@ -15,6 +15,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -407,6 +408,36 @@ def run_locust(stack: dict[str, object], locustfile: str, tmp: Path, users: int,
     by_name = {r[1]: r for r in rows[1:]}
     assert int(by_name["Aggregated"][3]) == 0, rows
     return by_name
+
+
+# Headless Chromium (Debian's package), driven by Playwright, for every test that opens pages.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync",
+                 "--disable-quic",
+                 # Chromium's built-in fake camera (a moving test pattern, no face) for the gate
+                 # kiosk and the enrolment page, granted without a prompt.
+                 "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+
+
+@contextmanager
+def chromium() -> Iterator[object]:
+    """A headless Chromium browser (Playwright's ``Browser``), closed on exit."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="session")
+def launch_chromium() -> Callable[[], object]:
+    """``with launch_chromium() as browser:`` a headless Chromium for the test."""
+    return chromium
 
 
 @pytest.fixture(scope="session")

@@ -35,7 +35,6 @@ def _load(name: str) -> object:
 # The caller's settings the test processes keep (as the root conftest's processes do).
 PASS_THROUGH = ("Z5G_TESTDATA", "Z5G_CACHE_DIR", "Z5G_MODELS_DIR")
 pages = _load("pages")
-browser_setup = _load("conftest")
 PAGES, LANGS, WIDTHS, Page = pages.PAGES, pages.LANGS, pages.WIDTHS, pages.Page
 KEEP = bool(os.environ.get("Z5G_E2E_SHOTS"))
 # The last test stops the medical service: this module gets a stack of its own.
@@ -58,14 +57,9 @@ def simulators(stack, base_env) -> Iterator[subprocess.Popen[bytes]]:
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=browser_setup.CHROMIUM, headless=True,
-                                    args=browser_setup.ARGS)
+def chromium(launch_chromium) -> Iterator[object]:
+    with launch_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

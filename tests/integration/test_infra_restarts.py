@@ -19,7 +19,6 @@ input's), none was dead-lettered, none is missing. The per-service tests
 from __future__ import annotations
 
 import json
-import shutil
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -138,26 +137,19 @@ def _missing(bootstrap: str) -> dict[str, int]:
     return left
 
 
-@pytest.mark.timeout(900)
 @contextmanager
-def _live_pages(url: str, password: str) -> Iterator[list[object]]:
+def _live_pages(launch_chromium: Callable[[], object], url: str,
+                password: str) -> Iterator[list[object]]:
     """The medical console (as dr-wang) and the public page open in headless Chromium."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-                                    headless=True, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            clinician = browser.new_context()
-            r = clinician.request.post(f"{url}/api/auth/login",
-                                       data={"username": "dr-wang", "password": password})
-            assert r.status == 200, r.status
-            pages = [clinician.new_page(), browser.new_page()]
-            pages[0].goto(f"{url}/console/medical.html")
-            pages[1].goto(f"{url}/public.html")
-            yield pages
-        finally:
-            browser.close()
+    with launch_chromium() as browser:  # type: ignore[attr-defined]
+        clinician = browser.new_context()
+        r = clinician.request.post(f"{url}/api/auth/login",
+                                   data={"username": "dr-wang", "password": password})
+        assert r.status == 200, r.status
+        pages = [clinician.new_page(), browser.new_page()]
+        pages[0].goto(f"{url}/console/medical.html")
+        pages[1].goto(f"{url}/public.html")
+        yield pages
 
 
 def _wait_state(pages: list[object], state: str, timeout_s: float) -> None:
@@ -166,8 +158,9 @@ def _wait_state(pages: list[object], state: str, timeout_s: float) -> None:
             timeout=timeout_s * 1000)
 
 
+@pytest.mark.timeout(900)
 def test_restarts_and_kills_lose_double_and_dead_letter_nothing(
-        own_infra, base_env, tmp_path, stack_tools, supervised_stack):
+        own_infra, base_env, tmp_path, stack_tools, supervised_stack, launch_chromium):
     kafka, redis = own_infra
     wait_for = stack_tools.wait_for
     env = base_env | {"Z5G_KAFKA_BOOTSTRAP": kafka.bootstrap, "Z5G_REDIS_URL": redis.url}
@@ -210,7 +203,7 @@ def test_restarts_and_kills_lose_double_and_dead_letter_nothing(
             r = httpx.get(f"{url}/readyz", timeout=5)
             return r.status_code == 503 and r.json()["checks"]["kafka"]["ok"] is False
 
-        with _live_pages(url, str(stack["password"])) as pages:
+        with _live_pages(launch_chromium, url, str(stack["password"])) as pages:
             _wait_state(pages, "live", 60)
             kafka.stop()
             stopped_at = time.monotonic()

@@ -97,7 +97,7 @@ class StartupQuiet:
         self.rules = rules
         self.outage_rules = outage_rules
         self._ready = threading.Event()
-        self._outage = threading.Event()
+        self._outage = False  # guarded by _lock, as _settle_until
         self._settle_until = 0.0
         self._last_shown: dict[str, float] = {}  # program -> when its last client line showed
         self._lock = threading.Lock()
@@ -120,7 +120,7 @@ class StartupQuiet:
             return True
         now = time.monotonic()
         with self._lock:
-            quiet = self._outage.is_set() or now < self._settle_until
+            quiet = self._outage or now < self._settle_until
             if not quiet and now - self._last_shown.get(program, -BURST_S) >= BURST_S:
                 self._last_shown[program] = now
                 return True
@@ -129,12 +129,13 @@ class StartupQuiet:
 
     def outage(self) -> None:
         """The stack is not ready any more: count the clients' connection noise, do not echo it."""
-        self._outage.set()
+        with self._lock:
+            self._outage = True
 
     def recovered(self) -> str:
         """Ready again: echo everything again; one line saying what the outage kept off, or ""."""
         with self._lock:
-            self._outage.clear()
+            self._outage = False
             self._settle_until = time.monotonic() + SETTLE_S
             counts, self.hidden_in_outage = self.hidden_in_outage, Counter()
         if not counts:

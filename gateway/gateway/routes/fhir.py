@@ -161,7 +161,7 @@ def _fhir(text: str) -> Response:
     return FhirResponse(text)
 
 
-# Written once (the server's capabilities do not change while it runs); dates are the release's.
+# The server's capabilities do not change while it runs: built once; the date is the release's.
 CAPABILITY_DATE = "2026-12-01"
 SEARCH_PARAMS = (
     ("patient", "reference", "the patient: p-1003 or Patient/p-1003 (required)"),
@@ -197,10 +197,13 @@ def capability_statement() -> dict[str, Any]:
     }
 
 
+_CAPABILITY_JSON = json.dumps(capability_statement())
+
+
 @router.get("/metadata")
 async def metadata() -> Response:
     """The CapabilityStatement: what this facade serves (no sign-in needed)."""
-    return _fhir(json.dumps(capability_statement()))
+    return _fhir(_CAPABILITY_JSON)
 
 
 @router.get("/Patient/{patient_id}")

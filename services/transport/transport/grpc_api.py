@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -151,9 +152,9 @@ class TransportApi(transport_pb2_grpc.TransportServiceServicer):
         self, request: transport_pb2.RequestCodeRequest, context: grpc.aio.ServicerContext
     ) -> transport_pb2.RequestCodeResponse:
         """SMS a one-time code to the ticket's phone if ticket and ID match (same answer)."""
-        ttl = await _run(context, self.enrolment.request_code, request.ticket_id,
-                         request.id_number, request.purpose or "enrol", None,
-                         request.lang or "zh-CN")
+        send = functools.partial(self.enrolment.request_code, lang=request.lang or "zh-CN")
+        ttl = await _run(context, send, request.ticket_id, request.id_number,
+                         request.purpose or "enrol")
         return transport_pb2.RequestCodeResponse(accepted=True, expires_in_s=ttl)
 
     async def ListSmsOutbox(  # noqa: N802

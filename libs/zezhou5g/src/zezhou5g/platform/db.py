@@ -6,6 +6,7 @@ SQLite (a file under the run folder) is the embedded default for ``make demo``; 
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from alembic import command, context
@@ -13,6 +14,7 @@ from alembic.config import Config
 from sqlalchemy import Connection, Engine, MetaData, create_engine, engine_from_config, event, pool
 from sqlalchemy import inspect as sa_inspect
 
+log = logging.getLogger(__name__)
 _BATCH_PREFIX = "_alembic_tmp_"  # Alembic's batch mode copies a SQLite table through this name
 
 
@@ -62,7 +64,8 @@ def run_env(metadata: MetaData, version_table: str = "alembic_version") -> None:
     with connectable.connect() as connection:
         if sqlite:
             with connection.begin():
-                recover_interrupted_batch(connection)
+                for repair in recover_interrupted_batch(connection):
+                    log.warning("database repaired before migrating: %s", repair)
         context.configure(connection=connection, target_metadata=metadata,
                           version_table=version_table, render_as_batch=sqlite,
                           transactional_ddl=True)
