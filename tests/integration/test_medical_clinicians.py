@@ -236,13 +236,16 @@ def test_fhir_facade_refuses_another_team_audited_and_answers_operation_outcomes
     assert outsider.status_code == 401 and outsider.json()["issue"][0]["code"] == "login"
     assert _r4_problems([r.json(), outsider.json()]) == []
 
-    start, end = day_of_vitals
-    last_minute = wang.get("/fhir/Observation", params={
-        "patient": "p-1004", "date": [f"gt{(end - timedelta(seconds=60)).isoformat()}",
-                                      f"le{end.isoformat()}"], "_count": 500}).json()
-    assert last_minute["total"] == 60 * OBS_PER_SET and len(last_minute["entry"]) == \
+    # The day's first minute: no other test's live sets of p-1004 can fall 24 h back (the last
+    # minute can hold sets that an earlier module's simulators published on the same broker).
+    start, _end = day_of_vitals
+    first_minute = wang.get("/fhir/Observation", params={
+        "patient": "p-1004", "date": [f"gt{(start - timedelta(seconds=1)).isoformat()}",
+                                      f"le{(start + timedelta(seconds=59)).isoformat()}"],
+        "_count": 500}).json()
+    assert first_minute["total"] == 60 * OBS_PER_SET and len(first_minute["entry"]) == \
         60 * OBS_PER_SET + 1
-    assert [link["relation"] for link in last_minute["link"]] == ["self"]  # nothing next
+    assert [link["relation"] for link in first_minute["link"]] == ["self"]  # nothing next
 
 
 def test_fhir_metadata_is_an_r4_capability_statement_of_what_the_facade_serves(stack):
