@@ -328,11 +328,13 @@ def test_prod_is_highly_available(render, overlay):
     for name in APPS | {"kafka"}:
         wl = next(o for o in workloads(objs) if o["metadata"]["name"] == name)
         if name == "tourism":
-            # One process owns the cameras (two would count every visitor twice): a single
-            # replica, replaced (not rolled) so that old and new never overlap.
-            assert wl["spec"]["replicas"] == 1
-            assert wl["spec"]["strategy"]["type"] == "Recreate"
-        elif name in APPS:
+            # The replicas share the cameras through the camera group: rolled like the others,
+            # never fewer ready than asked (a new pod joins before an old one leaves).
+            assert wl["spec"]["strategy"] == {
+                "type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}}
+            c = pod_spec(wl)["containers"][0]
+            assert env_value(c, "Z5G_CAMERA_ASSIGNMENT") == "group"
+        if name in APPS:
             assert wl["spec"]["replicas"] >= 2, name
         labels = wl["spec"]["template"]["metadata"]["labels"]
         assert any(sel.items() <= labels.items() for sel in pdb_selectors), f"no PDB for {name}"
@@ -343,6 +345,13 @@ def test_prod_is_highly_available(render, overlay):
         "name": "gateway",
     }
     assert hpa["spec"]["minReplicas"] >= 2
+    # tourism scales by the frames/s its pods cannot process (a metric the service exports).
+    hpa = find(objs, "HorizontalPodAutoscaler", "tourism")
+    assert hpa["spec"]["scaleTargetRef"]["name"] == "tourism"
+    assert hpa["spec"]["minReplicas"] >= 2
+    (metric,) = hpa["spec"]["metrics"]
+    assert metric["type"] == "Pods"
+    assert metric["pods"]["metric"]["name"] == "tourism_camera_fps_deficit"
 
 
 @pytest.mark.parametrize("overlay", PROD_OVERLAYS)
@@ -384,6 +393,8 @@ def test_gpu_overlay_puts_tourism_on_a_gpu(render):
     spec = pod_spec(find(objs, "Deployment", "tourism"))
     c = spec["containers"][0]
     assert env_value(c, "Z5G_INFERENCE_DEVICE") == "cuda"
+    # A GPU worker takes a larger share of the cameras than a CPU one.
+    assert float(env_value(c, "Z5G_CAMERA_CAPACITY")) > 1
     assert c["image"].endswith("-cuda"), "GPU nodes need the onnxruntime-gpu image"
     assert spec["nodeSelector"] == {"nvidia.com/gpu.present": "true"}
     assert any(t["key"] == "nvidia.com/gpu" for t in spec["tolerations"])

@@ -15,7 +15,7 @@ from kafka import KafkaConsumer
 from localinfra.proc import free_port
 from tourism import clips
 from tourism.adapters.mjpeg import MjpegServer
-from tourism.areas import DEFAULT_FILE
+from tourism.areas import DEFAULT_FILE, dump_areas
 from tourism.config import TourismSettings
 from tourism.main import serve
 from zezhou5g.tourism.v1 import flow_pb2, tourism_pb2_grpc
@@ -43,16 +43,8 @@ def area_file(tmp_path: Path, cameras: list[dict], zones: list[dict]) -> Path:
     # are for real crowds), and show levels at once.
     raw["defaults"] |= {"smoothing_frames": 3, "alert_at": 1.0, "alert_hysteresis": 0.3,
                         "alert_hold_s": 1, "clear_hold_s": 3, "level_hold_s": 0}
-    lines = ["[defaults]"] + [f"{k} = {v}" for k, v in raw["defaults"].items()]
-    for section in ("areas", "cameras", "zones"):
-        for item in raw[section]:
-            lines.append(f"[[{section}]]")
-            for k, v in item.items():
-                value = str(v).lower() if isinstance(v, bool) else (
-                    f'"{v}"' if isinstance(v, str) else str(v))
-                lines.append(f"{k} = {value}")
     out = tmp_path / "areas.toml"
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out.write_text(dump_areas(raw), encoding="utf-8")
     return out
 
 

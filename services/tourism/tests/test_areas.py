@@ -4,7 +4,7 @@ import copy
 import tomllib
 
 import pytest
-from tourism.areas import DEFAULT_FILE, AreaConfigError, load_areas, parse_areas
+from tourism.areas import DEFAULT_FILE, AreaConfigError, dump_areas, load_areas, parse_areas
 
 
 @pytest.fixture
@@ -83,3 +83,10 @@ def test_unreadable_file(tmp_path):
     broken.write_text("[[areas]\n")
     with pytest.raises(AreaConfigError, match="not valid TOML"):
         load_areas(broken)
+
+
+def test_dump_areas_writes_what_load_reads():
+    raw = tomllib.loads(DEFAULT_FILE.read_text(encoding="utf-8"))
+    assert tomllib.loads(dump_areas(raw)) == raw
+    odd = {"areas": [{"id": 'say "hi" \\ bye', "open": True, "hours": [1, 2.5]}]}
+    assert tomllib.loads(dump_areas(odd)) == odd

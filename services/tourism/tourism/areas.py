@@ -192,6 +192,32 @@ class AreaConfig:
         return [g for g in self.gates.values() if g.camera == camera_id]
 
 
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, str):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(v, list | tuple):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    return str(v)
+
+
+def dump_areas(raw: dict[str, Any]) -> str:
+    """An areas file's text from its parsed form (``[defaults]`` and the arrays of tables).
+
+    For tools and tests that write their own areas file (scalars and lists of numbers only).
+    """
+    lines: list[str] = []
+    if raw.get("defaults"):
+        lines.append("[defaults]")
+        lines += [f"{k} = {_toml_value(v)}" for k, v in raw["defaults"].items()]
+    for section in ("areas", "cameras", "zones", "gates"):
+        for item in raw.get(section, []):
+            lines.append(f"[[{section}]]")
+            lines += [f"{k} = {_toml_value(v)}" for k, v in item.items()]
+    return "\n".join(lines) + "\n"
+
+
 def load_areas(path: Path | str | None = None) -> AreaConfig:
     """Read and validate the area file (default: ``areas.toml`` beside this module).
 

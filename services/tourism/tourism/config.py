@@ -33,3 +33,14 @@ class TourismSettings(ServiceSettings):
     # Least seconds between two density maps of one camera (Z5G_DENSITY_INTERVAL_S): about
     # 1.5-2.5 s of CPU each, run in the inference thread; crowding changes over seconds.
     density_interval_s: float = Field(default=10.0, gt=0)
+    # How this replica gets its cameras (Z5G_CAMERA_ASSIGNMENT): "group" shares them with the
+    # other replicas of Z5G_CAMERA_GROUP through Kafka's consumer-group protocol (a replica that
+    # dies gives its cameras to the others within the 10 s session timeout); "all" runs every
+    # camera here (one replica, no broker needed for the cameras).
+    camera_assignment: Literal["group", "all"] = "group"
+    # Consumer group of the replicas that share the cameras of one areas file.
+    camera_group: str = "tourism-cameras"
+    # Partitions of tourism.camera-slots: each camera hashes to one (more slots than cameras).
+    camera_slots: int = Field(default=64, ge=1, le=1024)
+    # This replica's share of the cameras relative to the others (a GPU worker: e.g. 8).
+    camera_capacity: float = Field(default=1.0, gt=0, le=1000)

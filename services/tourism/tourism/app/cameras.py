@@ -1,4 +1,8 @@
-"""Camera health and the last processed frame, for the operators' console."""
+"""Camera health and the last processed frame, for the operators' console.
+
+Answered from what the replica running each camera posts (:class:`CameraBoard`), so any
+replica answers for every camera, including the cameras it does not run itself.
+"""
 
 from __future__ import annotations
 
@@ -6,72 +10,64 @@ import time
 
 from zezhou5g.tourism.v1 import flow_pb2
 
-from tourism.adapters.annotate import annotate
+from tourism.adapters.camera_board import CameraBoard
 from tourism.app.errors import NotFound
-from tourism.app.flow import FlowPipeline
 from tourism.areas import AreaConfig
-from tourism.domain.camera_health import CameraState, camera_state
+from tourism.domain.camera_health import CameraState
+
+# How long GetCameraFrame waits for the owner to post a frame it was just asked for, seconds.
+FRAME_WAIT_S = 2.5
 
 
 class Cameras:
-    """``ListCameras`` and ``GetCameraFrame`` (from the pipeline's memory, no store)."""
+    """``ListCameras`` and ``GetCameraFrame``."""
 
-    def __init__(self, config: AreaConfig, pipeline: FlowPipeline,
+    def __init__(self, config: AreaConfig, board: CameraBoard,
                  vision_enabled: bool = True) -> None:
         self.config = config
-        self.pipeline = pipeline
+        self.board = board
         self.vision_enabled = vision_enabled
-        self._started = time.monotonic()
 
     def health(self) -> flow_pb2.ListCamerasResponse:
-        """Every camera: frames/s in and processed, last frame, reconnects, state."""
+        """Every camera of the areas file (blocking).
+
+        Frames/s in and processed, last frame, state and the replica running it; "down" for a
+        camera no replica runs right now.
+        """
+        posted = self.board.health(sorted(self.config.cameras))
         reply = flow_pb2.ListCamerasResponse()
-        for cid, state in self.pipeline.cameras.items():
-            h = state.stream.health()
-            cam = state.camera
-            msg = reply.cameras.add(
-                camera_id=cid, area_id=cam.area, name_zh=cam.name_zh, name_en=cam.name_en,
-                healthy=h.healthy and self.vision_enabled, fps_in=h.fps_in,
-                fps_processed=h.fps_processed, reconnects=h.reconnects,
-                error=h.error if self.vision_enabled else "vision disabled",
-                width=h.width, height=h.height)
-            if self.pipeline.error:
-                msg.error = self.pipeline.error
-            if h.last_frame_at:
-                msg.last_frame_time.FromNanoseconds(int(h.last_frame_at * 1e9))
-            age = time.time() - h.last_frame_at if h.last_frame_at else None
-            st = camera_state(age, h.fps_processed, cam.sample_fps, state.stream.stale_after_s,
-                              time.monotonic() - self._started)
-            if not self.vision_enabled or self.pipeline.error:
-                st = CameraState.DOWN
-            msg.state, msg.sample_fps = st.value, cam.sample_fps
-            msg.last_frame_age_s = round(age, 1) if age is not None else -1.0
-            msg.healthy = st != CameraState.DOWN
-            if st == CameraState.DOWN and not msg.error:
-                msg.error = "no frame processed"
+        for cid, cam in self.config.cameras.items():
+            msg = posted.get(cid)
+            if msg is None:
+                msg = flow_pb2.CameraHealth(
+                    camera_id=cid, area_id=cam.area, name_zh=cam.name_zh, name_en=cam.name_en,
+                    sample_fps=cam.sample_fps, state=CameraState.DOWN.value, healthy=False,
+                    last_frame_age_s=-1.0,
+                    error="vision disabled" if not self.vision_enabled
+                    else "no tourism worker is running this camera")
+            elif msg.HasField("last_frame_time"):
+                # Posted up to a couple of seconds ago: the age as of now.
+                msg.last_frame_age_s = round(
+                    time.time() - msg.last_frame_time.ToNanoseconds() / 1e9, 1)
+            reply.cameras.append(msg)
         return reply
 
     def frame(self, camera_id: str) -> flow_pb2.GetCameraFrameResponse:
         """The camera's last processed frame as JPEG with boxes, zones and gate lines drawn.
 
-        Blocking (encodes the JPEG, tens of ms).
+        Blocking: asks the camera's replica for frames and waits up to FRAME_WAIT_S for the
+        first one.
 
         Raises:
             NotFound: no such camera, or no frame processed yet.
         """
-        state = self.pipeline.cameras.get(camera_id)
-        if state is None:
+        if camera_id not in self.config.cameras:
             raise NotFound(f"no camera {camera_id!r}")
-        last = state.last
-        if last is None:
-            raise NotFound(f"camera {camera_id} has no processed frame yet")
-        frame, boxes = last
-        zones = []
-        for z in self.config.zones_of(camera_id):
-            r = self.pipeline.readings.get(z.id)
-            zones.append((z, r.level.value if r else "", r.count if r else 0))
-        jpeg = annotate(frame.image, boxes, zones, self.config.gates_of(camera_id))
-        reply = flow_pb2.GetCameraFrameResponse(camera_id=camera_id, jpeg=jpeg,
-                                                people=len(boxes))
-        reply.frame_time.FromNanoseconds(int(frame.captured_at * 1e9))
-        return reply
+        deadline = time.monotonic() + FRAME_WAIT_S
+        while True:
+            reply = self.board.want_frame(camera_id)
+            if reply is not None:
+                return reply
+            if time.monotonic() > deadline:
+                raise NotFound(f"camera {camera_id} has no processed frame yet")
+            time.sleep(0.2)

@@ -5,6 +5,12 @@ a second; due cameras' newest frames go through the detector together (up to ``b
 with more cameras than the detector can keep up with, every camera slows down evenly and no
 frame queue builds up (the cameras keep only their newest frame).
 
+A replica runs the cameras it is given (:meth:`FlowPipeline.assign`, from the camera-slot
+group; or all of them): a camera it gains starts from the stored state (its zones' open alerts)
+with fresh tracks, one it loses stops. An area's people-now adds the zones other replicas run
+from the store. The owned cameras' health, and frames someone is watching, are posted for every
+replica to answer with (:class:`CameraBoard`).
+
 Each processed frame is one unit of the outbox: its zones' latest status and minute history,
 the alerts it raised or cleared, its gates' crossings and, when due, its area's flow commit
 together with the events they go with (``tourism.zone.status``, ``tourism.zone.alerts``,
@@ -21,7 +27,7 @@ import copy
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,12 +37,15 @@ from zezhou5g.platform.logging import log_fields
 from zezhou5g.platform.outbox import RedisOutbox, RedisUnit, derived_id
 from zezhou5g.tourism.v1 import flow_pb2
 
+from tourism.adapters.annotate import annotate
 from tourism.adapters.camera import CameraStream, Frame
+from tourism.adapters.camera_board import CameraBoard
 from tourism.adapters.density import DensityCounts
 from tourism.adapters.detector import Detector, OnnxPersonDetector
 from tourism.adapters.flow_store import Crossings, FlowStore, FlowWrites, Sample, local_date
 from tourism.app.alerts import alert_event_id
 from tourism.areas import AreaConfig, Camera, Zone
+from tourism.domain.camera_health import CameraState, camera_state
 from tourism.domain.counting import FusedCount
 from tourism.domain.crowding import AlertChange, ZoneMonitor, ZoneReading
 from tourism.domain.geometry import feet, points_in_polygon
@@ -57,6 +66,15 @@ CAMERA_HEALTHY = Gauge("tourism_camera_healthy", "1 when the camera delivers fra
 ZONE_PEOPLE = Gauge("tourism_zone_people", "Smoothed people count per zone", ["zone"])
 ALERTS = Counter("tourism_zone_alerts_total", "Crowding alerts raised or cleared",
                  ["zone", "state"])
+CAMERAS_OWNED = Gauge("tourism_cameras_owned", "Cameras this replica runs")
+# What the autoscaler watches (deploy/k8s/overlays/prod/hpa.yaml): frames/s asked for but not
+# processed, summed over this replica's cameras; 0 while it keeps up.
+FPS_DEFICIT = Gauge("tourism_camera_fps_deficit",
+                    "Frames/s asked for and not processed, over the cameras this replica runs")
+CAMERA_MOVES = Counter("tourism_camera_moves_total", "Cameras gained or given up by this replica",
+                       ["change"])
+# A zone another replica runs counts towards its area's people-now while its status is this fresh.
+REMOTE_ZONE_FRESH_S = 15.0
 
 
 def zone_status_id(camera_id: str, zone_id: str, frame_ns: int) -> str:
@@ -101,12 +119,15 @@ class FlowPipeline:
         stale_after_s: a camera without a frame this long is unhealthy, seconds.
         area_interval_s: an area's flow is sent at least this often, seconds (and on entries).
         make_density: builds the density counter; None counts with the detector only.
+        board: where owned cameras' health and watched frames are posted (None: nowhere).
+        worker: this replica's name (shown with each camera it runs).
     """
 
     def __init__(self, config: AreaConfig, store: FlowStore, outbox: RedisOutbox,
                  make_detector: Callable[[], Detector] | None = None, *, backend: str = "centernet",
                  batch: int = 4, stale_after_s: float = 5.0, area_interval_s: float = 2.0,
-                 make_density: Callable[[], DensityCounts] | None = None) -> None:
+                 make_density: Callable[[], DensityCounts] | None = None,
+                 board: CameraBoard | None = None, worker: str = "") -> None:
         self.config = config
         self.store = store
         self.outbox = outbox
@@ -117,13 +138,14 @@ class FlowPipeline:
         # Density counting (tourism/adapters/density.py): None = detector counts only.
         self._make_density = make_density
         self.density: DensityCounts | None = None
-        self.cameras = {
-            c.id: _CameraState(c, CameraStream(c.id, c.source, loop=c.loop, start_s=c.start_s,
-                                               stale_after_s=stale_after_s,
-                                               decode_fps=2 * c.sample_fps))
-            for c in config.cameras.values()}
-        for state in self.cameras.values():
-            state.counters = {g.id: LineCounter(*g.line) for g in config.gates_of(state.camera.id)}
+        self.stale_after_s = stale_after_s
+        self.board, self.worker = board, worker
+        self.cameras = {c.id: self._fresh_state(c) for c in config.cameras.values()}
+        # The cameras run here; a new assignment waits in _assigned for the inference thread.
+        self.owned: set[str] = set()
+        self._assigned: frozenset[str] | None = None
+        self._assign_lock = threading.Lock()
+        self._started = time.monotonic()
         self.monitors: dict[str, ZoneMonitor] = {}
         self.readings: dict[str, ZoneReading] = {}
         self._area_published: dict[str, float] = {}
@@ -132,22 +154,67 @@ class FlowPipeline:
         self._away: BaseException | None = None   # why the last step's frames were not stored
         self.error = ""
 
-    def restore(self) -> None:
-        """Set up each zone's monitor; an alert still open in the store stays open (blocking)."""
-        opened = {z for z in self.config.zones if self.store.open_alert(z) is not None}
-        for z in self.config.zones.values():
-            # An alert still open from before a restart is not raised again.
+    def _fresh_state(self, camera: Camera) -> _CameraState:
+        stream = CameraStream(camera.id, camera.source, loop=camera.loop, start_s=camera.start_s,
+                              stale_after_s=self.stale_after_s, decode_fps=2 * camera.sample_fps)
+        state = _CameraState(camera, stream)
+        state.counters = {g.id: LineCounter(*g.line) for g in self.config.gates_of(camera.id)}
+        return state
+
+    def restore(self, zones: Iterable[Zone] | None = None) -> None:
+        """Set up the zones' monitors (default: all) (blocking).
+
+        An alert still open in the store stays open.
+        """
+        for z in self.config.zones.values() if zones is None else zones:
+            # An alert still open from before a restart (or raised by the camera's previous
+            # replica) is not raised again.
             self.monitors[z.id] = ZoneMonitor(z.area_m2, z.capacity, z.thresholds,
                                               self.config.smoothing_frames,
-                                              alert_active=z.id in opened)
+                                              alert_active=self.store.open_alert(z.id) is not None)
 
-    def start(self) -> None:
-        """Restore the zones, start cameras and the inference thread (blocking)."""
+    def start(self, run_all: bool = True) -> None:
+        """Restore the zones, start the inference thread and the cameras (blocking).
+
+        ``run_all``: every camera; otherwise those later :meth:`assign`-ed.
+        """
         self.restore()
-        for state in self.cameras.values():
-            state.stream.start()
+        if run_all:
+            self.assign(self.cameras)
+            self._apply_assignment()
         self._thread = threading.Thread(target=self._run, name="inference", daemon=True)
         self._thread.start()
+
+    def assign(self, camera_ids: Iterable[str]) -> None:
+        """Run exactly these cameras from now on (any thread; the inference loop applies it)."""
+        with self._assign_lock:
+            self._assigned = frozenset(c for c in camera_ids if c in self.cameras)
+
+    def _apply_assignment(self) -> None:
+        with self._assign_lock:
+            wanted, self._assigned = self._assigned, None
+        if wanted is None or wanted == self.owned:
+            return
+        gone, new = sorted(self.owned - wanted), sorted(wanted - self.owned)
+        for cid in gone:
+            self.cameras[cid].stream.stop(2)
+            self.cameras[cid] = self._fresh_state(self.cameras[cid].camera)
+            for z in self.config.zones_of(cid):
+                self.readings.pop(z.id, None)
+            CAMERA_HEALTHY.labels(cid).set(0)
+        if gone and self.board is not None:
+            self.board.withdraw(gone)
+        for cid in new:
+            # Fresh tracks; the zones carry on from what the store holds.
+            self.restore(self.config.zones_of(cid))
+            self.cameras[cid].next_due = 0.0
+            self.cameras[cid].stream.start()
+        self.owned = set(wanted)
+        CAMERAS_OWNED.set(len(self.owned))
+        CAMERA_MOVES.labels("gained").inc(len(new))
+        CAMERA_MOVES.labels("given_up").inc(len(gone))
+        log.info("cameras assigned", extra=log_fields(cameras=sorted(self.owned), gained=new,
+                                                      given_up=gone))
 
     def stop(self) -> None:
         """Stop the inference thread and the cameras."""
@@ -158,6 +225,11 @@ class FlowPipeline:
             self.density.stop()
         for state in self.cameras.values():
             state.stream.stop(5)
+        if self.board is not None and self.owned:
+            try:
+                self.board.withdraw(self.owned)
+            except Exception as exc:  # noqa: BLE001 - Redis away: the entries expire anyway
+                log.warning("camera health not withdrawn", extra=log_fields(error=repr(exc)))
 
     def _run(self) -> None:
         try:
@@ -180,6 +252,7 @@ class FlowPipeline:
     def pump(self, detector: Detector) -> float:
         """One round of the inference loop; returns the seconds to wait before the next."""
         try:
+            self._apply_assignment()
             if self.step(detector):
                 self._away = None   # frames are stored again
                 return 0.0
@@ -195,6 +268,60 @@ class FlowPipeline:
                 log.exception("inference step failed", extra=log_fields(error=repr(exc)))
             return 1.0
 
+    def camera_health(self, camera_id: str, vision_enabled: bool = True) -> flow_pb2.CameraHealth:
+        """A camera this replica runs: frames/s in and processed, last frame, state."""
+        state = self.cameras[camera_id]
+        h, cam = state.stream.health(), state.camera
+        msg = flow_pb2.CameraHealth(
+            camera_id=camera_id, area_id=cam.area, name_zh=cam.name_zh, name_en=cam.name_en,
+            fps_in=h.fps_in, fps_processed=h.fps_processed, reconnects=h.reconnects,
+            error=self.error or (h.error if vision_enabled else "vision disabled"),
+            width=h.width, height=h.height, sample_fps=cam.sample_fps, worker=self.worker)
+        if h.last_frame_at:
+            msg.last_frame_time.FromNanoseconds(int(h.last_frame_at * 1e9))
+        age = time.time() - h.last_frame_at if h.last_frame_at else None
+        st = camera_state(age, h.fps_processed, cam.sample_fps, state.stream.stale_after_s,
+                          time.monotonic() - self._started)
+        if not vision_enabled or self.error:
+            st = CameraState.DOWN
+        msg.state, msg.healthy = st.value, st != CameraState.DOWN
+        msg.last_frame_age_s = round(age, 1) if age is not None else -1.0
+        if st == CameraState.DOWN and not msg.error:
+            msg.error = "no frame processed"
+        return msg
+
+    def camera_frame(self, camera_id: str) -> flow_pb2.GetCameraFrameResponse | None:
+        """The last processed frame of a camera run here, annotated (JPEG; tens of ms)."""
+        state = self.cameras.get(camera_id)
+        last = state.last if state is not None and camera_id in self.owned else None
+        if last is None:
+            return None
+        frame, boxes = last
+        zones = []
+        for z in self.config.zones_of(camera_id):
+            r = self.readings.get(z.id)
+            zones.append((z, r.level.value if r else "", r.count if r else 0))
+        reply = flow_pb2.GetCameraFrameResponse(
+            camera_id=camera_id, people=len(boxes),
+            jpeg=annotate(frame.image, boxes, zones, self.config.gates_of(camera_id)))
+        reply.frame_time.FromNanoseconds(int(frame.captured_at * 1e9))
+        return reply
+
+    def post_views(self, vision_enabled: bool = True) -> None:
+        """Post the owned cameras' health, and frames of those someone watches (blocking).
+
+        Run about every second through ``ServiceRuntime.every``; also sets the frames/s
+        deficit gauge.
+        """
+        owned = sorted(self.owned)
+        health = [self.camera_health(c, vision_enabled) for c in owned]
+        FPS_DEFICIT.set(round(sum(max(0.0, h.sample_fps - h.fps_processed) for h in health), 2))
+        if self.board is None:
+            return
+        wanted = self.board.frames_wanted(owned)
+        frames = [f for f in (self.camera_frame(c) for c in sorted(wanted)) if f is not None]
+        self.board.post(health, frames)
+
     def check(self) -> None:
         """Raise what keeps the last frames from being stored (Redis away), if anything.
 
@@ -207,8 +334,8 @@ class FlowPipeline:
     def step(self, detector: Detector, now: float | None = None) -> int:
         """Run the due cameras' newest frames once; returns how many frames were processed."""
         mono = time.monotonic() if now is None else now
-        due = sorted((s for s in self.cameras.values() if s.next_due <= mono),
-                     key=lambda s: s.next_due)
+        due = sorted((s for cid, s in self.cameras.items()
+                      if cid in self.owned and s.next_due <= mono), key=lambda s: s.next_due)
         taken: list[tuple[_CameraState, Frame]] = []
         for state in due:
             CAMERA_HEALTHY.labels(state.camera.id).set(int(state.stream.health().healthy))
@@ -311,7 +438,7 @@ class FlowPipeline:
             for c in crossings:
                 e, x = day.get(c.gate_id, (0, 0))
                 day[c.gate_id] = (e + c.entries, x + c.exits)
-            flow = self._area_flow(camera.area, date, day, readings)
+            flow = self._area_flow(camera.area, date, day, readings, at)
             unit.emit(AREA_FLOW, flow, camera.area, area_flow_id(camera.area, camera.id,
                                                                  frame_ns))
             writes.areas.append(flow)
@@ -319,14 +446,20 @@ class FlowPipeline:
         return writes.alerts
 
     def _area_flow(self, area_id: str, date: str, crossings: dict[str, tuple[int, int]],
-                   readings: dict[str, ZoneReading]) -> flow_pb2.AreaFlow:
+                   readings: dict[str, ZoneReading], at: float) -> flow_pb2.AreaFlow:
         """The area's people now (zones' counts) and entries today (gates' crossings)."""
         area = self.config.areas[area_id]
         msg = flow_pb2.AreaFlow(area_id=area_id, date=date,
                                 instantaneous_capacity=area.instantaneous_capacity,
                                 daily_capacity=area.daily_capacity)
-        msg.people_now = sum(r.count for z, r in readings.items()
-                             if self.config.zones[z].area == area_id)
+        mine = [z for z in readings if self.config.zones[z].area == area_id]
+        msg.people_now = sum(readings[z].count for z in mine)
+        others = [z.id for z in self.config.zones.values()
+                  if z.area == area_id and z.id not in readings]
+        for status in self.store.zones.many(others).values():
+            # Zones of cameras another replica runs, while their status is recent.
+            if at - status.frame_time.ToNanoseconds() / 1e9 <= REMOTE_ZONE_FRESH_S:
+                msg.people_now += status.count
         for g in self.config.gates.values():
             if g.area == area_id:
                 e, x = crossings.get(g.id, (0, 0))

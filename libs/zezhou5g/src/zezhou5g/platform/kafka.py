@@ -76,6 +76,16 @@ def ensure_topics(bootstrap: str, topics: Iterable[str], partitions: int = 3,
         admin.close()
 
 
+def partition_count(bootstrap: str, topic: str) -> int:
+    """How many partitions ``topic`` has (0 when the broker does not know it)."""
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10000)
+    try:
+        (described,) = admin.describe_topics([topic])
+        return len(described.get("partitions") or [])
+    finally:
+        admin.close()
+
+
 OnDelivered = Callable[[str], None] | None
 
 

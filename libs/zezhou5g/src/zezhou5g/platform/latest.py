@@ -46,3 +46,11 @@ class LatestStore(Generic[M]):
             return []
         raws = self.client.mget([f"{self.prefix}:{k}" for k in keys])
         return [json_format.Parse(str(r), self.cls()) for r in raws if r is not None]  # type: ignore[union-attr]
+
+    def many(self, keys: list[str]) -> dict[str, M]:
+        """The latest message of each of ``keys`` that has one (one round trip)."""
+        if not keys:
+            return {}
+        raws = self.client.mget([f"{self.prefix}:{k}" for k in keys])
+        return {k: json_format.Parse(str(r), self.cls())
+                for k, r in zip(keys, raws, strict=True) if r is not None}  # type: ignore[arg-type]

@@ -223,7 +223,7 @@ class Area(_message.Message):
     def __init__(self, area_id: _Optional[str] = ..., name_zh: _Optional[str] = ..., name_en: _Optional[str] = ..., open_hours: _Optional[float] = ..., mean_visit_hours: _Optional[float] = ..., instantaneous_capacity: _Optional[int] = ..., daily_capacity: _Optional[int] = ..., zones: _Optional[_Iterable[_Union[Zone, _Mapping]]] = ..., gates: _Optional[_Iterable[_Union[Gate, _Mapping]]] = ...) -> None: ...
 
 class CameraHealth(_message.Message):
-    __slots__ = ("camera_id", "area_id", "name_zh", "name_en", "healthy", "fps_in", "fps_processed", "last_frame_time", "reconnects", "error", "width", "height", "state", "last_frame_age_s", "sample_fps")
+    __slots__ = ("camera_id", "area_id", "name_zh", "name_en", "healthy", "fps_in", "fps_processed", "last_frame_time", "reconnects", "error", "width", "height", "state", "last_frame_age_s", "sample_fps", "worker")
     CAMERA_ID_FIELD_NUMBER: _ClassVar[int]
     AREA_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_ZH_FIELD_NUMBER: _ClassVar[int]
@@ -239,6 +239,7 @@ class CameraHealth(_message.Message):
     STATE_FIELD_NUMBER: _ClassVar[int]
     LAST_FRAME_AGE_S_FIELD_NUMBER: _ClassVar[int]
     SAMPLE_FPS_FIELD_NUMBER: _ClassVar[int]
+    WORKER_FIELD_NUMBER: _ClassVar[int]
     camera_id: str
     area_id: str
     name_zh: str
@@ -254,7 +255,8 @@ class CameraHealth(_message.Message):
     state: str
     last_frame_age_s: float
     sample_fps: float
-    def __init__(self, camera_id: _Optional[str] = ..., area_id: _Optional[str] = ..., name_zh: _Optional[str] = ..., name_en: _Optional[str] = ..., healthy: _Optional[bool] = ..., fps_in: _Optional[float] = ..., fps_processed: _Optional[float] = ..., last_frame_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reconnects: _Optional[int] = ..., error: _Optional[str] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., state: _Optional[str] = ..., last_frame_age_s: _Optional[float] = ..., sample_fps: _Optional[float] = ...) -> None: ...
+    worker: str
+    def __init__(self, camera_id: _Optional[str] = ..., area_id: _Optional[str] = ..., name_zh: _Optional[str] = ..., name_en: _Optional[str] = ..., healthy: _Optional[bool] = ..., fps_in: _Optional[float] = ..., fps_processed: _Optional[float] = ..., last_frame_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reconnects: _Optional[int] = ..., error: _Optional[str] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., state: _Optional[str] = ..., last_frame_age_s: _Optional[float] = ..., sample_fps: _Optional[float] = ..., worker: _Optional[str] = ...) -> None: ...
 
 class ZoneMinute(_message.Message):
     __slots__ = ("minute", "mean_count", "max_count", "mean_density_per_m2")
