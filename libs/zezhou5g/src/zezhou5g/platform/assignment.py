@@ -186,7 +186,7 @@ class SlotMembership:
         self.generation += 1
         if slots != self.owned:
             log.info("slots now owned", extra=log_fields(
-                topic=self.topic, slots=sorted(slots), before=sorted(self.owned)))
+                topic=self.topic, slots=len(slots), before=len(self.owned)))
         self.owned = slots
         self._on_change(slots)
 
