@@ -14,7 +14,7 @@ import zlib
 from collections.abc import Callable, Iterable
 
 from zezhou5g.platform.assignment import SlotMembership
-from zezhou5g.platform.kafka import ensure_topics, partition_count
+from zezhou5g.platform.kafka import ensure_topics
 from zezhou5g.platform.logging import log_fields
 
 log = logging.getLogger(__name__)
@@ -59,8 +59,7 @@ class CameraSlots:
         Cameras hash over the partitions the topic really has: a topic made earlier with
         another count is used as it is (every replica then agrees), with a warning.
         """
-        ensure_topics(self.bootstrap, [TOPIC], partitions=self.slots)
-        actual = partition_count(self.bootstrap, TOPIC)
+        actual = ensure_topics(self.bootstrap, [TOPIC], partitions=self.slots)[TOPIC]
         if actual != self.slots:
             log.warning("camera slot topic has another partition count; using it",
                         extra=log_fields(topic=TOPIC, partitions=actual, configured=self.slots))

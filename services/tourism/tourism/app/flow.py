@@ -174,11 +174,11 @@ class FlowPipeline:
                                               alert_active=self.store.open_alert(z.id) is not None)
 
     def start(self, run_all: bool = True) -> None:
-        """Restore the zones, start the inference thread and the cameras (blocking).
+        """Start the inference thread and the cameras (blocking).
 
-        ``run_all``: every camera; otherwise those later :meth:`assign`-ed.
+        ``run_all``: every camera; otherwise those later :meth:`assign`-ed. Each camera's zones
+        are restored from the store when it is taken on (:meth:`_apply_assignment`).
         """
-        self.restore()
         if run_all:
             self.assign(self.cameras)
             self._apply_assignment()

@@ -58,7 +58,7 @@ def plan(slots: Iterable[int], loads: Mapping[int, float], members: Mapping[str,
         return result
     busy = sorted((s for s in slots if loads.get(s, 0) > 0), key=lambda s: (-loads[s], s))
     total_load = sum(loads[s] for s in busy)
-    quota = {m: q for m, q in zip(members, _float_share(members, total_load), strict=True)}
+    quota = _quotas(members, total_load)
     taken: dict[str, float] = dict.fromkeys(members, 0.0)
     holder = {s: m for m in sorted(owned) if m in members for s in owned[m]}
     free: list[int] = []
@@ -80,11 +80,12 @@ def plan(slots: Iterable[int], loads: Mapping[int, float], members: Mapping[str,
     return {m: sorted(v) for m, v in result.items()}
 
 
-def _float_share(members: Mapping[str, float], total: float) -> list[float]:
-    w = [max(0.0, float(members[m])) for m in members]
-    if sum(w) <= 0:
-        w = [1.0] * len(w)
-    return [total * x / sum(w) for x in w]
+def _quotas(members: Mapping[str, float], total: float) -> dict[str, float]:
+    """Each member's share of ``total`` by capacity (all equal when no capacity is positive)."""
+    w = {m: max(0.0, float(c)) for m, c in members.items()}
+    if sum(w.values()) <= 0:
+        w = dict.fromkeys(w, 1.0)
+    return {m: total * c / sum(w.values()) for m, c in w.items()}
 
 
 class CapacityAssignor(AbstractPartitionAssignor):
@@ -180,10 +181,8 @@ class SlotMembership:
         self._consumer: KafkaConsumer | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self.generation = 0
 
     def _assigned(self, slots: frozenset[int]) -> None:
-        self.generation += 1
         if slots != self.owned:
             log.info("slots now owned", extra=log_fields(
                 topic=self.topic, slots=len(slots), before=len(self.owned)))

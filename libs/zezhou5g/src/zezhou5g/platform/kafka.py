@@ -48,8 +48,11 @@ RESEND_BACKOFF_S = 1.0
 
 
 def ensure_topics(bootstrap: str, topics: Iterable[str], partitions: int = 3,
-                  replication: int = 1, timeout_s: float = 30.0) -> None:
+                  replication: int = 1, timeout_s: float = 30.0) -> dict[str, int]:
     """Create missing topics and wait until the broker reports their partitions.
+
+    Returns each topic's partition count as the broker has it (a topic that existed before
+    keeps its own count).
 
     The wait matters: a consumer that joins its group before a new topic's metadata is
     visible gets no partitions for it and would sit idle until its next metadata refresh.
@@ -68,20 +71,10 @@ def ensure_topics(bootstrap: str, topics: Iterable[str], partitions: int = 3,
         while True:
             described = admin.describe_topics(wanted)
             if all(d.get("partitions") and not d.get("error_code") for d in described):
-                return
+                return {d.get("topic", d.get("name")): len(d["partitions"]) for d in described}
             if time.monotonic() > deadline:
                 raise KafkaError(f"topics not ready after {timeout_s:.0f}s: {wanted}")
             time.sleep(0.2)
-    finally:
-        admin.close()
-
-
-def partition_count(bootstrap: str, topic: str) -> int:
-    """How many partitions ``topic`` has (0 when the broker does not know it)."""
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10000)
-    try:
-        (described,) = admin.describe_topics([topic])
-        return len(described.get("partitions") or [])
     finally:
         admin.close()
 
