@@ -6,11 +6,18 @@ observation set per ``--period`` seconds. A few patients deteriorate and recover
 alerts are raised throughout; the latency of each is measured from the moment its observation
 set was taken (its event time) to the alert arriving on ``medical.alerts``.
 
-Prints: offered and processed vitals/s over the measured window, the backlog at the end, and
-alert latency p50/p95/p99.
+With ``--hub-size N`` the sets travel as ward hubs deliver them: every N patients share a hub,
+which sends one ``VitalSignsBatch`` record (``medical.vitals.batches``, keyed by the hub) per
+period; without it each set is its own ``medical.vitals`` record. ``--status-every S`` is the
+service's ``Z5G_MEDICAL_STATUS_EVERY_S`` (a status event on a change of NEWS2 or alert, else at
+most every S seconds per patient).
+
+Prints: offered and processed vitals/s over the measured window (processed: the service
+group's committed offsets, in sets), the backlog at the start and end of the window and 5 s
+after publishing stopped, and alert latency p50/p95/p99.
 
     uv run python bench/medical_ingest.py [--patients 1000] [--period 1] [--seconds 30]
-        [--workers 2] [--publishers 2] [--records]
+        [--workers 2] [--publishers 2] [--records] [--hub-size 50] [--status-every 5]
 """
 
 from __future__ import annotations
@@ -29,10 +36,15 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kafka import KafkaConsumer, TopicPartition
+from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from localinfra import KafkaServer, RedisServer
 from localinfra.proc import free_port
-from zezhou5g.contracts.topics import MEDICAL_ALERTS, MEDICAL_PATIENT_STATUS, MEDICAL_VITALS
+from zezhou5g.contracts.topics import (
+    MEDICAL_ALERTS,
+    MEDICAL_PATIENT_STATUS,
+    MEDICAL_VITALS,
+    MEDICAL_VITALS_BATCHES,
+)
 from zezhou5g.medical.v1 import medical_pb2
 from zezhou5g.platform.kafka import EventProducer, ensure_topics
 
@@ -49,20 +61,31 @@ def _pct(values: list[float], p: float) -> float:
 
 
 def publish(bootstrap: str, patients: list[str], period: float, seconds: float,
-            sick_every: int) -> None:
-    """One publisher process: every patient once per ``period`` for ``seconds``."""
+            sick_every: int, hub_size: int) -> None:
+    """One publisher process: every patient once per ``period`` for ``seconds``.
+
+    ``hub_size`` > 0: the patients' sets go in one record per hub of that many patients.
+    """
     producer = EventProducer(bootstrap, "bench-wearables", linger_ms=10)
+    hubs = [patients[i:i + hub_size] for i in range(0, len(patients), hub_size or 1)]
     start = time.monotonic()
     tick = 0
     while time.monotonic() - start < seconds:
         tick_start = time.monotonic()
-        for i, pid in enumerate(patients):
-            # Every ``sick_every``-th patient is septic for 5 ticks in every 10 (raise, resolve).
-            sick = i % sick_every == 0 and (tick // 5) % 2 == 1
-            v = medical_pb2.VitalSigns(patient_id=pid, device_id=f"d-{pid}", seq=tick + 1,
-                                       **(SICK if sick else WELL))
-            v.meta.event_time.FromDatetime(datetime.now(UTC))
-            producer.publish(MEDICAL_VITALS.name, v, key=pid)
+        for members in hubs:
+            batch = medical_pb2.VitalSignsBatch(hub_id=f"hub-{members[0]}")
+            for pid in members:
+                # Every ``sick_every``-th patient is septic for 5 ticks in every 10.
+                sick = int(pid[2:]) % sick_every == 0 and (tick // 5) % 2 == 1
+                v = medical_pb2.VitalSigns(patient_id=pid, device_id=f"d-{pid}",
+                                           seq=tick + 1, **(SICK if sick else WELL))
+                v.meta.event_time.FromDatetime(datetime.now(UTC))
+                if hub_size:
+                    batch.sets.append(v)
+                else:
+                    producer.publish(MEDICAL_VITALS.name, v, key=pid)
+            if hub_size:
+                producer.publish(MEDICAL_VITALS_BATCHES.name, batch, key=batch.hub_id)
         tick += 1
         time.sleep(max(0.0, period - (time.monotonic() - tick_start)))
     producer.close(30)
@@ -76,6 +99,12 @@ def _end_offsets(bootstrap: str, topic: str) -> int:
     return total
 
 
+def _committed(admin: KafkaAdminClient, group: str, topic: str) -> int:
+    """Records of ``topic`` the service group has committed (processed), over its partitions."""
+    offsets = admin.list_group_offsets({group: None}).get(group, {})
+    return sum(m.offset for tp, m in offsets.items() if tp.topic == topic and m.offset > 0)
+
+
 def main() -> None:  # noqa: PLR0915 - a linear script
     """Run the benchmark and print its figures."""
     ap = argparse.ArgumentParser()
@@ -87,6 +116,11 @@ def main() -> None:  # noqa: PLR0915 - a linear script
     ap.add_argument("--publishers", type=int, default=2)
     ap.add_argument("--sick-every", type=int, default=50)
     ap.add_argument("--records", action="store_true", help="also write SQL records (SQLite)")
+    ap.add_argument("--hub-size", type=int, default=0,
+                    help="patients per ward hub record (0: one record per set)")
+    ap.add_argument("--partitions", type=int, default=6, help="of the input topics")
+    ap.add_argument("--status-every", type=float, default=0.0,
+                    help="the service's Z5G_MEDICAL_STATUS_EVERY_S")
     args = ap.parse_args()
 
     run = Path(tempfile.mkdtemp(prefix="z5g-bench-medical-"))
@@ -103,8 +137,13 @@ def main() -> None:  # noqa: PLR0915 - a linear script
             "patients": [{"patient_id": p, "name": p, "gender": "unknown",
                           "birth_date": "1970-01-01", "care_team": "bench"}
                          for p in patients]}))
-        ensure_topics(kafka.bootstrap, [MEDICAL_VITALS.name, MEDICAL_PATIENT_STATUS.name,
-                                        MEDICAL_ALERTS.name, MEDICAL_VITALS.dlq])
+        source = MEDICAL_VITALS_BATCHES if args.hub_size else MEDICAL_VITALS
+        per_record = args.hub_size or 1
+        # Inputs with as many partitions as --partitions (6: even over 1, 2, 3 or 6 workers).
+        ensure_topics(kafka.bootstrap, [MEDICAL_VITALS.name, MEDICAL_VITALS_BATCHES.name],
+                      partitions=args.partitions)
+        ensure_topics(kafka.bootstrap, [MEDICAL_PATIENT_STATUS.name, MEDICAL_ALERTS.name,
+                                        MEDICAL_VITALS.dlq, MEDICAL_VITALS_BATCHES.dlq])
         env = {k: v for k, v in os.environ.items() if not k.startswith("Z5G_")} | {
             "Z5G_ENV": "dev", "Z5G_KAFKA_BOOTSTRAP": kafka.bootstrap,
             "Z5G_REDIS_URL": redis_server.url, "Z5G_LOG_LEVEL": "WARNING",
@@ -114,6 +153,7 @@ def main() -> None:  # noqa: PLR0915 - a linear script
             "Z5G_MEDICAL_ESCALATE_TEAM_S": "86400",
             # Resolve on the first lower set so that every 10-s swing raises a fresh alert.
             "Z5G_MEDICAL_RESOLVE_HOLD_S": "0",
+            "Z5G_MEDICAL_STATUS_EVERY_S": str(args.status_every),
             # Services refuse to start without the key that verifies gateway principals.
             "Z5G_SERVICE_PRINCIPAL_KEY": os.urandom(24).hex()}
         for w in range(args.workers):
@@ -145,36 +185,52 @@ def main() -> None:  # noqa: PLR0915 - a linear script
         total_s = args.warmup + args.seconds
         ctx = mp.get_context("spawn")
         pubs = [ctx.Process(target=publish, args=(kafka.bootstrap, patients[i::args.publishers],
-                                                  args.period, total_s, args.sick_every))
+                                                  args.period, total_s, args.sick_every,
+                                                  args.hub_size))
                 for i in range(args.publishers)]
         for p in pubs:
             p.start()
+        admin = KafkaAdminClient(bootstrap_servers=kafka.bootstrap)
+
+        def sets_in() -> int:
+            return _end_offsets(kafka.bootstrap, source.name) * per_record
+
+        def sets_done() -> int:
+            return _committed(admin, "medical", source.name) * per_record
+
         time.sleep(args.warmup)
         latencies.clear()
-        t1, in1 = time.monotonic(), _end_offsets(kafka.bootstrap, MEDICAL_VITALS.name)
+        t1, in1, done1 = time.monotonic(), sets_in(), sets_done()
         out1 = _end_offsets(kafka.bootstrap, MEDICAL_PATIENT_STATUS.name)
         time.sleep(args.seconds)
-        t2, in2 = time.monotonic(), _end_offsets(kafka.bootstrap, MEDICAL_VITALS.name)
+        t2, in2, done2 = time.monotonic(), sets_in(), sets_done()
         out2 = _end_offsets(kafka.bootstrap, MEDICAL_PATIENT_STATUS.name)
         for p in pubs:
             p.join(60)
         # Let the service finish what was offered, then read the backlog it had at the end.
         time.sleep(5)
-        out3 = _end_offsets(kafka.bootstrap, MEDICAL_PATIENT_STATUS.name)
-        in3 = _end_offsets(kafka.bootstrap, MEDICAL_VITALS.name)
+        in3, done3 = sets_in(), sets_done()
         stop.set()
         watcher.join(5)
+        admin.close()
         span = t2 - t1
         offered = (in2 - in1) / span
-        processed = (out2 - out1) / span
+        processed = (done2 - done1) / span
+        how = (f"hubs of {args.hub_size} patients, one record per hub per period"
+               if args.hub_size else "one record per set")
         print(f"cohort {args.patients} patients, one set per {args.period:g} s each "
-              f"({args.patients / args.period:,.0f} vitals/s asked), {args.workers} medical "
-              f"process(es), {args.publishers} publisher(s), SQL records "
-              f"{'on' if args.records else 'off'}; 2-core machine, Kafka + Redis local")
+              f"({args.patients / args.period:,.0f} vitals/s asked, {how}), {args.workers} "
+              f"medical process(es), {args.publishers} publisher(s), status events every "
+              f"{args.status_every:g} s or on change, SQL records "
+              f"{'on' if args.records else 'off'}; 2-core machine, Kafka + Redis local, load "
+              f"average {os.getloadavg()[0]:.1f}")
         print(f"measured over {span:.1f} s after {args.warmup:g} s warm-up:")
         print(f"  offered   {offered:8,.0f} vitals/s (published and acknowledged)")
-        print(f"  processed {processed:8,.0f} vitals/s (scored, state + status event written)")
-        print(f"  backlog 5 s after publishing stopped: {in3 - out3:,} sets")
+        print(f"  processed {processed:8,.0f} vitals/s (committed by the service group: "
+              f"scored, state and events written)")
+        print(f"  status events {(out2 - out1) / span:8,.0f}/s")
+        print(f"  backlog at the window's start {in1 - done1:,} sets, at its end "
+              f"{in2 - done2:,}, 5 s after publishing stopped {in3 - done3:,}")
         print(f"  alert transitions published in the run: "
               f"{_end_offsets(kafka.bootstrap, MEDICAL_ALERTS.name):,}")
         if latencies:

@@ -11,7 +11,17 @@ import secrets
 import sys
 from pathlib import Path
 
-DEVICES = ("env-jueshan-gate", "wear-1001", "soil-e1-1", "gate-hsr-1")
+# The demo devices with a token (gateway/gateway/devices.json binds them); the ward hub
+# hub-ward-1 delivers its monitors' readings in batches.
+DEVICES = ("env-jueshan-gate", "wear-1001", "soil-e1-1", "gate-hsr-1", "hub-ward-1")
+
+
+def _device_tokens(line: str) -> str:
+    """The ``Z5G_DEVICE_TOKENS=`` line with a token for each device of DEVICES it lacks."""
+    pairs = [p for p in line.strip().removeprefix("Z5G_DEVICE_TOKENS=").split(",") if p]
+    have = {p.partition("=")[0] for p in pairs}
+    pairs += [f"{d}={secrets.token_urlsafe(24)}" for d in DEVICES if d not in have]
+    return "Z5G_DEVICE_TOKENS=" + ",".join(pairs) + "\n"
 
 
 def main() -> None:
@@ -22,7 +32,10 @@ def main() -> None:
         for name in ("Z5G_TRANSPORT_FACE_KEY", "Z5G_SERVICE_PRINCIPAL_KEY"):
             if f"{name}=" not in text:
                 text += f"{name}={secrets.token_urlsafe(48)}\n"
-                path.write_text(text)
+        lines = [_device_tokens(line) if line.startswith("Z5G_DEVICE_TOKENS=") else line
+                 for line in text.splitlines(keepends=True)]
+        if "".join(lines) != text:
+            path.write_text("".join(lines))
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
         tokens = ",".join(f"{d}={secrets.token_urlsafe(24)}" for d in DEVICES)

@@ -3,10 +3,11 @@
 A device has a scenario, a kind (``wearable``, ``soil_probe``, ``gate_camera`` …) and a
 subject: the patient a wearable is assigned to, the field of a probe, the area of an
 environment sensor, the station of a gate camera; machines and ambulances report about
-themselves. Tokens are random (≥128 bits) and stored only as SHA-256, so a database leak gives
-no usable credential; a fast hash suffices because the input has no low-entropy guesses.
-Everything is read from SQL on each post, so a rotation or revocation applies at once on every
-replica, without a restart.
+themselves. A device may be attached to a hub (a ward's bedside-monitor central station, itself
+a registered device) that delivers its readings in batches. Tokens are random (≥128 bits) and
+stored only as SHA-256, so a database leak gives no usable credential; a fast hash suffices
+because the input has no low-entropy guesses. Everything is read from SQL on each post, so a
+rotation or revocation applies at once on every replica, without a restart.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +40,8 @@ class Device(Base):
     token_sha256: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The hub (a device id) that may deliver this device's readings in batches; None: none.
+    hub_id: Mapped[str | None] = mapped_column(String(64), nullable=True, default=None)
 
 
 class DeviceAudit(Base):
@@ -62,6 +66,8 @@ class DeviceInfo:
     kind: str
     subject: str
     revoked: bool
+    # The hub it is attached to (a device id), or None.
+    hub: str | None = None
 
 
 def token_hash(token: str) -> str:
@@ -75,7 +81,7 @@ def new_token() -> str:
 
 
 def _info(d: Device) -> DeviceInfo:
-    return DeviceInfo(d.device_id, d.scenario, d.kind, d.subject, d.revoked)
+    return DeviceInfo(d.device_id, d.scenario, d.kind, d.subject, d.revoked, d.hub_id)
 
 
 def by_token(engine: Engine, token: str) -> DeviceInfo | None:
@@ -99,21 +105,39 @@ def get(engine: Engine, device_id: str) -> DeviceInfo | None:
         return _info(d) if d else None
 
 
+def many(engine: Engine, device_ids: Collection[str]) -> dict[str, DeviceInfo]:
+    """The registered devices among ``device_ids``, by id, read in one query."""
+    if not device_ids:
+        return {}
+    with Session(engine) as session:
+        rows = session.scalars(select(Device).where(Device.device_id.in_(set(device_ids))))
+        return {d.device_id: _info(d) for d in rows}
+
+
+def _binding(scenario: str, kind: str, subject: str, hub: str | None) -> str:
+    """How the audit trail words a device's binding."""
+    return f"{scenario}/{kind} → {subject}" + (f" via hub {hub}" if hub else "")
+
+
 def _audit(session: Session, actor: str, device_id: str, action: str, detail: str) -> None:
     session.add(DeviceAudit(at=datetime.now(UTC), actor=actor, device_id=device_id,
                             action=action, detail=detail[:256]))
 
 
 def register(engine: Engine, actor: str, device_id: str, scenario: str, kind: str,
-             subject: str) -> str:
-    """Register (or re-register) a device with a new token; returns the token, shown once."""
+             subject: str, hub: str | None = None) -> str:
+    """Register (or re-register) a device with a new token; returns the token, shown once.
+
+    ``hub``: the hub that may deliver its readings in batches (re-registering without one
+    detaches it).
+    """
     token = new_token()
     with Session(engine) as session:
         d = session.get(Device, device_id) or Device(device_id=device_id)
-        d.scenario, d.kind, d.subject = scenario, kind, subject
+        d.scenario, d.kind, d.subject, d.hub_id = scenario, kind, subject, hub
         d.token_sha256, d.revoked, d.updated_at = token_hash(token), False, datetime.now(UTC)
         session.add(d)
-        _audit(session, actor, device_id, "register", f"{scenario}/{kind} → {subject}")
+        _audit(session, actor, device_id, "register", _binding(scenario, kind, subject, hub))
         session.commit()
     return token
 
@@ -167,8 +191,11 @@ def audit_trail(engine: Engine, device_id: str) -> list[dict[str, str]]:
 def seed(engine: Engine, tokens: dict[str, str], registry_file: Path) -> None:
     """Register each device of ``tokens`` (token → device id) that is not registered yet.
 
-    Its scenario, kind and subject come from ``registry_file``; a registered device keeps its
-    current token (an admin may have rotated it since the variable was written).
+    Its scenario, kind, subject and hub (``"hub"``, optional) come from ``registry_file``. The
+    devices the file attaches to a hub of ``tokens`` are registered too, without a token
+    unless ``tokens`` has one: their readings reach the gateway through the hub. A registered
+    device keeps its binding and its current token (an admin may have rotated it since the
+    variable was written); one registered without a token gets the token ``tokens`` gives it.
 
     Raises:
         ValueError: a device with a token is missing from the file.
@@ -177,16 +204,25 @@ def seed(engine: Engine, tokens: dict[str, str], registry_file: Path) -> None:
     missing = sorted(d for d in tokens.values() if d not in declared)
     if missing:
         raise ValueError(f"Z5G_DEVICE_TOKENS names devices not in {registry_file}: {missing}")
+    wanted: dict[str, str | None] = {d: t for t, d in tokens.items()}
+    wanted |= {d: None for d, spec in declared.items()
+               if spec.get("hub") in wanted and d not in wanted}
     with Session(engine) as session:
-        known = set(session.scalars(select(Device.device_id)))
-        for token, device_id in tokens.items():
+        known = {d.device_id: d for d in session.scalars(
+            select(Device).where(Device.device_id.in_(set(wanted))))}
+        for device_id, token in wanted.items():
             if device_id in known:
+                d = known[device_id]
+                if token is not None and d.token_sha256 is None:
+                    d.token_sha256, d.updated_at = token_hash(token), datetime.now(UTC)
+                    _audit(session, "seed", device_id, "rotate", "first token")
                 continue
             spec = declared[device_id]
+            hub = spec.get("hub")
             session.add(Device(device_id=device_id, scenario=spec["scenario"],
-                               kind=spec["kind"], subject=spec["subject"],
-                               token_sha256=token_hash(token), revoked=False,
-                               updated_at=datetime.now(UTC)))
+                               kind=spec["kind"], subject=spec["subject"], hub_id=hub,
+                               token_sha256=token_hash(token) if token else None,
+                               revoked=False, updated_at=datetime.now(UTC)))
             _audit(session, "seed", device_id, "register",
-                   f"{spec['scenario']}/{spec['kind']} → {spec['subject']}")
+                   _binding(spec["scenario"], spec["kind"], spec["subject"], hub))
         session.commit()

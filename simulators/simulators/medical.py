@@ -4,6 +4,10 @@ Ten monitored patients (the service's cohort.json): most stable, p-1003 deterior
 (sepsis-like), p-1007 with COPD on SpO2 scale 2 (88-92 % target, on oxygen) who worsens later.
 Three ambulances drive towards Zezhou County People's Hospital from around the county, their
 patients' vitals on board; the route is time-compressed so an ETA visibly counts down.
+
+The first three patients' devices are attached to the ward's monitor hub ``hub-ward-1`` (as in
+the gateway's devices.json): their sets arrive as one ``VitalSignsBatch`` per tick on
+``medical.vitals.batches``, the way a bedside-monitor central station delivers them.
 """
 
 from __future__ import annotations
@@ -14,12 +18,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from zezhou5g.contracts.topics import MEDICAL_AMBULANCE_TELEMETRY, MEDICAL_VITALS
+from zezhou5g.contracts.topics import (
+    MEDICAL_AMBULANCE_TELEMETRY,
+    MEDICAL_VITALS,
+    MEDICAL_VITALS_BATCHES,
+)
 from zezhou5g.medical.v1 import medical_pb2
 
 from simulators.base import Emission
 
 TOPIC = MEDICAL_VITALS.name
+HUB_TOPIC = MEDICAL_VITALS_BATCHES.name
+# The ward hub and the devices it delivers for (gateway/gateway/devices.json).
+HUB = "hub-ward-1"
+HUB_DEVICES = frozenset({"wear-1001", "wear-1002", "bed-2003"})
 AMBULANCE_TOPIC = MEDICAL_AMBULANCE_TELEMETRY.name
 HOSPITAL = (35.5012, 112.8395)  # approximate; the service holds the same point
 # The demo's clock runs this many times faster for ambulances (a 20-min trip takes 2 min).
@@ -59,7 +71,7 @@ class Wearables:
 
     name = "medical"
     topic = TOPIC
-    topics = (TOPIC, AMBULANCE_TOPIC)
+    topics = (TOPIC, HUB_TOPIC, AMBULANCE_TOPIC)
 
     def __init__(self, seed: int = 11, interval_s: float = 1.0) -> None:
         self.rng = random.Random(seed)
@@ -84,10 +96,18 @@ class Wearables:
         self.ticks = 0
 
     def tick(self, now: datetime) -> Iterable[Emission]:
-        """One observation set per patient, one telemetry message per ambulance."""
+        """One observation set per patient (the hub's in one batch), telemetry per ambulance."""
         self.ticks += 1
+        batch = medical_pb2.VitalSignsBatch(hub_id=HUB)
         for p in self.patients:
-            yield TOPIC, self._vitals(p), p.patient_id
+            vitals = self._vitals(p)
+            if p.device_id in HUB_DEVICES:
+                vitals.meta.event_time.FromDatetime(now)
+                batch.sets.append(vitals)
+            else:
+                yield TOPIC, vitals, p.patient_id
+        if batch.sets:
+            yield HUB_TOPIC, batch, HUB
         for a in self.ambulances:
             yield AMBULANCE_TOPIC, self._telemetry(a), a.ambulance_id
 

@@ -3,7 +3,9 @@ outcome.
 
 20 patients each send 65 observation sets that swing between well (NEWS2 0) and septic
 (NEWS2 12) every 5 sets, ending well, so each patient must see exactly 6 alerts raised and 6
-resolved. The service runs under the project's supervisor (``localinfra.supervise``, the
+resolved. Half of them send from their own device (``medical.vitals``, one set per record), the
+other half through two ward hubs (``medical.vitals.batches``, one record per hub per round).
+The service runs under the project's supervisor (``localinfra.supervise``, the
 ``supervised`` fixture) and is SIGKILLed twice while the sets stream in. Afterwards, counted by
 event id: every input set has exactly one ``PatientVitals`` status (its id derived from the set's),
 none is dead-lettered, the ``medical.alerts`` topic holds exactly the expected transitions, and
@@ -19,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 from kafka import KafkaConsumer, TopicPartition
 from localinfra.proc import free_port
+from medical.adapters.patient_store import PatientStore
 from sqlalchemy import create_engine, text
 from zezhou5g.medical.v1 import medical_pb2
 from zezhou5g.platform.kafka import EventProducer
@@ -35,8 +38,13 @@ SICK = dict(WELL, resp_rate_per_min=26, spo2_pct=91, systolic_mmhg=95, heart_rat
             temperature_c=39.2)
 
 
+# Patients from the 11th on send through two hubs of five.
+HUBS = {"hub-k1": PATIENTS[10:15], "hub-k2": PATIENTS[15:20]}
+
+
 def _processed(redis_client) -> int:
-    return sum(int(redis_client.get(f"medical:total:{p}") or 0) for p in PATIENTS)
+    store = PatientStore(redis_client)
+    return sum(store.total(p) for p in PATIENTS)
 
 
 def _records(kafka, topic: str) -> list:
@@ -75,17 +83,32 @@ def test_sigkill_twice_mid_stream_every_set_has_exactly_one_outcome(
     done = threading.Event()
     run = uuid.uuid4().hex[:8]
     sent: list[str] = []
+    # The event id each set is decided as: its own, or derived from its hub record's.
+    cause: dict[str, str] = {}
+    hub_of = {p: h for h, ps in HUBS.items() for p in ps}
 
     def stream() -> None:
         for n in range(1, SETS + 1):
+            batches = {h: medical_pb2.VitalSignsBatch(hub_id=h) for h in HUBS}
+            for h, batch in batches.items():
+                batch.meta.event_id = f"kill-{run}-{h}-{n}"
             for i, pid in enumerate(PATIENTS):
                 values = SICK if (n - 1) // 5 % 2 else WELL
                 v = medical_pb2.VitalSigns(patient_id=pid, device_id=f"dev-{pid}", seq=n,
                                            **values)
                 v.meta.event_id = f"kill-{run}-{pid}-{n}"
                 v.meta.event_time.FromDatetime(t0 + timedelta(seconds=n, milliseconds=i))
-                producer.publish("medical.vitals", v, key=pid)
+                if pid in hub_of:
+                    batch = batches[hub_of[pid]]
+                    cause[v.meta.event_id] = derived_id("medical.set", batch.meta.event_id,
+                                                        str(len(batch.sets)))
+                    batch.sets.append(v)
+                else:
+                    cause[v.meta.event_id] = v.meta.event_id
+                    producer.publish("medical.vitals", v, key=pid)
                 sent.append(v.meta.event_id)
+            for h, batch in batches.items():
+                producer.publish("medical.vitals.batches", batch, key=h)
             time.sleep(ROUND_S)
         producer.flush(30)
         done.set()
@@ -129,7 +152,7 @@ def test_sigkill_twice_mid_stream_every_set_has_exactly_one_outcome(
     assert not lost, f"{len(lost)} sets without a status, e.g. {lost[:3]}"
     assert not doubled, f"{len(doubled)} sets decided twice, e.g. {list(doubled.items())[:2]}"
     assert set(outcome_ids) == set(sent)
-    assert all(ids == {derived_id("medical.status", i)} for i, ids in outcome_ids.items())
+    assert all(ids == {derived_id("medical.status", cause[i])} for i, ids in outcome_ids.items())
     # Applied once each, in order: a set decided again would count the patient's sets twice
     # and show up as a second count for the same set (a re-sent copy repeats the first).
     assert {p: sorted(n for _, n in c) for p, c in counts.items()} == {
@@ -137,6 +160,8 @@ def test_sigkill_twice_mid_stream_every_set_has_exactly_one_outcome(
     # Valid sets are never dead-lettered, whatever the kills interrupted.
     dead = [r for r in _records(kafka, "medical.vitals.dlq")
             if r.key and r.key.decode() in PATIENTS]
+    dead += [r for r in _records(kafka, "medical.vitals.batches.dlq")
+             if r.key and r.key.decode() in HUBS]
     assert not dead, f"{len(dead)} valid sets dead-lettered: {dead[0].headers}"
 
     records = [medical_pb2.Alert.FromString(r.value) for r in _records(kafka, "medical.alerts")]

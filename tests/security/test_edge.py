@@ -20,6 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from localinfra.metrics import sample
 
 # Requests from 127.0.0.2 come "through a proxy"; 127.0.0.1 is an ordinary (untrusted) peer.
 PROXY = "127.0.0.2"
@@ -41,15 +42,6 @@ def base_env(base_env: dict[str, str]) -> dict[str, str]:
 def edge(stack: dict) -> dict:
     """One stack whose gateway trusts 127.0.0.2 as a proxy and allows 6 uploads a minute."""
     return stack
-
-
-def _metric(url: str, name: str, **labels: str) -> float:
-    want = ",".join(f'{k}="{v}"' for k, v in labels.items())
-    prefix = f"{name}{{{want}}}" if labels else name
-    for line in httpx.get(f"{url}/metrics/", timeout=5).text.splitlines():
-        if line.startswith(prefix + " "):
-            return float(line.split()[-1])
-    return 0.0
 
 
 def _rss_mb(pid: int) -> float:
@@ -98,13 +90,13 @@ def test_every_response_carries_the_security_headers(edge):
 
 def test_oversized_bodies_are_refused_before_parsing(edge):
     url = edge["url"]
-    before = _metric(url, "z5g_gateway_body_rejected_total", how="declared")
+    before = sample(url, "z5g_gateway_body_rejected_total", how="declared")
     started = time.monotonic()
     r = httpx.post(f"{url}/api/auth/login", content=b'{"username": "' + b"a" * 20_000_000
                    + b'"}', headers={"content-type": "application/json"}, timeout=30)
     assert r.status_code == 413 and time.monotonic() - started < 5
     assert r.headers["x-frame-options"] == "DENY"
-    assert _metric(url, "z5g_gateway_body_rejected_total", how="declared") == before + 1
+    assert sample(url, "z5g_gateway_body_rejected_total", how="declared") == before + 1
 
     def chunks() -> Iterator[bytes]:  # no Content-Length: counted while it arrives
         yield b'{"username": "'
@@ -112,11 +104,11 @@ def test_oversized_bodies_are_refused_before_parsing(edge):
             yield b"a" * 65536
         yield b'", "password": "x"}'
 
-    before = _metric(url, "z5g_gateway_body_rejected_total", how="streamed")
+    before = sample(url, "z5g_gateway_body_rejected_total", how="streamed")
     r = httpx.post(f"{url}/api/auth/login", content=chunks(),
                    headers={"content-type": "application/json"}, timeout=30)
     assert r.status_code == 413, r.text
-    assert _metric(url, "z5g_gateway_body_rejected_total", how="streamed") == before + 1
+    assert sample(url, "z5g_gateway_body_rejected_total", how="streamed") == before + 1
 
 
 def _enrol(url: str, photo: bytes) -> httpx.Response:
@@ -131,7 +123,7 @@ def test_image_bomb_is_refused_fast_and_transport_memory_stays_flat(edge):
     bomb = _png_bomb()
     transport = next(p for p in edge["procs"] if p.module == "transport")
     rss_before = _rss_mb(transport.popen.pid)
-    before = _metric(url, "z5g_gateway_image_rejected_total", reason="too_many_pixels")
+    before = sample(url, "z5g_gateway_image_rejected_total", reason="too_many_pixels")
     started = time.monotonic()
     r = _enrol(url, bomb)
     took = time.monotonic() - started
@@ -142,7 +134,7 @@ def test_image_bomb_is_refused_fast_and_transport_memory_stays_flat(edge):
     assert r.status_code == 413 and "16000×16000" in r.json()["detail"], r.text
     assert took < 1.0
     assert rss_after - rss_before < 50
-    assert _metric(url, "z5g_gateway_image_rejected_total",
+    assert sample(url, "z5g_gateway_image_rejected_total",
                    reason="too_many_pixels") == before + 1
     assert _enrol(url, b"GIF89a not an image").status_code == 422
     # The public upload path has its own per-client limit (6 a minute in this stack).
@@ -161,7 +153,7 @@ def test_login_limits_ignore_forged_forwarded_for_and_count_per_account(edge, st
     stack_client.clear_login_limits(edge)
     # Through the trusted proxy every guess comes from another address: the account's own
     # limit stops them, and then even the right password is refused until the window ends.
-    before = _metric(url, "z5g_gateway_rate_limited_total", bucket="login_account")
+    before = sample(url, "z5g_gateway_rate_limited_total", bucket="login_account")
     with httpx.Client(base_url=url, transport=httpx.HTTPTransport(local_address=PROXY)) as via:
         codes = [via.post("/api/auth/login", json={"username": "dr-li", "password": f"g{i}"},
                           headers={"X-Forwarded-For": f"203.0.113.{i}"}).status_code
@@ -174,7 +166,7 @@ def test_login_limits_ignore_forged_forwarded_for_and_count_per_account(edge, st
                          headers={"X-Forwarded-For": "203.0.113.1"})
     assert codes[:10] == [401] * 10 and codes[10] == 429, codes
     assert right.status_code == 429 and other.status_code == 200
-    assert _metric(url, "z5g_gateway_rate_limited_total", bucket="login_account") == before + 2
+    assert sample(url, "z5g_gateway_rate_limited_total", bucket="login_account") == before + 2
     stack_client.clear_login_limits(edge)
 
 
@@ -186,10 +178,10 @@ def test_a_token_is_dead_after_sign_out(edge, sign_in):
     cookie = client.cookies["z5g_session"]
     assert "httponly" in set_cookie and "samesite=strict" in set_cookie
     assert client.post("/api/auth/logout").status_code == 204
-    before = _metric(url, "z5g_gateway_revoked_token_used_total")
+    before = sample(url, "z5g_gateway_revoked_token_used_total")
     stolen = httpx.get(f"{url}/api/auth/me", cookies={"z5g_session": cookie})
     assert stolen.status_code == 401
-    assert _metric(url, "z5g_gateway_revoked_token_used_total") == before + 1
+    assert sample(url, "z5g_gateway_revoked_token_used_total") == before + 1
 
 
 def _post(url: str, scenario: str, kind: str, body: dict, token: str) -> httpx.Response:
@@ -198,7 +190,7 @@ def _post(url: str, scenario: str, kind: str, body: dict, token: str) -> httpx.R
 
 
 def _rejected(url: str, reason: str) -> float:
-    return _metric(url, "z5g_gateway_device_rejected_total", reason=reason)
+    return sample(url, "z5g_gateway_device_rejected_total", reason=reason)
 
 
 def test_devices_post_only_about_their_own_subject(edge, sign_in):

@@ -1,7 +1,9 @@
 """The device registry's API: register, rotate, revoke (admin); re-assign (admin, clinician).
 
-Tokens are returned once, when made, and stored only hashed. Every change is audited with the
-signed-in user's name; a change applies to the next post, on every replica.
+A device may be registered attached to a hub (a registered device of a hub kind of its
+scenario) that delivers its readings in batches. Tokens are returned once, when made, and
+stored only hashed. Every change is audited with the signed-in user's name; a change applies to
+the next post, on every replica.
 """
 
 from __future__ import annotations
@@ -23,10 +25,15 @@ router = APIRouter(prefix="/api/admin/devices", tags=["device registry"],
                    responses=responses(403))
 NO_DEVICE = responses(404)
 
-# Scenario → device kinds that may post somewhere in it (from the scenario declarations).
+# Scenario → device kinds that may post somewhere in it (from the scenario declarations), and
+# those of them that are hubs (post batches for the devices attached to them).
 KINDS: dict[str, set[str]] = {}
+HUB_KINDS: dict[str, set[str]] = {}
 for (_scenario, _route), _spec in DEVICE_INGEST.items():
     KINDS.setdefault(_scenario, set()).update(_spec.device_kinds)
+    if _spec.batch is not None:
+        KINDS[_scenario].update(_spec.batch.hub_kinds)
+        HUB_KINDS.setdefault(_scenario, set()).update(_spec.batch.hub_kinds)
 # Kinds a clinician may re-assign: devices worn by or attached to a patient.
 CLINICIAN_KINDS = {"wearable", "bedside_monitor"}
 Id = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")
@@ -39,16 +46,22 @@ def _admin(principal: Principal) -> None:
 
 def _view(d: registry.DeviceInfo) -> dict[str, Any]:
     return {"device_id": d.device_id, "scenario": d.scenario, "kind": d.kind,
-            "subject": d.subject, "revoked": d.revoked}
+            "subject": d.subject, "hub": d.hub, "revoked": d.revoked}
 
 
 class NewDevice(BaseModel):
-    """A device to register; ``subject`` is what it reports about (itself for machines)."""
+    """A device to register; ``subject`` is what it reports about (itself for machines).
+
+    ``hub``: the hub (a registered device of a hub kind of the same scenario) that may deliver
+    its readings in batches; None: none.
+    """
 
     device_id: str = Id
     scenario: str = Field(min_length=1, max_length=32)
     kind: str = Field(min_length=1, max_length=32)
     subject: str = Id
+    hub: str | None = Field(default=None, min_length=1, max_length=64,
+                            pattern=r"^[A-Za-z0-9._:-]+$")
 
 
 class Assignment(BaseModel):
@@ -74,9 +87,20 @@ async def register(body: NewDevice, request: Request,
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
                             f"no device kind {body.kind!r} in scenario {body.scenario!r}; "
                             f"known: {sorted(KINDS.get(body.scenario, set()))}")
-    token = await asyncio.to_thread(registry.register, request.app.state.engine,
-                                    principal.username, body.device_id, body.scenario,
-                                    body.kind, body.subject)
+    engine = request.app.state.engine
+    if body.hub is not None:
+        hub = await asyncio.to_thread(registry.get, engine, body.hub)
+        hub_kinds = HUB_KINDS.get(body.scenario, set())
+        if hub is None or hub.scenario != body.scenario or hub.kind not in hub_kinds:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                                f"hub {body.hub!r} is not a registered {body.scenario} hub "
+                                f"(kinds {sorted(hub_kinds)})")
+        if body.kind in hub_kinds:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                                "a hub is attached to no hub")
+    token = await asyncio.to_thread(registry.register, engine, principal.username,
+                                    body.device_id, body.scenario, body.kind, body.subject,
+                                    body.hub)
     return {"device_id": body.device_id, "token": token}
 
 

@@ -6,7 +6,13 @@ The generic routes iterate over :data:`SCENARIOS`; nothing else names a scenario
 from __future__ import annotations
 
 from gateway.scenarios import agri, medical, tourism, transport
-from gateway.scenarios.contract import DeviceIngest, Scenario, StatusStream, StreamScope
+from gateway.scenarios.contract import (
+    BatchIngest,
+    DeviceIngest,
+    Scenario,
+    StatusStream,
+    StreamScope,
+)
 from gateway.users import Role
 
 # In the order the consoles are listed to a user.
@@ -25,5 +31,5 @@ def consoles_of(role: Role) -> list[str]:
     return [name for name, s in SCENARIOS.items() if role in s.console_roles]
 
 
-__all__ = ["DEVICE_INGEST", "SCENARIOS", "STATUS_STREAMS", "DeviceIngest", "Scenario",
-           "StatusStream", "StreamScope", "consoles_of"]
+__all__ = ["DEVICE_INGEST", "SCENARIOS", "STATUS_STREAMS", "BatchIngest", "DeviceIngest",
+           "Scenario", "StatusStream", "StreamScope", "consoles_of"]

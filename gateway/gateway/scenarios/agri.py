@@ -9,7 +9,7 @@ from zezhou5g.agri.v1 import agri_pb2, agri_pb2_grpc
 from zezhou5g.contracts import topics
 
 from gateway.grpc_clients import DEADLINE_S, call, dicts, service_stub
-from gateway.scenarios.contract import DeviceIngest, Scenario, StreamScope
+from gateway.scenarios.contract import BatchIngest, DeviceIngest, Scenario, StreamScope
 from gateway.users import Role
 
 if TYPE_CHECKING:
@@ -40,8 +40,12 @@ SCENARIO = Scenario(
     console_roles=frozenset({Role.FARMER, Role.AGRI_BUREAU, Role.ADMIN}),
     # Keyed by device kind: POST /api/devices/agri/<kind>.
     devices={
+        # A field gateway (a LoRaWAN network server, a farm's 5G CPE) posts its probes'
+        # readings in one batch: POST /api/devices/agri/readings:batch.
         "readings": DeviceIngest(topics.AGRI_TELEMETRY, "device_id", ("soil_probe", "air_probe"),
-                                 "field_id"),
+                                 "field_id",
+                                 BatchIngest(topics.AGRI_TELEMETRY_BATCHES, "gateway_id",
+                                             "readings", ("field_gateway",), max_items=500)),
         "machines": DeviceIngest(topics.AGRI_MACHINE_POSITIONS, "machine_id", ("machine",)),
     },
     # Field status is public; alarms, orders and machines are for the console, and a farmer's

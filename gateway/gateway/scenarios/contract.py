@@ -59,6 +59,29 @@ def status_streams(scenario: str) -> dict[str, StatusStream]:
 
 
 @dataclass(frozen=True)
+class BatchIngest:
+    """How a hub delivers many messages of a device route at once (``POST …/<kind>:batch``).
+
+    A hub is a registered device of one of ``hub_kinds`` (a ward's bedside-monitor central
+    station); its post names it in ``hub_field`` and carries 1 to ``max_items`` messages of the
+    route's type in ``items_field``. Each message is checked as a single post of its own device
+    would be, and that device must be registered as attached to this hub. An accepted post is
+    one record on ``contract`` (the batch topic), keyed as that topic declares (the hub).
+    """
+
+    contract: Topic
+    hub_field: str
+    items_field: str
+    hub_kinds: tuple[str, ...]
+    max_items: int
+
+    @property
+    def topic(self) -> str:
+        """The topic name batches are published to."""
+        return self.contract.name
+
+
+@dataclass(frozen=True)
 class DeviceIngest:
     """Where a kind of device of a scenario posts, and which field names the device.
 
@@ -66,12 +89,14 @@ class DeviceIngest:
     ``subject_field`` must be the device's registered subject (its patient, field, area or
     station); with ``subject_field`` None the device reports about itself (``device_field``).
     The record key is the one the topic declares (``contract.key``), not the device.
+    ``batch``: how hubs deliver many such messages in one post; None: no batch route.
     """
 
     contract: Topic
     device_field: str
     device_kinds: tuple[str, ...] = ()
     subject_field: str | None = None
+    batch: BatchIngest | None = None
 
     @property
     def topic(self) -> str:
@@ -112,7 +137,8 @@ class Scenario:
     Attributes:
         name: ``tourism``, ``medical``, ``agri`` or ``transport`` (URL segment, topic prefix).
         console_roles: roles that may use its console routes and console stream.
-        devices: device ingestion by route kind (``POST /api/devices/<name>/<kind>``).
+        devices: device ingestion by route kind (``POST /api/devices/<name>/<kind>``, and
+            ``…/<kind>:batch`` for a hub where the kind declares a ``batch``).
         stream_scope: who sees only their own events on the console stream; None: nobody.
         on_stream_open: called before a console stream opens (medical audits it there).
         public_summary: what the public overview shows of it; None: nothing.

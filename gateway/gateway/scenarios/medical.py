@@ -9,7 +9,13 @@ from zezhou5g.contracts import topics
 from zezhou5g.medical.v1 import medical_pb2, medical_pb2_grpc
 
 from gateway.grpc_clients import DEADLINE_S, call, service_stub
-from gateway.scenarios.contract import DeviceIngest, Scenario, StreamScope, claim_scope
+from gateway.scenarios.contract import (
+    BatchIngest,
+    DeviceIngest,
+    Scenario,
+    StreamScope,
+    claim_scope,
+)
 from gateway.users import Role
 
 if TYPE_CHECKING:
@@ -43,8 +49,12 @@ SCENARIO = Scenario(
     console_roles=frozenset({Role.CLINICIAN, Role.ADMIN}),
     # Keyed by device kind: POST /api/devices/medical/<kind>.
     devices={
+        # A ward's central station (hub) delivers its monitors' sets at once: one record on
+        # medical.vitals.batches per post (POST /api/devices/medical/readings:batch).
         "readings": DeviceIngest(topics.MEDICAL_VITALS, "device_id",
-                                 ("wearable", "bedside_monitor"), "patient_id"),
+                                 ("wearable", "bedside_monitor"), "patient_id",
+                                 batch=BatchIngest(topics.MEDICAL_VITALS_BATCHES, "hub_id",
+                                                   "sets", ("ward_hub",), max_items=500)),
         # An ambulance carries whichever case it picked up: it reports about itself.
         "ambulance": DeviceIngest(topics.MEDICAL_AMBULANCE_TELEMETRY, "ambulance_id",
                                   ("ambulance",)),

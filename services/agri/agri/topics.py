@@ -7,10 +7,12 @@ and produces.
 from zezhou5g.contracts import topics
 
 TELEMETRY = topics.AGRI_TELEMETRY.name
+TELEMETRY_BATCHES = topics.AGRI_TELEMETRY_BATCHES.name
 MACHINE_POSITIONS = topics.AGRI_MACHINE_POSITIONS.name
 FIELD_STATUS = topics.AGRI_FIELD_STATUS.name
 ALARMS = topics.AGRI_ALARMS.name
 ORDERS = topics.AGRI_ORDERS.name
 
-CONSUMES = {t.name: t.message for t in (topics.AGRI_TELEMETRY, topics.AGRI_MACHINE_POSITIONS)}
+CONSUMES = {t.name: t.message for t in (topics.AGRI_TELEMETRY, topics.AGRI_TELEMETRY_BATCHES,
+                                        topics.AGRI_MACHINE_POSITIONS)}
 PRODUCES = (FIELD_STATUS, ALARMS, ORDERS)

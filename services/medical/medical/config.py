@@ -23,6 +23,9 @@ class MedicalSettings(ServiceSettings):
     # Spacing of stored trend points per patient (s) and how many are kept.
     medical_trend_every_s: float = 10.0
     medical_trend_keep: int = 360
+    # Longest a patient goes without a status event while its NEWS2 and alerts stay the same
+    # (s); 0: one for every accepted set. Large cohorts (hubs at 1 Hz) set a few seconds.
+    medical_status_every_s: float = 0.0
     # Keep observation sets in SQL (the FHIR export reads them); off for ingest-only benches.
     medical_records: bool = True
     # Observation sets older than this many days are deleted from SQL.

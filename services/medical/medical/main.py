@@ -28,7 +28,7 @@ from medical.app.vitals import VitalsIntake
 from medical.config import MedicalSettings
 from medical.domain.alerts import EscalationPolicy
 from medical.grpc_api import MedicalApi
-from medical.topics import AMBULANCE, CONSUMES, PRODUCES, RECORDS, VITALS
+from medical.topics import AMBULANCE, CONSUMES, PRODUCES, RECORDS, VITALS, VITALS_BATCHES
 
 NAME = "medical"
 SERVICE = medical_pb2.DESCRIPTOR.services_by_name["MedicalService"].full_name
@@ -69,10 +69,11 @@ async def serve(settings: MedicalSettings, stop: asyncio.Event | None = None) ->
                                settings.medical_escalate_senior_s),
                               resolve_hold_s=settings.medical_resolve_hold_s)
     intake = VitalsIntake(store, outbox, policy, settings.medical_trend_every_s,
-                          settings.medical_trend_keep)
+                          settings.medical_trend_keep, settings.medical_status_every_s)
     ambulances = AmbulanceTracker(TripStore(client), outbox)
     desk = AlertDesk(store, outbox, policy)
-    runtime.add_batch_consumer({VITALS: CONSUMES[VITALS]}, intake.handle_batch, NAME)
+    runtime.add_batch_consumer({t: CONSUMES[t] for t in (VITALS, VITALS_BATCHES)},
+                               intake.handle_batch, NAME)
     runtime.add_consumer({AMBULANCE: CONSUMES[AMBULANCE]}, ambulances.handle,
                          group_id=f"{NAME}-ambulance")
     if settings.medical_records:

@@ -30,6 +30,7 @@ def parts(kafka, redis_client) -> Iterator[SimpleNamespace]:
     outbox.start()
     policy = EscalationPolicy((60.0, 60.0))
     yield SimpleNamespace(store=store, outbox=outbox, producer=producer, policy=policy,
+                          bootstrap=kafka.bootstrap,
                           intake=VitalsIntake(store, outbox, policy),
                           desk=AlertDesk(store, outbox, policy))
     outbox.stop()

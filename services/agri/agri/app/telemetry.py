@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from prometheus_client import Counter, Histogram
 from zezhou5g.agri.v1 import agri_pb2
+from zezhou5g.platform.batches import Item, by_record, empty_batches, expand
 from zezhou5g.platform.events import ConsumedEvent
 from zezhou5g.platform.kafka import RejectEvent
 from zezhou5g.platform.outbox import RedisOutbox, RedisUnit, derived_id
@@ -89,7 +90,8 @@ class _Poll:
     field_writes: dict[str, dict[str, Any]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     latest: dict[str, agri_pb2.FieldStatus] = field(default_factory=dict)
-    statuses: list[agri_pb2.FieldStatus] = field(default_factory=list)
+    # Status event id -> the status, in the order they are published.
+    statuses: dict[str, agri_pb2.FieldStatus] = field(default_factory=dict)
     late: int = 0
     saturated: list[str] = field(default_factory=list)
     event_times: list[float] = field(default_factory=list)
@@ -133,13 +135,25 @@ class Telemetry:
         return "; ".join(bad) if bad else None
 
     def handle_batch(self, events: Sequence[ConsumedEvent]) -> dict[int, str]:
-        """Process readings in order in one unit; returns index → reason for invalid ones."""
-        rejects, valid = split_invalid(events, self.check)
+        """Process readings in order in one unit; returns index → reason for invalid records.
+
+        A field gateway's record (``agri.telemetry.batches``) is opened here, in memory
+        (:func:`~zezhou5g.platform.batches.expand`); it is deduplicated as one record, and
+        with invalid readings refused whole though its valid readings are applied.
+        """
+        items = expand(events, agri_pb2.SensorReadingBatch, "readings", TELEMETRY,
+                       "agri.reading", "reading")
+        # A batch record without an id would give every batch the same reading ids.
+        invalid = split_invalid([replace(i.event, event_id=i.record_id and i.event.event_id)
+                                 for i in items], self.check)[0]
+        valid = [item for k, item in enumerate(items) if k not in invalid]
+        rejects = by_record([(items[k], r) for k, r in invalid.items()],
+                            empty_batches(events, agri_pb2.SensorReadingBatch, "readings"))
         if not valid:
             return rejects
         arrived = datetime.now(UTC)
         poll = self.outbox.transact(lambda unit: self._apply(unit, valid, arrived),
-                                    consumed=[e.event_id for e in valid], topic=TELEMETRY)
+                                    consumed=[i.record_id for i in valid], topic=TELEMETRY)
         # Counted once the unit committed (it may have run more than once).
         poll.alarms.count()
         LATE.inc(poll.late)
@@ -150,17 +164,18 @@ class Telemetry:
             READING_TO_DECISION.observe(max(0.0, now - t))
         return rejects
 
-    def _apply(self, unit: RedisUnit, events: list[ConsumedEvent], arrived: datetime) -> _Poll:
-        readings: list[agri_pb2.SensorReading] = [e.message for e in events]  # type: ignore[misc]
+    def _apply(self, unit: RedisUnit, items: list[Item], arrived: datetime) -> _Poll:
+        readings: list[agri_pb2.SensorReading] = [i.event.message for i in items]  # type: ignore[misc]
         devices = sorted({r.device_id for r in readings})
         fields = sorted({r.field_id for r in readings})
         snapshot = self.state.read(unit, devices, fields)
         poll = _Poll(snapshot, AlarmChanges(self.alarms.read_current(unit, devices + fields)))
         done: set[str] = set()
-        for event in events:   # a copy delivered twice in one poll counts once
-            if unit.fresh(event.event_id) and event.event_id not in done:
+        for item in items:   # a copy delivered twice in one poll counts once
+            event = item.event
+            if unit.fresh(item.record_id) and event.event_id not in done:
                 done.add(event.event_id)
-                self._reading(event, poll, arrived)
+                self._reading(event, poll, arrived, item.record_id if item.batched else None)
         for device, (mapping, silent_at) in poll.devices.items():
             self.state.stage_device(unit, device, mapping, silent_at)
         for fid, status in poll.latest.items():
@@ -169,12 +184,13 @@ class Telemetry:
                                    poll.counts.get(fid, 0), status)
         poll.alarms.stage(unit, self.alarms, poll.entry)
         self.queue.stage(unit, poll.entry)
-        for status in poll.statuses:
-            unit.emit(FIELD_STATUS, status, status.field_id,
-                      status_event_id(status.latest.meta.event_id))
+        for status_id, status in poll.statuses.items():
+            unit.emit(FIELD_STATUS, status, status.field_id, status_id)
         return poll
 
-    def _reading(self, event: ConsumedEvent, p: _Poll, arrived: datetime) -> None:
+    def _reading(self, event: ConsumedEvent, p: _Poll, arrived: datetime,
+                 batch_id: str | None) -> None:
+        """Apply one reading; ``batch_id``: the gateway record it came in (None: alone)."""
         reading: agri_pb2.SensorReading = event.message  # type: ignore[assignment]
         values, flagged = usable_values(reading, self.farm)
         p.saturated += flagged
@@ -223,7 +239,13 @@ class Telemetry:
         p.field_writes.setdefault(fid, {}).update(update)
         p.event_times.append(t)
         p.latest[fid] = status
-        p.statuses.append(status)
+        if batch_id is None:
+            p.statuses[status_event_id(event.event_id)] = status
+        else:
+            # A gateway's record yields one status per field it touched: the field's last.
+            status_id = derived_id("agri.field-status", batch_id, fid)
+            p.statuses.pop(status_id, None)
+            p.statuses[status_id] = status
 
     def _aggregates(self, sensors: dict[str, str], now_s: float) -> dict[str, float]:
         """Field value per metric: the rule file's aggregate over the field's sensors."""

@@ -11,10 +11,10 @@ same event ids.
 
 Keys (``<p>`` patient id, ``<d>`` device id):
 
-- ``medical:device:<d>``        hash ``at_us``, ``seq``: the newest set accepted from the device
-- ``medical:obs:<p>``           hash parameter → ``{"v": value, "t": ISO-8601 UTC}``
+- ``medical:state:<p>``         ``PatientState`` (binary protobuf): the latest value of each
+  parameter, the sets accepted, each device's newest (time, seq), the last trend point's time
+  and the last status event sent — what deciding the next set needs, one value per patient
 - ``medical:patient:<p>``       latest ``PatientVitals`` (protobuf, base64)
-- ``medical:total:<p>``         observation sets accepted
 - ``medical:alert:open:<p>``    the open alert (``Alert`` JSON), absent when none
 - ``medical:alert:<id>``        every alert's latest transition (``Alert`` JSON), 30 days
 - ``medical:alerts:recent``     zset alert id → raised time (epoch s)
@@ -22,14 +22,18 @@ Keys (``<p>`` patient id, ``<d>`` device id):
 - ``medical:alerts:due``        zset alert id → escalation time (epoch s)
 - ``medical:trend:<p>``         list of trend points (JSON), newest last
 - ``medical:registry``          hash patient id → ``Patient`` JSON (mirrored from SQL)
+
+Versions before ``medical:state`` kept the same facts in ``medical:obs:<p>`` (hash parameter →
+JSON), ``medical:total:<p>`` and ``medical:device:<d>``; a patient without a state value is read
+from those once (:meth:`PatientStore.watch_and_read`), so an upgrade keeps counts and device order.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 import redis
 from google.protobuf import json_format
@@ -59,6 +63,10 @@ def _total_key(patient_id: str) -> str:
     return f"medical:total:{patient_id}"
 
 
+def _status_key(patient_id: str) -> str:
+    return f"medical:patient:{patient_id}"
+
+
 def _device_key(device_id: str) -> str:
     return f"medical:device:{device_id}"
 
@@ -72,16 +80,71 @@ class Snapshot:
     open_alert: AlertRecord | None
     total: int
     trend_last_us: int
+    # Device id -> its newest accepted (event time µs, seq).
+    devices: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # The last status event sent: event time µs, (aggregate, risk code, complete).
+    status_sent_us: int = 0
+    sent_news2: tuple[int, medical_pb2.ClinicalRisk, bool] | None = None
     # The open alert changed without a transition (a hold started or ended): store it.
     open_changed_quietly: bool = False
 
 
 def _observations(raw: dict[str, str]) -> dict[str, Observation]:
+    """Parameter values as versions before ``medical:state`` stored them (JSON per field)."""
     out = {}
     for name, text in raw.items():
         item = json.loads(text)
         out[name] = Observation(item["v"], datetime.fromisoformat(item["t"]))
     return out
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _from_us(us: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=us)
+
+
+def _to_us(at: datetime) -> int:
+    return (at - _EPOCH) // timedelta(microseconds=1)
+
+
+def _state_key(patient_id: str) -> str:
+    return f"medical:state:{patient_id}"
+
+
+def _snapshot_of(state: medical_pb2.PatientState) -> Snapshot:
+    """The parts of a stored state that deciding needs (patient and alert filled in after)."""
+    observations = {}
+    for name, o in state.observations.items():
+        kind = o.WhichOneof("value")
+        value: float | bool | str = getattr(o, kind) if kind else 0.0
+        observations[name] = Observation(value, _from_us(o.at_us))
+    snap = Snapshot(observations, None, None, state.total, state.trend_last_us,
+                    {d: (o.at_us, o.seq) for d, o in state.devices.items()},
+                    state.status_sent_us)
+    if state.status_sent_us:
+        snap.sent_news2 = (state.sent_aggregate, state.sent_risk, state.sent_complete)
+    return snap
+
+
+def _state_of(snap: Snapshot) -> medical_pb2.PatientState:
+    state = medical_pb2.PatientState(total=snap.total, trend_last_us=snap.trend_last_us,
+                                     status_sent_us=snap.status_sent_us)
+    for name, o in snap.observations.items():
+        stored = state.observations[name]
+        if isinstance(o.value, bool):
+            stored.flag = o.value
+        elif isinstance(o.value, str):
+            stored.level = o.value
+        else:
+            stored.number = o.value
+        stored.at_us = _to_us(o.at)
+    for dev, (at_us, seq) in snap.devices.items():
+        state.devices[dev].at_us, state.devices[dev].seq = at_us, seq
+    if snap.sent_news2 is not None:
+        state.sent_aggregate, state.sent_risk, state.sent_complete = snap.sent_news2
+    return state
 
 
 def _json(message: Message) -> str:
@@ -116,6 +179,8 @@ class PatientStore:
 
     def __init__(self, client: redis.Redis) -> None:
         self.client = client
+        # Registry JSON -> parsed patient: the registry is read with every batch, rarely changes.
+        self._registered: dict[str, medical_pb2.Patient] = {}
 
     # --- registry ---------------------------------------------------------------------------
 
@@ -143,66 +208,95 @@ class PatientStore:
 
     # --- one batch of observation sets ------------------------------------------------------
 
-    def watch_and_read(self, unit: RedisUnit, patient_ids: list[str], device_ids: list[str]
-                       ) -> tuple[dict[str, Snapshot], dict[str, tuple[int, int] | None]]:
-        """Everything a batch may change, for these patients and devices, in one round trip.
+    def watch_and_read(self, unit: RedisUnit, patient_ids: list[str],
+                       device_ids: dict[str, set[str]]) -> dict[str, Snapshot]:
+        """Everything a batch may change, for these patients, in one round trip.
 
-        Watches first what every accepted set writes (the device's last set, the patient's
-        count) and the open alerts (a clinician acknowledging, the escalation loop), so a
-        concurrent change makes the unit decide again. Returns the patients' snapshots and
-        each device's last accepted (time µs, seq).
+        Watches first what every accepted set writes (the patient's state) and the open alerts
+        (a clinician acknowledging, the escalation loop), so a concurrent change makes the unit
+        decide again. ``device_ids`` names each patient's devices in the batch: a patient
+        without a state value yet is read from the keys of earlier versions, once.
         """
-        unit.watch(*[_open_key(p) for p in patient_ids], *[_total_key(p) for p in patient_ids],
-                   *[_device_key(d) for d in device_ids])
-        pipe = unit.read_pipeline()  # one round trip; the watch above covers what it reads
+        open_keys = [_open_key(p) for p in patient_ids]
+        state_keys = [_state_key(p) for p in patient_ids]
+        unit.watch(*open_keys, *state_keys)
+        # One round trip of three commands, whatever the batch's size: a command per key
+        # would cost more in redis-py than deciding the set itself.
+        pipe = unit.read_pipeline()  # the watch above covers what it reads
+        pipe.mget(state_keys)
+        pipe.hmget(REGISTRY, patient_ids)
+        pipe.mget(open_keys)
+        states, registered, alerts = pipe.execute()
+        snaps: dict[str, Snapshot] = {}
+        missing = []
+        for pid, state, patient, alert in zip(patient_ids, states, registered, alerts,
+                                              strict=True):
+            if state is None:
+                missing.append(pid)
+                snap = Snapshot({}, None, None, 0, 0)
+            else:
+                snap = _snapshot_of(medical_pb2.PatientState.FromString(
+                    base64.b64decode(state)))
+            snap.patient = None if patient is None else self._patient(patient)
+            snap.open_alert = _alert(alert)
+            snaps[pid] = snap
+        if missing:
+            self._read_before_state(unit, missing, device_ids, snaps)
+        return snaps
+
+    def _patient(self, raw: str) -> medical_pb2.Patient:
+        """The registered patient from its stored JSON, parsed once per distinct value."""
+        patient = self._registered.get(raw)
+        if patient is None:
+            if len(self._registered) > 50_000:
+                self._registered.clear()
+            patient = self._registered[raw] = parse_stored(raw, medical_pb2.Patient())
+        return patient
+
+    @staticmethod
+    def _read_before_state(unit: RedisUnit, patient_ids: list[str],
+                           device_ids: dict[str, set[str]], snaps: dict[str, Snapshot]) -> None:
+        """Fill in patients without a state value from the keys of earlier versions.
+
+        Parameter values, count, last trend point and device order; none for a new patient.
+        """
+        pipe = unit.read_pipeline()
+        devices = {pid: sorted(device_ids.get(pid, ())) for pid in patient_ids}
         for pid in patient_ids:
             pipe.hgetall(f"medical:obs:{pid}")
-            pipe.hget(REGISTRY, pid)
-            pipe.get(_open_key(pid))
             pipe.get(_total_key(pid))
             pipe.lindex(f"medical:trend:{pid}", -1)
-        for dev in device_ids:
-            pipe.hmget(_device_key(dev), ["at_us", "seq"])
-        replies = pipe.execute()
-        snaps = {}
-        for i, pid in enumerate(patient_ids):
-            obs, patient, alert, total, trend = replies[i * 5:i * 5 + 5]
-            snaps[pid] = Snapshot(
-                observations=_observations(obs),
-                patient=None if patient is None else parse_stored(
-                    patient, medical_pb2.Patient()),
-                open_alert=_alert(alert),
-                total=int(total or 0),
-                trend_last_us=int(json.loads(trend)["at_us"]) if trend else 0)
-        devices: dict[str, tuple[int, int] | None] = {}
-        for j, dev in enumerate(device_ids):
-            last = replies[len(patient_ids) * 5 + j]
-            devices[dev] = None if last[0] is None else (int(last[0]), int(last[1] or 0))
-        return snaps, devices
+            for dev in devices[pid]:
+                pipe.hmget(_device_key(dev), ["at_us", "seq"])
+        replies = iter(pipe.execute())
+        for pid in patient_ids:
+            snap = snaps[pid]
+            snap.observations = _observations(next(replies))
+            snap.total = int(next(replies) or 0)
+            trend = next(replies)
+            snap.trend_last_us = int(json.loads(trend)["at_us"]) if trend else 0
+            for dev in devices[pid]:
+                last = next(replies)
+                if last[0] is not None:
+                    snap.devices[dev] = (int(last[0]), int(last[1] or 0))
 
     @staticmethod
-    def stage_patient(unit: RedisUnit, patient_id: str,
-                      observations: dict[str, Observation], total: int) -> None:
-        """Stage the patient's latest parameter values and accepted-set count."""
-        w = unit.w
-        w.hset(f"medical:obs:{patient_id}", mapping={
-            name: json.dumps({"v": o.value, "t": o.at.astimezone(UTC).isoformat()})
-            for name, o in observations.items()})
-        w.set(_total_key(patient_id), total)
+    def stage_states(unit: RedisUnit, snaps: dict[str, Snapshot],
+                     statuses: list[medical_pb2.PatientVitals]) -> None:
+        """Stage the patients' state and latest status after a batch, in one command."""
+        values = {_state_key(pid): base64.b64encode(_state_of(snap).SerializeToString())
+                  for pid, snap in snaps.items()}
+        values |= {_status_key(s.patient_id): base64.b64encode(s.SerializeToString())
+                   for s in statuses}
+        if values:
+            unit.w.mset(values)  # type: ignore[arg-type]
 
-    @staticmethod
-    def stage_device(unit: RedisUnit, device_id: str, last: tuple[int, int]) -> None:
-        """Stage the device's newest accepted (time µs, seq)."""
-        unit.w.hset(_device_key(device_id), mapping={"at_us": last[0], "seq": last[1]})
-
-    @staticmethod
-    def stage_status(unit: RedisUnit, status: medical_pb2.PatientVitals) -> None:
-        """Stage the latest status of the patient.
-
-        Binary protobuf in base64: JSON is too slow to write thousands of times a second.
-        """
-        unit.w.set(f"medical:patient:{status.patient_id}",
-                   base64.b64encode(status.SerializeToString()).decode())
+    def total(self, patient_id: str) -> int:
+        """Observation sets accepted for the patient."""
+        raw = self.client.get(_state_key(patient_id))
+        if raw is None:
+            return int(self.client.get(_total_key(patient_id)) or 0)  # type: ignore[arg-type]
+        return medical_pb2.PatientState.FromString(base64.b64decode(raw)).total  # type: ignore[arg-type]
 
     @staticmethod
     def stage_trend(unit: RedisUnit, patient_id: str, point: dict[str, float],
@@ -289,7 +383,7 @@ class PatientStore:
         """Each patient with their latest status and open alert, in one round trip."""
         pipe = self.client.pipeline(transaction=False)
         for p in patients:
-            pipe.get(f"medical:patient:{p.patient_id}")
+            pipe.get(_status_key(p.patient_id))
             pipe.get(_open_key(p.patient_id))
         replies = pipe.execute()
         out = []

@@ -1,23 +1,35 @@
 """What happens when observation sets arrive: validate, order, score NEWS2, raise or resolve.
 
-Consumer of ``medical.vitals`` (batches of one poll). A poll's events are decided together in
-one outbox unit: one round trip reads the state of every patient and device in it, the sets are
-applied in order in memory, and one MULTI/EXEC writes the new state with every event to publish.
-The unit watches what it read, so a clinician acknowledging meanwhile (or a second consumer
-during a rebalance) makes the batch decide again.
+Consumer of ``medical.vitals`` (one set per record, from a device) and
+``medical.vitals.batches`` (many sets per record, from a ward hub), a poll at a time. A poll's
+sets are decided together, in outbox units of up to ``UNIT_PATIENTS`` patients: one round trip
+reads the state of every patient in a unit, its sets are applied in order in memory, and one
+MULTI/EXEC writes the new state with every event to publish. The unit watches what it read,
+so a clinician acknowledging meanwhile (or a second consumer during a rebalance) makes the
+batch decide again. A hub's record is expanded here, in memory only: set ``j`` of batch
+record ``e`` is decided as the event ``derived_id("medical.set", e, j)``.
 
 Which sets are new is decided by the device's order, in the same transaction as their effects:
 a set is applied only when its (event time, seq) is after the device's last accepted one. A
 redelivered set repeats both and is dropped, whatever its event id — so no per-event "seen" key
 is needed (at 1 Hz per patient those would be 600 k keys a week for each patient).
+
+Every accepted set updates the patient's state and latest status in Redis. A status *event*
+(``medical.patient.status``, which the consoles stream and the records writer keeps in SQL) is
+published for a set when its NEWS2 (aggregate, risk, completeness) differs from the last one
+published, when it changes an alert, or when ``status_every_s`` has passed since the patient's
+last status event; with ``status_every_s`` 0 every set publishes one.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC
+from functools import partial
 
+from prometheus_client import Counter
 from zezhou5g.medical.v1 import medical_pb2
+from zezhou5g.platform.batches import Item, by_record, empty_batches, expand
 from zezhou5g.platform.events import ConsumedEvent
 from zezhou5g.platform.kafka import RejectEvent
 from zezhou5g.platform.metrics import EVENTS_DUPLICATE
@@ -54,10 +66,31 @@ def status_event_id(cause_id: str) -> str:
     return derived_id("medical.status", cause_id)
 
 
+STATUS_COALESCED = Counter(
+    "z5g_medical_status_coalesced_total",
+    "Accepted observation sets whose status event was not published (NEWS2 and alerts "
+    "unchanged within status_every_s); the patient's latest status in Redis has them")
+
+
+# Patients decided in one unit at most. Redis 7.0 checks each watched key against the keys the
+# client already watches, so one WATCH of n keys costs O(n²): 4,000 keys took 190 ms.
+UNIT_PATIENTS = 200
+
+
+def _by_patients(items: list[Item], most: int) -> list[list[Item]]:
+    """``items`` in units of at most ``most`` patients, each patient's sets in order in one."""
+    per: dict[str, list[Item]] = {}
+    for item in items:
+        per.setdefault(item.event.message.patient_id, []).append(item)  # type: ignore[attr-defined]
+    groups = list(per.values())
+    return [[i for g in groups[k:k + most] for i in g] for k in range(0, len(groups), most)]
+
+
 @dataclass
 class _Outcome:
-    rejects: dict[int, str] = field(default_factory=dict)
+    rejects: list[tuple[Item, str]] = field(default_factory=list)
     duplicates: int = 0
+    coalesced: int = 0
 
 
 class VitalsIntake:
@@ -69,15 +102,19 @@ class VitalsIntake:
         policy: alert escalation timeouts and the resolve hold.
         trend_every_s: minimum spacing of stored trend points (s).
         trend_keep: trend points kept per patient.
+        status_every_s: longest a patient goes without a status event while its NEWS2 and
+            alerts do not change (s); 0: a status event for every accepted set.
     """
 
     def __init__(self, store: PatientStore, outbox: RedisOutbox, policy: EscalationPolicy,
-                 trend_every_s: float = 10.0, trend_keep: int = 360) -> None:
+                 trend_every_s: float = 10.0, trend_keep: int = 360,
+                 status_every_s: float = 0.0) -> None:
         self.store = store
         self.outbox = outbox
         self.policy = policy
         self.trend_every_us = int(trend_every_s * 1e6)
         self.trend_keep = trend_keep
+        self.status_every_us = int(status_every_s * 1e6)
 
     def handle(self, event: ConsumedEvent) -> None:
         """One event (tests, tools): :class:`RejectEvent` when it is invalid."""
@@ -86,64 +123,71 @@ class VitalsIntake:
             raise RejectEvent(rejects[0])
 
     def handle_batch(self, events: list[ConsumedEvent]) -> dict[int, str]:
-        """Batch handler for ``medical.vitals``; returns the invalid events' reasons."""
-        rejects: dict[int, str] = {}
-        valid: list[tuple[int, medical_pb2.VitalSigns, str]] = []
-        for i, event in enumerate(events):
-            vitals = event.message
-            assert isinstance(vitals, medical_pb2.VitalSigns)
-            try:
-                validate(vitals)
-            except RejectEvent as exc:
-                rejects[i] = str(exc)
-                continue
-            valid.append((i, vitals, event.event_id))
-        if not valid:
-            return rejects
-        outcome = self.outbox.transact(lambda unit: self._apply(unit, valid))
-        rejects.update(outcome.rejects)
-        if outcome.duplicates:
-            EVENTS_DUPLICATE.labels("medical", VITALS).inc(outcome.duplicates)
-        return rejects
+        """Batch handler for both vitals topics; returns the invalid records' reasons.
 
-    def _apply(self, unit: RedisUnit,
-               valid: list[tuple[int, medical_pb2.VitalSigns, str]]) -> _Outcome:
+        A hub's record with invalid sets is refused whole (:func:`by_record`); its valid sets
+        are applied all the same.
+        """
+        rejects: list[tuple[Item, str]] = []
+        valid: list[Item] = []
+        for item in expand(events, medical_pb2.VitalSignsBatch, "sets", VITALS, "medical.set",
+                           "set"):
+            try:
+                validate(item.event.message)  # type: ignore[arg-type]
+            except RejectEvent as exc:
+                rejects.append((item, str(exc)))
+                continue
+            valid.append(item)
+        for unit_items in _by_patients(valid, UNIT_PATIENTS):
+            outcome = self.outbox.transact(partial(self._apply, items=unit_items))
+            rejects += outcome.rejects
+            if outcome.duplicates:
+                EVENTS_DUPLICATE.labels("medical", VITALS).inc(outcome.duplicates)
+            if outcome.coalesced:
+                STATUS_COALESCED.inc(outcome.coalesced)
+        return by_record(rejects, empty_batches(events, medical_pb2.VitalSignsBatch, "sets"))
+
+    def _apply(self, unit: RedisUnit, items: list[Item]) -> _Outcome:
         """Decide the batch on the unit's snapshot and stage its state and events."""
-        patients = sorted({v.patient_id for _, v, _ in valid})
-        devices = sorted({v.device_id for _, v, _ in valid})
-        snaps, device_last = self.store.watch_and_read(unit, patients, devices)
+        devices: dict[str, set[str]] = {}
+        sets = [(item, item.event.message) for item in items]
+        for _, v in sets:
+            devices.setdefault(v.patient_id, set()).add(v.device_id)  # type: ignore[attr-defined]
+        patients = sorted(devices)
+        snaps = self.store.watch_and_read(unit, patients, devices)
         out = _Outcome()
-        touched_devices: set[str] = set()
         statuses: dict[str, medical_pb2.PatientVitals] = {}
-        decided: list[tuple[medical_pb2.PatientVitals, list[AlertRecord]]] = []
+        decided: list[tuple[medical_pb2.PatientVitals | None, list[AlertRecord]]] = []
         trends: list[tuple[str, dict[str, float]]] = []
-        for i, vitals, cause_id in valid:
+        for item, vitals in sets:
+            assert isinstance(vitals, medical_pb2.VitalSigns)
             snap = snaps[vitals.patient_id]
             if snap.patient is None:
-                out.rejects[i] = "patient is not registered with the medical group"
+                out.rejects.append((item, "patient is not registered with the medical group"))
                 continue
             at_us = vitals.meta.event_time.ToMicroseconds()
-            last = device_last[vitals.device_id]
+            last = snap.devices.get(vitals.device_id)
             # Order is (event time, seq): a resend repeats both and a late set is older,
             # so both are dropped; a rebooted device restarts seq at 1 with a newer time.
             if last is not None and (at_us, vitals.seq) <= last:
                 out.duplicates += 1
                 continue
-            device_last[vitals.device_id] = (at_us, vitals.seq)
-            touched_devices.add(vitals.device_id)
-            status, transitions, point = self._decide(snap, vitals, cause_id, at_us)
+            snap.devices[vitals.device_id] = (at_us, vitals.seq)
+            status, transitions, point = self._decide(snap, vitals, item.event.event_id, at_us)
             statuses[vitals.patient_id] = status
-            decided.append((status, transitions))
+            if self._publish_status(snap, status, transitions, at_us):
+                decided.append((status, transitions))
+            else:
+                out.coalesced += 1
+                decided.append((None, transitions))
             if point is not None:
                 trends.append((vitals.patient_id, point))
-        for pid, status in statuses.items():
-            self.store.stage_patient(unit, pid, snaps[pid].observations, snaps[pid].total)
-            self.store.stage_status(unit, status)
-        for dev in touched_devices:
-            self.store.stage_device(unit, dev, device_last[dev])  # type: ignore[arg-type]
+        self.store.stage_states(unit, {pid: snaps[pid] for pid in statuses},
+                                list(statuses.values()))
         # Events in the order they were decided: a patient's status, then its transitions.
-        for status, transitions in decided:
-            unit.emit(PATIENT_STATUS, status, status.patient_id)
+        for sent, transitions in decided:
+            if sent is not None:
+                unit.emit(PATIENT_STATUS, sent, sent.patient_id)
             for alert in transitions:
                 unit.emit(ALERTS, self.store.stage_alert(unit, alert), alert.patient_id)
         for pid in statuses:
@@ -154,6 +198,16 @@ class VitalsIntake:
         for pid, point in trends:
             self.store.stage_trend(unit, pid, point, self.trend_keep)
         return out
+
+    def _publish_status(self, snap: Snapshot, status: medical_pb2.PatientVitals,
+                        transitions: list[AlertRecord], at_us: int) -> bool:
+        """Whether this set's status is published (see the module), noting it if so."""
+        news2 = (status.news2.aggregate, status.news2.clinical_risk, status.news2.complete)
+        if (self.status_every_us and not transitions and news2 == snap.sent_news2
+                and at_us - snap.status_sent_us < self.status_every_us):
+            return False
+        snap.sent_news2, snap.status_sent_us = news2, at_us
+        return True
 
     def _decide(self, snap: Snapshot, vitals: medical_pb2.VitalSigns, cause_id: str,
                 at_us: int) -> tuple[medical_pb2.PatientVitals, list[AlertRecord],

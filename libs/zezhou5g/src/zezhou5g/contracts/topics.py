@@ -65,6 +65,17 @@ AGRI_TELEMETRY = Topic(
     flow="field sensors → agri",
 )
 
+AGRI_TELEMETRY_BATCHES = Topic(
+    name="agri.telemetry.batches",
+    message=agri_pb2.SensorReadingBatch,
+    scenario="agri",
+    key_field="gateway_id",
+    visibility=Visibility.INTERNAL,
+    scope_field=None,
+    description="the readings one field gateway delivered in one post",
+    flow="field gateways → agri",
+)
+
 MEDICAL_ALERTS = Topic(
     name="medical.alerts",
     message=medical_pb2.Alert,
@@ -118,6 +129,17 @@ MEDICAL_VITALS = Topic(
     scope_field=None,
     description="one observation set from a device",
     flow="wearables, bedside monitors → medical",
+)
+
+MEDICAL_VITALS_BATCHES = Topic(
+    name="medical.vitals.batches",
+    message=medical_pb2.VitalSignsBatch,
+    scenario="medical",
+    key_field="hub_id",
+    visibility=Visibility.INTERNAL,
+    scope_field=None,
+    description="the observation sets one hub delivered in one post",
+    flow="ward hubs → medical",
 )
 
 TOURISM_AREA_FLOW = Topic(
@@ -237,11 +259,13 @@ ALL: tuple[Topic, ...] = (
     AGRI_MACHINE_POSITIONS,
     AGRI_ORDERS,
     AGRI_TELEMETRY,
+    AGRI_TELEMETRY_BATCHES,
     MEDICAL_ALERTS,
     MEDICAL_AMBULANCE_TELEMETRY,
     MEDICAL_PATIENT_STATUS,
     MEDICAL_PREARRIVAL,
     MEDICAL_VITALS,
+    MEDICAL_VITALS_BATCHES,
     TOURISM_AREA_FLOW,
     TOURISM_ENV_READINGS,
     TOURISM_ENV_STATUS,

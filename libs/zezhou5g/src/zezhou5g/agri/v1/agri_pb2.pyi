@@ -102,6 +102,16 @@ class SensorReading(_message.Message):
     saturated: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., device_id: _Optional[str] = ..., field_id: _Optional[str] = ..., soil_moisture_vwc: _Optional[float] = ..., soil_temp_c: _Optional[float] = ..., air_temp_c: _Optional[float] = ..., air_humidity_pct: _Optional[float] = ..., light_lux: _Optional[float] = ..., battery_pct: _Optional[float] = ..., rainfall_mm: _Optional[float] = ..., signal_dbm: _Optional[float] = ..., soil_moisture_khz: _Optional[float] = ..., case_temp_c: _Optional[float] = ..., saturated: _Optional[_Iterable[str]] = ...) -> None: ...
 
+class SensorReadingBatch(_message.Message):
+    __slots__ = ("meta", "gateway_id", "readings")
+    META_FIELD_NUMBER: _ClassVar[int]
+    GATEWAY_ID_FIELD_NUMBER: _ClassVar[int]
+    READINGS_FIELD_NUMBER: _ClassVar[int]
+    meta: _envelope_pb2.EventMeta
+    gateway_id: str
+    readings: _containers.RepeatedCompositeFieldContainer[SensorReading]
+    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., gateway_id: _Optional[str] = ..., readings: _Optional[_Iterable[_Union[SensorReading, _Mapping]]] = ...) -> None: ...
+
 class FieldStatus(_message.Message):
     __slots__ = ("meta", "field_id", "latest", "readings_total", "crop", "stage", "depletion_mm", "taw_mm", "raw_mm", "gdd", "severity")
     META_FIELD_NUMBER: _ClassVar[int]

@@ -122,6 +122,70 @@ class VitalSigns(_message.Message):
     on_oxygen: bool
     def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., patient_id: _Optional[str] = ..., device_id: _Optional[str] = ..., seq: _Optional[int] = ..., heart_rate_bpm: _Optional[float] = ..., resp_rate_per_min: _Optional[float] = ..., spo2_pct: _Optional[float] = ..., systolic_mmhg: _Optional[float] = ..., diastolic_mmhg: _Optional[float] = ..., temperature_c: _Optional[float] = ..., consciousness: _Optional[_Union[Consciousness, str]] = ..., on_oxygen: _Optional[bool] = ...) -> None: ...
 
+class VitalSignsBatch(_message.Message):
+    __slots__ = ("meta", "hub_id", "sets")
+    META_FIELD_NUMBER: _ClassVar[int]
+    HUB_ID_FIELD_NUMBER: _ClassVar[int]
+    SETS_FIELD_NUMBER: _ClassVar[int]
+    meta: _envelope_pb2.EventMeta
+    hub_id: str
+    sets: _containers.RepeatedCompositeFieldContainer[VitalSigns]
+    def __init__(self, meta: _Optional[_Union[_envelope_pb2.EventMeta, _Mapping]] = ..., hub_id: _Optional[str] = ..., sets: _Optional[_Iterable[_Union[VitalSigns, _Mapping]]] = ...) -> None: ...
+
+class PatientState(_message.Message):
+    __slots__ = ("observations", "total", "trend_last_us", "devices", "status_sent_us", "sent_aggregate", "sent_risk", "sent_complete")
+    class ObservationsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: StoredObservation
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[StoredObservation, _Mapping]] = ...) -> None: ...
+    class DevicesEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: DeviceOrder
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[DeviceOrder, _Mapping]] = ...) -> None: ...
+    OBSERVATIONS_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    TREND_LAST_US_FIELD_NUMBER: _ClassVar[int]
+    DEVICES_FIELD_NUMBER: _ClassVar[int]
+    STATUS_SENT_US_FIELD_NUMBER: _ClassVar[int]
+    SENT_AGGREGATE_FIELD_NUMBER: _ClassVar[int]
+    SENT_RISK_FIELD_NUMBER: _ClassVar[int]
+    SENT_COMPLETE_FIELD_NUMBER: _ClassVar[int]
+    observations: _containers.MessageMap[str, StoredObservation]
+    total: int
+    trend_last_us: int
+    devices: _containers.MessageMap[str, DeviceOrder]
+    status_sent_us: int
+    sent_aggregate: int
+    sent_risk: ClinicalRisk
+    sent_complete: bool
+    def __init__(self, observations: _Optional[_Mapping[str, StoredObservation]] = ..., total: _Optional[int] = ..., trend_last_us: _Optional[int] = ..., devices: _Optional[_Mapping[str, DeviceOrder]] = ..., status_sent_us: _Optional[int] = ..., sent_aggregate: _Optional[int] = ..., sent_risk: _Optional[_Union[ClinicalRisk, str]] = ..., sent_complete: _Optional[bool] = ...) -> None: ...
+
+class StoredObservation(_message.Message):
+    __slots__ = ("number", "flag", "level", "at_us")
+    NUMBER_FIELD_NUMBER: _ClassVar[int]
+    FLAG_FIELD_NUMBER: _ClassVar[int]
+    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    AT_US_FIELD_NUMBER: _ClassVar[int]
+    number: float
+    flag: bool
+    level: str
+    at_us: int
+    def __init__(self, number: _Optional[float] = ..., flag: _Optional[bool] = ..., level: _Optional[str] = ..., at_us: _Optional[int] = ...) -> None: ...
+
+class DeviceOrder(_message.Message):
+    __slots__ = ("at_us", "seq")
+    AT_US_FIELD_NUMBER: _ClassVar[int]
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    at_us: int
+    seq: int
+    def __init__(self, at_us: _Optional[int] = ..., seq: _Optional[int] = ...) -> None: ...
+
 class News2Parameter(_message.Message):
     __slots__ = ("parameter", "value", "points")
     PARAMETER_FIELD_NUMBER: _ClassVar[int]
