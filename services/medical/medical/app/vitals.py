@@ -14,11 +14,12 @@ a set is applied only when its (event time, seq) is after the device's last acce
 redelivered set repeats both and is dropped, whatever its event id — so no per-event "seen" key
 is needed (at 1 Hz per patient those would be 600 k keys a week for each patient).
 
-Every accepted set updates the patient's state and latest status in Redis. A status *event*
+Every accepted set updates the patient's state in Redis. A status *event*
 (``medical.patient.status``, which the consoles stream and the records writer keeps in SQL) is
 published for a set when its NEWS2 (aggregate, risk, completeness) differs from the last one
 published, when it changes an alert, or when ``status_every_s`` has passed since the patient's
-last status event; with ``status_every_s`` 0 every set publishes one.
+last status event; with ``status_every_s`` 0 every set publishes one. The patient's latest
+status in Redis (what the API shows) is the last status sent.
 """
 
 from __future__ import annotations
@@ -38,10 +39,10 @@ from zezhou5g.platform.validation import present_fields, range_violations
 
 from medical.adapters.patient_store import PatientStore, Snapshot
 from medical.domain.alerts import AlertRecord, EscalationPolicy, on_score
-from medical.domain.news2 import Observation, score
+from medical.domain.news2 import News2Result, Observation, score
 from medical.domain.plausibility import RANGES
 from medical.topics import ALERTS, PATIENT_STATUS, VITALS
-from medical.wire import news2_message, news2_values
+from medical.wire import RISKS, news2_message, news2_values
 
 TREND_FIELDS = ("heart_rate_bpm", "resp_rate_per_min", "spo2_pct", "systolic_mmhg",
                 "temperature_c")
@@ -156,6 +157,8 @@ class VitalsIntake:
         patients = sorted(devices)
         snaps = self.store.watch_and_read(unit, patients, devices)
         out = _Outcome()
+        touched: set[str] = set()
+        # Each patient's last status sent in this unit: the one stored as its latest.
         statuses: dict[str, medical_pb2.PatientVitals] = {}
         decided: list[tuple[medical_pb2.PatientVitals | None, list[AlertRecord]]] = []
         trends: list[tuple[str, dict[str, float]]] = []
@@ -173,16 +176,19 @@ class VitalsIntake:
                 out.duplicates += 1
                 continue
             snap.devices[vitals.device_id] = (at_us, vitals.seq)
-            status, transitions, point = self._decide(snap, vitals, item.event.event_id, at_us)
-            statuses[vitals.patient_id] = status
-            if self._publish_status(snap, status, transitions, at_us):
+            cause_id = item.event.event_id
+            result, transitions, point = self._decide(snap, vitals, cause_id, at_us)
+            touched.add(vitals.patient_id)
+            if self._publish_status(snap, result, transitions, at_us):
+                status = self._status(snap, vitals, result, cause_id)
+                statuses[vitals.patient_id] = status
                 decided.append((status, transitions))
             else:
                 out.coalesced += 1
                 decided.append((None, transitions))
             if point is not None:
                 trends.append((vitals.patient_id, point))
-        self.store.stage_states(unit, {pid: snaps[pid] for pid in statuses},
+        self.store.stage_states(unit, {pid: snaps[pid] for pid in touched},
                                 list(statuses.values()))
         # Events in the order they were decided: a patient's status, then its transitions.
         for sent, transitions in decided:
@@ -190,7 +196,7 @@ class VitalsIntake:
                 unit.emit(PATIENT_STATUS, sent, sent.patient_id)
             for alert in transitions:
                 unit.emit(ALERTS, self.store.stage_alert(unit, alert), alert.patient_id)
-        for pid in statuses:
+        for pid in touched:
             # A hold starting or ending changes the open alert without an event.
             still_open = snaps[pid].open_alert
             if snaps[pid].open_changed_quietly and still_open is not None:
@@ -199,10 +205,10 @@ class VitalsIntake:
             self.store.stage_trend(unit, pid, point, self.trend_keep)
         return out
 
-    def _publish_status(self, snap: Snapshot, status: medical_pb2.PatientVitals,
+    def _publish_status(self, snap: Snapshot, result: News2Result,
                         transitions: list[AlertRecord], at_us: int) -> bool:
-        """Whether this set's status is published (see the module), noting it if so."""
-        news2 = (status.news2.aggregate, status.news2.clinical_risk, status.news2.complete)
+        """Whether this set's status is sent (see the module), noting it in ``snap`` if so."""
+        news2 = (result.aggregate, RISKS[result.risk], result.complete)
         if (self.status_every_us and not transitions and news2 == snap.sent_news2
                 and at_us - snap.status_sent_us < self.status_every_us):
             return False
@@ -210,9 +216,8 @@ class VitalsIntake:
         return True
 
     def _decide(self, snap: Snapshot, vitals: medical_pb2.VitalSigns, cause_id: str,
-                at_us: int) -> tuple[medical_pb2.PatientVitals, list[AlertRecord],
-                                     dict[str, float] | None]:
-        """Apply one set to the in-memory snapshot: status, alert transitions, trend point."""
+                at_us: int) -> tuple[News2Result, list[AlertRecord], dict[str, float] | None]:
+        """Apply one set to the in-memory snapshot: NEWS2, alert transitions, trend point."""
         assert snap.patient is not None
         at = vitals.meta.event_time.ToDatetime(tzinfo=UTC)
         for name, value in news2_values(vitals).items():
@@ -220,11 +225,6 @@ class VitalsIntake:
                 snap.observations[name] = Observation(value, at)
         result = score(snap.observations, at, scale2=snap.patient.spo2_scale2)
         snap.total += 1
-        status = medical_pb2.PatientVitals(
-            patient_id=vitals.patient_id, latest=vitals, observations_total=snap.total,
-            news2=news2_message(result), care_team=snap.patient.care_team)
-        status.meta.event_id = status_event_id(cause_id)
-        status.meta.event_time.CopyFrom(vitals.meta.event_time)
         update = on_score(snap.open_alert, patient_id=vitals.patient_id,
                           care_team=snap.patient.care_team, risk=result.risk,
                           aggregate=result.aggregate, at=at, cause_id=cause_id,
@@ -234,10 +234,22 @@ class VitalsIntake:
             snap.open_changed_quietly = True
         snap.open_alert = update.open
         if at_us - snap.trend_last_us < self.trend_every_us:
-            return status, transitions, None
+            return result, transitions, None
         snap.trend_last_us = at_us
         point: dict[str, float] = {"at_us": at_us, "news2": result.aggregate}
         for name in TREND_FIELDS:
             if vitals.HasField(name):
                 point[name] = getattr(vitals, name)
-        return status, transitions, point
+        return result, transitions, point
+
+    @staticmethod
+    def _status(snap: Snapshot, vitals: medical_pb2.VitalSigns, result: News2Result,
+                cause_id: str) -> medical_pb2.PatientVitals:
+        """The status event of a set (built only for the sets whose status is sent)."""
+        assert snap.patient is not None
+        status = medical_pb2.PatientVitals(
+            patient_id=vitals.patient_id, latest=vitals, observations_total=snap.total,
+            news2=news2_message(result), care_team=snap.patient.care_team)
+        status.meta.event_id = status_event_id(cause_id)
+        status.meta.event_time.CopyFrom(vitals.meta.event_time)
+        return status
