@@ -9,7 +9,13 @@ Meanwhile ``--probes`` readings a second flip a probe field between −5 °C (cr
 ``agri.alarms`` is the reading→alarm latency. Throughput is readings folded into field state
 (Redis counters) per second; storage is checked at the end (15-minute buckets in SQL).
 
+With ``--gateway-size N`` the readings travel as field gateways deliver them: the fields are
+spread over ``--gateways`` gateways, each sending one ``SensorReadingBatch`` record
+(``agri.telemetry.batches``, keyed by the gateway) when it holds N readings or 0.5 s after its
+first; without it each reading is its own ``agri.telemetry`` record.
+
     uv run python bench/agri_ingest.py [--sensors 10000] [--period 15] [--seconds 60]
+        [--gateway-size 100] [--gateways 20]
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ from kafka import KafkaConsumer
 from localinfra import KafkaServer, RedisServer
 from localinfra.proc import free_port
 from zezhou5g.agri.v1 import agri_pb2
-from zezhou5g.contracts.topics import AGRI_ALARMS, AGRI_TELEMETRY
+from zezhou5g.contracts.topics import AGRI_ALARMS, AGRI_TELEMETRY, AGRI_TELEMETRY_BATCHES
 from zezhou5g.platform.kafka import EventProducer, ensure_topics
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,6 +73,9 @@ def main() -> None:
     ap.add_argument("--period", type=float, default=15.0, help="s between a sensor's readings")
     ap.add_argument("--seconds", type=float, default=60.0)
     ap.add_argument("--probes", type=float, default=2.0, help="frost probe readings per second")
+    ap.add_argument("--gateway-size", type=int, default=0,
+                    help="readings per field-gateway record (0: one record per reading)")
+    ap.add_argument("--gateways", type=int, default=20)
     args = ap.parse_args()
     run = Path(tempfile.mkdtemp(prefix="agri-bench-"))
     kafka = KafkaServer(run, free_port(), free_port(), heap="512m")
@@ -84,7 +93,8 @@ def main() -> None:
             "Z5G_AGRI_FARM_FILE": str(run / "farm.yaml"),
             # Services refuse to start without the key that verifies gateway principals.
             "Z5G_SERVICE_PRINCIPAL_KEY": os.urandom(24).hex()}
-        ensure_topics(kafka.bootstrap, [AGRI_TELEMETRY.name, AGRI_ALARMS.name])
+        ensure_topics(kafka.bootstrap, [AGRI_TELEMETRY.name, AGRI_TELEMETRY_BATCHES.name,
+                                        AGRI_ALARMS.name])
         service = subprocess.Popen([sys.executable, "-m", "agri"], cwd=ROOT, env=env,  # noqa: S603
                                    stdout=open(run / "agri.log", "wb"), stderr=subprocess.STDOUT)
         health = health_pb2_grpc.HealthStub(grpc.insecure_channel(f"127.0.0.1:{port}"))
@@ -132,7 +142,7 @@ def measure(bootstrap: str, redis_url: str, fields: list[str], args: argparse.Na
                 now = time.time()
                 for r in records:
                     a = agri_pb2.Alarm.FromString(r.value)
-                    if a.type != "FROST":
+                    if a.alarm_type != agri_pb2.ALARM_TYPE_FROST:
                         continue
                     seen[0] += 1
                     with lock:
@@ -143,7 +153,7 @@ def measure(bootstrap: str, redis_url: str, fields: list[str], args: argparse.Na
 
     watcher = threading.Thread(target=watch_alarms, daemon=True)
     watcher.start()
-    if not ready.wait(60):
+    if not ready.wait(180):
         raise SystemExit("alarm watcher got no partitions")
     # Probe fields get only probe readings, so nothing else raises or clears their frost alarm.
     probe_fields = fields[:10]
@@ -159,6 +169,29 @@ def measure(bootstrap: str, redis_url: str, fields: list[str], args: argparse.Na
         return agri_pb2.SensorReading(device_id=device, field_id=field, air_temp_c=temp,
                                       soil_moisture_vwc=0.2)
 
+    pending: dict[str, tuple[float, agri_pb2.SensorReadingBatch]] = {}
+
+    def flush_batches(older_than: float) -> None:
+        now = time.monotonic()
+        for gw, (first, batch) in list(pending.items()):
+            if now - first >= older_than or len(batch.readings) >= args.gateway_size:
+                producer.publish(AGRI_TELEMETRY_BATCHES.name, batch, key=gw)
+                del pending[gw]
+
+    def send(msg: agri_pb2.SensorReading) -> None:
+        if not args.gateway_size:
+            producer.publish(AGRI_TELEMETRY.name, msg, key=msg.device_id)
+            return
+        gw = f"gw-{hash(msg.field_id) % args.gateways}"
+        if gw not in pending:
+            pending[gw] = (time.monotonic(), agri_pb2.SensorReadingBatch(gateway_id=gw))
+        batch = pending[gw][1]
+        msg.meta.event_time.GetCurrentTime()
+        batch.readings.append(msg)
+        if len(batch.readings) >= args.gateway_size:
+            producer.publish(AGRI_TELEMETRY_BATCHES.name, batch, key=gw)
+            del pending[gw]
+
     base = counted()
     start = time.monotonic()
     t0 = time.time()
@@ -172,8 +205,10 @@ def measure(bootstrap: str, redis_url: str, fields: list[str], args: argparse.Na
             time.sleep(delay)
         device = devices[sent % len(devices)]
         field = device.rsplit("-", 1)[0].replace("bs-", "bf-")
-        producer.publish(AGRI_TELEMETRY.name, reading(device, field, 15.0), key=device)
+        send(reading(device, field, 15.0))
         sent += 1
+        if pending and sent % 50 == 0:
+            flush_batches(0.5)
         if time.monotonic() >= next_probe:
             next_probe += 1.0 / args.probes
             pf = probe_fields[probe_i % len(probe_fields)]
@@ -183,8 +218,9 @@ def measure(bootstrap: str, redis_url: str, fields: list[str], args: argparse.Na
             msg = reading(f"{pf.replace('bf-', 'bs-')}-0", pf, -5.0 if cold else 15.0)
             with lock:
                 probes[(pf, 1 if cold else 3)] = time.time()
-            producer.publish(AGRI_TELEMETRY.name, msg, key=msg.device_id)
+            send(msg)
             sent += 1
+    flush_batches(0.0)
     offered_s = time.monotonic() - start
     in_window = counted() - base
     window_s = time.time() - t0
@@ -206,9 +242,12 @@ def measure(bootstrap: str, redis_url: str, fields: list[str], args: argparse.Na
         time.sleep(1)
     stop.set()
     watcher.join(5)
+    how = (f"field gateways ({args.gateways}) of up to {args.gateway_size} readings per record"
+           if args.gateway_size else "one record per reading")
     print(f"agri ingest: {len(devices) + len(probe_fields)} sensors reporting in "
           f"{len(fields)} fields, one reading per "
-          f"{args.period:g} s → offered {sent / offered_s:,.0f} readings/s for {offered_s:.0f} s")
+          f"{args.period:g} s, {how} → offered {sent / offered_s:,.0f} readings/s for "
+          f"{offered_s:.0f} s; load average {os.getloadavg()[0]:.1f}")
     print(f"  processed during offer: {in_window / window_s:,.0f} readings/s; all {processed:,} "
           f"of {sent:,} processed {drained_s:.1f} s after the last was sent "
           f"(overall {processed / total_s:,.0f} readings/s)")

@@ -10,10 +10,11 @@ Event time (``meta.event_time``, the device's measurement time) is bounded (see
 conditions. Field rules see a field aggregate per metric (:mod:`agri.domain.episodes`) over the
 latest reading of each of the field's sensors, not whichever sensor spoke last.
 
-A Kafka poll is one Redis unit of work (:class:`~zezhou5g.platform.outbox.RedisOutbox`): one
-watched read of everything the poll touches, one MULTI/EXEC writing the new state, the readings'
+A Kafka poll is decided in Redis units of work (:class:`~zezhou5g.platform.outbox.RedisOutbox`)
+of about 200 readings, whole records each (:func:`~zezhou5g.platform.batches.units`): one
+watched read of everything the unit touches, one MULTI/EXEC writing the new state, the records'
 "seen" marks, the staged ``agri.field.status``/``agri.alarms`` events and the SQL records they
-imply (records queue). A poll whose write fails changes nothing and is processed again in full.
+imply (records queue). A unit whose write fails changes nothing and is processed again in full.
 Output ids derive from the reading (status) or the alarm and its version.
 """
 
@@ -23,11 +24,12 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from prometheus_client import Counter, Histogram
 from zezhou5g.agri.v1 import agri_pb2
-from zezhou5g.platform.batches import Item, by_record, empty_batches, expand
+from zezhou5g.platform.batches import Item, by_record, empty_batches, expand, units
 from zezhou5g.platform.events import ConsumedEvent
 from zezhou5g.platform.kafka import RejectEvent
 from zezhou5g.platform.outbox import RedisOutbox, RedisUnit, derived_id
@@ -152,16 +154,18 @@ class Telemetry:
         if not valid:
             return rejects
         arrived = datetime.now(UTC)
-        poll = self.outbox.transact(lambda unit: self._apply(unit, valid, arrived),
-                                    consumed=[i.record_id for i in valid], topic=TELEMETRY)
-        # Counted once the unit committed (it may have run more than once).
-        poll.alarms.count()
-        LATE.inc(poll.late)
-        for m in poll.saturated:
-            SATURATED.labels(m).inc()
-        now = time.time()
-        for t in poll.event_times:
-            READING_TO_DECISION.observe(max(0.0, now - t))
+        for unit_items in units(valid):
+            poll = self.outbox.transact(partial(self._apply, items=unit_items, arrived=arrived),
+                                        consumed=[i.record_id for i in unit_items],
+                                        topic=TELEMETRY)
+            # Counted once the unit committed (it may have run more than once).
+            poll.alarms.count()
+            LATE.inc(poll.late)
+            for m in poll.saturated:
+                SATURATED.labels(m).inc()
+            now = time.time()
+            for t in poll.event_times:
+                READING_TO_DECISION.observe(max(0.0, now - t))
         return rejects
 
     def _apply(self, unit: RedisUnit, items: list[Item], arrived: datetime) -> _Poll:

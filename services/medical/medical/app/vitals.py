@@ -2,12 +2,12 @@
 
 Consumer of ``medical.vitals`` (one set per record, from a device) and
 ``medical.vitals.batches`` (many sets per record, from a ward hub), a poll at a time. A poll's
-sets are decided together, in outbox units of up to ``UNIT_PATIENTS`` patients: one round trip
-reads the state of every patient in a unit, its sets are applied in order in memory, and one
-MULTI/EXEC writes the new state with every event to publish. The unit watches what it read,
-so a clinician acknowledging meanwhile (or a second consumer during a rebalance) makes the
-batch decide again. A hub's record is expanded here, in memory only: set ``j`` of batch
-record ``e`` is decided as the event ``derived_id("medical.set", e, j)``.
+sets are decided in outbox units of about 200 sets (``zezhou5g.platform.batches.units``): one
+round trip reads the state of every patient in a unit, its sets are applied in order in
+memory, and one MULTI/EXEC writes the new state with every event to publish. The unit watches
+what it read, so a clinician acknowledging meanwhile (or a second consumer during a rebalance)
+makes the unit decide again. A hub's record is expanded here, in memory only: set ``j`` of
+batch record ``e`` is decided as the event ``derived_id("medical.set", e, j)``.
 
 Which sets are new is decided by the device's order, in the same transaction as their effects:
 a set is applied only when its (event time, seq) is after the device's last accepted one. A
@@ -30,7 +30,7 @@ from functools import partial
 
 from prometheus_client import Counter
 from zezhou5g.medical.v1 import medical_pb2
-from zezhou5g.platform.batches import Item, by_record, empty_batches, expand
+from zezhou5g.platform.batches import Item, by_record, empty_batches, expand, units
 from zezhou5g.platform.events import ConsumedEvent
 from zezhou5g.platform.kafka import RejectEvent
 from zezhou5g.platform.metrics import EVENTS_DUPLICATE
@@ -71,20 +71,6 @@ STATUS_COALESCED = Counter(
     "z5g_medical_status_coalesced_total",
     "Accepted observation sets whose status event was not published (NEWS2 and alerts "
     "unchanged within status_every_s); the patient's latest status in Redis has them")
-
-
-# Patients decided in one unit at most. Redis 7.0 checks each watched key against the keys the
-# client already watches, so one WATCH of n keys costs O(n²): 4,000 keys took 190 ms.
-UNIT_PATIENTS = 200
-
-
-def _by_patients(items: list[Item], most: int) -> list[list[Item]]:
-    """``items`` in units of at most ``most`` patients, each patient's sets in order in one."""
-    per: dict[str, list[Item]] = {}
-    for item in items:
-        per.setdefault(item.event.message.patient_id, []).append(item)  # type: ignore[attr-defined]
-    groups = list(per.values())
-    return [[i for g in groups[k:k + most] for i in g] for k in range(0, len(groups), most)]
 
 
 @dataclass
@@ -139,7 +125,7 @@ class VitalsIntake:
                 rejects.append((item, str(exc)))
                 continue
             valid.append(item)
-        for unit_items in _by_patients(valid, UNIT_PATIENTS):
+        for unit_items in units(valid):
             outcome = self.outbox.transact(partial(self._apply, items=unit_items))
             rejects += outcome.rejects
             if outcome.duplicates:

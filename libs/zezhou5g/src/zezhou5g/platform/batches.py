@@ -54,6 +54,31 @@ def expand(events: Sequence[ConsumedEvent], batch: type[Message], items: str, to
     return out
 
 
+# Readings decided in one unit of work at most. Redis 7.0 checks each key of a WATCH against
+# the keys the client already watches, so one WATCH of n keys costs O(n²): 4,000 keys took
+# 190 ms, and a poll of hub records holds tens of thousands of readings.
+UNIT_READINGS = 200
+
+
+def units(items: Sequence[Item], most: int = UNIT_READINGS) -> list[list[Item]]:
+    """``items`` in order, in units of about ``most``, cut only between records.
+
+    A record stays whole in one unit (its dedupe mark and its effects commit together); a
+    record larger than ``most`` is a unit of its own.
+    """
+    out: list[list[Item]] = []
+    current: list[Item] = []
+    for k, item in enumerate(items):
+        current.append(item)
+        last_of_record = k + 1 == len(items) or items[k + 1].record != item.record
+        if last_of_record and len(current) >= most:
+            out.append(current)
+            current = []
+    if current:
+        out.append(current)
+    return out
+
+
 def empty_batches(events: Sequence[ConsumedEvent], batch: type[Message], items: str
                   ) -> dict[int, list[str]]:
     """Index → reason for the batch records without readings (dead-lettered as such)."""
