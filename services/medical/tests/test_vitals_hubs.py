@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from kafka import KafkaConsumer, TopicPartition
+from medical.adapters.patient_store import PatientStore
 from medical.app.vitals import VitalsIntake, status_event_id
 from medical.topics import PATIENT_STATUS, VITALS_BATCHES
 from zezhou5g.medical.v1 import medical_pb2
@@ -136,3 +137,18 @@ def test_a_patient_stored_by_the_version_before_the_compact_state_keeps_count_an
                                                          heart_rate_bpm=80)])])
     assert parts.store.total(pid) == 42
     assert parts.store.status(pid).latest.heart_rate_bpm == 80
+
+
+def test_a_process_reuses_its_own_last_decision_only_while_nobody_else_wrote(parts, ward):
+    # Two service processes (their own stores) decide sets of one patient in turn, as during
+    # a rebalance: each must see the other's sets, whatever it remembers of its own.
+    other = VitalsIntake(PatientStore(parts.store.client), parts.outbox, parts.policy)
+    pid, t0 = ward[0], datetime.now(UTC) - timedelta(seconds=20)
+    for n, intake in enumerate((parts.intake, other, parts.intake, parts.intake, other), 1):
+        intake.handle_batch([_batch(f"hub-two-{pid}-{n}",
+                                    [_set(pid, n, t0 + timedelta(seconds=n))])])
+    assert parts.store.total(pid) == 5
+    # A resend of set 4 reaching the first process again is a duplicate, not a sixth set.
+    parts.intake.handle_batch([_batch(f"hub-two-{pid}-4", [_set(pid, 4, t0 + timedelta(
+        seconds=4))])])
+    assert parts.store.total(pid) == 5

@@ -181,6 +181,8 @@ class PatientStore:
         self.client = client
         # Registry JSON -> parsed patient: the registry is read with every batch, rarely changes.
         self._registered: dict[str, medical_pb2.Patient] = {}
+        # Patient -> (state value this process committed, the snapshot it came from).
+        self._decided: dict[str, tuple[str, Snapshot]] = {}
 
     # --- registry ---------------------------------------------------------------------------
 
@@ -235,8 +237,15 @@ class PatientStore:
                 missing.append(pid)
                 snap = Snapshot({}, None, None, 0, 0)
             else:
-                snap = _snapshot_of(medical_pb2.PatientState.FromString(
-                    base64.b64decode(state)))
+                # The value this process wrote last for the patient: reuse what it decided
+                # (taken out, so a unit decided again reads it afresh).
+                known = self._decided.pop(pid, None)
+                if known is not None and known[0] == state:
+                    snap = known[1]
+                    snap.open_changed_quietly = False
+                else:
+                    snap = _snapshot_of(medical_pb2.PatientState.FromString(
+                        base64.b64decode(state)))
             snap.patient = None if patient is None else self._patient(patient)
             snap.open_alert = _alert(alert)
             snaps[pid] = snap
@@ -282,14 +291,30 @@ class PatientStore:
 
     @staticmethod
     def stage_states(unit: RedisUnit, snaps: dict[str, Snapshot],
-                     statuses: list[medical_pb2.PatientVitals]) -> None:
-        """Stage the patients' state and latest status after a batch, in one command."""
-        values = {_state_key(pid): base64.b64encode(_state_of(snap).SerializeToString())
+                     statuses: list[medical_pb2.PatientVitals]) -> dict[str, tuple[str, Snapshot]]:
+        """Stage the patients' state and latest status after a batch, in one command.
+
+        Returns each patient's staged state value with its snapshot, for :meth:`decided`
+        once the unit committed.
+        """
+        staged = {pid: (base64.b64encode(_state_of(snap).SerializeToString()).decode(), snap)
                   for pid, snap in snaps.items()}
-        values |= {_status_key(s.patient_id): base64.b64encode(s.SerializeToString())
+        values = {_state_key(pid): raw for pid, (raw, _) in staged.items()}
+        values |= {_status_key(s.patient_id): base64.b64encode(s.SerializeToString()).decode()
                    for s in statuses}
         if values:
             unit.w.mset(values)  # type: ignore[arg-type]
+        return staged
+
+    def decided(self, staged: dict[str, tuple[str, Snapshot]]) -> None:
+        """Keep the snapshots of a committed unit, to use instead of parsing the same values.
+
+        The next unit that reads exactly the value staged here (nobody wrote it since) takes
+        the snapshot (see :meth:`watch_and_read`).
+        """
+        if len(self._decided) > 50_000:
+            self._decided.clear()
+        self._decided.update(staged)
 
     def total(self, patient_id: str) -> int:
         """Observation sets accepted for the patient."""

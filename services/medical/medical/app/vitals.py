@@ -78,6 +78,7 @@ class _Outcome:
     rejects: list[tuple[Item, str]] = field(default_factory=list)
     duplicates: int = 0
     coalesced: int = 0
+    staged: dict[str, tuple[str, Snapshot]] = field(default_factory=dict)
 
 
 class VitalsIntake:
@@ -127,6 +128,7 @@ class VitalsIntake:
             valid.append(item)
         for unit_items in units(valid):
             outcome = self.outbox.transact(partial(self._apply, items=unit_items))
+            self.store.decided(outcome.staged)
             rejects += outcome.rejects
             if outcome.duplicates:
                 EVENTS_DUPLICATE.labels("medical", VITALS).inc(outcome.duplicates)
@@ -174,8 +176,8 @@ class VitalsIntake:
                 decided.append((None, transitions))
             if point is not None:
                 trends.append((vitals.patient_id, point))
-        self.store.stage_states(unit, {pid: snaps[pid] for pid in touched},
-                                list(statuses.values()))
+        out.staged = self.store.stage_states(unit, {pid: snaps[pid] for pid in touched},
+                                             list(statuses.values()))
         # Events in the order they were decided: a patient's status, then its transitions.
         for sent, transitions in decided:
             if sent is not None:
