@@ -106,13 +106,17 @@ class AlarmStore:
         self._insert = sqlite_insert if engine.dialect.name == "sqlite" else pg_insert
 
     # current alarms, Redis ----------------------------------------------------------------
-    def read_current(self, unit: RedisUnit, originators: Iterable[str]
+    def read_current(self, unit: RedisUnit, originators: Iterable[str], watch: bool = True
                      ) -> dict[str, dict[str, Alarm]]:
-        """Watch and read the current alarms of ``originators``: originator → type → alarm."""
+        """Watch and read the current alarms of ``originators``: originator → type → alarm.
+
+        ``watch=False`` only reads them (a scan choosing what a unit will watch).
+        """
         names = sorted(set(originators))
         if not names:
             return {}
-        unit.watch(*(_key(o) for o in names))
+        if watch:
+            unit.watch(*(_key(o) for o in names))
         pipe = unit.read_pipeline()
         for o in names:
             pipe.hgetall(_key(o))
