@@ -69,11 +69,20 @@ def test_a_gateway_record_is_its_readings_once_with_one_status_per_field(
     time.sleep(1.0)
     assert _totals(stub) == {f: before[f] + (10 if f == "field-e1" else 5) for f in FIELDS}
 
-    got = [agri_pb2.FieldStatus.FromString(r.value) for r in statuses
-           if r.key and r.key.decode() in FIELDS]
     # One status per field per record (the field's last reading in it), ids from the record.
-    assert sorted(s.meta.event_id for s in got) == sorted(
-        derived_id("agri.field-status", b.meta.event_id, f) for b in sent for f in FIELDS)
+    expected = sorted(derived_id("agri.field-status", b.meta.event_id, f)
+                      for b in sent for f in FIELDS)
+    got: list[agri_pb2.FieldStatus] = []
+    deadline = time.monotonic() + 30
+    while len(got) < len(expected) and time.monotonic() < deadline:
+        for records in statuses.poll(timeout_ms=500).values():
+            got += [agri_pb2.FieldStatus.FromString(r.value) for r in records
+                    if r.key and r.key.decode() in FIELDS]
+    time.sleep(1.0)                        # a second status for a record would come now
+    for records in statuses.poll(timeout_ms=500).values():
+        got += [agri_pb2.FieldStatus.FromString(r.value) for r in records
+                if r.key and r.key.decode() in FIELDS]
+    assert sorted(s.meta.event_id for s in got) == expected
     last = [s for s in got if s.field_id == "field-e1"][-1]
     assert last.latest.air_temp_c == -3.0 and last.latest.soil_moisture_vwc == 0.3
 
