@@ -65,10 +65,12 @@ def _present(message: Message, field: Any) -> bool:  # upb or pure-Python descri
     return True
 
 
-def violations(message: Message, path: str = "") -> list[str]:
+def violations(message: Message, path: str = "", *, values: bool = True) -> list[str]:
     """One ``"field=value outside lo..hi"`` per present value outside its limit (or NaN/inf).
 
     Nested singular messages are checked with their own limits, named ``outer.inner``.
+    ``values=False`` leaves the value out (``"field outside lo..hi"``), for answers that must
+    not echo a reading (a hub's refusal lists many patients' sets).
     """
     bad: list[str] = []
     limits = LIMITS.get(message.DESCRIPTOR.full_name, {})
@@ -76,12 +78,14 @@ def violations(message: Message, path: str = "") -> list[str]:
         name = f"{path}{field.name}"
         if field.type == FieldDescriptor.TYPE_MESSAGE:
             if not field.is_repeated and _present(message, field):
-                bad.extend(violations(getattr(message, field.name), f"{name}."))
+                bad.extend(violations(getattr(message, field.name), f"{name}.",
+                                      values=values))
             continue
         if field.name not in limits or not _present(message, field):
             continue
         value = float(getattr(message, field.name))
         lo, hi = limits[field.name]
         if not math.isfinite(value) or not lo <= value <= hi:
-            bad.append(f"{name}={value:g} outside {lo:g}..{hi:g}")
+            shown = f"{name}={value:g}" if values else name
+            bad.append(f"{shown} outside {lo:g}..{hi:g}")
     return bad

@@ -59,9 +59,12 @@ READING_TO_DECISION = Histogram(
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10))
 
 
-def status_event_id(reading_event_id: str) -> str:
-    """The id of the ``FieldStatus`` a reading produced."""
-    return derived_id("agri.field-status", reading_event_id)
+def status_event_id(*cause: str) -> str:
+    """The id of the ``FieldStatus`` that ``cause`` produced.
+
+    A reading alone: its event id; a gateway's record: the record's id and the field.
+    """
+    return derived_id("agri.field-status", *cause)
 
 
 def _event_time(reading: agri_pb2.SensorReading, arrived: datetime) -> datetime:
@@ -247,7 +250,7 @@ class Telemetry:
             p.statuses[status_event_id(event.event_id)] = status
         else:
             # A gateway's record yields one status per field it touched: the field's last.
-            status_id = derived_id("agri.field-status", batch_id, fid)
+            status_id = status_event_id(batch_id, fid)
             p.statuses.pop(status_id, None)
             p.statuses[status_id] = status
 
