@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 from kafka import KafkaConsumer
+from prometheus_client import REGISTRY
 from zezhou5g.platform.events import ConsumedEvent
 from zezhou5g.platform.kafka import EventConsumer, EventProducer, RejectEvent, ensure_topics
 from zezhou5g.tourism.v1 import tourism_pb2
@@ -47,6 +48,22 @@ def test_round_trip_carries_meta_and_headers(kafka):
     assert first.message.meta.schema_version == 1
     assert first.message.meta.event_time.seconds > 0
     assert first.trace_id and len(first.trace_id) == 32
+
+
+def test_acknowledgements_are_counted_once_each(kafka):
+    """pending() falls to 0 at flush; each event is announced and counted in Prometheus once."""
+    topic = f"t-{uuid.uuid4().hex[:8]}"
+    ensure_topics(kafka.bootstrap, [topic])
+    producer = EventProducer(kafka.bootstrap, "unit-test-acks")
+    delivered: list[str] = []
+    ids = [producer.publish(topic, _reading(f"s{i}", 20), key=f"s{i}",
+                            on_delivered=delivered.append) for i in range(300)]
+    assert producer.flush(20)
+    assert producer.pending() == 0
+    assert sorted(delivered) == sorted(ids)
+    assert REGISTRY.get_sample_value("z5g_kafka_events_produced_total",
+                                     {"service": "unit-test-acks", "topic": topic}) == 300
+    producer.close()
 
 
 def test_committed_offsets_are_not_redelivered(kafka):

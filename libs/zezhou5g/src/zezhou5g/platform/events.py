@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import random
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -74,7 +75,9 @@ def stamp(message: Message, source: str, schema_version: int = 1,
         meta.source = source
     if not meta.HasField("event_time"):
         if event_time is None:
-            meta.event_time.GetCurrentTime()  # UTC now, without a datetime round trip
+            # UTC now. Timestamp.GetCurrentTime() goes through datetime and calendar.timegm
+            # (~5 µs, a sixth of publishing an event); the clock's nanoseconds are exact.
+            meta.event_time.seconds, meta.event_time.nanos = divmod(time.time_ns(), 1_000_000_000)
         else:
             meta.event_time.FromDatetime(event_time)
     if not meta.schema_version:
