@@ -167,16 +167,28 @@ def revoke(engine: Engine, actor: str, device_id: str) -> bool:
     return True
 
 
-def assign(engine: Engine, actor: str, device_id: str, subject: str) -> DeviceInfo | None:
-    """Re-assign the device's subject (a wearable to another patient), audited."""
+def _update(engine: Engine, actor: str, device_id: str, action: str, column: str,
+            value: str | None) -> DeviceInfo | None:
+    """Set one column of the device, audited as ``old → new``; None if unknown."""
     with Session(engine) as session:
         d = session.get(Device, device_id)
         if d is None:
             return None
-        _audit(session, actor, device_id, "assign", f"{d.subject} → {subject}")
-        d.subject, d.updated_at = subject, datetime.now(UTC)
+        _audit(session, actor, device_id, action, f"{getattr(d, column) or '-'} → {value or '-'}")
+        setattr(d, column, value)
+        d.updated_at = datetime.now(UTC)
         session.commit()
         return _info(d)
+
+
+def assign(engine: Engine, actor: str, device_id: str, subject: str) -> DeviceInfo | None:
+    """Re-assign the device's subject (a wearable to another patient), audited."""
+    return _update(engine, actor, device_id, "assign", "subject", subject)
+
+
+def attach(engine: Engine, actor: str, device_id: str, hub: str | None) -> DeviceInfo | None:
+    """Attach the device to ``hub`` (None: detach), token unchanged, audited; None if unknown."""
+    return _update(engine, actor, device_id, "attach", "hub_id", hub)
 
 
 def audit_trail(engine: Engine, device_id: str) -> list[dict[str, str]]:

@@ -286,6 +286,49 @@ def test_the_admin_api_attaches_devices_to_a_registered_hub_of_their_scenario(wa
                                        admin.get("/api/admin/devices").json()}
 
 
+def test_an_existing_device_is_attached_and_detached_without_a_new_token(ward, sign_in, stack):
+    admin, ids, url = ward.admin, ward.ids, ward.url
+    device = f"bed-x{uuid.uuid4().hex[:6]}"
+    r = admin.post("/api/admin/devices", json={"device_id": device, "scenario": "medical",
+                                               "kind": "bedside_monitor", "subject": "p-1004"})
+    assert r.status_code == 201, r.text
+    token = r.json()["token"]
+
+    def batch(seq: int) -> httpx.Response:
+        return _post(url, {"hub_id": ids.hub, "sets": [_set(device, "p-1004", seq)]},
+                     ward.tokens.hub)
+
+    refused = batch(6001)
+    assert refused.status_code == 403, refused.text
+    assert [x["reason"] for x in refused.json()["detail"]["rejected"]] == ["wrong_hub"]
+    for bad, code in (({"hub": ids.bed}, 422), ({"hub": "hub-nobody"}, 422), ({}, 422)):
+        assert admin.put(f"/api/admin/devices/{device}/hub", json=bad).status_code == code
+    assert admin.put("/api/admin/devices/bed-nobody/hub",
+                     json={"hub": ids.hub}).status_code == 404
+    clinician = sign_in(stack, "dr-wang")
+    assert clinician.put(f"/api/admin/devices/{device}/hub",
+                         json={"hub": ids.hub}).status_code == 403
+    clinician.close()
+    r = admin.put(f"/api/admin/devices/{device}/hub", json={"hub": ids.hub})
+    assert r.status_code == 200, r.text
+    assert r.json()["hub"] == ids.hub and "token" not in r.json()
+    accepted = batch(6002)
+    assert accepted.status_code == 202, accepted.text
+    mine = ward.batches.of(_hubs(ward), 6002)
+    assert [b.meta.event_id for _, b in mine] == [accepted.json()["event_id"]]
+    ward.batches.seen.clear()
+    # The device's own token is the one it was registered with.
+    single = _post(url, _set(device, "p-1004", 6003), token, "/api/devices/medical/readings")
+    assert single.status_code == 202, single.text
+    r = admin.put(f"/api/admin/devices/{device}/hub", json={"hub": None})
+    assert r.status_code == 200 and r.json()["hub"] is None
+    assert batch(6004).status_code == 403
+    _nothing_was_published(ward, 6101)
+    trail = admin.get(f"/api/admin/devices/{device}/audit").json()
+    assert [(t["action"], t["detail"]) for t in trail if t["action"] == "attach"] == [
+        ("attach", f"- → {ids.hub}"), ("attach", f"{ids.hub} → -")]
+
+
 def test_a_field_gateway_batch_reaches_the_agri_service_reading_by_reading(stack, sign_in):
     """End to end: the agri service counts each reading of an accepted gateway batch once."""
     admin = sign_in(stack, "admin")

@@ -1,9 +1,9 @@
-"""The device registry's API: register, rotate, revoke (admin); re-assign (admin, clinician).
+"""The device registry's API: register, rotate, revoke, attach; re-assign (also clinicians).
 
-A device may be registered attached to a hub (a registered device of a hub kind of its
-scenario) that delivers its readings in batches. Tokens are returned once, when made, and
-stored only hashed. Every change is audited with the signed-in user's name; a change applies to
-the next post, on every replica.
+A device may be attached to a hub (a registered device of a hub kind of its scenario) that
+delivers its readings in batches, when it is registered or later, keeping its token. Tokens are
+returned once, when made, and stored only hashed. Every change is audited with the signed-in
+user's name; a change applies to the next post, on every replica.
 """
 
 from __future__ import annotations
@@ -64,6 +64,26 @@ class NewDevice(BaseModel):
                             pattern=r"^[A-Za-z0-9._:-]+$")
 
 
+async def _check_hub(engine: Any, scenario: str, kind: str, hub_id: str | None) -> None:
+    """422 unless ``hub_id`` is None or a registered hub of ``scenario`` and ``kind`` no hub."""
+    if hub_id is None:
+        return
+    hub = await asyncio.to_thread(registry.get, engine, hub_id)
+    hub_kinds = HUB_KINDS.get(scenario, set())
+    if hub is None or hub.scenario != scenario or hub.kind not in hub_kinds:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            f"hub {hub_id!r} is not a registered {scenario} hub "
+                            f"(kinds {sorted(hub_kinds)})")
+    if kind in hub_kinds:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "a hub is attached to no hub")
+
+
+class Attachment(BaseModel):
+    """The hub that delivers the device's readings from now on; None: detach it."""
+
+    hub: str | None = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")
+
+
 class Assignment(BaseModel):
     """The new subject of a device, e.g. the patient a wearable is now worn by."""
 
@@ -88,16 +108,7 @@ async def register(body: NewDevice, request: Request,
                             f"no device kind {body.kind!r} in scenario {body.scenario!r}; "
                             f"known: {sorted(KINDS.get(body.scenario, set()))}")
     engine = request.app.state.engine
-    if body.hub is not None:
-        hub = await asyncio.to_thread(registry.get, engine, body.hub)
-        hub_kinds = HUB_KINDS.get(body.scenario, set())
-        if hub is None or hub.scenario != body.scenario or hub.kind not in hub_kinds:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
-                                f"hub {body.hub!r} is not a registered {body.scenario} hub "
-                                f"(kinds {sorted(hub_kinds)})")
-        if body.kind in hub_kinds:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
-                                "a hub is attached to no hub")
+    await _check_hub(engine, body.scenario, body.kind, body.hub)
     token = await asyncio.to_thread(registry.register, engine, principal.username,
                                     body.device_id, body.scenario, body.kind, body.subject,
                                     body.hub)
@@ -140,6 +151,23 @@ async def assign(device_id: str, body: Assignment, request: Request,
     updated = await asyncio.to_thread(registry.assign, engine, principal.username, device_id,
                                       body.subject)
     assert updated is not None
+    return _view(updated)
+
+
+@router.put("/{device_id}/hub", responses=NO_DEVICE)
+async def attach(device_id: str, body: Attachment, request: Request,
+                 principal: CurrentPrincipal) -> dict[str, Any]:
+    """Attach the device to a hub (or detach it: ``{"hub": null}``); its token stays valid."""
+    _admin(principal)
+    engine = request.app.state.engine
+    device = await asyncio.to_thread(registry.get, engine, device_id)
+    if device is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no device {device_id}")
+    await _check_hub(engine, device.scenario, device.kind, body.hub)
+    updated = await asyncio.to_thread(registry.attach, engine, principal.username, device_id,
+                                      body.hub)
+    if updated is None:  # deleted in between
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no device {device_id}")
     return _view(updated)
 
 
