@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, status
 from pydantic import BaseModel, Field
+from sqlalchemy import Engine
 
 from gateway import registry
 from gateway.auth import CurrentPrincipal, Principal
@@ -64,7 +65,7 @@ class NewDevice(BaseModel):
                             pattern=r"^[A-Za-z0-9._:-]+$")
 
 
-async def _check_hub(engine: Any, scenario: str, kind: str, hub_id: str | None) -> None:
+async def _check_hub(engine: Engine, scenario: str, kind: str, hub_id: str | None) -> None:
     """422 unless ``hub_id`` is None or a registered hub of ``scenario`` and ``kind`` no hub."""
     if hub_id is None:
         return

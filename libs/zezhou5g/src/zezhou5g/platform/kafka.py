@@ -113,11 +113,12 @@ class EventProducer:
         # Bookkeeping per event is kept to plain ints (the hot path is ~25 µs an event): the
         # publishers count what they sent under a lock, the producer's I/O thread (the only
         # one that runs delivery callbacks) counts what was acknowledged, per topic, and the
-        # resend thread moves those counts to Prometheus at least every RESEND_POLL_S.
+        # resend thread (and flush) move those counts to Prometheus at least every
+        # RESEND_POLL_S.
         self._sent = 0
-        self._acked = 0
         self._acked_by_topic: dict[str, int] = {}
         self._reported: dict[str, int] = {}
+        self._report_lock = threading.Lock()
         self._flushing = 0  # threads waiting in flush(): only then is a delivery announced
         self._pending_lock = threading.Condition()
         self._sent_lock = threading.Lock()
@@ -172,21 +173,22 @@ class EventProducer:
         by_topic[topic] = by_topic.get(topic, 0) + 1
         if on_delivered is not None:
             on_delivered(message.meta.event_id)  # type: ignore[attr-defined]
-        self._acked += 1
         if self._flushing:
             with self._pending_lock:
                 self._pending_lock.notify_all()
 
     def _report(self) -> None:
         """Add the acknowledgements counted since the last call to the Prometheus counter."""
-        for topic, acked in list(self._acked_by_topic.items()):
-            new = acked - self._reported.get(topic, 0)
-            if new:
-                counter = self._produced.get(topic)
-                if counter is None:  # labels() costs microseconds: look it up once per topic
-                    counter = self._produced[topic] = EVENTS_PRODUCED.labels(self.service, topic)
-                counter.inc(new)
-                self._reported[topic] = acked
+        with self._report_lock:  # the resend thread and any flushing thread
+            for topic, acked in list(self._acked_by_topic.items()):
+                new = acked - self._reported.get(topic, 0)
+                if new:
+                    counter = self._produced.get(topic)
+                    if counter is None:  # labels() costs microseconds: once per topic
+                        counter = self._produced[topic] = EVENTS_PRODUCED.labels(self.service,
+                                                                                 topic)
+                    counter.inc(new)
+                    self._reported[topic] = acked
 
     def _failed(self, topic: str, message: Message, key: str | None, traceparent: str,
                 exc: BaseException, *, on_delivered: OnDelivered = None) -> None:
@@ -219,7 +221,7 @@ class EventProducer:
     def pending(self) -> int:
         """Events published but not yet acknowledged by the broker."""
         with self._sent_lock:
-            return self._sent - self._acked
+            return self._sent - sum(self._acked_by_topic.values())
 
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until every published event is acknowledged; False on timeout."""
