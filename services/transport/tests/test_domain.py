@@ -20,7 +20,7 @@ from transport.domain.gallery import Gallery, GalleryEntry
 from transport.domain.ledger import Ledger, LedgerError
 from transport.domain.liveness import decode_actions, draw_challenge, encode_actions, instruction
 from transport.domain.thresholds import (
-    FLOOR,
+    FLOOR_FAR,
     ImpostorModel,
     StationPolicy,
     fit_impostor_model,
@@ -88,9 +88,15 @@ def test_1ton_threshold_rises_with_gallery_size_and_never_below_floor():
     sizes = [1, 10, 1_000, 100_000]
     accepts = [policy.thresholds_1ton(n)[0] for n in sizes]
     assert accepts == sorted(accepts) and accepts[-1] > accepts[0]
-    assert all(a >= FLOOR for a in accepts)
+    floor = ImpostorModel().threshold(FLOOR_FAR)
+    assert policy.accept_floor == floor
+    assert all(a >= floor for a in accepts)
     loose = StationPolicy(far_1to1=0.4)
-    assert loose.thresholds_1to1()[0] == FLOOR
+    assert loose.thresholds_1to1()[0] == floor
+    # The floor follows the impostor model (another embedding, another floor) unless set.
+    assert StationPolicy(impostors=EXP, far_1to1=0.4).thresholds_1to1()[0] == \
+        pytest.approx(EXP.threshold(FLOOR_FAR))
+    assert StationPolicy(floor=0.9, far_1to1=0.4).thresholds_1to1()[0] == 0.9
 
 
 def test_stricter_station_far_gives_higher_threshold():
@@ -115,7 +121,7 @@ ACCEPT, MANUAL = POLICY.thresholds_1to1()
     (ACCEPT - 1e-4, "manual", "uncertain_1to1"),
     (MANUAL, "manual", "uncertain_1to1"),
     (MANUAL - 1e-4, "deny", "not_ticket_holder"),
-    (0.40, "deny", "not_ticket_holder"),
+    (0.0, "deny", "not_ticket_holder"),
 ])
 def test_1to1_rules(score, outcome, reason):
     d = decide_1to1(score, "T1", "E1", POLICY)
@@ -146,7 +152,7 @@ def test_1ton_rules(scores, outcome, reason, ticket):
 T0 = datetime(2026, 11, 22, 8, 0, tzinfo=UTC).timestamp()
 
 
-def _unit(rng: np.random.Generator, n: int, d: int = 1024) -> np.ndarray:
+def _unit(rng: np.random.Generator, n: int, d: int = 128) -> np.ndarray:
     v = rng.random((n, d), dtype=np.float32)
     return v / np.linalg.norm(v, axis=1, keepdims=True)
 
@@ -202,7 +208,7 @@ def test_gallery_remove_leaves_no_trace_and_keeps_others_searchable():
 
 def test_gallery_refuses_wrong_dimension():
     with pytest.raises(ValueError):
-        Gallery().add(GalleryEntry("E", "T", "s", 0), np.ones(128))
+        Gallery().add(GalleryEntry("E", "T", "s", 0), np.ones(1024))  # a FaceRes-era template
 
 
 # ------------------------------------------------------------------ ledger

@@ -48,6 +48,19 @@ def test_batched_run_equals_one_by_one(vision_models):
     np.testing.assert_allclose(together, single, rtol=1e-4, atol=1e-5)
 
 
+def test_sface_as_built_takes_a_batch_and_weights_are_not_inputs(vision_models):
+    # models/sface_convert.py: the upstream graph has batch 1 and lists its weights as inputs.
+    model = OnnxModel("sface", device="cpu")
+    assert [i.name for i in model.session.get_inputs()] == ["data"]
+    assert model.max_batch > 1
+    batch = np.random.default_rng(0).uniform(0, 255, size=(3, 3, 112, 112)).astype(np.float32)
+    (together,) = model.session.run(["fc1"], {"data": batch})
+    single = np.concatenate([model.session.run(["fc1"], {"data": batch[i:i + 1]})[0]
+                             for i in range(3)])
+    assert together.shape == (3, 128)
+    np.testing.assert_allclose(together, single, rtol=1e-4, atol=1e-5)
+
+
 def test_fixed_batch_models_take_any_number_of_images(vision_models):
     model = OnnxModel("blazeface", device="cpu")
     assert model.max_batch == 1

@@ -23,8 +23,6 @@ from zezhou5g.vision import (
     QualityLimits,
     assess_quality,
 )
-from zezhou5g.vision.face_align import align_face
-from zezhou5g.vision.face_embed import INPUT_SIZE as EMBED_SIZE
 from zezhou5g.vision.face_embed import l2_normalize
 
 from transport.domain.enrolment import PhotoCheck, PhotoFace
@@ -175,7 +173,7 @@ class FacePipeline:
         for img, faces in zip(chosen, self.detector.detect(chosen), strict=True):
             if len(faces):
                 k = int(np.argmax(faces.boxes[:, 2] - faces.boxes[:, 0]))
-                crops.append(align_face(img, faces.landmarks[k], EMBED_SIZE))
+                crops.append(self.embedder.align(img, faces.landmarks[k:k + 1])[0])
         if not crops:
             return None, 0.0
         vecs = list(self.embedder.embed_crops(np.stack(crops)).vectors)  # one batch

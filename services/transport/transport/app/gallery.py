@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 
+import numpy as np
 from prometheus_client import Gauge
 from zezhou5g.platform.events import ConsumedEvent
 from zezhou5g.platform.kafka import RejectEvent
@@ -57,11 +58,25 @@ class GalleryNode:
                 log.error("template cannot be decrypted", extra=log_fields(
                     enrolment_id=row.enrolment_id))
                 continue
-            self.gallery.add(GalleryEntry(row.enrolment_id, row.ticket_id, row.station_id,
+            n += self._admit(GalleryEntry(row.enrolment_id, row.ticket_id, row.station_id,
                                           row.departure.timestamp()), vec)
-            n += 1
         GALLERY_SIZE.set(len(self.gallery))
         return n
+
+    def _admit(self, entry: GalleryEntry, vec: np.ndarray) -> bool:
+        """Add one decrypted template; False (logged) if another embedding model made it.
+
+        Templates of the earlier FaceRes model (1024 values) cannot be compared with SFace
+        descriptors: such a passenger is not in the gallery (1:1 sends them to staff) until
+        they withdraw and enrol again.
+        """
+        if len(vec) != self.gallery.dim:
+            log.error("template of another embedding model, not loaded: re-enrolment needed",
+                      extra=log_fields(enrolment_id=entry.enrolment_id, values=len(vec),
+                                       expected=self.gallery.dim))
+            return False
+        self.gallery.add(entry, vec)
+        return True
 
     def add(self, enrolment_id: str) -> bool:
         """Load one enrolment's template (Redis cache, else SQL) into the gallery."""
@@ -77,9 +92,9 @@ class GalleryNode:
             entry = GalleryEntry(enrolment_id, row.ticket_id, row.station_id,
                                  row.departure.timestamp())
             sealed = row.template
-        self.gallery.add(entry, self.cipher.open_vector(sealed, enrolment_id))
+        added = self._admit(entry, self.cipher.open_vector(sealed, enrolment_id))
         GALLERY_SIZE.set(len(self.gallery))
-        return True
+        return added
 
     def remove(self, enrolment_id: str) -> bool:
         """Drop a face from this node's gallery."""

@@ -30,11 +30,11 @@ class Gallery:
     """Enrolled faces of a node, searchable within a station's departure window.
 
     Args:
-        dim: embedding length (1024 for FaceRes).
+        dim: embedding length (128: SFace, zezhou5g.vision.face_embed's default model).
         capacity: initial rows; the matrix doubles when full.
     """
 
-    def __init__(self, dim: int = 1024, capacity: int = 1024) -> None:
+    def __init__(self, dim: int = 128, capacity: int = 1024) -> None:
         self.dim = dim
         self._m = np.zeros((capacity, dim), np.float32)
         self._departure = np.zeros(capacity, np.float64)

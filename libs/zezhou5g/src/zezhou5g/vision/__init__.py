@@ -13,7 +13,7 @@ Typical use::
     from zezhou5g.vision import PersonDetector, FaceDetector, FaceEmbedder
     people = PersonDetector().detect([frame])[0]          # PersonDetections
     faces = FaceDetector().detect([photo])[0]             # FaceDetections
-    emb = FaceEmbedder().embed_faces(photo, faces)        # FaceEmbeddings (N, 1024)
+    emb = FaceEmbedder().embed_faces(photo, faces)        # FaceEmbeddings (N, 128)
 """
 
 from .face_align import align_face, align_faces, similarity_transform

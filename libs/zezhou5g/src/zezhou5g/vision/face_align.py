@@ -7,7 +7,8 @@ mouth corners averaged.  A least-squares similarity transform (rotation,
 uniform scale, translation; Umeyama 1991) maps the detected points onto the
 template, so every crop has level eyes at the same place and size.
 
-Template framing: FaceRes is used in its reference implementation on a
+Templates: ``ARCFACE_TEMPLATE`` is the crop of ArcFace-style 112x112 nets (SFace).
+FaceRes is used in its reference implementation on a
 square crop 1.4x the detector box, centred on the box.  ``FACERES_TEMPLATE``
 is the mean (left/right symmetrised) position of the landmarks in such crops,
 measured on the shared test photos, so the aligned crop shows the same field
@@ -23,6 +24,12 @@ import numpy as np
 # image-right eye, nose tip, mouth centre.
 FACERES_TEMPLATE = np.array(
     [[0.355, 0.325], [0.645, 0.325], [0.500, 0.480], [0.500, 0.637]], dtype=np.float32)
+
+# The ArcFace / InsightFace 112x112 5-point template (``arcface_dst``, the crop SFace and
+# other ArcFace-style nets are trained on) reduced to these 4 points: mouth corners averaged,
+# left/right symmetrised, as fractions of the side.
+ARCFACE_TEMPLATE = np.array(
+    [[0.3419, 0.4607], [0.6581, 0.4607], [0.5002, 0.6405], [0.5012, 0.8240]], dtype=np.float32)
 
 # Indices into BlazeFace's 6 keypoints used for alignment (eyes, nose, mouth).
 ALIGN_KEYPOINTS = (0, 1, 2, 3)

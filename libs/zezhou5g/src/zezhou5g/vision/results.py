@@ -56,14 +56,14 @@ class FaceDetections:
 
 @dataclass(frozen=True)
 class FaceEmbeddings:
-    """Face descriptors (FaceRes).
+    """Face descriptors (zezhou5g.vision.face_embed).
 
     Attributes:
-        vectors: (N, D) float32, each row L2-normalised (D = 1024), so cosine
-            similarity is a dot product.
+        vectors: (N, D) float32, each row L2-normalised (D = 128 for SFace, 1024 for
+            FaceRes), so cosine similarity is a dot product.
     """
 
-    vectors: np.ndarray = field(default_factory=lambda: _empty(0, 1024))
+    vectors: np.ndarray = field(default_factory=lambda: _empty(0, 128))
 
     def __len__(self) -> int:
         """Number of descriptors."""
