@@ -214,6 +214,49 @@ def wait() -> Callable[..., object]:
     return wait_for
 
 
+def tail_consumer(bootstrap: str, *topics: str, timeout_ms: int = 300) -> object:
+    """A consumer of every partition of ``topics`` from their end as it is now, with no group.
+
+    Nothing to join, so nothing to wait for: a fresh group's first join can take longer than
+    30 s on a loaded 2-core machine (CI saw it), while assigning is one metadata request.
+    Missing topics are created the way the services create them."""
+    from kafka import KafkaConsumer, TopicPartition
+    from zezhou5g.platform.kafka import ensure_topics
+
+    ensure_topics(bootstrap, topics)
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
+                             consumer_timeout_ms=timeout_ms)
+    parts: list[TopicPartition] = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        consumer.topics()      # refresh metadata
+        found = {t: consumer.partitions_for_topic(t) or set() for t in topics}
+        if all(found.values()):
+            parts = [TopicPartition(t, p) for t in topics for p in sorted(found[t])]
+            break
+        time.sleep(0.2)
+    assert parts, f"no partitions for {topics}"
+    consumer.assign(parts)
+    consumer.seek_to_end(*parts)
+    for tp in parts:
+        consumer.position(tp)  # resolve the end now, not at the first fetch
+    return consumer
+
+
+@pytest.fixture
+def tail(kafka: KafkaServer) -> Iterator[Callable[..., object]]:
+    """``tail(topic, ...)``: a :func:`tail_consumer` on the session broker, closed after."""
+    made: list[object] = []
+
+    def make(*topics: str, timeout_ms: int = 300) -> object:
+        made.append(tail_consumer(kafka.bootstrap, *topics, timeout_ms=timeout_ms))
+        return made[-1]
+
+    yield make
+    for consumer in made:
+        consumer.close()  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def spawn(tmp_path: Path) -> Iterator[Callable[..., Proc]]:
     started: list[Proc] = []

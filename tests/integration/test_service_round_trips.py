@@ -2,14 +2,12 @@
 on Kafka and the gRPC API; an invalid reading is dead-lettered with its reason."""
 
 import threading
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
 import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-from kafka import KafkaConsumer
 from localinfra.proc import free_port
 from zezhou5g.agri.v1 import agri_pb2, agri_pb2_grpc
 from zezhou5g.medical.v1 import medical_pb2, medical_pb2_grpc
@@ -77,7 +75,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_device_event_flows_through_the_service(case, base_env, kafka, redis_client,
-                                                in_process, wait, tmp_path, signed):
+                                                in_process, wait, tmp_path, signed, tail):
     # The query below lists every subject the service holds: start from an empty Redis (other
     # modules' services leave theirs in the session's Redis).
     redis_client.flushdb()
@@ -88,20 +86,13 @@ def test_device_event_flows_through_the_service(case, base_env, kafka, redis_cli
     env |= case.extra(tmp_path) if case.extra else {}
     serve, settings = case.serve_and_settings(env | {"grpc_port": port, "metrics_port": 0})
     producer = EventProducer(kafka.bootstrap, "test-device")
-    statuses = KafkaConsumer(bootstrap_servers=kafka.bootstrap, group_id=f"t-{uuid.uuid4()}",
-                             auto_offset_reset="latest", consumer_timeout_ms=500)
-    dead = KafkaConsumer(bootstrap_servers=kafka.bootstrap, group_id=f"d-{uuid.uuid4()}",
-                         auto_offset_reset="latest", consumer_timeout_ms=500)
     with in_process(serve, settings):
         channel = grpc.insecure_channel(f"127.0.0.1:{port}")
         health = health_pb2_grpc.HealthStub(channel)
         wait(lambda: health.Check(health_pb2.HealthCheckRequest(), timeout=2).status
              == health_pb2.HealthCheckResponse.SERVING, 60, "service health SERVING")
-        statuses.subscribe([case.out_topic])
-        dead.subscribe([f"{case.in_topic}.dlq"])
-        wait(lambda: statuses.poll(100) is not None and statuses.assignment(), 30,
-             "status consumer assignment")
-        wait(lambda: dead.poll(100) is not None and dead.assignment(), 30, "dlq assignment")
+        statuses = tail(case.out_topic, timeout_ms=500)
+        dead = tail(f"{case.in_topic}.dlq", timeout_ms=500)
         good_id = producer.publish(case.in_topic, case.good, key="k")
         producer.publish(case.in_topic, case.bad, key="k")
         producer.flush(20)
@@ -128,8 +119,6 @@ def test_device_event_flows_through_the_service(case, base_env, kafka, redis_cli
         assert headers["dlq-reason"] == b"invalid"
         assert case.bad_reason in headers["dlq-detail"].decode()
         channel.close()
-    statuses.close()
-    dead.close()
     producer.close()
 
 

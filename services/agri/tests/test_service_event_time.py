@@ -9,7 +9,6 @@ Clover log of jclry1/soil-sensor @ 515f5d3a (shared/testdata)."""
 from __future__ import annotations
 
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,7 +18,6 @@ from agri.config import HERE
 from agri.importer.__main__ import load_mapping, run_import
 from agri.importer.rows import Report, readings
 from google.protobuf.timestamp_pb2 import Timestamp
-from kafka import KafkaConsumer
 from zezhou5g.agri.v1 import agri_pb2
 from zezhou5g.platform import paths
 
@@ -44,14 +42,9 @@ def _ts(t: datetime) -> Timestamp:
     return ts
 
 
-def test_event_time_gap_bucket_and_future(agri_service, producer, kafka, wait):
+def test_event_time_gap_bucket_and_future(agri_service, producer, kafka, wait, tail):
     stub = agri_service["stub"]
-    dead = KafkaConsumer("agri.telemetry.dlq", bootstrap_servers=kafka.bootstrap,
-                         group_id=f"d-{uuid.uuid4()}", auto_offset_reset="latest",
-                         consumer_timeout_ms=300)
-    wait(lambda: dead.poll(100) is not None and dead.assignment(), 30, "dlq assignment")
-    for tp in dead.assignment():
-        dead.position(tp)
+    dead = tail("agri.telemetry.dlq")
 
     # The real log, E2's probe only, shifted so its last day is a minute ago (gaps kept).
     m = load_mapping(MAPPING)
@@ -124,4 +117,3 @@ def test_event_time_gap_bucket_and_future(agri_service, producer, kafka, wait):
     wait(lambda: rejected.extend(m for m in dead) or rejected, 30, "future reading refused")
     detail = dict(rejected[0].headers)["dlq-detail"].decode()
     assert "in the future" in detail, detail
-    dead.close()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import time
 import uuid
 
-from kafka import KafkaConsumer
 from zezhou5g.agri.v1 import agri_pb2
 from zezhou5g.platform.outbox import derived_id
 
@@ -26,27 +25,16 @@ def _batch(n: int, temp: float, run: str) -> agri_pb2.SensorReadingBatch:
     return batch
 
 
-def _consumer(kafka, topic: str) -> KafkaConsumer:
-    c = KafkaConsumer(topic, bootstrap_servers=kafka.bootstrap, group_id=f"t-{uuid.uuid4()}",
-                      auto_offset_reset="latest", consumer_timeout_ms=300)
-    c.poll(100)
-    while not c.assignment():
-        c.poll(100)
-    for tp in c.assignment():
-        c.position(tp)
-    return c
-
-
 def _totals(stub) -> dict[str, int]:
     return {s.field_id: s.readings_total for s in stub.ListFieldStatus(
         agri_pb2.ListFieldStatusRequest(), timeout=5).fields if s.field_id in FIELDS}
 
 
 def test_a_gateway_record_is_its_readings_once_with_one_status_per_field(
-        agri_service, producer, kafka, wait):
+        agri_service, producer, kafka, wait, tail):
     stub = agri_service["stub"]
-    statuses = _consumer(kafka, "agri.field.status")
-    dead = _consumer(kafka, "agri.telemetry.batches.dlq")
+    statuses = tail("agri.field.status")
+    dead = tail("agri.telemetry.batches.dlq")
     before = {f: _totals(stub).get(f, 0) for f in FIELDS}
     run = uuid.uuid4().hex[:6]
     # A frost night from one gateway: every record carries both fields' masts and a soil probe.
