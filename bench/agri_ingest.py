@@ -37,6 +37,7 @@ import yaml
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from kafka import KafkaConsumer
 from localinfra import KafkaServer, RedisServer
+from localinfra.metrics import sample
 from localinfra.proc import free_port
 from zezhou5g.agri.v1 import agri_pb2
 from zezhou5g.contracts.topics import AGRI_ALARMS, AGRI_TELEMETRY, AGRI_TELEMETRY_BATCHES
@@ -85,10 +86,11 @@ def main() -> None:
     service = None
     try:
         fields = write_farm(run / "farm.yaml", args.sensors, args.period)
-        port = free_port()
+        port, metrics_port = free_port(), free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("Z5G_")} | {
             "Z5G_KAFKA_BOOTSTRAP": kafka.bootstrap, "Z5G_REDIS_URL": rds.url,
-            "Z5G_GRPC_PORT": str(port), "Z5G_METRICS_PORT": "0", "Z5G_LOG_LEVEL": "WARNING",
+            "Z5G_GRPC_PORT": str(port), "Z5G_METRICS_PORT": str(metrics_port),
+            "Z5G_LOG_LEVEL": "WARNING",
             "Z5G_DATABASE_URL": f"sqlite:///{run}/agri.db",
             "Z5G_AGRI_FARM_FILE": str(run / "farm.yaml"),
             # Services refuse to start without the key that verifies gateway principals.
@@ -109,7 +111,7 @@ def main() -> None:
                 raise SystemExit("agri service did not start:\n"
                                  + (run / "agri.log").read_text()[-3000:])
             time.sleep(0.5)
-        measure(kafka.bootstrap, rds.url, fields, args, run)
+        measure(kafka.bootstrap, rds.url, fields, args, run, f"http://127.0.0.1:{metrics_port}")
     finally:
         if service is not None:
             service.terminate()
@@ -119,7 +121,7 @@ def main() -> None:
 
 
 def measure(bootstrap: str, redis_url: str, fields: list[str], args: argparse.Namespace,
-            run: Path) -> None:
+            run: Path, metrics: str) -> None:
     client = redis.Redis.from_url(redis_url, decode_responses=True)
     producer = EventProducer(bootstrap, "bench-sensors")
     probes: dict[tuple[str, int], float] = {}      # (field, status) → reading event time
@@ -170,17 +172,20 @@ def measure(bootstrap: str, redis_url: str, fields: list[str], args: argparse.Na
                                       soil_moisture_vwc=0.2)
 
     pending: dict[str, tuple[float, agri_pb2.SensorReadingBatch]] = {}
+    records = [0]   # Kafka records published (a reading, or a gateway's batch of them)
 
     def flush_batches(older_than: float) -> None:
         now = time.monotonic()
         for gw, (first, batch) in list(pending.items()):
             if now - first >= older_than or len(batch.readings) >= args.gateway_size:
                 producer.publish(AGRI_TELEMETRY_BATCHES.name, batch, key=gw)
+                records[0] += 1
                 del pending[gw]
 
     def send(msg: agri_pb2.SensorReading) -> None:
         if not args.gateway_size:
             producer.publish(AGRI_TELEMETRY.name, msg, key=msg.device_id)
+            records[0] += 1
             return
         gw = f"gw-{hash(msg.field_id) % args.gateways}"
         if gw not in pending:
@@ -190,9 +195,11 @@ def measure(bootstrap: str, redis_url: str, fields: list[str], args: argparse.Na
         batch.readings.append(msg)
         if len(batch.readings) >= args.gateway_size:
             producer.publish(AGRI_TELEMETRY_BATCHES.name, batch, key=gw)
+            records[0] += 1
             del pending[gw]
 
     base = counted()
+    trips0 = sample(metrics, "z5g_redis_round_trips_total")
     start = time.monotonic()
     t0 = time.time()
     sent = probe_i = 0
@@ -229,6 +236,7 @@ def measure(bootstrap: str, redis_url: str, fields: list[str], args: argparse.Na
     while counted() - base < sent and time.monotonic() - drain_start < 300:
         time.sleep(0.2)
     processed = counted() - base
+    trips = sample(metrics, "z5g_redis_round_trips_total") - trips0
     drained_s = time.monotonic() - drain_start
     total_s = time.time() - t0
     stored = 0
@@ -251,6 +259,10 @@ def measure(bootstrap: str, redis_url: str, fields: list[str], args: argparse.Na
     print(f"  processed during offer: {in_window / window_s:,.0f} readings/s; all {processed:,} "
           f"of {sent:,} processed {drained_s:.1f} s after the last was sent "
           f"(overall {processed / total_s:,.0f} readings/s)")
+    print(f"  Redis round trips of the service from the first reading to the last processed: "
+          f"{trips:,.0f}, {trips / max(records[0], 1):.2f} per input record, "
+          f"{trips * 1000 / max(processed, 1):,.0f} per 1,000 readings (health checks and "
+          f"housekeeping included)")
     print(f"  stored: {stored:,} air-temperature values in 15-minute buckets (SQL)")
     if latencies:
         print(f"  reading→alarm (event time → alarm change on {AGRI_ALARMS.name}), "

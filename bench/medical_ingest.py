@@ -14,7 +14,9 @@ most every S seconds per patient).
 
 Prints: offered and processed vitals/s over the measured window (processed: the service
 group's committed offsets, in sets), the backlog at the start and end of the window and 5 s
-after publishing stopped, and alert latency p50/p95/p99.
+after publishing stopped, alert latency p50/p95/p99, and the service processes' Redis round
+trips (``z5g_redis_round_trips_total`` from their metrics endpoints) per input record and per
+1,000 sets over the window.
 
     uv run python bench/medical_ingest.py [--patients 1000] [--period 1] [--seconds 30]
         [--workers 2] [--publishers 2] [--records] [--hub-size 50] [--status-every 5]
@@ -38,6 +40,7 @@ from pathlib import Path
 
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from localinfra import KafkaServer, RedisServer
+from localinfra.metrics import sample
 from localinfra.proc import free_port
 from zezhou5g.contracts.topics import (
     MEDICAL_ALERTS,
@@ -67,7 +70,8 @@ def publish(bootstrap: str, patients: list[str], period: float, seconds: float,
     ``hub_size`` > 0: the patients' sets go in one record per hub of that many patients.
     """
     producer = EventProducer(bootstrap, "bench-wearables", linger_ms=10)
-    hubs = [patients[i:i + hub_size] for i in range(0, len(patients), hub_size or 1)]
+    step = hub_size or 1   # without hubs, each patient on its own
+    hubs = [patients[i:i + step] for i in range(0, len(patients), step)]
     start = time.monotonic()
     tick = 0
     while time.monotonic() - start < seconds:
@@ -147,7 +151,7 @@ def main() -> None:  # noqa: PLR0915 - a linear script
         env = {k: v for k, v in os.environ.items() if not k.startswith("Z5G_")} | {
             "Z5G_ENV": "dev", "Z5G_KAFKA_BOOTSTRAP": kafka.bootstrap,
             "Z5G_REDIS_URL": redis_server.url, "Z5G_LOG_LEVEL": "WARNING",
-            "Z5G_METRICS_PORT": "0", "Z5G_MEDICAL_COHORT": str(cohort),
+            "Z5G_MEDICAL_COHORT": str(cohort),
             "Z5G_DATABASE_URL": f"sqlite:///{run}/medical.db",
             "Z5G_MEDICAL_RECORDS": "true" if args.records else "false",
             "Z5G_MEDICAL_ESCALATE_TEAM_S": "86400",
@@ -156,10 +160,12 @@ def main() -> None:  # noqa: PLR0915 - a linear script
             "Z5G_MEDICAL_STATUS_EVERY_S": str(args.status_every),
             # Services refuse to start without the key that verifies gateway principals.
             "Z5G_SERVICE_PRINCIPAL_KEY": os.urandom(24).hex()}
+        metrics = [f"http://127.0.0.1:{free_port()}" for _ in range(args.workers)]
         for w in range(args.workers):
             procs.append(subprocess.Popen(  # noqa: S603
                 [sys.executable, "-m", "medical"], cwd=ROOT,
-                env=env | {"Z5G_GRPC_PORT": str(free_port()), "Z5G_INSTANCE": str(w)},
+                env=env | {"Z5G_GRPC_PORT": str(free_port()), "Z5G_INSTANCE": str(w),
+                           "Z5G_METRICS_PORT": metrics[w].rsplit(":", 1)[1]},
                 stdout=open(run / f"medical-{w}.log", "wb"), stderr=subprocess.STDOUT))
             time.sleep(3)  # the first migrates the database alone
 
@@ -198,13 +204,18 @@ def main() -> None:  # noqa: PLR0915 - a linear script
         def sets_done() -> int:
             return _committed(admin, "medical", source.name) * per_record
 
+        def round_trips() -> float:
+            return sum(sample(url, "z5g_redis_round_trips_total") for url in metrics)
+
         time.sleep(args.warmup)
         latencies.clear()
         t1, in1, done1 = time.monotonic(), sets_in(), sets_done()
         out1 = _end_offsets(kafka.bootstrap, MEDICAL_PATIENT_STATUS.name)
+        trips1 = round_trips()
         time.sleep(args.seconds)
         t2, in2, done2 = time.monotonic(), sets_in(), sets_done()
         out2 = _end_offsets(kafka.bootstrap, MEDICAL_PATIENT_STATUS.name)
+        trips2 = round_trips()
         for p in pubs:
             p.join(60)
         # Let the service finish what was offered, then read the backlog it had at the end.
@@ -231,6 +242,12 @@ def main() -> None:  # noqa: PLR0915 - a linear script
         print(f"  status events {(out2 - out1) / span:8,.0f}/s")
         print(f"  backlog at the window's start {in1 - done1:,} sets, at its end "
               f"{in2 - done2:,}, 5 s after publishing stopped {in3 - done3:,}")
+        if done2 > done1:
+            trips = trips2 - trips1
+            print(f"  Redis round trips {trips / span:8,.0f}/s: "
+                  f"{trips / ((done2 - done1) / per_record):.2f} per input record, "
+                  f"{trips * 1000 / (done2 - done1):,.0f} per 1,000 sets (all service processes,"
+                  f" health checks and housekeeping included)")
         print(f"  alert transitions published in the run: "
               f"{_end_offsets(kafka.bootstrap, MEDICAL_ALERTS.name):,}")
         if latencies:
