@@ -6,7 +6,7 @@ import uuid
 import pytest
 from kafka import KafkaConsumer
 from prometheus_client import REGISTRY
-from zezhou5g.platform.events import ConsumedEvent
+from zezhou5g.platform.events import ConsumedEvent, root_trace_id, trace_id_of
 from zezhou5g.platform.kafka import EventConsumer, EventProducer, RejectEvent, ensure_topics
 from zezhou5g.tourism.v1 import tourism_pb2
 
@@ -26,9 +26,11 @@ def _consume(kafka, topic, handler, group, stop_after, dlq=None):
     thread.join(10)
 
 
-def test_round_trip_carries_meta_and_headers(kafka):
-    topic = f"t-{uuid.uuid4().hex[:8]}"
-    ensure_topics(kafka.bootstrap, [topic])
+def test_round_trip_carries_meta_and_continues_the_trace(kafka):
+    """Meta arrives in the payload; a root event carries no header and its id is its trace id;
+    what a handler publishes carries a traceparent that continues that trace."""
+    topic, onward = f"t-{uuid.uuid4().hex[:8]}", f"t-{uuid.uuid4().hex[:8]}"
+    ensure_topics(kafka.bootstrap, [topic, onward])
     producer = EventProducer(kafka.bootstrap, "unit-test")
     ids = [producer.publish(topic, _reading(f"s{i}", 20 + i), key=f"s{i}") for i in range(5)]
     assert producer.flush(20)
@@ -37,17 +39,27 @@ def test_round_trip_carries_meta_and_headers(kafka):
 
     def handle(event: ConsumedEvent) -> None:
         got.append(event)
+        producer.publish(onward, _reading(event.key, 0), key=event.key)
         if len(got) == 5:
             done.set()
 
     _consume(kafka, topic, handle, f"g-{topic}", done)
+    assert producer.flush(20)
     producer.close()
     assert sorted(e.event_id for e in got) == sorted(ids)
     first = got[0]
     assert first.message.meta.source == "unit-test"
     assert first.message.meta.schema_version == 1
     assert first.message.meta.event_time.seconds > 0
-    assert first.trace_id and len(first.trace_id) == 32
+    assert first.trace_id is None   # no header on a root event
+    reader = KafkaConsumer(onward, bootstrap_servers=kafka.bootstrap, auto_offset_reset="earliest",
+                           consumer_timeout_ms=5000, group_id=f"o-{uuid.uuid4().hex[:6]}")
+    headers = {r.key.decode(): dict(r.headers) for r in reader}
+    reader.close()
+    assert len(headers) == 5
+    for e in got:
+        parent = headers[e.key]["traceparent"].decode()
+        assert trace_id_of(parent) == root_trace_id(e.event_id) == e.event_id.replace("-", "")
 
 
 def test_acknowledgements_are_counted_once_each(kafka):

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -149,7 +149,7 @@ class Telemetry:
         items = expand(events, agri_pb2.SensorReadingBatch, "readings", TELEMETRY,
                        "agri.reading", "reading")
         # A batch record without an id would give every batch the same reading ids.
-        invalid = split_invalid([replace(i.event, event_id=i.record_id and i.event.event_id)
+        invalid = split_invalid([i.event._replace(event_id=i.record_id and i.event.event_id)
                                  for i in items], self.check)[0]
         valid = [item for k, item in enumerate(items) if k not in invalid]
         rejects = by_record([(items[k], r) for k, r in invalid.items()],

@@ -12,7 +12,7 @@ refusal is reported against that record (:func:`by_record`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from google.protobuf.message import Message
 
@@ -48,8 +48,8 @@ def expand(events: Sequence[ConsumedEvent], batch: type[Message], items: str, to
             out.append(Item(i, e, e.event_id, ""))
             continue
         for j, reading in enumerate(getattr(e.message, items)):
-            out.append(Item(i, replace(e, topic=topic, message=reading,
-                                       event_id=derived_id(namespace, e.event_id, str(j))),
+            out.append(Item(i, e._replace(topic=topic, message=reading,
+                                          event_id=derived_id(namespace, e.event_id, str(j))),
                             e.event_id, f"{noun} {j}: "))
     return out
 

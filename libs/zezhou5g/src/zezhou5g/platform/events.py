@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import threading
 import time
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from google.protobuf.message import Message
 
@@ -33,15 +34,31 @@ def _bits(n: int) -> int:
         return _rng.getrandbits(n)
 
 
-# Version 4 and RFC 4122 variant bits of a random UUID.
-_UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
-_UUID4_SET = (0x4000 << 64) | (0x8000 << 48)
+# Event ids: a random 64-bit prefix per process (version 4 bits set) and a counter for the
+# rest (RFC 4122 variant bits set), so every id has the form of a random UUID, ids never repeat
+# within a process and collide across processes with probability ~2^-60 per pair. Formatting one
+# is one f-string (~0.4 µs against ~2 µs for 128 fresh random bits).
+_ID_VARIANT = 0x8000 << 48
+_ID_COUNTER_MASK = (1 << 62) - 1
+_id_prefix = ""
+_id_counter: itertools.count[int] = itertools.count()
+
+
+def _reset_ids() -> None:
+    global _id_prefix, _id_counter
+    h = f"{(_bits(64) & ~(0xF000)) | 0x4000:016x}"
+    _id_prefix = f"{h[:8]}-{h[8:12]}-{h[12:16]}-"
+    _id_counter = itertools.count(_bits(40))
+
+
+_reset_ids()
+os.register_at_fork(after_in_child=_reset_ids)
 
 
 def new_event_id() -> str:
-    """A random (version 4) UUID in text form (formatted directly: ~5x faster than uuid.UUID)."""
-    h = f"{(_bits(128) & _UUID4_CLEAR) | _UUID4_SET:032x}"
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    """A unique id in the text form of a version 4 UUID (see above)."""
+    h = f"{(next(_id_counter) & _ID_COUNTER_MASK) | _ID_VARIANT:016x}"
+    return f"{_id_prefix}{h[:4]}-{h[4:]}"
 
 
 def new_traceparent(trace_id: str | None = None) -> str:
@@ -50,6 +67,23 @@ def new_traceparent(trace_id: str | None = None) -> str:
         return f"00-{trace_id}-{_bits(64):016x}-01"
     h = f"{_bits(192):048x}"
     return f"00-{h[:32]}-{h[32:]}-01"
+
+
+def root_trace_id(event_id: str) -> str | None:
+    """The trace id of an event that started its own trace: its id without the dashes.
+
+    A producer with no trace to continue sends no ``traceparent`` header (headers are most of
+    kafka-python's per-record cost); consumers take the event id as the trace id instead, so
+    what they publish in turn continues one trace per root event all the same.
+    """
+    tid = event_id.replace("-", "")
+    if len(tid) != 32:
+        return None
+    try:
+        int(tid, 16)
+    except ValueError:
+        return None
+    return tid.lower()
 
 
 def trace_id_of(traceparent: str | None) -> str | None:
@@ -85,9 +119,11 @@ def stamp(message: Message, source: str, schema_version: int = 1,
     return str(meta.event_id)
 
 
-@dataclass(frozen=True, slots=True)
-class ConsumedEvent:
-    """One decoded Kafka record.
+class ConsumedEvent(NamedTuple):
+    """One decoded Kafka record (immutable; ``_replace`` makes a changed copy).
+
+    A named tuple rather than a frozen dataclass: consumers make one per record, and a frozen
+    dataclass costs ~1.3 µs to build against ~0.5 µs (a fifth of decoding a record).
 
     Attributes:
         topic: topic it came from.
@@ -96,7 +132,8 @@ class ConsumedEvent:
         key: record key (text) or None.
         message: the decoded protobuf payload.
         event_id: from ``message.meta`` (falls back to the ``event-id`` header).
-        trace_id: 32-hex W3C trace id from the ``traceparent`` header, if any.
+        trace_id: 32-hex W3C trace id from the ``traceparent`` header, if any (an event
+            that started its own trace has none: see :func:`root_trace_id`).
         timestamp_ms: broker/producer record timestamp, ms since the epoch (UTC).
     """
 

@@ -27,6 +27,7 @@ from zezhou5g.contracts.topic import DLQ_SUFFIX
 from zezhou5g.platform.events import (
     ConsumedEvent,
     new_traceparent,
+    root_trace_id,
     stamp,
     trace_id_of,
 )
@@ -83,6 +84,24 @@ def ensure_topics(bootstrap: str, topics: Iterable[str], partitions: int = 3,
 OnDelivered = Callable[[str], None] | None
 
 
+class _InFlight:
+    """One sent record until the broker answers: its two callbacks without a partial each."""
+
+    __slots__ = ("key", "message", "on_delivered", "producer", "topic", "traceparent")
+
+    def __init__(self, producer: EventProducer, topic: str, message: Message, key: str | None,
+                 traceparent: str | None, on_delivered: OnDelivered) -> None:
+        self.producer, self.topic, self.message = producer, topic, message
+        self.key, self.traceparent, self.on_delivered = key, traceparent, on_delivered
+
+    def delivered(self, _metadata: object) -> None:
+        self.producer._delivered(self.topic, self.message, self.on_delivered)
+
+    def failed(self, exc: BaseException) -> None:
+        self.producer._failed(self.topic, self.message, self.key, self.traceparent, exc,
+                              on_delivered=self.on_delivered)
+
+
 class EventProducer:
     """Publishes protobuf events; thread-safe.
 
@@ -108,7 +127,8 @@ class EventProducer:
         config.update(overrides)
         self.service = service
         self._producer = KafkaProducer(**config)
-        self._resend: queue.Queue[tuple[float, str, Message, str | None, str, OnDelivered]] = (
+        self._resend: queue.Queue[tuple[float, str, Message, str | None, str | None,
+                                        OnDelivered]] = (
             queue.Queue())
         # Bookkeeping per event is kept to plain ints (the hot path is ~25 µs an event): the
         # publishers count what they sent under a lock, the producer's I/O thread (the only
@@ -145,29 +165,33 @@ class EventProducer:
             if declared is not None:
                 key = declared.key(message) or None
         if traceparent is None:
-            traceparent = new_traceparent(trace_id_var.get())
+            trace_id = trace_id_var.get()
+            if trace_id is not None:
+                traceparent = new_traceparent(trace_id)
         with self._sent_lock:
             self._sent += 1
         self._send(topic, message, key, traceparent, on_delivered)
         return event_id
 
-    def _send(self, topic: str, message: Message, key: str | None, traceparent: str,
+    def _send(self, topic: str, message: Message, key: str | None, traceparent: str | None,
               on_delivered: OnDelivered = None) -> None:
-        # One header: the trace context, which a consumer cannot get elsewhere. The event id is
-        # in the payload's meta and the message type follows from the topic (contract
-        # registry); dead letters, whose payload may not decode, carry the id as a header.
-        headers = [("traceparent", traceparent.encode())]
+        # At most one header: the trace context, which a consumer cannot get elsewhere, and only
+        # for an event that continues a trace (one that starts its own has its id as trace id,
+        # see events.root_trace_id). The event id is in the payload's meta and the message type
+        # follows from the topic (contract registry); dead letters, whose payload may not
+        # decode, carry the id as a header.
+        headers = [("traceparent", traceparent.encode())] if traceparent else None
         try:
             fut = self._producer.send(topic, value=message.SerializeToString(),
                                       key=key.encode() if key else None, headers=headers)
         except KafkaError as exc:
             self._failed(topic, message, key, traceparent, exc, on_delivered=on_delivered)
             return
-        fut.add_callback(self._delivered, topic, message, on_delivered)
-        fut.add_errback(self._failed, topic, message, key, traceparent, on_delivered=on_delivered)
+        record = _InFlight(self, topic, message, key, traceparent, on_delivered)
+        fut.add_callback(record.delivered)
+        fut.add_errback(record.failed)
 
-    def _delivered(self, topic: str, message: Message, on_delivered: OnDelivered,
-                   _metadata: object) -> None:
+    def _delivered(self, topic: str, message: Message, on_delivered: OnDelivered) -> None:
         # Runs on the producer's I/O thread only, so the counts need no lock.
         by_topic = self._acked_by_topic
         by_topic[topic] = by_topic.get(topic, 0) + 1
@@ -190,7 +214,7 @@ class EventProducer:
                     counter.inc(new)
                     self._reported[topic] = acked
 
-    def _failed(self, topic: str, message: Message, key: str | None, traceparent: str,
+    def _failed(self, topic: str, message: Message, key: str | None, traceparent: str | None,
                 exc: BaseException, *, on_delivered: OnDelivered = None) -> None:
         PRODUCE_ERRORS.labels(self.service, topic).inc()
         log.warning("send failed, will retry", extra=log_fields(topic=topic, error=repr(exc)))
@@ -367,7 +391,7 @@ class EventConsumer:
                     continue
                 try:
                     if self.batch_handler is not None:
-                        self._process_batch([r for rs in batch.values() for r in rs])
+                        self._process_batch(batch)
                     else:
                         for records in batch.values():
                             for record in records:
@@ -422,27 +446,39 @@ class EventConsumer:
         except (DecodeError, TypeError) as exc:
             self._reject(record, self._headers(record), "undecodable", str(exc))
             return None
-        traceparent = event_id = None
+        trace_id = None
+        event_id = message.meta.event_id  # type: ignore[attr-defined]
         for k, v in record.headers or ():
             if k == "traceparent":
-                traceparent = v.decode(errors="replace")
-            elif k == "event-id":  # older producers, and dead letters re-fed by hand
+                trace_id = trace_id_of(v.decode(errors="replace"))
+            elif k == "event-id" and not event_id:  # older producers, dead letters re-fed
                 event_id = v.decode(errors="replace")
-        return ConsumedEvent(
-            topic=record.topic, partition=record.partition, offset=record.offset,
-            key=record.key.decode(errors="replace") if record.key else None, message=message,
-            event_id=message.meta.event_id or event_id or "",  # type: ignore[attr-defined]
-            trace_id=trace_id_of(traceparent), timestamp_ms=record.timestamp)
+        key = record.key
+        return ConsumedEvent(record.topic, record.partition, record.offset,
+                             key.decode(errors="replace") if key else None, message, event_id,
+                             trace_id, record.timestamp)
 
-    def _process_batch(self, records: list) -> None:  # type: ignore[type-arg]
-        decoded = [(r, self._decode(r)) for r in records]
-        pairs = [(r, e) for r, e in decoded if e is not None]
-        events = [e for _, e in pairs]
-        if not events:
-            for r in records:
-                self._mark(r)
-            return
+    def _process_batch(self, batch: Mapping[TopicPartition, list]) -> None:  # type: ignore[type-arg]
+        """One poll's records through the batch handler; per-record work kept to decoding."""
+        records: list = []  # type: ignore[type-arg]
+        pairs: list[tuple[object, ConsumedEvent]] = []
+        firsts: list[ConsumedEvent] = []  # each partition's first event: it waited longest
+        for rs in batch.values():
+            records += rs
+            n = len(pairs)
+            pairs += [(r, e) for r in rs if (e := self._decode(r)) is not None]
+            if len(pairs) > n:
+                firsts.append(pairs[n][1])
+        if pairs and not self._handle_batch(records, pairs, firsts):
+            return  # went record by record through the handler, which marked them
+        for tp, rs in batch.items():
+            self._done[tp] = rs[-1].offset + 1
+
+    def _handle_batch(self, records: list, pairs: list[tuple[object, ConsumedEvent]],  # type: ignore[type-arg]
+                      firsts: list[ConsumedEvent]) -> bool:
+        """Run the batch handler until it succeeds; False when it fell back to the handler."""
         assert self.batch_handler is not None
+        events = [e for _, e in pairs]
         delay = RETRY_FIRST_S
         while True:
             started = time.perf_counter()
@@ -461,31 +497,37 @@ class EventConsumer:
                                   extra=log_fields(events=len(events)))
                     for record in records:
                         self._process(record)
-                    return
+                    return False
                 log.exception("batch failed, will retry", extra=log_fields(events=len(events)))
                 delay = self._backoff(delay)
         self._availability(True)
-        # Metrics per batch and topic, not per event: a label lookup costs microseconds.
+        for i, reason in rejects.items():
+            record, e = pairs[i]
+            self._reject(record, self._headers(record), "invalid", reason, e.event_id)
+        # Metrics per batch and topic, not per event: a label lookup costs microseconds. The
+        # age is that of the first event of each partition in the batch, the one that waited
+        # longest in the queue.
         per_event = (time.perf_counter() - started) / len(events)
         now_us = time.time() * 1e6
         counted: dict[str, list[float]] = {}  # topic → [events, oldest event time µs]
-        for i, (record, e) in enumerate(pairs):
-            if i in rejects:
-                self._reject(record, self._headers(record), "invalid", rejects[i], e.event_id)
-                continue
+        for e in firsts:
             seen = counted.setdefault(e.topic, [0, now_us])
-            seen[0] += 1
             meta = e.message.meta  # type: ignore[attr-defined]
             if meta.HasField("event_time"):
                 seen[1] = min(seen[1], meta.event_time.ToMicroseconds())
+        if len(counted) == 1:
+            next(iter(counted.values()))[0] = len(events) - len(rejects)
+        else:
+            for i, (_, e) in enumerate(pairs):
+                if i not in rejects:
+                    counted[e.topic][0] += 1
         for topic, (n, oldest_us) in counted.items():
-            EVENTS_CONSUMED.labels(self.service, topic).inc(n)
+            if n:
+                EVENTS_CONSUMED.labels(self.service, topic).inc(n)
             PROCESS_SECONDS.labels(self.service, topic).observe(per_event)
-            # The oldest event of the batch: the age a backlog would show first.
             EVENT_AGE_SECONDS.labels(self.service, topic).observe(
                 max((now_us - oldest_us) / 1e6, 0.0))
-        for r in records:
-            self._mark(r)
+        return True
 
     def _process(self, record) -> None:  # type: ignore[no-untyped-def]
         topic = record.topic
@@ -494,7 +536,7 @@ class EventConsumer:
             self._mark(record)
             return
         message = event.message
-        token = trace_id_var.set(event.trace_id)
+        token = trace_id_var.set(event.trace_id or root_trace_id(event.event_id))
         try:
             with PROCESS_SECONDS.labels(self.service, topic).time():
                 rejected = self._handle(event)
