@@ -41,7 +41,7 @@ from pathlib import Path
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from localinfra import KafkaServer, RedisServer
 from localinfra.metrics import sample
-from localinfra.proc import free_port
+from localinfra.proc import free_port, stop_all
 from zezhou5g.contracts.topics import (
     MEDICAL_ALERTS,
     MEDICAL_PATIENT_STATUS,
@@ -258,13 +258,7 @@ def main() -> None:  # noqa: PLR0915 - a linear script
         else:
             print("  no alerts observed in the window")
     finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(20)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop_all(procs)
         kafka.stop()
         redis_server.stop()
 

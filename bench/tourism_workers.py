@@ -25,7 +25,7 @@ from pathlib import Path
 
 from kafka import KafkaConsumer
 from localinfra import KafkaServer, RedisServer
-from localinfra.proc import free_port
+from localinfra.proc import free_port, stop_all
 from tourism.areas import dump_areas
 from tourism.topics import ZONE_STATUS
 from zezhou5g.tourism.v1 import flow_pb2
@@ -115,14 +115,7 @@ def run(kafka: KafkaServer, redis: RedisServer, tmp: Path, n: int, cameras: int,
               + ("" if not quiet else f" (still silent: {sorted(quiet)})"))
     finally:
         consumer.close()
-        for w in workers:
-            if w.poll() is None:
-                w.terminate()
-        for w in workers:
-            try:
-                w.wait(20)
-            except subprocess.TimeoutExpired:
-                w.kill()
+        stop_all(workers)
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from zezhou5g.platform.redis import make_async_redis
 
 from gateway import devices, docs, errors, openapi, registry
 from gateway.config import GatewaySettings
+from gateway.device_tokens import DeviceTokens
 from gateway.grpc_clients import open_channels
 from gateway.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from gateway.ratelimit import parse_networks
@@ -102,6 +103,8 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = await asyncio.to_thread(_prepare_database, settings)
         app.state.redis = make_async_redis(settings.redis_url)
+        app.state.device_tokens = DeviceTokens(app.state.redis, app.state.engine)
+        await app.state.device_tokens.changed()  # the seed may have changed the registry
         app.state.trace_cache = SharedCache(app.state.redis, "gateway:cache:trace",
                                             settings.trace_cache_s)
         app.state.channels = open_channels({

@@ -122,7 +122,7 @@ async def _poster(request: Request, authorization: str | None, scenario: str, ro
         raise Refusal("no_token", status.HTTP_401_UNAUTHORIZED,
                       "send 'Authorization: Bearer <token>'")
     token = authorization.removeprefix("Bearer ").strip()
-    device = await asyncio.to_thread(registry.by_token, request.app.state.engine, token)
+    device = await request.app.state.device_tokens.by_token(token)
     if device is None:
         raise Refusal("bad_token", status.HTTP_401_UNAUTHORIZED, "unknown device token")
     if device.revoked:

@@ -6,8 +6,10 @@ environment sensor, the station of a gate camera; machines and ambulances report
 themselves. A device may be attached to a hub (a ward's bedside-monitor central station, itself
 a registered device) that delivers its readings in batches. Tokens are random (≥128 bits) and
 stored only as SHA-256, so a database leak gives no usable credential; a fast hash suffices
-because the input has no low-entropy guesses. Everything is read from SQL on each post, so a
-rotation or revocation applies at once on every replica, without a restart.
+because the input has no low-entropy guesses. Posts find their device through
+:mod:`gateway.device_tokens` (kept in process per registry generation): every change here is
+followed by a generation bump, so a rotation or revocation applies from the next post on, on
+every replica, without a restart.
 """
 
 from __future__ import annotations

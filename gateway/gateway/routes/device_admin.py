@@ -113,6 +113,7 @@ async def register(body: NewDevice, request: Request,
     token = await asyncio.to_thread(registry.register, engine, principal.username,
                                     body.device_id, body.scenario, body.kind, body.subject,
                                     body.hub)
+    await request.app.state.device_tokens.changed()
     return {"device_id": body.device_id, "token": token}
 
 
@@ -125,6 +126,7 @@ async def rotate(device_id: str, request: Request,
                                     principal.username, device_id)
     if token is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no device {device_id}")
+    await request.app.state.device_tokens.changed()
     return {"device_id": device_id, "token": token}
 
 
@@ -135,6 +137,7 @@ async def revoke(device_id: str, request: Request, principal: CurrentPrincipal) 
     if not await asyncio.to_thread(registry.revoke, request.app.state.engine,
                                    principal.username, device_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no device {device_id}")
+    await request.app.state.device_tokens.changed()
 
 
 @router.put("/{device_id}/subject", responses=NO_DEVICE)
@@ -152,6 +155,7 @@ async def assign(device_id: str, body: Assignment, request: Request,
     updated = await asyncio.to_thread(registry.assign, engine, principal.username, device_id,
                                       body.subject)
     assert updated is not None
+    await request.app.state.device_tokens.changed()
     return _view(updated)
 
 
@@ -169,6 +173,7 @@ async def attach(device_id: str, body: Attachment, request: Request,
                                       body.hub)
     if updated is None:  # deleted in between
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no device {device_id}")
+    await request.app.state.device_tokens.changed()
     return _view(updated)
 
 

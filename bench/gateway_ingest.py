@@ -1,0 +1,243 @@
+"""Gateway device ingestion against a minimal FastAPI baseline, same broker, same machine.
+
+Starts its own Kafka and Redis (deploy/local) on free ports, the real gateway (``python -m
+gateway``: one uvicorn worker, device token check, validation, plausibility, rate limits,
+metrics, the project's Kafka producer) and a minimal FastAPI app (this file with
+``--baseline``: one uvicorn worker, the JSON body into the same protobuf message, one raw
+kafka-python send with the same producer settings). The load comes from this process over
+keep-alive HTTP/1.1 connections on loopback, on the same 2 cores.
+
+For each app it prints: the ceiling (closed loop: ``--connections`` clients posting as fast as
+answers come, req/s answered 202 over ``--seconds``) and the latency p50/p99 at a fixed offered
+rate (open loop, ``--rate`` req/s: requests are sent on schedule, not when the previous answer
+came, so a slow server shows in the latency), and the ratio gateway / baseline.
+
+    uv run python bench/gateway_ingest.py [--seconds 10] [--connections 32] [--rate 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEVICE, TOKEN = "env-jueshan-gate", "tok-bench-" + os.urandom(8).hex()
+PATH = "/api/devices/tourism/readings"
+
+
+def _body(i: int) -> bytes:
+    return json.dumps({"sensor_id": DEVICE, "area_id": "jueshan",
+                       "temperature_c": 15 + i % 10, "humidity_pct": 55.5, "pm25_ug_m3": 12,
+                       "noise_db": 48}).encode()
+
+
+def _request(i: int) -> bytes:
+    body = _body(i)
+    return (f"POST {PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            f"Authorization: Bearer {TOKEN}\r\nContent-Length: {len(body)}\r\n\r\n"
+            ).encode() + body
+
+
+async def _one(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, i: int) -> int:
+    """Send one request on a keep-alive connection; its HTTP status."""
+    writer.write(_request(i))
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":", 1)[1])
+    if length:
+        await reader.readexactly(length)
+    return status
+
+
+async def _closed_loop(port: int, connections: int, seconds: float) -> tuple[float, int]:
+    """Requests/s answered 202 with ``connections`` clients, and how many answers were not."""
+    ok = bad = 0
+    end = time.monotonic() + seconds
+
+    async def client(c: int) -> None:
+        nonlocal ok, bad
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        i = c
+        while time.monotonic() < end:
+            if await _one(reader, writer, i) == 202:
+                ok += 1
+            else:
+                bad += 1
+            i += connections
+        writer.close()
+
+    t0 = time.monotonic()
+    await asyncio.gather(*(client(c) for c in range(connections)))
+    return ok / (time.monotonic() - t0), bad
+
+
+async def _open_loop(port: int, rate: float, seconds: float,
+                     connections: int) -> tuple[list[float], int, int]:
+    """Latencies (s) of requests offered at ``rate``/s; (latencies, non-202 answers, late)."""
+    pool: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = asyncio.Queue()
+    for _ in range(connections):
+        pool.put_nowait(await asyncio.open_connection("127.0.0.1", port))
+    latencies: list[float] = []
+    bad = late = 0
+
+    async def fire(i: int, due: float) -> None:
+        nonlocal bad, late
+        if pool.empty():
+            late += 1  # every connection busy: this one waits, and the wait counts
+        conn = await pool.get()
+        try:
+            if await _one(*conn, i) != 202:
+                bad += 1
+        finally:
+            pool.put_nowait(conn)
+        latencies.append(time.monotonic() - due)
+
+    start = time.monotonic()
+    tasks = []
+    total = int(rate * seconds)
+    for i in range(total):
+        due = start + i / rate
+        delay = due - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(fire(i, due)))
+    await asyncio.gather(*tasks)
+    while not pool.empty():
+        pool.get_nowait()[1].close()
+    return latencies, bad, late
+
+
+def _pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def _wait_http(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"{url} exited:\n{log.read_text()[-3000:]}")
+        try:
+            urllib.request.urlopen(url, timeout=2)  # noqa: S310 - loopback
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"{url} did not answer:\n{log.read_text()[-3000:]}")
+
+
+def baseline_app(bootstrap: str, port: int) -> None:
+    """The minimal FastAPI app: JSON body → the same protobuf → one raw kafka-python send."""
+    import uvicorn
+    from fastapi import Body, FastAPI
+    from google.protobuf import json_format
+    from kafka import KafkaProducer
+    from zezhou5g.contracts.topics import TOURISM_ENV_READINGS
+    from zezhou5g.tourism.v1 import tourism_pb2
+
+    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True,
+                             linger_ms=5, batch_size=256 * 1024)
+    app = FastAPI()
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post(PATH, status_code=202)
+    async def post(body: dict = Body()) -> dict[str, str]:  # type: ignore[type-arg]  # noqa: B008
+        msg = json_format.ParseDict(body, tourism_pb2.EnvironmentReading())
+        producer.send(TOURISM_ENV_READINGS.name, value=msg.SerializeToString(),
+                      key=msg.sensor_id.encode())
+        return {"status": "accepted"}
+
+    uvicorn.run(app, host="127.0.0.1", port=port, log_config=None)
+
+
+def main() -> None:
+    """Run both apps, load each in turn and print the figures."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=float, default=10.0)
+    ap.add_argument("--connections", type=int, default=32)
+    ap.add_argument("--rate", type=float, default=1000.0)
+    ap.add_argument("--baseline", nargs=2, metavar=("BOOTSTRAP", "PORT"),
+                    help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.baseline:
+        baseline_app(args.baseline[0], int(args.baseline[1]))
+        return
+
+    from localinfra import KafkaServer, RedisServer
+    from localinfra.proc import free_port, stop_all
+    from zezhou5g.contracts.topics import TOURISM_ENV_READINGS
+    from zezhou5g.platform.kafka import ensure_topics
+
+    run = Path(tempfile.mkdtemp(prefix="z5g-bench-gateway-"))
+    kafka = KafkaServer(run, free_port(), free_port(), heap="512m")
+    rds = RedisServer(run, free_port())
+    kafka.start()
+    rds.start()
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        ensure_topics(kafka.bootstrap, [TOURISM_ENV_READINGS.name])
+        gw_port, base_port = free_port(), free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("Z5G_")} | {
+            "Z5G_ENV": "dev", "Z5G_KAFKA_BOOTSTRAP": kafka.bootstrap, "Z5G_REDIS_URL": rds.url,
+            "Z5G_LOG_LEVEL": "WARNING", "Z5G_HTTP_PORT": str(gw_port),
+            "Z5G_DATABASE_URL": f"sqlite:///{run}/gateway.db",
+            "Z5G_SESSION_SECRET": os.urandom(24).hex(),
+            "Z5G_SERVICE_PRINCIPAL_KEY": os.urandom(24).hex(),
+            "Z5G_DEMO_PASSWORD": "bench-" + os.urandom(6).hex(),
+            "Z5G_DEVICE_TOKENS": f"{DEVICE}={TOKEN}",
+            "Z5G_PUBLIC_RATE_PER_MIN": "100000000",
+            **{f"Z5G_{s.upper()}_GRPC": f"127.0.0.1:{free_port()}"
+               for s in ("tourism", "medical", "agri", "transport")}}
+        logs = {"gateway": run / "gateway.log", "baseline": run / "baseline.log"}
+        procs.append(subprocess.Popen([sys.executable, "-m", "gateway"], cwd=ROOT, env=env,  # noqa: S603
+                                      stdout=open(logs["gateway"], "wb"),
+                                      stderr=subprocess.STDOUT))
+        procs.append(subprocess.Popen(  # noqa: S603
+            [sys.executable, __file__, "--baseline", kafka.bootstrap, str(base_port)], cwd=ROOT,
+            env=env, stdout=open(logs["baseline"], "wb"), stderr=subprocess.STDOUT))
+        _wait_http(f"http://127.0.0.1:{gw_port}/healthz", procs[0], logs["gateway"])
+        _wait_http(f"http://127.0.0.1:{base_port}/healthz", procs[1], logs["baseline"])
+        results: dict[str, dict[str, float]] = {}
+        for name, port in (("baseline", base_port), ("gateway", gw_port)):
+            asyncio.run(_closed_loop(port, 4, 3))  # warm-up: connections, Kafka metadata
+            ceiling, refused = asyncio.run(_closed_loop(port, args.connections, args.seconds))
+            if refused:
+                raise SystemExit(f"{name}: {refused} answers were not 202:\n"
+                                 f"{logs[name].read_text()[-2000:]}")
+            time.sleep(2)
+            lat, bad, late = asyncio.run(_open_loop(port, args.rate, args.seconds,
+                                                    args.connections))
+            results[name] = {"ceiling": ceiling, "p50": _pct(lat, 50), "p99": _pct(lat, 99),
+                             "mean": statistics.mean(lat), "bad": bad, "late": late}
+        print(f"device ingestion, {PATH}, one uvicorn worker each, load generator on the same "
+              f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
+        for name, r in results.items():
+            print(f"  {name:8s} ceiling {r['ceiling']:7,.0f} req/s ({args.connections} "
+                  f"connections, {args.seconds:g} s); at {args.rate:,.0f} req/s offered: p50 "
+                  f"{r['p50'] * 1000:6.1f} ms, p99 {r['p99'] * 1000:6.1f} ms, non-202 "
+                  f"{r['bad']:.0f}, sent late (all connections busy) {r['late']:.0f}")
+        g, b = results["gateway"], results["baseline"]
+        print(f"  ratio gateway / baseline: ceiling {g['ceiling'] / b['ceiling']:.2f}; "
+              f"p99 at {args.rate:,.0f} req/s {g['p99'] / b['p99']:.2f}x the baseline's")
+    finally:
+        stop_all(procs)
+        kafka.stop()
+        rds.stop()
+
+
+if __name__ == "__main__":
+    main()
