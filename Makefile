@@ -14,6 +14,7 @@ test:            ## set up, lint, and run every test against real Kafka/Redis/Po
 	scripts/test.sh
 
 test-fast:       ## pure-code unit tests (no server, no model; under a minute): pytest -m "unit and not slow"
+	scripts/testdata.sh
 	scripts/setup.sh
 	uv run --frozen pytest -m "unit and not slow" -q
 

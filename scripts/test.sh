@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$(python3 -m site --user-base)/bin:$PATH"  # uv, if set-up installed it
+scripts/testdata.sh  # before the long set-up: the tests need the real material
 scripts/setup.sh --for-tests
 echo "==> lint"
 uv run --frozen ruff check .
