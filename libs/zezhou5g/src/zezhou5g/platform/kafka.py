@@ -515,12 +515,9 @@ class EventConsumer:
             meta = e.message.meta  # type: ignore[attr-defined]
             if meta.HasField("event_time"):
                 seen[1] = min(seen[1], meta.event_time.ToMicroseconds())
-        if len(counted) == 1:
-            next(iter(counted.values()))[0] = len(events) - len(rejects)
-        else:
-            for i, (_, e) in enumerate(pairs):
-                if i not in rejects:
-                    counted[e.topic][0] += 1
+        for i, (_, e) in enumerate(pairs):
+            if i not in rejects:
+                counted[e.topic][0] += 1
         for topic, (n, oldest_us) in counted.items():
             if n:
                 EVENTS_CONSUMED.labels(self.service, topic).inc(n)
