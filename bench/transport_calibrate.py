@@ -21,10 +21,11 @@ the per-comparison rate at which a held-out impostor pair reaches the threshold 
 pooled over the folds, p is their empirical exceedance of 0 where it has >= 5 counts, else
 the same empirical-body + exponential-tail model fitted to the pooled margins.
 
-Models: ``sface`` (the service's: OpenCV Zoo SFace, built by models/build.py), ``sface@flip``
-(plus the mirrored crop), ``faceres`` (the service's before), ``faceres-deep`` (same npm
-package), ``dlib`` (needs
-dlib + face_recognition_models importable; not a project dependency), ``mobilefacenet`` /
+Models: ``sface`` (the service's: OpenCV Zoo SFace on YuNet's 5-point alignment, built by
+models/build.py), ``sface@4pt`` (aligned by BlazeFace's 4 points only, the service's before),
+``sface@flip`` (plus the mirrored crop), ``faceres`` (the service's before), ``faceres-deep``
+(same npm package), ``dlib`` (needs dlib + face_recognition_models importable; not a project
+dependency), ``mobilefacenet`` /
 ``mobileface`` (112x112 ArcFace-style nets of the same npm package, ArcFace-template
 alignment; ONNX converted by hand like faceres-deep, see transport_calibrate_data.py) with
 preprocessing variants ``name@bgr`` / ``name@01`` / ``name@flip``, and sum-rule fusions
@@ -263,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", nargs="+", default=["sface"],
-                    help="sface[@flip], faceres, faceres-deep, dlib, "
+                    help="sface[@flip|@4pt], faceres, faceres-deep, dlib, "
                          "mobilefacenet[@bgr|@01|@flip], mobileface[@...], or a fusion like "
                          "faceres+sface")
     ap.add_argument("--folds", type=int, default=6)

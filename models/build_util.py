@@ -95,8 +95,11 @@ def output_stats(a) -> dict:  # noqa: ANN001 - a numpy array (the venv side only
             "std": float(f"{a.std():.6g}"), "absmean": float(f"{abs(a).mean():.6g}")}
 
 
-def run_once(data: bytes, name: str, x):  # noqa: ANN001, ANN201 - numpy (venv side only)
-    """The only output of ONNX ``data`` for input ``name`` = ``x``, as float64 (one thread)."""
+def run_once(data: bytes, name: str, x, output: str | None = None):  # noqa: ANN001, ANN201
+    """Output ``output`` (default: the only one) of ONNX ``data`` for input ``name`` = ``x``.
+
+    As float64, one thread (numpy and onnxruntime: the venv side only).
+    """
     import numpy as np
     import onnxruntime as ort
 
@@ -105,7 +108,7 @@ def run_once(data: bytes, name: str, x):  # noqa: ANN001, ANN201 - numpy (venv s
     opts.inter_op_num_threads = 1
     opts.log_severity_level = 3
     sess = ort.InferenceSession(data, opts, providers=["CPUExecutionProvider"])
-    (out,) = sess.run(None, {name: x})
+    (out,) = sess.run(None if output is None else [output], {name: x})
     return np.asarray(out, dtype=np.float64)
 
 

@@ -12,6 +12,7 @@ import pytest
 from zezhou5g.vision import (
     DEFAULT_MATCH_THRESHOLD,
     FaceDetections,
+    FacePoints,
     align_face,
     assess_quality,
     cosine_similarity,
@@ -87,6 +88,28 @@ def test_aligned_crop_puts_the_eyes_level(face_detector, faces_dir):
     assert crop.shape == (224, 224, 3) and len(again) == 1
     left, right = again.landmarks[0, 0], again.landmarks[0, 1]
     assert abs(left[1] - right[1]) < 6, "eyes level after alignment"
+
+
+def test_five_points_are_eyes_nose_and_mouth_corners(face_detector, faces_dir):
+    img = samples.imread(faces_dir / OBAMA2)
+    faces = face_detector.detect([img])[0]
+    (p5,) = FacePoints(device="cpu").locate(img, faces.landmarks)
+    assert p5 is not None and p5.shape == (5, 2)
+    blaze = faces.landmarks[0]
+    eyes = float(np.linalg.norm(blaze[1] - blaze[0]))
+    # Eyes and nose where BlazeFace put them (within a quarter of the eye distance) ...
+    assert np.linalg.norm(p5[:3] - blaze[:3], axis=1).max() < 0.25 * eyes
+    # ... and the mouth corners either side of BlazeFace's mouth centre, below the nose.
+    assert p5[3, 0] < blaze[3, 0] < p5[4, 0]
+    assert min(p5[3, 1], p5[4, 1]) > p5[2, 1]
+    assert np.linalg.norm(p5[3:].mean(0) - blaze[3]) < 0.25 * eyes
+
+
+def test_no_five_points_where_there_is_no_face(face_detector, faces_dir):
+    img = samples.imread(faces_dir / OBAMA)
+    faces = face_detector.detect([img])[0]
+    blank = np.full_like(img, 128)
+    assert FacePoints(device="cpu").locate(blank, faces.landmarks) == [None]
 
 
 def test_embeddings_are_unit_vectors(embedder, faces_dir):

@@ -20,6 +20,7 @@ from .face_align import align_face, align_faces, similarity_transform
 from .face_detect import FaceDetector
 from .face_embed import DEFAULT_MATCH_THRESHOLD, FaceEmbedder, cosine_similarity
 from .face_mesh import FaceMesh, eye_aspect_ratio, mean_ear, mesh_yaw_deg
+from .face_points import FacePoints
 from .face_quality import QualityLimits, assess_quality, estimate_yaw_deg
 from .liveness import LivenessChallenge, LivenessStatus, SpoofScorer
 from .person import PersonDetector
@@ -49,6 +50,7 @@ __all__ = [
     "FaceEmbeddings",
     "FaceMesh",
     "FaceMeshResult",
+    "FacePoints",
     "FaceQuality",
     "LivenessChallenge",
     "LivenessStatus",

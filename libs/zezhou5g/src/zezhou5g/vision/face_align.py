@@ -64,10 +64,10 @@ def align_face(image_bgr: np.ndarray, landmarks: np.ndarray, size: int = 224,
 
     Args:
         image_bgr: HxWx3 uint8 BGR image.
-        landmarks: (6, 2) BlazeFace keypoints in image pixels (or (4, 2) in
-            ALIGN_KEYPOINTS order).
+        landmarks: (6, 2) BlazeFace keypoints in image pixels (or (K, 2) points in the
+            template's order: 4 in ALIGN_KEYPOINTS order, or YuNet's 5).
         size: output side in pixels.
-        template: (4, 2) target positions as fractions of the side.
+        template: (K, 2) target positions as fractions of the side.
     """
     pts = landmarks[list(ALIGN_KEYPOINTS)] if len(landmarks) == 6 else landmarks
     m = similarity_transform(pts, template * size)

