@@ -404,10 +404,14 @@ def stack(request: pytest.FixtureRequest, base_env: dict[str, str],
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
-    """Stop the shared stack once the next test does not use it."""
-    yield
+    """Stop the shared stack once the next test does not use it.
+
+    Before the test's fixtures are torn down: after the last test those include the session's
+    broker and Redis, and services that lose them while stopping take many seconds to give up.
+    """
     if _SHARED["stack"] is not None and _shares_stack(nextitem) != _SHARED["key"]:
         _stop_shared_stack()
+    yield
 
 
 def clear_login_limits(stack: dict[str, object]) -> None:
@@ -526,7 +530,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test with its kind (see ``_kind``); put the modules sharing a stack together.
 
     Whole modules move (their other fixtures stay module-scoped), after every other test, grouped
-    by the stack they share, in collection order otherwise.
+    by the stack they share; within a group the modules that open pages in Chromium come last,
+    so a stack that warms up (the first density maps of its cameras) does it while API tests
+    run; in collection order otherwise.
     """
     groups = _STACK_MODULES
     for item in items:
@@ -536,8 +542,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             if key is not None:
                 groups.setdefault(module, key)
     order = {key: i for i, key in enumerate(dict.fromkeys(groups.values()))}
-    rank = {id(item): (0, 0) if getattr(item, "module", None) not in groups
-            else (1, order[groups[getattr(item, "module", None)]]) for item in items}
+    in_browser = {getattr(item, "module", None) for item in items
+                  if "browser" in getattr(item, "fixturenames", ())}
+    rank = {id(item): (0, 0, False) if (module := getattr(item, "module", None)) not in groups
+            else (1, order[groups[module]], module in in_browser) for item in items}
     items.sort(key=lambda item: rank[id(item)])
     for item in items:
         kind = _kind(item)

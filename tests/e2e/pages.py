@@ -106,3 +106,7 @@ LANGUAGE_CHECK = r"""
 """
 
 OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+# Resolves after the page has drawn two more frames (layout and ResizeObserver callbacks done).
+NEXT_FRAMES = ("() => new Promise(r => requestAnimationFrame(() => "
+               "requestAnimationFrame(() => r(true))))")

@@ -125,7 +125,10 @@ def test_page_in_both_languages_and_widths(spec, stack, simulators, contexts, sh
         started = time.monotonic()
         for width, height in WIDTHS:
             page.set_viewport_size({"width": width, "height": height})
-            page.wait_for_timeout(600)
+            # Laid out again at the new width: two animation frames (charts redraw from a
+            # ResizeObserver, which fires before the next frame), then a short settle.
+            page.evaluate(pages.NEXT_FRAMES)
+            page.wait_for_timeout(100)
             # Whole pages when someone will look ($Z5G_E2E_SHOTS), else the screen at desktop width.
             page.screenshot(path=str(shots / f"{spec.name}-{lang}-{width}.png"),
                             full_page=KEEP or width < 1000)

@@ -49,7 +49,7 @@ def test_batched_run_equals_one_by_one(vision_models):
 
 
 def test_sface_as_built_takes_a_batch_and_weights_are_not_inputs(vision_models):
-    # models/sface_convert.py: the upstream graph has batch 1 and lists its weights as inputs.
+    # models/wheel_onnx_convert.py: the upstream graph has batch 1 and lists its weights as inputs.
     model = OnnxModel("sface", device="cpu")
     assert [i.name for i in model.session.get_inputs()] == ["data"]
     assert model.max_batch > 1
