@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$(python3 -m site --user-base)/bin:$PATH"  # uv, if set-up installed it
+scripts/testdata.sh  # the demo's dense-crowd and gate cameras and the soil logs play real material
 scripts/setup.sh
 set -a; . ./.env; set +a
 uv run --frozen python scripts/gen_secrets.py .run/secrets.env
