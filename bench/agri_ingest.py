@@ -25,7 +25,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -36,9 +35,9 @@ import redis
 import yaml
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from kafka import KafkaConsumer
-from localinfra import KafkaServer, RedisServer
 from localinfra.metrics import sample
 from localinfra.proc import free_port
+from localinfra.scratch import scratch_infra
 from zezhou5g.agri.v1 import agri_pb2
 from zezhou5g.contracts.topics import AGRI_ALARMS, AGRI_TELEMETRY, AGRI_TELEMETRY_BATCHES
 from zezhou5g.platform.kafka import EventProducer, ensure_topics
@@ -78,46 +77,41 @@ def main() -> None:
                     help="readings per field-gateway record (0: one record per reading)")
     ap.add_argument("--gateways", type=int, default=20)
     args = ap.parse_args()
-    run = Path(tempfile.mkdtemp(prefix="agri-bench-"))
-    kafka = KafkaServer(run, free_port(), free_port(), heap="512m")
-    rds = RedisServer(run, free_port())
-    kafka.start()
-    rds.start()
     service = None
-    try:
-        fields = write_farm(run / "farm.yaml", args.sensors, args.period)
-        port, metrics_port = free_port(), free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("Z5G_")} | {
-            "Z5G_KAFKA_BOOTSTRAP": kafka.bootstrap, "Z5G_REDIS_URL": rds.url,
-            "Z5G_GRPC_PORT": str(port), "Z5G_METRICS_PORT": str(metrics_port),
-            "Z5G_LOG_LEVEL": "WARNING",
-            "Z5G_DATABASE_URL": f"sqlite:///{run}/agri.db",
-            "Z5G_AGRI_FARM_FILE": str(run / "farm.yaml"),
-            # Services refuse to start without the key that verifies gateway principals.
-            "Z5G_SERVICE_PRINCIPAL_KEY": os.urandom(24).hex()}
-        ensure_topics(kafka.bootstrap, [AGRI_TELEMETRY.name, AGRI_TELEMETRY_BATCHES.name,
-                                        AGRI_ALARMS.name])
-        service = subprocess.Popen([sys.executable, "-m", "agri"], cwd=ROOT, env=env,  # noqa: S603
-                                   stdout=open(run / "agri.log", "wb"), stderr=subprocess.STDOUT)
-        health = health_pb2_grpc.HealthStub(grpc.insecure_channel(f"127.0.0.1:{port}"))
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if health.Check(health_pb2.HealthCheckRequest(), timeout=2).status == 1:
-                    break
-            except grpc.RpcError:
-                pass
-            if time.monotonic() > deadline or service.poll() is not None:
-                raise SystemExit("agri service did not start:\n"
-                                 + (run / "agri.log").read_text()[-3000:])
-            time.sleep(0.5)
-        measure(kafka.bootstrap, rds.url, fields, args, run, f"http://127.0.0.1:{metrics_port}")
-    finally:
-        if service is not None:
-            service.terminate()
-            service.wait(30)
-        kafka.stop()
-        rds.stop()
+    with scratch_infra("agri-bench-") as (run, kafka, rds):
+        try:
+            fields = write_farm(run / "farm.yaml", args.sensors, args.period)
+            port, metrics_port = free_port(), free_port()
+            env = {k: v for k, v in os.environ.items() if not k.startswith("Z5G_")} | {
+                "Z5G_KAFKA_BOOTSTRAP": kafka.bootstrap, "Z5G_REDIS_URL": rds.url,
+                "Z5G_GRPC_PORT": str(port), "Z5G_METRICS_PORT": str(metrics_port),
+                "Z5G_LOG_LEVEL": "WARNING",
+                "Z5G_DATABASE_URL": f"sqlite:///{run}/agri.db",
+                "Z5G_AGRI_FARM_FILE": str(run / "farm.yaml"),
+                # Services refuse to start without the key that verifies gateway principals.
+                "Z5G_SERVICE_PRINCIPAL_KEY": os.urandom(24).hex()}
+            ensure_topics(kafka.bootstrap, [AGRI_TELEMETRY.name, AGRI_TELEMETRY_BATCHES.name,
+                                            AGRI_ALARMS.name])
+            log = open(run / "agri.log", "wb")  # noqa: SIM115 - the service's, for its life
+            service = subprocess.Popen([sys.executable, "-m", "agri"], cwd=ROOT,  # noqa: S603
+                                       env=env, stdout=log, stderr=subprocess.STDOUT)
+            health = health_pb2_grpc.HealthStub(grpc.insecure_channel(f"127.0.0.1:{port}"))
+            deadline = time.monotonic() + 90
+            while True:
+                try:
+                    if health.Check(health_pb2.HealthCheckRequest(), timeout=2).status == 1:
+                        break
+                except grpc.RpcError:
+                    pass
+                if time.monotonic() > deadline or service.poll() is not None:
+                    raise SystemExit("agri service did not start:\n"
+                                     + (run / "agri.log").read_text()[-3000:])
+                time.sleep(0.5)
+            measure(kafka.bootstrap, rds.url, fields, args, run, f"http://127.0.0.1:{metrics_port}")
+        finally:
+            if service is not None:
+                service.terminate()
+                service.wait(30)
 
 
 def measure(bootstrap: str, redis_url: str, fields: list[str], args: argparse.Namespace,

@@ -24,7 +24,6 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -177,66 +176,61 @@ def main() -> None:
         baseline_app(args.baseline[0], int(args.baseline[1]))
         return
 
-    from localinfra import KafkaServer, RedisServer
+
     from localinfra.proc import free_port, stop_all
+    from localinfra.scratch import scratch_infra
     from zezhou5g.contracts.topics import TOURISM_ENV_READINGS
     from zezhou5g.platform.kafka import ensure_topics
 
-    run = Path(tempfile.mkdtemp(prefix="z5g-bench-gateway-"))
-    kafka = KafkaServer(run, free_port(), free_port(), heap="512m")
-    rds = RedisServer(run, free_port())
-    kafka.start()
-    rds.start()
     procs: list[subprocess.Popen[bytes]] = []
-    try:
-        ensure_topics(kafka.bootstrap, [TOURISM_ENV_READINGS.name])
-        gw_port, base_port = free_port(), free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("Z5G_")} | {
-            "Z5G_ENV": "dev", "Z5G_KAFKA_BOOTSTRAP": kafka.bootstrap, "Z5G_REDIS_URL": rds.url,
-            "Z5G_LOG_LEVEL": "WARNING", "Z5G_HTTP_PORT": str(gw_port),
-            "Z5G_DATABASE_URL": f"sqlite:///{run}/gateway.db",
-            "Z5G_SESSION_SECRET": os.urandom(24).hex(),
-            "Z5G_SERVICE_PRINCIPAL_KEY": os.urandom(24).hex(),
-            "Z5G_DEMO_PASSWORD": "bench-" + os.urandom(6).hex(),
-            "Z5G_DEVICE_TOKENS": f"{DEVICE}={TOKEN}",
-            "Z5G_PUBLIC_RATE_PER_MIN": "100000000",
-            **{f"Z5G_{s.upper()}_GRPC": f"127.0.0.1:{free_port()}"
-               for s in ("tourism", "medical", "agri", "transport")}}
-        logs = {"gateway": run / "gateway.log", "baseline": run / "baseline.log"}
-        procs.append(subprocess.Popen([sys.executable, "-m", "gateway"], cwd=ROOT, env=env,  # noqa: S603
-                                      stdout=open(logs["gateway"], "wb"),
-                                      stderr=subprocess.STDOUT))
-        procs.append(subprocess.Popen(  # noqa: S603
-            [sys.executable, __file__, "--baseline", kafka.bootstrap, str(base_port)], cwd=ROOT,
-            env=env, stdout=open(logs["baseline"], "wb"), stderr=subprocess.STDOUT))
-        _wait_http(f"http://127.0.0.1:{gw_port}/healthz", procs[0], logs["gateway"])
-        _wait_http(f"http://127.0.0.1:{base_port}/healthz", procs[1], logs["baseline"])
-        results: dict[str, dict[str, float]] = {}
-        for name, port in (("baseline", base_port), ("gateway", gw_port)):
-            asyncio.run(_closed_loop(port, 4, 3))  # warm-up: connections, Kafka metadata
-            ceiling, refused = asyncio.run(_closed_loop(port, args.connections, args.seconds))
-            if refused:
-                raise SystemExit(f"{name}: {refused} answers were not 202:\n"
-                                 f"{logs[name].read_text()[-2000:]}")
-            time.sleep(2)
-            lat, bad, late = asyncio.run(_open_loop(port, args.rate, args.seconds,
-                                                    args.connections))
-            results[name] = {"ceiling": ceiling, "p50": _pct(lat, 50), "p99": _pct(lat, 99),
-                             "mean": statistics.mean(lat), "bad": bad, "late": late}
-        print(f"device ingestion, {PATH}, one uvicorn worker each, load generator on the same "
-              f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
-        for name, r in results.items():
-            print(f"  {name:8s} ceiling {r['ceiling']:7,.0f} req/s ({args.connections} "
-                  f"connections, {args.seconds:g} s); at {args.rate:,.0f} req/s offered: p50 "
-                  f"{r['p50'] * 1000:6.1f} ms, p99 {r['p99'] * 1000:6.1f} ms, non-202 "
-                  f"{r['bad']:.0f}, sent late (all connections busy) {r['late']:.0f}")
-        g, b = results["gateway"], results["baseline"]
-        print(f"  ratio gateway / baseline: ceiling {g['ceiling'] / b['ceiling']:.2f}; "
-              f"p99 at {args.rate:,.0f} req/s {g['p99'] / b['p99']:.2f}x the baseline's")
-    finally:
-        stop_all(procs)
-        kafka.stop()
-        rds.stop()
+    with scratch_infra("z5g-bench-gateway-") as (run, kafka, rds):
+        try:
+            ensure_topics(kafka.bootstrap, [TOURISM_ENV_READINGS.name])
+            gw_port, base_port = free_port(), free_port()
+            env = {k: v for k, v in os.environ.items() if not k.startswith("Z5G_")} | {
+                "Z5G_ENV": "dev", "Z5G_KAFKA_BOOTSTRAP": kafka.bootstrap, "Z5G_REDIS_URL": rds.url,
+                "Z5G_LOG_LEVEL": "WARNING", "Z5G_HTTP_PORT": str(gw_port),
+                "Z5G_DATABASE_URL": f"sqlite:///{run}/gateway.db",
+                "Z5G_SESSION_SECRET": os.urandom(24).hex(),
+                "Z5G_SERVICE_PRINCIPAL_KEY": os.urandom(24).hex(),
+                "Z5G_DEMO_PASSWORD": "bench-" + os.urandom(6).hex(),
+                "Z5G_DEVICE_TOKENS": f"{DEVICE}={TOKEN}",
+                "Z5G_PUBLIC_RATE_PER_MIN": "100000000",
+                **{f"Z5G_{s.upper()}_GRPC": f"127.0.0.1:{free_port()}"
+                   for s in ("tourism", "medical", "agri", "transport")}}
+            logs = {"gateway": run / "gateway.log", "baseline": run / "baseline.log"}
+            procs.append(subprocess.Popen([sys.executable, "-m", "gateway"], cwd=ROOT, env=env,  # noqa: S603
+                                          stdout=open(logs["gateway"], "wb"),
+                                          stderr=subprocess.STDOUT))
+            procs.append(subprocess.Popen(  # noqa: S603
+                [sys.executable, __file__, "--baseline", kafka.bootstrap, str(base_port)], cwd=ROOT,
+                env=env, stdout=open(logs["baseline"], "wb"), stderr=subprocess.STDOUT))
+            _wait_http(f"http://127.0.0.1:{gw_port}/healthz", procs[0], logs["gateway"])
+            _wait_http(f"http://127.0.0.1:{base_port}/healthz", procs[1], logs["baseline"])
+            results: dict[str, dict[str, float]] = {}
+            for name, port in (("baseline", base_port), ("gateway", gw_port)):
+                asyncio.run(_closed_loop(port, 4, 3))  # warm-up: connections, Kafka metadata
+                ceiling, refused = asyncio.run(_closed_loop(port, args.connections, args.seconds))
+                if refused:
+                    raise SystemExit(f"{name}: {refused} answers were not 202:\n"
+                                     f"{logs[name].read_text()[-2000:]}")
+                time.sleep(2)
+                lat, bad, late = asyncio.run(_open_loop(port, args.rate, args.seconds,
+                                                        args.connections))
+                results[name] = {"ceiling": ceiling, "p50": _pct(lat, 50), "p99": _pct(lat, 99),
+                                 "mean": statistics.mean(lat), "bad": bad, "late": late}
+            print(f"device ingestion, {PATH}, one uvicorn worker each, load generator on the same "
+                  f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
+            for name, r in results.items():
+                print(f"  {name:8s} ceiling {r['ceiling']:7,.0f} req/s ({args.connections} "
+                      f"connections, {args.seconds:g} s); at {args.rate:,.0f} req/s offered: p50 "
+                      f"{r['p50'] * 1000:6.1f} ms, p99 {r['p99'] * 1000:6.1f} ms, non-202 "
+                      f"{r['bad']:.0f}, sent late (all connections busy) {r['late']:.0f}")
+            g, b = results["gateway"], results["baseline"]
+            print(f"  ratio gateway / baseline: ceiling {g['ceiling'] / b['ceiling']:.2f}; "
+                  f"p99 at {args.rate:,.0f} req/s {g['p99'] / b['p99']:.2f}x the baseline's")
+        finally:
+            stop_all(procs)
 
 
 if __name__ == "__main__":

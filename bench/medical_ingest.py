@@ -31,7 +31,6 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -39,9 +38,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
-from localinfra import KafkaServer, RedisServer
 from localinfra.metrics import sample
 from localinfra.proc import free_port, stop_all
+from localinfra.scratch import scratch_infra
 from zezhou5g.contracts.topics import (
     MEDICAL_ALERTS,
     MEDICAL_PATIENT_STATUS,
@@ -127,140 +126,135 @@ def main() -> None:  # noqa: PLR0915 - a linear script
                     help="the service's Z5G_MEDICAL_STATUS_EVERY_S")
     args = ap.parse_args()
 
-    run = Path(tempfile.mkdtemp(prefix="z5g-bench-medical-"))
-    kafka = KafkaServer(run, free_port(), free_port(), heap="512m")
-    redis_server = RedisServer(run, free_port())
-    kafka.start()
-    redis_server.start()
     procs: list[subprocess.Popen[bytes]] = []
-    try:
-        patients = [f"b-{i:05d}" for i in range(args.patients)]
-        cohort = run / "cohort.json"
-        cohort.write_text(json.dumps({
-            "care_teams": [{"team_id": "bench", "name": "bench"}],
-            "patients": [{"patient_id": p, "name": p, "gender": "unknown",
-                          "birth_date": "1970-01-01", "care_team": "bench"}
-                         for p in patients]}))
-        source = MEDICAL_VITALS_BATCHES if args.hub_size else MEDICAL_VITALS
-        per_record = args.hub_size or 1
-        # Inputs with as many partitions as --partitions (6: even over 1, 2, 3 or 6 workers).
-        ensure_topics(kafka.bootstrap, [MEDICAL_VITALS.name, MEDICAL_VITALS_BATCHES.name],
-                      partitions=args.partitions)
-        ensure_topics(kafka.bootstrap, [MEDICAL_PATIENT_STATUS.name, MEDICAL_ALERTS.name,
-                                        MEDICAL_VITALS.dlq, MEDICAL_VITALS_BATCHES.dlq])
-        env = {k: v for k, v in os.environ.items() if not k.startswith("Z5G_")} | {
-            "Z5G_ENV": "dev", "Z5G_KAFKA_BOOTSTRAP": kafka.bootstrap,
-            "Z5G_REDIS_URL": redis_server.url, "Z5G_LOG_LEVEL": "WARNING",
-            "Z5G_MEDICAL_COHORT": str(cohort),
-            "Z5G_DATABASE_URL": f"sqlite:///{run}/medical.db",
-            "Z5G_MEDICAL_RECORDS": "true" if args.records else "false",
-            "Z5G_MEDICAL_ESCALATE_TEAM_S": "86400",
-            # Resolve on the first lower set so that every 10-s swing raises a fresh alert.
-            "Z5G_MEDICAL_RESOLVE_HOLD_S": "0",
-            "Z5G_MEDICAL_STATUS_EVERY_S": str(args.status_every),
-            # Services refuse to start without the key that verifies gateway principals.
-            "Z5G_SERVICE_PRINCIPAL_KEY": os.urandom(24).hex()}
-        metrics = [f"http://127.0.0.1:{free_port()}" for _ in range(args.workers)]
-        for w in range(args.workers):
-            procs.append(subprocess.Popen(  # noqa: S603
-                [sys.executable, "-m", "medical"], cwd=ROOT,
-                env=env | {"Z5G_GRPC_PORT": str(free_port()), "Z5G_INSTANCE": str(w),
-                           "Z5G_METRICS_PORT": metrics[w].rsplit(":", 1)[1]},
-                stdout=open(run / f"medical-{w}.log", "wb"), stderr=subprocess.STDOUT))
-            time.sleep(3)  # the first migrates the database alone
+    with scratch_infra("z5g-bench-medical-") as (run, kafka, redis_server):
+        try:
+            patients = [f"b-{i:05d}" for i in range(args.patients)]
+            cohort = run / "cohort.json"
+            cohort.write_text(json.dumps({
+                "care_teams": [{"team_id": "bench", "name": "bench"}],
+                "patients": [{"patient_id": p, "name": p, "gender": "unknown",
+                              "birth_date": "1970-01-01", "care_team": "bench"}
+                             for p in patients]}))
+            source = MEDICAL_VITALS_BATCHES if args.hub_size else MEDICAL_VITALS
+            per_record = args.hub_size or 1
+            # Inputs with as many partitions as --partitions (6: even over 1, 2, 3 or 6 workers).
+            ensure_topics(kafka.bootstrap, [MEDICAL_VITALS.name, MEDICAL_VITALS_BATCHES.name],
+                          partitions=args.partitions)
+            ensure_topics(kafka.bootstrap, [MEDICAL_PATIENT_STATUS.name, MEDICAL_ALERTS.name,
+                                            MEDICAL_VITALS.dlq, MEDICAL_VITALS_BATCHES.dlq])
+            env = {k: v for k, v in os.environ.items() if not k.startswith("Z5G_")} | {
+                "Z5G_ENV": "dev", "Z5G_KAFKA_BOOTSTRAP": kafka.bootstrap,
+                "Z5G_REDIS_URL": redis_server.url, "Z5G_LOG_LEVEL": "WARNING",
+                "Z5G_MEDICAL_COHORT": str(cohort),
+                "Z5G_DATABASE_URL": f"sqlite:///{run}/medical.db",
+                "Z5G_MEDICAL_RECORDS": "true" if args.records else "false",
+                "Z5G_MEDICAL_ESCALATE_TEAM_S": "86400",
+                # Resolve on the first lower set so that every 10-s swing raises a fresh alert.
+                "Z5G_MEDICAL_RESOLVE_HOLD_S": "0",
+                "Z5G_MEDICAL_STATUS_EVERY_S": str(args.status_every),
+                # Services refuse to start without the key that verifies gateway principals.
+                "Z5G_SERVICE_PRINCIPAL_KEY": os.urandom(24).hex()}
+            metrics = [f"http://127.0.0.1:{free_port()}" for _ in range(args.workers)]
+            for w in range(args.workers):
+                procs.append(subprocess.Popen(  # noqa: S603
+                    [sys.executable, "-m", "medical"], cwd=ROOT,
+                    env=env | {"Z5G_GRPC_PORT": str(free_port()), "Z5G_INSTANCE": str(w),
+                               "Z5G_METRICS_PORT": metrics[w].rsplit(":", 1)[1]},
+                    stdout=open(run / f"medical-{w}.log", "wb"), stderr=subprocess.STDOUT))
+                time.sleep(3)  # the first migrates the database alone
 
-        latencies: list[float] = []
-        stop = threading.Event()
+            latencies: list[float] = []
+            stop = threading.Event()
 
-        def alerts() -> None:
-            consumer = KafkaConsumer(MEDICAL_ALERTS.name, bootstrap_servers=kafka.bootstrap,
-                                     group_id=f"bench-{uuid.uuid4()}",
-                                     auto_offset_reset="latest")
-            while not stop.is_set():
-                for records in consumer.poll(timeout_ms=200).values():
-                    now = time.time()
-                    for r in records:
-                        a = medical_pb2.Alert.FromString(r.value)
-                        if a.state == medical_pb2.ALERT_STATE_RAISED and a.version == 1:
-                            latencies.append(now - a.raised_at.ToNanoseconds() / 1e9)
-            consumer.close()
+            def alerts() -> None:
+                consumer = KafkaConsumer(MEDICAL_ALERTS.name, bootstrap_servers=kafka.bootstrap,
+                                         group_id=f"bench-{uuid.uuid4()}",
+                                         auto_offset_reset="latest")
+                while not stop.is_set():
+                    for records in consumer.poll(timeout_ms=200).values():
+                        now = time.time()
+                        for r in records:
+                            a = medical_pb2.Alert.FromString(r.value)
+                            if a.state == medical_pb2.ALERT_STATE_RAISED and a.version == 1:
+                                latencies.append(now - a.raised_at.ToNanoseconds() / 1e9)
+                consumer.close()
 
-        watcher = threading.Thread(target=alerts, daemon=True)
-        watcher.start()
-        time.sleep(12)  # service group joins
-        total_s = args.warmup + args.seconds
-        ctx = mp.get_context("spawn")
-        pubs = [ctx.Process(target=publish, args=(kafka.bootstrap, patients[i::args.publishers],
-                                                  args.period, total_s, args.sick_every,
-                                                  args.hub_size))
-                for i in range(args.publishers)]
-        for p in pubs:
-            p.start()
-        admin = KafkaAdminClient(bootstrap_servers=kafka.bootstrap)
+            watcher = threading.Thread(target=alerts, daemon=True)
+            watcher.start()
+            time.sleep(12)  # service group joins
+            total_s = args.warmup + args.seconds
+            ctx = mp.get_context("spawn")
+            pubs = [ctx.Process(target=publish, args=(kafka.bootstrap, patients[i::args.publishers],
+                                                      args.period, total_s, args.sick_every,
+                                                      args.hub_size))
+                    for i in range(args.publishers)]
+            for p in pubs:
+                p.start()
+            admin = KafkaAdminClient(bootstrap_servers=kafka.bootstrap)
 
-        def sets_in() -> int:
-            return _end_offsets(kafka.bootstrap, source.name) * per_record
+            def sets_in() -> int:
+                return _end_offsets(kafka.bootstrap, source.name) * per_record
 
-        def sets_done() -> int:
-            return _committed(admin, "medical", source.name) * per_record
+            def sets_done() -> int:
+                return _committed(admin, "medical", source.name) * per_record
 
-        def round_trips() -> float:
-            return sum(sample(url, "z5g_redis_round_trips_total") for url in metrics)
+            def round_trips() -> float:
+                return sum(sample(url, "z5g_redis_round_trips_total") for url in metrics)
 
-        time.sleep(args.warmup)
-        latencies.clear()
-        t1, in1, done1 = time.monotonic(), sets_in(), sets_done()
-        out1 = _end_offsets(kafka.bootstrap, MEDICAL_PATIENT_STATUS.name)
-        trips1 = round_trips()
-        time.sleep(args.seconds)
-        t2, in2, done2 = time.monotonic(), sets_in(), sets_done()
-        out2 = _end_offsets(kafka.bootstrap, MEDICAL_PATIENT_STATUS.name)
-        trips2 = round_trips()
-        for p in pubs:
-            p.join(60)
-        # Let the service finish what was offered, then read the backlog it had at the end.
-        time.sleep(5)
-        in3, done3 = sets_in(), sets_done()
-        stop.set()
-        watcher.join(5)
-        admin.close()
-        span = t2 - t1
-        offered = (in2 - in1) / span
-        processed = (done2 - done1) / span
-        how = (f"hubs of {args.hub_size} patients, one record per hub per period"
-               if args.hub_size else "one record per set")
-        print(f"cohort {args.patients} patients, one set per {args.period:g} s each "
-              f"({args.patients / args.period:,.0f} vitals/s asked, {how}), {args.workers} "
-              f"medical process(es), {args.publishers} publisher(s), status events every "
-              f"{args.status_every:g} s or on change, SQL records "
-              f"{'on' if args.records else 'off'}; 2-core machine, Kafka + Redis local, load "
-              f"average {os.getloadavg()[0]:.1f}")
-        print(f"measured over {span:.1f} s after {args.warmup:g} s warm-up:")
-        print(f"  offered   {offered:8,.0f} vitals/s (published and acknowledged)")
-        print(f"  processed {processed:8,.0f} vitals/s (committed by the service group: "
-              f"scored, state and events written)")
-        print(f"  status events {(out2 - out1) / span:8,.0f}/s")
-        print(f"  backlog at the window's start {in1 - done1:,} sets, at its end "
-              f"{in2 - done2:,}, 5 s after publishing stopped {in3 - done3:,}")
-        if done2 > done1:
-            trips = trips2 - trips1
-            print(f"  Redis round trips {trips / span:8,.0f}/s: "
-                  f"{trips / ((done2 - done1) / per_record):.2f} per input record, "
-                  f"{trips * 1000 / (done2 - done1):,.0f} per 1,000 sets (all service processes,"
-                  f" health checks and housekeeping included)")
-        print(f"  alert transitions published in the run: "
-              f"{_end_offsets(kafka.bootstrap, MEDICAL_ALERTS.name):,}")
-        if latencies:
-            print(f"  measurement→alert latency over {len(latencies)} alerts: "
-                  f"p50 {_pct(latencies, 50) * 1000:.0f} ms, p95 "
-                  f"{_pct(latencies, 95) * 1000:.0f} ms, p99 {_pct(latencies, 99) * 1000:.0f} ms,"
-                  f" mean {statistics.mean(latencies) * 1000:.0f} ms")
-        else:
-            print("  no alerts observed in the window")
-    finally:
-        stop_all(procs)
-        kafka.stop()
-        redis_server.stop()
+            time.sleep(args.warmup)
+            latencies.clear()
+            t1, in1, done1 = time.monotonic(), sets_in(), sets_done()
+            out1 = _end_offsets(kafka.bootstrap, MEDICAL_PATIENT_STATUS.name)
+            trips1 = round_trips()
+            time.sleep(args.seconds)
+            t2, in2, done2 = time.monotonic(), sets_in(), sets_done()
+            out2 = _end_offsets(kafka.bootstrap, MEDICAL_PATIENT_STATUS.name)
+            trips2 = round_trips()
+            for p in pubs:
+                p.join(60)
+            # Let the service finish what was offered, then read the backlog it had at the end.
+            time.sleep(5)
+            in3, done3 = sets_in(), sets_done()
+            stop.set()
+            watcher.join(5)
+            admin.close()
+            span = t2 - t1
+            offered = (in2 - in1) / span
+            processed = (done2 - done1) / span
+            how = (f"hubs of {args.hub_size} patients, one record per hub per period"
+                   if args.hub_size else "one record per set")
+            print(f"cohort {args.patients} patients, one set per {args.period:g} s each "
+                  f"({args.patients / args.period:,.0f} vitals/s asked, {how}), {args.workers} "
+                  f"medical process(es), {args.publishers} publisher(s), status events every "
+                  f"{args.status_every:g} s or on change, SQL records "
+                  f"{'on' if args.records else 'off'}; 2-core machine, Kafka + Redis local, load "
+                  f"average {os.getloadavg()[0]:.1f}")
+            print(f"measured over {span:.1f} s after {args.warmup:g} s warm-up:")
+            print(f"  offered   {offered:8,.0f} vitals/s (published and acknowledged)")
+            print(f"  processed {processed:8,.0f} vitals/s (committed by the service group: "
+                  f"scored, state and events written)")
+            print(f"  status events {(out2 - out1) / span:8,.0f}/s")
+            print(f"  backlog at the window's start {in1 - done1:,} sets, at its end "
+                  f"{in2 - done2:,}, 5 s after publishing stopped {in3 - done3:,}")
+            if done2 > done1:
+                trips = trips2 - trips1
+                print(f"  Redis round trips {trips / span:8,.0f}/s: "
+                      f"{trips / ((done2 - done1) / per_record):.2f} per input record, "
+                      f"{trips * 1000 / (done2 - done1):,.0f} per 1,000 sets (all service "
+                      f"processes, health checks and housekeeping included)")
+            print(f"  alert transitions published in the run: "
+                  f"{_end_offsets(kafka.bootstrap, MEDICAL_ALERTS.name):,}")
+            if latencies:
+                print(f"  measurement→alert latency over {len(latencies)} alerts: "
+                      f"p50 {_pct(latencies, 50) * 1000:.0f} ms, p95 "
+                      f"{_pct(latencies, 95) * 1000:.0f} ms, p99 "
+                      f"{_pct(latencies, 99) * 1000:.0f} ms, mean "
+                      f"{statistics.mean(latencies) * 1000:.0f} ms")
+            else:
+                print("  no alerts observed in the window")
+        finally:
+            stop_all(procs)
 
 
 if __name__ == "__main__":

@@ -23,18 +23,15 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import threading
 import time
 import uuid
-from pathlib import Path
 
 os.environ.setdefault("Z5G_INTRA_OP_THREADS", "1")  # before any session is created
 
 import onnxruntime as ort  # noqa: E402
 from kafka import KafkaConsumer  # noqa: E402
-from localinfra import KafkaServer, RedisServer  # noqa: E402
-from localinfra.proc import free_port  # noqa: E402
+from localinfra.scratch import scratch_infra  # noqa: E402
 from tourism.adapters.detector import Detector, OnnxPersonDetector  # noqa: E402
 from tourism.adapters.flow_store import FlowStore  # noqa: E402
 from tourism.app.flow import FlowPipeline  # noqa: E402
@@ -161,13 +158,8 @@ def main() -> None:
 
     print(f"\n== 2. frame captured -> zone status on Kafka ({args.backend}, detector on 1 "
           f"intra-op thread, each camera asks for 5 fps, {args.seconds:.0f} s each) ==")
-    run_dir = Path(tempfile.mkdtemp(prefix="z5g-bench-tourism-"))
-    kafka = KafkaServer(run_dir, free_port(), free_port(), heap="512m")
-    redis = RedisServer(run_dir, free_port())
-    kafka.start()
-    redis.start()
     results = []
-    try:
+    with scratch_infra("z5g-bench-tourism-") as (_, kafka, redis):
         ensure_topics(kafka.bootstrap, PRODUCES)
         for n in args.cameras:
             r = end_to_end(kafka.bootstrap, redis.url, n, args.seconds, args.backend, args.batch)
@@ -176,9 +168,6 @@ def main() -> None:
                   f"({r['count']} statuses); processed {r['per_cam']:.2f} frames/s per camera, "
                   f"{r['total']:.1f} frames/s in all; {r['per_cpu_s']:.1f} frames per CPU-second "
                   f"of the whole process; load average {os.getloadavg()[0]:.1f}")
-    finally:
-        redis.stop()
-        kafka.stop()
     busiest = max(results, key=lambda r: r["n"])
     per_core = busiest["per_cpu_s"]
     print("\n== 3. 5-fps cameras one CPU core sustains ==")
