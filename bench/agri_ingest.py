@@ -14,8 +14,11 @@ spread over ``--gateways`` gateways, each sending one ``SensorReadingBatch`` rec
 (``agri.telemetry.batches``, keyed by the gateway) when it holds N readings or 0.5 s after its
 first; without it each reading is its own ``agri.telemetry`` record.
 
+With ``--workers N`` it starts N service processes in one consumer group (input topics with
+``--partitions`` partitions, 6 by default: even over 1, 2, 3 or 6 processes).
+
     uv run python bench/agri_ingest.py [--sensors 10000] [--period 15] [--seconds 60]
-        [--gateway-size 100] [--gateways 20]
+        [--gateway-size 100] [--gateways 20] [--workers 1]
 """
 
 from __future__ import annotations
@@ -76,46 +79,55 @@ def main() -> None:
     ap.add_argument("--gateway-size", type=int, default=0,
                     help="readings per field-gateway record (0: one record per reading)")
     ap.add_argument("--gateways", type=int, default=20)
+    ap.add_argument("--workers", type=int, default=1, help="agri service processes (one group)")
+    ap.add_argument("--partitions", type=int, default=6, help="of the input topics")
     args = ap.parse_args()
-    service = None
+    services: list[subprocess.Popen[bytes]] = []
     with scratch_infra("agri-bench-") as (run, kafka, rds):
         try:
             fields = write_farm(run / "farm.yaml", args.sensors, args.period)
-            port, metrics_port = free_port(), free_port()
             env = {k: v for k, v in os.environ.items() if not k.startswith("Z5G_")} | {
                 "Z5G_KAFKA_BOOTSTRAP": kafka.bootstrap, "Z5G_REDIS_URL": rds.url,
-                "Z5G_GRPC_PORT": str(port), "Z5G_METRICS_PORT": str(metrics_port),
                 "Z5G_LOG_LEVEL": "WARNING",
                 "Z5G_DATABASE_URL": f"sqlite:///{run}/agri.db",
                 "Z5G_AGRI_FARM_FILE": str(run / "farm.yaml"),
                 # Services refuse to start without the key that verifies gateway principals.
                 "Z5G_SERVICE_PRINCIPAL_KEY": os.urandom(24).hex()}
-            ensure_topics(kafka.bootstrap, [AGRI_TELEMETRY.name, AGRI_TELEMETRY_BATCHES.name,
-                                            AGRI_ALARMS.name])
-            log = open(run / "agri.log", "wb")  # noqa: SIM115 - the service's, for its life
-            service = subprocess.Popen([sys.executable, "-m", "agri"], cwd=ROOT,  # noqa: S603
-                                       env=env, stdout=log, stderr=subprocess.STDOUT)
-            health = health_pb2_grpc.HealthStub(grpc.insecure_channel(f"127.0.0.1:{port}"))
-            deadline = time.monotonic() + 90
-            while True:
-                try:
-                    if health.Check(health_pb2.HealthCheckRequest(), timeout=2).status == 1:
-                        break
-                except grpc.RpcError:
-                    pass
-                if time.monotonic() > deadline or service.poll() is not None:
-                    raise SystemExit("agri service did not start:\n"
-                                     + (run / "agri.log").read_text()[-3000:])
-                time.sleep(0.5)
-            measure(kafka.bootstrap, rds.url, fields, args, run, f"http://127.0.0.1:{metrics_port}")
+            ensure_topics(kafka.bootstrap, [AGRI_TELEMETRY.name, AGRI_TELEMETRY_BATCHES.name],
+                          partitions=args.partitions)
+            ensure_topics(kafka.bootstrap, [AGRI_ALARMS.name])
+            metrics = []
+            for w in range(args.workers):
+                port, metrics_port = free_port(), free_port()
+                log = open(run / f"agri-{w}.log", "wb")  # noqa: SIM115 - the service's
+                services.append(subprocess.Popen(  # noqa: S603
+                    [sys.executable, "-m", "agri"], cwd=ROOT, stdout=log,
+                    stderr=subprocess.STDOUT,
+                    env=env | {"Z5G_GRPC_PORT": str(port), "Z5G_METRICS_PORT": str(metrics_port),
+                               "Z5G_INSTANCE": str(w)}))
+                metrics.append(f"http://127.0.0.1:{metrics_port}")
+                health = health_pb2_grpc.HealthStub(grpc.insecure_channel(f"127.0.0.1:{port}"))
+                deadline = time.monotonic() + 90
+                while True:   # one at a time: the first migrates the database alone
+                    try:
+                        if health.Check(health_pb2.HealthCheckRequest(), timeout=2).status == 1:
+                            break
+                    except grpc.RpcError:
+                        pass
+                    if time.monotonic() > deadline or services[-1].poll() is not None:
+                        raise SystemExit("agri service did not start:\n"
+                                         + (run / f"agri-{w}.log").read_text()[-3000:])
+                    time.sleep(0.5)
+            measure(kafka.bootstrap, rds.url, fields, args, run, metrics)
         finally:
-            if service is not None:
+            for service in services:
                 service.terminate()
+            for service in services:
                 service.wait(30)
 
 
 def measure(bootstrap: str, redis_url: str, fields: list[str], args: argparse.Namespace,
-            run: Path, metrics: str) -> None:
+            run: Path, metrics: list[str]) -> None:
     client = redis.Redis.from_url(redis_url, decode_responses=True)
     producer = EventProducer(bootstrap, "bench-sensors")
     probes: dict[tuple[str, int], float] = {}      # (field, status) → reading event time
@@ -193,7 +205,10 @@ def measure(bootstrap: str, redis_url: str, fields: list[str], args: argparse.Na
             del pending[gw]
 
     base = counted()
-    trips0 = sample(metrics, "z5g_redis_round_trips_total")
+    def round_trips() -> float:
+        return sum(sample(m, "z5g_redis_round_trips_total") for m in metrics)
+
+    trips0 = round_trips()
     start = time.monotonic()
     t0 = time.time()
     sent = probe_i = 0
@@ -230,7 +245,7 @@ def measure(bootstrap: str, redis_url: str, fields: list[str], args: argparse.Na
     while counted() - base < sent and time.monotonic() - drain_start < 300:
         time.sleep(0.2)
     processed = counted() - base
-    trips = sample(metrics, "z5g_redis_round_trips_total") - trips0
+    trips = round_trips() - trips0
     drained_s = time.monotonic() - drain_start
     total_s = time.time() - t0
     stored = 0
@@ -248,12 +263,14 @@ def measure(bootstrap: str, redis_url: str, fields: list[str], args: argparse.Na
            if args.gateway_size else "one record per reading")
     print(f"agri ingest: {len(devices) + len(probe_fields)} sensors reporting in "
           f"{len(fields)} fields, one reading per "
-          f"{args.period:g} s, {how} → offered {sent / offered_s:,.0f} readings/s for "
-          f"{offered_s:.0f} s; load average {os.getloadavg()[0]:.1f}")
+          f"{args.period:g} s, {how}, {args.workers} service process(es) → offered "
+          f"{sent / offered_s:,.0f} readings/s for {offered_s:.0f} s; load average "
+          f"{os.getloadavg()[0]:.1f}")
     print(f"  processed during offer: {in_window / window_s:,.0f} readings/s; all {processed:,} "
           f"of {sent:,} processed {drained_s:.1f} s after the last was sent "
           f"(overall {processed / total_s:,.0f} readings/s)")
-    print(f"  Redis round trips of the service from the first reading to the last processed: "
+    print(f"  Redis round trips of the service processes from the first reading to the last "
+          f"processed: "
           f"{trips:,.0f}, {trips / max(records[0], 1):.2f} per input record, "
           f"{trips * 1000 / max(processed, 1):,.0f} per 1,000 readings (health checks and "
           f"housekeeping included)")

@@ -1,6 +1,7 @@
 """The Kafka helpers against the real broker started by the test session."""
 
 import threading
+import time
 import uuid
 
 import pytest
@@ -167,3 +168,42 @@ def test_a_declared_topic_is_keyed_by_its_contract_without_being_told(kafka):
             if medical_pb2.VitalSigns.FromString(r.value).meta.event_id == event_id]
     reader.close()
     assert keys == [b"p-key"], "medical.vitals is keyed by patient (proto contract)"
+
+
+def test_a_consumer_says_how_far_behind_it_is(kafka):
+    """Records waiting make ``behind_s`` about their age; caught up, it is 0."""
+    topic = f"t-{uuid.uuid4().hex[:8]}"
+    ensure_topics(kafka.bootstrap, [topic], partitions=1)
+    producer = EventProducer(kafka.bootstrap, "unit-test")
+    for i in range(40):
+        producer.publish(topic, _reading("s", i), key="s")
+    producer.flush(20)
+    produced_at = time.time()
+    time.sleep(1.0)                        # the backlog is a second old when reading starts
+    seen: list[float] = []
+    behind: list[float] = []
+    slow = threading.Event()
+
+    def handle(events):
+        seen.extend(e.message.temperature_c for e in events)
+        behind.append(consumer.behind_s)
+        slow.wait(0.2)                     # a slow service: 10 records a poll, 0.2 s each
+        return {}
+
+    consumer = EventConsumer(kafka.bootstrap, f"g-{topic}", {topic: tourism_pb2.EnvironmentReading},
+                             None, "test", batch_handler=handle, max_poll_records=10)
+    thread = threading.Thread(target=consumer.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while len(seen) < 40 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1.0)                        # empty polls: nothing waits any more
+    caught_up = consumer.behind_s
+    consumer.stop()
+    thread.join(10)
+    producer.close()
+    assert sorted(seen) == list(range(40))
+    # While records waited, behind was at least the backlog's age when the poll came back.
+    assert behind[0] >= 1.0 and behind[0] <= time.time() - produced_at + 1.0
+    assert behind[-1] == 0.0               # the last poll took the last records
+    assert caught_up == 0.0

@@ -58,7 +58,7 @@ async def serve(settings: AgriSettings, stop: asyncio.Event | None = None) -> No
     sql_outbox = SqlOutbox(writer, OUTBOX_TABLES, producer, NAME, PRODUCED)
 
     state = FieldState(client)
-    alarm_store = AlarmStore(engine)
+    alarm_store = AlarmStore(engine, lambda t: rules.timing_of(t).repeat_every_s)
     queue = RecordsQueue(client)
     history = HistoryStore(engine, writer)
     trace = TraceStore(engine)
@@ -88,7 +88,8 @@ async def serve(settings: AgriSettings, stop: asyncio.Event | None = None) -> No
     # A batch that fails as a whole goes record by record (retried, then dead-lettered).
     runtime.add_batch_consumer(CONSUMES, handle_batch, NAME, per_record=handle)
     tick = settings.agri_tick_s
-    runtime.every(tick, lambda: alarms.silent_devices(time.time()), "silent-devices")
+    runtime.every(tick, lambda: alarms.silent_devices(time.time(), runtime.behind_s()),
+                  "silent-devices")
     runtime.every(tick, lambda: alarms.repeat_critical(time.time()), "repeat-critical")
     runtime.every(tick, dispatch.silent_machines, "silent-machines")
     runtime.every(tick, records.catch_up, "records")
@@ -97,6 +98,8 @@ async def serve(settings: AgriSettings, stop: asyncio.Event | None = None) -> No
     await asyncio.to_thread(ensure_topics, settings.kafka_bootstrap, sorted(PRODUCES))
     await asyncio.to_thread(redis_outbox.start)
     await asyncio.to_thread(sql_outbox.start)
+    # Alarms raised before the repeat index existed (it is kept in step from then on).
+    await asyncio.to_thread(alarms.index_repeats)
     runtime.on_shutdown(redis_outbox.stop)
     runtime.on_shutdown(sql_outbox.stop)
     api = AgriApi(farm, views, alarms, dispatch)

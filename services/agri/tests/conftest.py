@@ -34,14 +34,20 @@ def farm_file(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def agri_service(base_env, redis_client, in_process, wait, farm_file, tmp_path, signed
-                 ) -> Iterator[dict[str, object]]:
+def rules_file() -> Path:
+    """The bureau's rule file the service runs (a module may give its own)."""
+    return HERE / "rules.yaml"
+
+
+@pytest.fixture
+def agri_service(base_env, redis_client, in_process, wait, farm_file, rules_file, tmp_path,
+                 signed) -> Iterator[dict[str, object]]:
     port = free_port()
     env = {k.removeprefix("Z5G_").lower(): v for k, v in base_env.items()}
     db = tmp_path / "agri.db"
     settings = AgriSettings(**env, grpc_port=port, metrics_port=0,
                             database_url=f"sqlite:///{db}", agri_farm_file=farm_file,
-                            agri_tick_s=0.25)
+                            agri_rules_file=rules_file, agri_tick_s=0.25)
     with in_process(serve, settings):
         channel = grpc.insecure_channel(f"127.0.0.1:{port}")
         health = health_pb2_grpc.HealthStub(channel)

@@ -1,18 +1,23 @@
 """Alarms: the current alarm per (originator, type) in Redis, every alarm in SQL.
 
 Redis ``agri:alarms:<originator>`` maps alarm type → the latest alarm (active or cleared) as
-JSON; it is what units of work decide on. SQL ``agri_alarms`` keeps every alarm for lists and
-reports; rows are written from the records queue (:mod:`agri.adapters.records_queue`) and only
-move forward: a row is replaced only by a higher ``version`` of the same alarm.
+JSON; it is what units of work decide on. ``agri:alarm_repeats`` indexes the alarms that will be
+notified again (active, unacknowledged, critical, of a type with a repeat period): member
+``<originator>\t<type>``, score the wall-clock time the repeat is due; every write of an alarm
+keeps it in step, so a repeat tick reads the due ones instead of every field's alarms.
+
+SQL ``agri_alarms`` keeps every alarm for lists and reports; rows are written from the records
+queue (:mod:`agri.adapters.records_queue`) and only move forward: a row is replaced only by a
+higher ``version`` of the same alarm.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -25,6 +30,7 @@ from agri.adapters.tables import AlarmRow
 from agri.domain import rules
 from agri.domain.alarms import Alarm, Severity, Status
 
+REPEATS = "agri:alarm_repeats"
 _TIMES = ("start_time", "end_time", "ack_time", "clear_time", "notified_at")
 
 
@@ -101,8 +107,11 @@ def _row(alarm: Alarm) -> dict[str, Any]:
 class AlarmStore:
     """Current alarms (Redis, through units) and the alarm records (SQL)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, repeat_every_s: Callable[[str], float] = lambda _: 0.0
+                 ) -> None:
+        """``repeat_every_s``: alarm type → its repeat period (0: not repeated)."""
         self.engine = engine
+        self.repeat_every_s = repeat_every_s
         self._insert = sqlite_insert if engine.dialect.name == "sqlite" else pg_insert
 
     # current alarms, Redis ----------------------------------------------------------------
@@ -124,8 +133,32 @@ class AlarmStore:
                 for o, raw in zip(names, pipe.execute(), strict=True)}
 
     def stage(self, unit: RedisUnit, alarm: Alarm) -> None:
-        """Write ``alarm`` as the current one of its originator and type."""
+        """Write ``alarm`` as the current one of its originator and type (and index it)."""
         unit.w.hset(_key(alarm.originator), alarm.type, to_json(alarm))
+        self.stage_repeat(unit, alarm)
+
+    def repeat_at(self, alarm: Alarm) -> float | None:
+        """When ``alarm`` is next notified again (epoch s), or None: it is not repeated."""
+        every = self.repeat_every_s(alarm.type)
+        if (every <= 0 or not alarm.active or alarm.acknowledged
+                or alarm.severity != Severity.CRITICAL):
+            return None
+        return (alarm.notified_at or alarm.start_time).timestamp() + every
+
+    def stage_repeat(self, unit: RedisUnit, alarm: Alarm) -> None:
+        """Put ``alarm`` in the repeat index at its due time, or take it out."""
+        at = self.repeat_at(alarm)
+        member = f"{alarm.originator}\t{alarm.type}"
+        if at is None:
+            unit.w.zrem(REPEATS, member)
+        else:
+            unit.w.zadd(REPEATS, {member: at})
+
+    def repeats_due(self, unit: RedisUnit, now_s: float, limit: int) -> list[tuple[str, str]]:
+        """Up to ``limit`` (originator, type) whose repeat is due by ``now_s`` (not watched)."""
+        members = cast("list[str]", unit.r.zrangebyscore(REPEATS, "-inf", now_s, start=0,
+                                                          num=limit))
+        return [cast("tuple[str, str]", tuple(str(m).split("\t", 1))) for m in members]
 
     # records, SQL ---------------------------------------------------------------------------
     def save_rows(self, conn: Connection, alarms: Sequence[Alarm]) -> None:

@@ -10,7 +10,9 @@ Keys (this module is the only place that names them):
 - ``agri:readings_total:<field>``: readings folded into the field;
 - ``agri:fieldsensors:<field>`` hash: ``metric|device`` → ``event_s,value`` (the field aggregate);
 - ``agri:gates:<field>`` hash: alarm type → duration gate (see :mod:`agri.domain.episodes`);
-- ``agri:field:<field>`` the latest ``FieldStatus`` (JSON) and ``agri:field:keys``.
+- ``agri:field:<field>`` the latest ``FieldStatus`` (JSON) and ``agri:field:keys``;
+- ``agri:readers_behind`` hash: service process → ``behind_s,at_s``, how far its consumer of
+  readings was behind (see :meth:`FieldState.readers_behind`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ from zezhou5g.platform.latest import LatestStore
 from zezhou5g.platform.outbox import RedisUnit
 
 DEADLINES = "agri:device_deadline"
+READERS_BEHIND = "agri:readers_behind"
+# A process's report counts this long (it reports every tick; a dead one drops out).
+BEHIND_FRESH_S = 30.0
 STATUS_PREFIX = "agri:field"
 
 
@@ -73,6 +78,7 @@ class FieldState:
     """Reads and stages the hot state of fields and devices."""
 
     def __init__(self, client: redis.Redis) -> None:
+        self.client = client
         self.statuses: LatestStore[agri_pb2.FieldStatus] = LatestStore(
             client, STATUS_PREFIX, agri_pb2.FieldStatus)
 
@@ -104,18 +110,22 @@ class FieldState:
             snap.gates[f] = next(out)
         return snap
 
-    def stage_device(self, unit: RedisUnit, device: str, mapping: Mapping[str, Any],
-                     silent_at_s: float | None) -> None:
-        """Write a device's state and its wall-clock deadline.
+    def stage_devices(self, unit: RedisUnit,
+                      devices: Mapping[str, tuple[Mapping[str, Any], float | None]]) -> None:
+        """Write devices' state and wall-clock deadlines: device → (state, deadline).
 
-        ``silent_at_s`` None: not watched on the wall clock (e.g. a backfilled log).
+        A deadline None: not watched on the wall clock (e.g. a backfilled log). The deadlines
+        go in one command each way.
         """
         w = unit.w
-        w.hset(_dev(device), mapping=_fields(mapping))
-        if silent_at_s is None:
-            w.zrem(DEADLINES, device)
-        else:
-            w.zadd(DEADLINES, {device: silent_at_s})
+        for device, (mapping, _) in devices.items():
+            w.hset(_dev(device), mapping=_fields(mapping))
+        unwatched = [d for d, (_, at) in devices.items() if at is None]
+        deadlines = {d: at for d, (_, at) in devices.items() if at is not None}
+        if unwatched:
+            w.zrem(DEADLINES, *unwatched)
+        if deadlines:
+            w.zadd(DEADLINES, deadlines)
 
     def stage_field(self, unit: RedisUnit, fid: str, values: Mapping[str, Any],
                     sensors: Mapping[str, str], gates: Mapping[str, str], readings: int,
@@ -134,10 +144,34 @@ class FieldState:
         self.statuses.stage(w, fid, status)
 
     # silence on the wall clock ----------------------------------------------------------------
-    def due(self, unit: RedisUnit, now_s: float) -> dict[str, float]:
-        """Devices whose deadline is ≤ ``now_s``, with it (a first look, not watched)."""
+    def readers_behind(self, me: str, behind_s: float, now_s: float) -> float:
+        """Report how far this process's readings consumer is behind; the most any is, s.
+
+        Readings wait in Kafka while the service is behind, so a device's deadline passing
+        then says nothing about the device: silence is judged on a clock held back by this.
+        """
+        pipe = self.client.pipeline(transaction=False)
+        pipe.hset(READERS_BEHIND, me, f"{behind_s!r},{now_s!r}")
+        pipe.hgetall(READERS_BEHIND)
+        _, reports = pipe.execute()
+        most, stale = 0.0, []
+        for who, text in cast("dict[str, str]", reports).items():
+            behind, at = (float(x) for x in text.split(","))
+            if now_s - at > BEHIND_FRESH_S:
+                stale.append(who)
+            else:
+                most = max(most, behind)
+        if stale:
+            self.client.hdel(READERS_BEHIND, *stale)
+        return most
+
+    def due(self, unit: RedisUnit, now_s: float, limit: int) -> dict[str, float]:
+        """Up to ``limit`` devices whose deadline is ≤ ``now_s`` (earliest first), with it.
+
+        A first look, not watched.
+        """
         due = cast("list[tuple[str, float]]", unit.r.zrangebyscore(
-            DEADLINES, "-inf", now_s, withscores=True))
+            DEADLINES, "-inf", now_s, start=0, num=limit, withscores=True))
         return {str(d): float(s) for d, s in due}
 
     def watch_due(self, unit: RedisUnit, due: Mapping[str, float]

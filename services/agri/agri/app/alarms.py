@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,7 +21,7 @@ from prometheus_client import Counter
 from zezhou5g.platform.logging import log_fields
 from zezhou5g.platform.outbox import RedisOutbox, RedisUnit, SqlOutbox, SqlUnit, derived_id
 
-from agri.adapters.alarm_store import AlarmStore, to_proto
+from agri.adapters.alarm_store import REPEATS, AlarmStore, to_proto
 from agri.adapters.field_state import FieldState
 from agri.adapters.records_queue import RecordEntry, RecordsQueue
 from agri.app.errors import Forbidden, NotFound
@@ -32,6 +34,10 @@ from agri.domain.rules import SENSOR_SILENT, RuleSet
 from agri.topics import ALARMS
 
 log = logging.getLogger(__name__)
+# Originators decided per unit of work in the ticks (silence, repeats): a unit watches every
+# key it reads, and Redis 7.0's WATCH is quadratic in its keys.
+CHUNK = 250
+PROCESS = f"{socket.gethostname()}:{os.getpid()}"
 ALARM_CHANGES = Counter("agri_alarm_changes_total", "Alarm changes", ["type", "change"])
 
 
@@ -168,49 +174,76 @@ class Alarms:
 
     # ticks ------------------------------------------------------------------------------------
     def repeat_critical(self, now_s: float) -> int:
-        """Notify each active unacknowledged critical field alarm again when its period is due.
+        """Notify each active unacknowledged critical alarm again when its period is due.
 
-        Wall clock: a repeat reminds people, so it runs on their time, not the device's.
+        Wall clock: a repeat reminds people, so it runs on their time, not the device's. The
+        due alarms come from the store's repeat index, :data:`CHUNK` originators a unit.
         """
         now = datetime.fromtimestamp(now_s, UTC)
 
-        def due(current: dict[str, dict[str, Alarm]]) -> list[Alarm]:
-            return [alarm for mine in current.values() for alarm in mine.values()
-                    if alarm.active and not alarm.acknowledged
-                    and alarm.severity == Severity.CRITICAL
-                    and repeat_due((alarm.notified_at or alarm.start_time).timestamp(), now_s,
-                                   self.rules.timing_of(alarm.type))]
-
-        # Scan every field without watching (Redis 7.0's WATCH is quadratic in its keys: a
-        # farm of 3,000 fields took 126 ms a tick), then decide the due ones in a watched unit.
-        fields = self.outbox.transact(lambda unit: sorted({a.originator for a in due(
-            self.store.read_current(unit, self.farm.fields, watch=False))}))
-        if not fields:
-            return 0
-
-        def work(unit: RedisUnit) -> AlarmChanges:
-            changes = AlarmChanges(self.store.read_current(unit, fields))
-            for alarm in due(changes.current):
-                changes.put(*repeat_alarm(alarm, now))
+        def work(unit: RedisUnit) -> tuple[AlarmChanges, int]:
+            due = self.store.repeats_due(unit, now_s, CHUNK)
+            changes = AlarmChanges(self.store.read_current(unit, {o for o, _ in due}))
+            for originator, alarm_type in due:
+                alarm = changes.current.get(originator, {}).get(alarm_type)
+                if alarm is None:           # an index entry without its alarm: drop it
+                    unit.w.zrem(REPEATS, f"{originator}\t{alarm_type}")
+                    continue
+                repeated, change = repeat_alarm(alarm, now)
+                if change is Change.NONE or not repeat_due(
+                        (alarm.notified_at or alarm.start_time).timestamp(), now_s,
+                        self.rules.timing_of(alarm_type)):
+                    self.store.stage_repeat(unit, alarm)   # the index was behind: mend it
+                    continue
+                changes.put(repeated, change)
             if changes.made:
                 self._stage(unit, changes)
-            return changes
+            return changes, len(due)
 
-        changes = self.outbox.transact(work)
-        changes.count()
-        return len(changes.made)
+        made = 0
+        while True:
+            changes, looked = self.outbox.transact(work)
+            changes.count()
+            made += len(changes.made)
+            if looked < CHUNK:
+                return made
 
-    def silent_devices(self, now_s: float) -> list[str]:
+    def index_repeats(self) -> int:
+        """Put the farm's current alarms in the repeat index (alarms older than the index).
+
+        Run once at start; returns how many are to be repeated.
+        """
+        fields = sorted(self.farm.fields)
+        indexed = 0
+        for start in range(0, len(fields), CHUNK):
+            def work(unit: RedisUnit, chunk: list[str] = fields[start:start + CHUNK]) -> int:
+                current = self.store.read_current(unit, chunk)
+                alarms = [a for mine in current.values() for a in mine.values()]
+                for alarm in alarms:
+                    self.store.stage_repeat(unit, alarm)
+                return sum(self.store.repeat_at(a) is not None for a in alarms)
+            indexed += self.outbox.transact(work)
+        return indexed
+
+    def silent_devices(self, now_s: float, behind_s: float = 0.0, me: str = "") -> list[str]:
         """Devices past their wall-clock deadline (3 × interval since the last reading).
 
         One ``SENSOR_SILENT`` each, raised in the unit that takes them off the watch list.
+        ``behind_s``: how far this process's readings consumer is behind (reported as ``me``);
+        deadlines are judged at ``now_s`` less the most any process is behind, so a backlog
+        of the service is not taken for silent devices.
+        The due devices are decided :data:`CHUNK` at a time, one unit each: a unit
+        watches every key it reads, and Redis 7.0's WATCH is quadratic in its keys (10,000
+        devices falling silent at once, a field gateway's outage on a large farm, took one
+        WATCH of 1.4 s and stalled every other client of the server).
         """
         now = datetime.fromtimestamp(now_s, UTC)
+        clock = now_s - self.state.readers_behind(me or PROCESS, behind_s, now_s)
 
-        def work(unit: RedisUnit) -> AlarmChanges:
-            due = self.state.due(unit, now_s)
+        def work(unit: RedisUnit) -> tuple[AlarmChanges, int]:
+            due = self.state.due(unit, clock, CHUNK)
             if not due:
-                return AlarmChanges({})
+                return AlarmChanges({}), 0
             still = self.state.watch_due(unit, due)
             changes = AlarmChanges(self.store.read_current(unit, still))
             for device, info in sorted(still.items()):
@@ -221,10 +254,14 @@ class Alarms:
                               cause=f"silent-at:{due[device]!r}")
             self.state.stage_unwatched(unit, sorted(still))
             self._stage(unit, changes)
-            return changes
+            return changes, len(due)
 
-        changes = self.outbox.transact(work)
-        changes.count()
-        for alarm, _ in changes.made:
-            log.warning("device silent", extra=log_fields(device=alarm.originator))
-        return [a.originator for a, _ in changes.made]
+        silent: list[str] = []
+        while True:
+            changes, looked = self.outbox.transact(work)
+            changes.count()
+            for alarm, _ in changes.made:
+                log.warning("device silent", extra=log_fields(device=alarm.originator))
+            silent += [a.originator for a, _ in changes.made]
+            if looked < CHUNK:
+                return silent

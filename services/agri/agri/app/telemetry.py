@@ -73,6 +73,16 @@ def _event_time(reading: agri_pb2.SensorReading, arrived: datetime) -> datetime:
     return arrived
 
 
+def _parse_sensors(sensors: dict[str, str]) -> dict[str, dict[str, tuple[float, float]]]:
+    """``metric|device`` → ``event_s,value`` as metric → device → (event s, value)."""
+    per: dict[str, dict[str, tuple[float, float]]] = {}
+    for key, text in sensors.items():
+        metric, _, device = key.partition("|")
+        t, v = text.split(",")
+        per.setdefault(metric, {})[device] = (float(t), float(v))
+    return per
+
+
 def usable_values(reading: agri_pb2.SensorReading, farm: Farm) -> tuple[dict[str, float | None],
                                                                         list[str]]:
     """Metric → value with saturated values removed, and the saturated metrics (flagged)."""
@@ -82,6 +92,28 @@ def usable_values(reading: agri_pb2.SensorReading, farm: Farm) -> tuple[dict[str
     for m in flagged:
         values[m] = None
     return values, flagged
+
+
+@dataclass(slots=True)
+class _Shown:
+    """What one reading's ``FieldStatus`` shows (built only if it is published or stored)."""
+
+    reading: agri_pb2.SensorReading
+    event_id: str
+    total: int
+    latest: dict[str, float]
+    when: datetime
+    shown: dict[str, Any]
+
+    def build(self) -> agri_pb2.FieldStatus:
+        status = agri_pb2.FieldStatus(field_id=self.reading.field_id, readings_total=self.total,
+                                      **self.shown)
+        status.latest.CopyFrom(self.reading)
+        status.latest.meta.event_id = self.event_id   # the reading this status answers
+        for k, v in self.latest.items():
+            setattr(status.latest, k, v)
+        status.meta.event_time.FromDatetime(self.when)
+        return status
 
 
 @dataclass
@@ -94,9 +126,12 @@ class _Poll:
     devices: dict[str, tuple[dict[str, Any], float | None]] = field(default_factory=dict)
     field_writes: dict[str, dict[str, Any]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
-    latest: dict[str, agri_pb2.FieldStatus] = field(default_factory=dict)
-    # Status event id -> the status, in the order they are published.
-    statuses: dict[str, agri_pb2.FieldStatus] = field(default_factory=dict)
+    # Field → what its latest status will show; (cause id, field) → the status to publish, in
+    # order (built at the end: a gateway's record publishes only each field's last).
+    latest: dict[str, _Shown] = field(default_factory=dict)
+    statuses: dict[tuple[str, str], _Shown] = field(default_factory=dict)
+    # Field → metric → device → (event s, value): the field's sensors, parsed once a unit.
+    parsed: dict[str, dict[str, dict[str, tuple[float, float]]]] = field(default_factory=dict)
     late: int = 0
     saturated: list[str] = field(default_factory=list)
     event_times: list[float] = field(default_factory=list)
@@ -183,16 +218,18 @@ class Telemetry:
             if unit.fresh(item.record_id) and event.event_id not in done:
                 done.add(event.event_id)
                 self._reading(event, poll, arrived, item.record_id if item.batched else None)
-        for device, (mapping, silent_at) in poll.devices.items():
-            self.state.stage_device(unit, device, mapping, silent_at)
-        for fid, status in poll.latest.items():
+        self.state.stage_devices(unit, poll.devices)
+        built = {id(shown): shown.build() for shown in (*poll.latest.values(),
+                                                        *poll.statuses.values())}
+        for fid, shown in poll.latest.items():
             self.state.stage_field(unit, fid, poll.field_writes.get(fid, {}),
                                    snapshot.sensors[fid], snapshot.gates[fid],
-                                   poll.counts.get(fid, 0), status)
+                                   poll.counts.get(fid, 0), built[id(shown)])
         poll.alarms.stage(unit, self.alarms, poll.entry)
         self.queue.stage(unit, poll.entry)
-        for status_id, status in poll.statuses.items():
-            unit.emit(FIELD_STATUS, status, status.field_id, status_id)
+        for (cause, fid), shown in poll.statuses.items():
+            status_id = status_event_id(cause, fid) if fid else status_event_id(cause)
+            unit.emit(FIELD_STATUS, built[id(shown)], shown.reading.field_id, status_id)
         return poll
 
     def _reading(self, event: ConsumedEvent, p: _Poll, arrived: datetime,
@@ -224,43 +261,37 @@ class Telemetry:
         field_raw = p.state.values.setdefault(fid, {})
         field_raw.update({k: str(v) for k, v in measured.items()})
         sensors = p.state.sensors[fid]
+        parsed = p.parsed.get(fid)
+        if parsed is None:
+            parsed = p.parsed[fid] = _parse_sensors(sensors)
         for k, v in measured.items():
             sensors[f"{k}|{device}"] = f"{t!r},{v!r}"
+            parsed.setdefault(k, {})[device] = (t, v)
         latest = {k: float(v) for k, v in field_raw.items() if k in METRICS}
-        latest |= self._aggregates(sensors, t)
+        latest |= self._aggregates(parsed, t)
         p.state.totals[fid] += 1
         p.counts[fid] = p.counts.get(fid, 0) + 1
-        status = agri_pb2.FieldStatus(field_id=fid, readings_total=p.state.totals[fid])
-        status.latest.CopyFrom(reading)
-        status.latest.meta.event_id = event.event_id   # the reading this status answers
-        for k, v in latest.items():
-            setattr(status.latest, k, v)
-        status.meta.event_time.FromDatetime(when)
+        shown = _Shown(reading, event.event_id, p.state.totals[fid], latest, when, {})
         update: dict[str, Any] = dict(measured)
         info = self.farm.fields.get(fid)
         if info is not None:
-            gdd = self._rules(event.event_id, status, info, latest, values.get("air_temp_c"),
-                              field_raw, when, p)
+            gdd = self._rules(event.event_id, shown.shown, info, latest,
+                              values.get("air_temp_c"), field_raw, when, p)
             field_raw.update({k: str(v) for k, v in gdd.items()})
             update |= gdd
         p.field_writes.setdefault(fid, {}).update(update)
         p.event_times.append(t)
-        p.latest[fid] = status
+        p.latest[fid] = shown
         if batch_id is None:
-            p.statuses[status_event_id(event.event_id)] = status
+            p.statuses[(event.event_id, "")] = shown
         else:
             # A gateway's record yields one status per field it touched: the field's last.
-            status_id = status_event_id(batch_id, fid)
-            p.statuses.pop(status_id, None)
-            p.statuses[status_id] = status
+            p.statuses.pop((batch_id, fid), None)
+            p.statuses[(batch_id, fid)] = shown
 
-    def _aggregates(self, sensors: dict[str, str], now_s: float) -> dict[str, float]:
+    def _aggregates(self, per: dict[str, dict[str, tuple[float, float]]], now_s: float
+                    ) -> dict[str, float]:
         """Field value per metric: the rule file's aggregate over the field's sensors."""
-        per: dict[str, dict[str, tuple[float, float]]] = {}
-        for key, text in sensors.items():
-            metric, _, device = key.partition("|")
-            t, v = text.split(",")
-            per.setdefault(metric, {})[device] = (float(t), float(v))
         out = {}
         for metric, latest in per.items():
             value = aggregate(latest, self.rules.aggregate_of(metric), now_s)
@@ -285,10 +316,13 @@ class Telemetry:
             alarms.apply(device, LOW_BATTERY, Severity.MINOR if low else None, not low, when, fid,
                          {"battery_pct": battery}, cause=cause)
 
-    def _rules(self, cause: str, status: agri_pb2.FieldStatus, info: FieldInfo,
+    def _rules(self, cause: str, shown: dict[str, Any], info: FieldInfo,
                latest: dict[str, float], fresh_air: float | None, field_raw: dict[str, str],
                when: datetime, p: _Poll) -> dict[str, float]:
-        """Run the rules; returns the field-state values to store (degree-day state)."""
+        """Run the rules; returns the field-state values to store (degree-day state).
+
+        What the field's status shows of them goes into ``shown`` (``FieldStatus`` fields).
+        """
         update: dict[str, float] = {}
         crop = self.rules.crops[info.crop]
         prev = None
@@ -302,7 +336,7 @@ class Telemetry:
             if state != prev and state.last_time is not None:
                 update = {"gdd_season": state.season, "gdd": state.gdd,
                           "gdd_t": state.last_time.timestamp(), "gdd_temp": fresh_air}
-        status.gdd = round(state.gdd, 2) if state else 0.0
+        shown["gdd"] = round(state.gdd, 2) if state else 0.0
         current = p.alarms.current.setdefault(info.id, {})
         gates = p.state.gates[info.id]
         active = {t for t, a in current.items() if a.active}
@@ -320,12 +354,12 @@ class Telemetry:
             p.alarms.apply(info.id, d.alarm_type, d.severity if action == "raise" else None,
                            action == "clear", when, info.id, dict(d.details or {}), cause=cause)
         water = self.rules.soil_water(info.crop, info.soil)
-        status.crop, status.stage = info.crop, info.stage
-        status.taw_mm, status.raw_mm = round(water.taw_mm, 1), round(water.raw_mm, 1)
+        shown["crop"], shown["stage"] = info.crop, info.stage
+        shown["taw_mm"], shown["raw_mm"] = round(water.taw_mm, 1), round(water.raw_mm, 1)
         vwc = latest.get("soil_moisture_vwc")
         if vwc is not None:
-            status.depletion_mm = round(water.depletion_mm(vwc), 1)
+            shown["depletion_mm"] = round(water.depletion_mm(vwc), 1)
         top = highest(list(current.values()))
-        status.severity = int(top) if top else 0  # type: ignore[assignment]
+        shown["severity"] = int(top) if top else 0
         return update
 

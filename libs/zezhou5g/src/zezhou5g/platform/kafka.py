@@ -34,6 +34,7 @@ from zezhou5g.platform.events import (
 from zezhou5g.platform.failures import is_infrastructure
 from zezhou5g.platform.logging import log_fields, trace_id_var
 from zezhou5g.platform.metrics import (
+    CONSUMER_BEHIND_SECONDS,
     EVENT_AGE_SECONDS,
     EVENTS_CONSUMED,
     EVENTS_PRODUCED,
@@ -361,6 +362,10 @@ class EventConsumer:
         self.on_availability = on_availability
         self._available = True
         self._done: dict[TopicPartition, int] = {}
+        # Partition → timestamp (s) of its last record processed, while more wait behind it.
+        self._waiting: dict[TopicPartition, float] = {}
+        self._behind_s = 0.0
+        self._behind_gauge = CONSUMER_BEHIND_SECONDS.labels(service, group_id)
         self._consumer = KafkaConsumer(**config)
         self._load_metadata()
         self._consumer.subscribe(list(self.topics))
@@ -382,11 +387,40 @@ class EventConsumer:
         """Ask :meth:`run` to return after the current batch."""
         self._stop.set()
 
+    @property
+    def behind_s(self) -> float:
+        """How far behind the consumer is, s (0 when it has caught up).
+
+        About the age of the oldest record it has yet to process on its partitions. Safe to
+        read from any thread.
+        """
+        return self._behind_s
+
+    def _note_progress(self, batch: Mapping[TopicPartition, list]) -> None:  # type: ignore[type-arg]
+        """After a poll: which partitions still have records waiting, and since when."""
+        if not batch:
+            self._waiting.clear()           # an empty poll: nothing waits
+        for tp, rs in batch.items():
+            highwater = self._consumer.highwater(tp)
+            if highwater is not None and highwater > rs[-1].offset + 1:
+                # The next record was produced at or after this one: its age is at most this.
+                self._waiting[tp] = rs[-1].timestamp / 1000
+            else:
+                self._waiting.pop(tp, None)
+        if self._waiting:
+            assigned = self._consumer.assignment()
+            for tp in [tp for tp in self._waiting if tp not in assigned]:
+                del self._waiting[tp]
+        now = time.time()
+        self._behind_s = max((now - t for t in self._waiting.values()), default=0.0)
+        self._behind_gauge.set(self._behind_s)
+
     def run(self) -> None:
         """Poll, process and commit until :meth:`stop`; closes the consumer on exit."""
         try:
             while not self._stop.is_set():
                 batch = self._consumer.poll(timeout_ms=250)
+                self._note_progress(batch)
                 if not batch:
                     continue
                 try:

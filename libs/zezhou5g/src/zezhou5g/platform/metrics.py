@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram, start_http_server
+from prometheus_client import Counter, Gauge, Histogram, start_http_server
 
 # Shared by the Kafka helpers; the ``service`` label keeps one name across deployables.
 EVENTS_CONSUMED = Counter("z5g_kafka_events_consumed_total", "Kafka events processed",
@@ -19,6 +19,10 @@ PRODUCE_ERRORS = Counter("z5g_kafka_produce_errors_total",
                          "Kafka sends that failed and were queued again", ["service", "topic"])
 PROCESS_SECONDS = Histogram("z5g_kafka_event_process_seconds", "Time to process one Kafka event",
                             ["service", "topic"])
+CONSUMER_BEHIND_SECONDS = Gauge(
+    "z5g_kafka_consumer_behind_seconds",
+    "Age of the oldest record waiting on the consumer's partitions (0: caught up)",
+    ["service", "group"])
 EVENT_AGE_SECONDS = Histogram(
     "z5g_kafka_event_age_seconds", "Event time to processing time",
     ["service", "topic"], buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30))

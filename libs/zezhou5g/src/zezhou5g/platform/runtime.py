@@ -105,6 +105,10 @@ class ServiceRuntime:
         """Consume ``topics`` with ``handler`` once the service runs (group defaults to name)."""
         self._consumer_specs.append((topics, handler, None, group_id or self.name))
 
+    def behind_s(self) -> float:
+        """How far behind the service's furthest-behind consumer is, s (0: all caught up)."""
+        return max((c.behind_s for c in self._consumers), default=0.0)
+
     def on_shutdown(self, fn: Callable[[], None]) -> None:
         """Call ``fn`` (blocking is fine) once consumers stopped, before the producer closes."""
         self._on_shutdown.append(fn)
