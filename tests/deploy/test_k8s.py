@@ -352,6 +352,15 @@ def test_prod_is_highly_available(render, overlay):
     (metric,) = hpa["spec"]["metrics"]
     assert metric["type"] == "Pods"
     assert metric["pods"]["metric"]["name"] == "tourism_camera_fps_deficit"
+    # agri and medical scale by their consumers' backlog, up to the partitions there are.
+    kafka = pod_spec(find(objs, "StatefulSet", "kafka"))["containers"][0]
+    partitions = int(env_value(kafka, "KAFKA_NUM_PARTITIONS"))
+    for name in ("agri", "medical"):
+        hpa = find(objs, "HorizontalPodAutoscaler", name)
+        assert hpa["spec"]["scaleTargetRef"]["name"] == name
+        assert 2 <= hpa["spec"]["minReplicas"] <= hpa["spec"]["maxReplicas"] <= partitions
+        (metric,) = hpa["spec"]["metrics"]
+        assert metric["pods"]["metric"]["name"] == "z5g_kafka_consumer_behind_seconds"
 
 
 @pytest.mark.parametrize("overlay", PROD_OVERLAYS)
