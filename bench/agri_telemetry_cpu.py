@@ -35,6 +35,7 @@ from google.protobuf.message import Message
 from localinfra.proc import free_port
 from localinfra.redis import RedisServer
 from zezhou5g.agri.v1 import agri_pb2
+from zezhou5g.contracts.topics import AGRI_TELEMETRY_BATCHES
 from zezhou5g.platform.db import make_engine
 from zezhou5g.platform.events import ConsumedEvent
 from zezhou5g.platform.outbox import RedisOutbox
@@ -66,7 +67,7 @@ def polls(devices: list[str], n: int) -> list[list[ConsumedEvent]]:
                     device_id=device, field_id=device.rsplit("-", 1)[0].replace("bs-", "bf-"),
                     air_temp_c=15.0, soil_moisture_vwc=0.2)
                 reading.meta.event_time.GetCurrentTime()
-            poll.append(ConsumedEvent("agri.telemetry.batches", 0, r, batch.gateway_id, batch,
+            poll.append(ConsumedEvent(AGRI_TELEMETRY_BATCHES.name, 0, r, batch.gateway_id, batch,
                                       batch.meta.event_id, None, 0))
         out.append(poll)
     return out
