@@ -148,11 +148,14 @@ class AlarmStore:
     def stage_repeat(self, unit: RedisUnit, alarm: Alarm) -> None:
         """Put ``alarm`` in the repeat index at its due time, or take it out."""
         at = self.repeat_at(alarm)
-        member = f"{alarm.originator}\t{alarm.type}"
         if at is None:
-            unit.w.zrem(REPEATS, member)
+            self.unindex_repeat(unit, alarm.originator, alarm.type)
         else:
-            unit.w.zadd(REPEATS, {member: at})
+            unit.w.zadd(REPEATS, {f"{alarm.originator}\t{alarm.type}": at})
+
+    def unindex_repeat(self, unit: RedisUnit, originator: str, alarm_type: str) -> None:
+        """Take (``originator``, ``alarm_type``) out of the repeat index."""
+        unit.w.zrem(REPEATS, f"{originator}\t{alarm_type}")
 
     def repeats_due(self, unit: RedisUnit, now_s: float, limit: int) -> list[tuple[str, str]]:
         """Up to ``limit`` (originator, type) whose repeat is due by ``now_s`` (not watched)."""

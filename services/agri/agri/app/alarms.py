@@ -12,7 +12,7 @@ import json
 import logging
 import os
 import socket
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -21,14 +21,13 @@ from prometheus_client import Counter
 from zezhou5g.platform.logging import log_fields
 from zezhou5g.platform.outbox import RedisOutbox, RedisUnit, SqlOutbox, SqlUnit, derived_id
 
-from agri.adapters.alarm_store import REPEATS, AlarmStore, to_proto
+from agri.adapters.alarm_store import AlarmStore, to_proto
 from agri.adapters.field_state import FieldState
 from agri.adapters.records_queue import RecordEntry, RecordsQueue
 from agri.app.errors import Forbidden, NotFound
 from agri.app.records import RecordsRelay
 from agri.domain.alarms import Alarm, Change, Severity, ack_alarm, decide, repeat_alarm
 from agri.domain.dispatch import wants_frost_protection
-from agri.domain.episodes import repeat_due
 from agri.domain.farm import Farm
 from agri.domain.rules import SENSOR_SILENT, RuleSet
 from agri.topics import ALARMS
@@ -187,24 +186,32 @@ class Alarms:
             for originator, alarm_type in due:
                 alarm = changes.current.get(originator, {}).get(alarm_type)
                 if alarm is None:           # an index entry without its alarm: drop it
-                    unit.w.zrem(REPEATS, f"{originator}\t{alarm_type}")
+                    self.store.unindex_repeat(unit, originator, alarm_type)
                     continue
-                repeated, change = repeat_alarm(alarm, now)
-                if change is Change.NONE or not repeat_due(
-                        (alarm.notified_at or alarm.start_time).timestamp(), now_s,
-                        self.rules.timing_of(alarm_type)):
+                at = self.store.repeat_at(alarm)
+                if at is None or at > now_s:
                     self.store.stage_repeat(unit, alarm)   # the index was behind: mend it
                     continue
+                repeated, change = repeat_alarm(alarm, now)
                 changes.put(repeated, change)
             if changes.made:
                 self._stage(unit, changes)
             return changes, len(due)
 
-        made = 0
+        return len(self._in_chunks(work))
+
+    def _in_chunks(self, work: Callable[[RedisUnit], tuple[AlarmChanges, int]]
+                   ) -> list[tuple[Alarm, Change]]:
+        """Run ``work`` (one :data:`CHUNK` of due originators a unit) until a chunk is short.
+
+        ``work`` returns its changes and how many originators it looked at; returns every
+        change made (each unit's counted once it committed).
+        """
+        made: list[tuple[Alarm, Change]] = []
         while True:
             changes, looked = self.outbox.transact(work)
             changes.count()
-            made += len(changes.made)
+            made += changes.made
             if looked < CHUNK:
                 return made
 
@@ -225,11 +232,11 @@ class Alarms:
             indexed += self.outbox.transact(work)
         return indexed
 
-    def silent_devices(self, now_s: float, behind_s: float = 0.0, me: str = "") -> list[str]:
+    def silent_devices(self, now_s: float, behind_s: float = 0.0) -> list[str]:
         """Devices past their wall-clock deadline (3 × interval since the last reading).
 
         One ``SENSOR_SILENT`` each, raised in the unit that takes them off the watch list.
-        ``behind_s``: how far this process's readings consumer is behind (reported as ``me``);
+        ``behind_s``: how far this process's readings consumer is behind (reported for it);
         deadlines are judged at ``now_s`` less the most any process is behind, so a backlog
         of the service is not taken for silent devices.
         The due devices are decided :data:`CHUNK` at a time, one unit each: a unit
@@ -238,7 +245,7 @@ class Alarms:
         WATCH of 1.4 s and stalled every other client of the server).
         """
         now = datetime.fromtimestamp(now_s, UTC)
-        clock = now_s - self.state.readers_behind(me or PROCESS, behind_s, now_s)
+        clock = now_s - self.state.readers_behind(PROCESS, behind_s, now_s)
 
         def work(unit: RedisUnit) -> tuple[AlarmChanges, int]:
             due = self.state.due(unit, clock, CHUNK)
@@ -256,12 +263,7 @@ class Alarms:
             self._stage(unit, changes)
             return changes, len(due)
 
-        silent: list[str] = []
-        while True:
-            changes, looked = self.outbox.transact(work)
-            changes.count()
-            for alarm, _ in changes.made:
-                log.warning("device silent", extra=log_fields(device=alarm.originator))
-            silent += [a.originator for a, _ in changes.made]
-            if looked < CHUNK:
-                return silent
+        made = self._in_chunks(work)
+        for alarm, _ in made:
+            log.warning("device silent", extra=log_fields(device=alarm.originator))
+        return [a.originator for a, _ in made]
