@@ -79,6 +79,11 @@ class LazyProducer:
                                           {"dependency": "kafka"}) from exc
         return self._producer.publish(*args, **kwargs)
 
+    def sends_without_blocking(self, topic: str) -> bool:
+        """Whether a publish to ``topic`` returns at once: the producer exists and knows it."""
+        producer = self._producer
+        return producer is not None and producer.sends_without_blocking(topic)
+
     def close(self) -> None:
         """Flush and close if created."""
         if self._producer is not None:
@@ -137,7 +142,8 @@ def create_app(settings: GatewaySettings) -> FastAPI:
                   docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.trusted_proxies = parse_networks(settings.trusted_proxies)
-    for router in (health.router, auth.router, public.router, streams.router, devices.router,
+    # Device posts are the gateway's hottest route: matched first (routes match in order).
+    for router in (devices.router, health.router, auth.router, public.router, streams.router,
                    device_admin.router):
         app.include_router(router)
     # Each of these routes calls its scenario's service: its refusals and outages come back.

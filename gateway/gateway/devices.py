@@ -30,11 +30,12 @@ retried from its resend queue until the broker has them.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Body, Header, HTTPException, Request, status
+from fastapi import APIRouter, HTTPException, Request, status
 from google.protobuf import json_format
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -91,6 +92,20 @@ def _event_time(body: dict[str, Any], message: Any) -> None:
                       f"meta.event_time is {why}")
 
 
+async def _body(request: Request) -> Any:
+    """The request's JSON body (422 when it does not parse).
+
+    Read here rather than declared as a FastAPI ``Body``: parameter solving and validation of
+    an arbitrary dict cost more than the rest of a post (the shape is checked by ``_parse``).
+    """
+    raw = await request.body()
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise Refusal("invalid_body", status.HTTP_422_UNPROCESSABLE_CONTENT,
+                      f"body is not JSON: {exc}") from exc
+
+
 def _ingest(scenario: str, kind: str) -> DeviceIngest:
     """The declared route ``scenario``/``kind`` (404 when there is none)."""
     spec = DEVICE_INGEST.get((scenario, kind))
@@ -110,7 +125,7 @@ def _may_post(device: registry.DeviceInfo, scenario: str, route: str,
                       f"post to {scenario}/{route}")
 
 
-async def _poster(request: Request, authorization: str | None, scenario: str, route: str,
+async def _poster(request: Request, scenario: str, route: str,
                   kinds: tuple[str, ...]) -> registry.DeviceInfo:
     """The device holding the request's bearer token, which may post to ``route``.
 
@@ -118,6 +133,7 @@ async def _poster(request: Request, authorization: str | None, scenario: str, ro
         Refusal: no, unknown or revoked token (401); a device of another scenario or of a kind
             not in ``kinds`` (403).
     """
+    authorization = request.headers.get("authorization")
     if not authorization or not authorization.startswith("Bearer "):
         raise Refusal("no_token", status.HTTP_401_UNAUTHORIZED,
                       "send 'Authorization: Bearer <token>'")
@@ -164,11 +180,18 @@ def _check_about(spec: DeviceIngest, message: Message, device: registry.DeviceIn
 
 
 async def _publish(request: Request, topic: str, message: Message, key: str) -> str:
-    """Hand ``message`` to the producer; its event id (503 while the broker is down or slow)."""
+    """Hand ``message`` to the producer; its event id (503 while the broker is down or slow).
+
+    Sent on the event loop once the producer knows the topic; until then (the first post, or a
+    new producer) from a thread, so a metadata wait never stalls other requests.
+    """
     if not request.app.state.kafka_probe.current().ok:
         REJECTED.labels("broker_down").inc()
         raise DependencyUnavailable("kafka")
     producer = request.app.state.producer
+    if producer.sends_without_blocking(topic):
+        # The common case: a batch append, no wait; a thread hop would cost more than it.
+        return producer.publish(topic, message, key)  # type: ignore[no-any-return]
     try:
         event_id: str = await asyncio.wait_for(
             asyncio.to_thread(producer.publish, topic, message, key), PUBLISH_BUDGET_S)
@@ -178,7 +201,7 @@ async def _publish(request: Request, topic: str, message: Message, key: str) -> 
     return event_id
 
 
-def _envelope(batch: BatchIngest, body: dict[str, Any],
+def _envelope(batch: BatchIngest, body: Any,
               hub: registry.DeviceInfo) -> tuple[Message, list[Any]]:
     """The hub's batch message (its own fields and ``meta.event_time``) and the body's items.
 
@@ -186,8 +209,8 @@ def _envelope(batch: BatchIngest, body: dict[str, Any],
         Refusal: not the batch's shape (422); another hub named (403); no items (422), more
             than ``max_items`` (413).
     """
-    items = body.get(batch.items_field)
-    if batch.hub_field not in body or not isinstance(items, list):
+    items = body.get(batch.items_field) if isinstance(body, dict) else None
+    if not isinstance(body, dict) or batch.hub_field not in body or not isinstance(items, list):
         raise Refusal("invalid_body", status.HTTP_422_UNPROCESSABLE_CONTENT,
                       f'send {{"{batch.hub_field}": ..., "{batch.items_field}": [...]}}')
     envelope = _parse(batch.contract.message(), body, leave_out=(batch.items_field,))
@@ -229,22 +252,31 @@ def _check_hub_item(spec: DeviceIngest, message: Message, scenario: str, kind: s
 
 # What both routes answer besides 202; a body over the size limit is 413 too (middleware).
 _ANSWERS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "the body cannot be read"},
     401: {"description": "no, unknown or revoked device token"},
     404: {"description": "no such device kind"},
     503: {"description": "broker or registry unavailable; Retry-After"}}
 
 
+# The body and the token header are read by the routes themselves (``_body``, ``_poster``),
+# so they are documented here rather than derived from parameters.
+_OPENAPI: dict[str, Any] = {
+    "parameters": [{"name": "authorization", "in": "header", "required": False,
+                    "description": "`Bearer <device token>`", "schema": {"type": "string"}}],
+    "requestBody": {"required": True, "content": {"application/json": {
+        "schema": {"type": "object", "additionalProperties": True}}}}}
+
+
 # Declared before the single route, whose ``{kind}`` would match ``readings:batch`` as well.
 @router.post("/{scenario}/{kind}:batch", status_code=status.HTTP_202_ACCEPTED,
-             responses=_ANSWERS | {
+             openapi_extra=_OPENAPI, responses=_ANSWERS | {
                  403: {"description": "not a hub of this scenario, another hub named, or a "
                                       "message not this hub's to deliver (`detail.rejected`)"},
                  413: {"description": "body too large, or more messages than the route takes"},
                  422: {"description": "invalid body, no messages, or an invalid or implausible "
                                       "message (`detail.rejected` lists each by index)"}})
 async def post_batch(
-    scenario: str, kind: str, request: Request, body: Annotated[dict[str, Any], Body()],
-    authorization: Annotated[str | None, Header()] = None,
+    scenario: str, kind: str, request: Request,
 ) -> dict[str, Any]:
     """Publish the messages a hub of ``scenario`` delivers at once, as one record.
 
@@ -257,8 +289,8 @@ async def post_batch(
     if batch is None:
         raise Refusal("unknown_device_kind", status.HTTP_404_NOT_FOUND,
                       f"no batch route for device kind {scenario}/{kind}")
-    hub = await _poster(request, authorization, scenario, f"{kind}:batch", batch.hub_kinds)
-    envelope, items = _envelope(batch, body, hub)
+    hub = await _poster(request, scenario, f"{kind}:batch", batch.hub_kinds)
+    envelope, items = _envelope(batch, await _body(request), hub)
     # A message without its own measurement time gets the delivery's (a single post its
     # arrival time).
     if not envelope.meta.HasField("event_time"):  # type: ignore[attr-defined]
@@ -298,21 +330,20 @@ async def post_batch(
 
 
 @router.post("/{scenario}/{kind}", status_code=status.HTTP_202_ACCEPTED,
-             responses=_ANSWERS | {
+             openapi_extra=_OPENAPI, responses=_ANSWERS | {
                  403: {"description": "the reading is not this device's to send"},
                  413: {"description": "body too large"},
                  422: {"description": "invalid body or implausible value"}})
 async def post_reading(
-    scenario: str, kind: str, request: Request, body: Annotated[dict[str, Any], Body()],
-    authorization: Annotated[str | None, Header()] = None,
+    scenario: str, kind: str, request: Request,
 ) -> dict[str, str]:
     """Publish one message from a device of ``scenario``; returns its event id.
 
     ``kind`` names the route (``readings`` for sensors; scenarios may add more).
     """
     spec = _ingest(scenario, kind)
-    device = await _poster(request, authorization, scenario, kind, spec.device_kinds)
-    message = _parse(spec.message(), body)
+    device = await _poster(request, scenario, kind, spec.device_kinds)
+    message = _parse(spec.message(), await _body(request))
     claimed = getattr(message, spec.device_field)
     if claimed != device.device_id:
         raise Refusal("device_mismatch", status.HTTP_403_FORBIDDEN,

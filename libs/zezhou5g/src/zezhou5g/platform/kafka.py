@@ -243,6 +243,14 @@ class EventProducer:
         fut.add_errback(lambda exc: log.error("dead letter lost", extra=log_fields(
             topic=topic, error=repr(exc))))
 
+    def sends_without_blocking(self, topic: str) -> bool:
+        """Whether :meth:`publish` to ``topic`` returns at once (safe on an event loop).
+
+        kafka-python's ``send`` blocks only while it waits for a topic's metadata (up to
+        ``max_block_ms``); once the partitions are known it appends to a batch and returns.
+        """
+        return self._producer._metadata.partitions_for_topic(topic) is not None
+
     def pending(self) -> int:
         """Events published but not yet acknowledged by the broker."""
         with self._sent_lock:
