@@ -252,7 +252,6 @@ def _check_hub_item(spec: DeviceIngest, message: Message, scenario: str, kind: s
 
 # What both routes answer besides 202; a body over the size limit is 413 too (middleware).
 _ANSWERS: dict[int | str, dict[str, Any]] = {
-    400: {"description": "the body cannot be read"},
     401: {"description": "no, unknown or revoked device token"},
     404: {"description": "no such device kind"},
     503: {"description": "broker or registry unavailable; Retry-After"}}
