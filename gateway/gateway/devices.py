@@ -93,15 +93,19 @@ def _event_time(body: dict[str, Any], message: Any) -> None:
 
 
 async def _body(request: Request) -> Any:
-    """The request's JSON body (422 when it does not parse).
+    """The request's JSON body: 400 when its bytes are not text, 422 when it does not parse.
 
     Read here rather than declared as a FastAPI ``Body``: parameter solving and validation of
     an arbitrary dict cost more than the rest of a post (the shape is checked by ``_parse``).
+    The two statuses are the ones FastAPI answers for a declared body.
     """
     raw = await request.body()
     try:
         return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise Refusal("bad_request", status.HTTP_400_BAD_REQUEST,
+                      f"body is not UTF-8 JSON: {exc}") from exc
+    except ValueError as exc:
         raise Refusal("invalid_body", status.HTTP_422_UNPROCESSABLE_CONTENT,
                       f"body is not JSON: {exc}") from exc
 
@@ -252,6 +256,7 @@ def _check_hub_item(spec: DeviceIngest, message: Message, scenario: str, kind: s
 
 # What both routes answer besides 202; a body over the size limit is 413 too (middleware).
 _ANSWERS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "the body's bytes are not UTF-8 JSON"},
     401: {"description": "no, unknown or revoked device token"},
     404: {"description": "no such device kind"},
     503: {"description": "broker or registry unavailable; Retry-After"}}

@@ -108,8 +108,12 @@ def ward(stack, sign_in):
 
 
 def _post(url: str, body: object, token: str | None, path: str = BATCH) -> httpx.Response:
-    return httpx.post(f"{url}{path}", json=body, timeout=10,
-                      headers={"Authorization": f"Bearer {token}"} if token else {})
+    """Post ``body`` as JSON, or as it is when it is already bytes."""
+    auth = {"Authorization": f"Bearer {token}"} if token else {}
+    if isinstance(body, bytes):
+        return httpx.post(f"{url}{path}", content=body, timeout=10,
+                          headers=auth | {"Content-Type": "application/json"})
+    return httpx.post(f"{url}{path}", json=body, timeout=10, headers=auth)
 
 
 def _set(device: str, patient: str, seq: int, **values: object) -> dict[str, object]:
@@ -192,6 +196,9 @@ def test_a_batch_is_refused_before_its_sets_are_read(ward):
         ("sets not a list", BATCH, good | {"sets": {"a": 1}}, tokens.hub, 422,
          "invalid_body"),
         ("an unknown field", BATCH, good | {"ward": "w1"}, tokens.hub, 422, "invalid_body"),
+        ("a body that is not JSON", BATCH, b'{"hub_id": ', tokens.hub, 422, "invalid_body"),
+        ("a body that is not text", BATCH, b'{"hub_id": "\xff"}', tokens.hub, 400,
+         "bad_request"),
         ("over 500 sets", BATCH,
          good | {"sets": [_set(ids.bed, "p-1003", 3000 + i) for i in range(501)]},
          tokens.hub, 413, "batch_too_large"),
