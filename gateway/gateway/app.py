@@ -110,6 +110,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         app.state.redis = make_async_redis(settings.redis_url)
         app.state.device_tokens = DeviceTokens(app.state.redis, app.state.engine)
         await app.state.device_tokens.changed()  # the seed may have changed the registry
+        app.state.device_tokens.start()
         app.state.trace_cache = SharedCache(app.state.redis, "gateway:cache:trace",
                                             settings.trace_cache_s)
         app.state.channels = open_channels({
@@ -133,6 +134,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             await asyncio.to_thread(app.state.producer.close)
             for channel in app.state.channels.values():
                 await channel.close()
+            await app.state.device_tokens.stop()
             await app.state.redis.aclose()
             app.state.engine.dispose()
 

@@ -1,12 +1,16 @@
 """Device tokens kept per registry generation, on a real Redis and a real SQLite registry: a
 cached device is served without SQL; a change made through another replica (a generation bump)
-is seen from the next lookup on; without Redis every lookup reads SQL."""
+is seen from the next lookup on; a listening replica serves without Redis round trips and sees
+a change when its message arrives, and falls back to reading the generation when its
+subscription is lost; without Redis every lookup reads SQL."""
 
 import asyncio
+import time
 
 from gateway.app import MIGRATIONS
 from gateway.device_tokens import GENERATION_KEY, DeviceTokens
 from localinfra.proc import free_port
+from localinfra.redis import RedisServer
 from sqlalchemy import event
 from zezhou5g.platform.db import make_engine, migrate
 from zezhou5g.platform.redis import make_async_redis
@@ -68,3 +72,62 @@ def test_without_redis_every_lookup_reads_sql(tmp_path):
     asyncio.run(run())
     assert sum("devices" in q for q in queries) >= 2
     engine.dispose()
+
+
+async def _until(what, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not what():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.02)
+
+
+async def _gets(redis) -> int:
+    stats = await redis.info("commandstats")
+    return int(stats.get("cmdstat_get", {}).get("calls", 0))
+
+
+def test_a_listening_replica_serves_without_redis_and_hears_changes(tmp_path):
+    engine, queries = _engine(tmp_path)
+    token = registry.register(engine, "test", "env-3", "tourism", "env_sensor", "jueshan")
+    server = RedisServer(tmp_path, free_port())   # its own server: stopped and restarted below
+    server.start()
+
+    async def run() -> None:
+        redis, admin = make_async_redis(server.url), make_async_redis(server.url)
+        here, there = DeviceTokens(redis, engine), DeviceTokens(admin, engine)
+        here.start()
+        await _until(lambda: here.listening)
+        assert not (await here.by_token(token)).revoked
+        gets, queries_before = await _gets(admin), len(queries)
+        for _ in range(50):
+            assert (await here.by_token(token)).device_id == "env-3"
+        assert await _gets(admin) == gets            # no generation read per lookup
+        assert len(queries) == queries_before        # nor SQL
+        # Revoked through the other replica: here applies it once the message arrives.
+        registry.revoke(engine, "test", "env-3")
+        changed_at = time.monotonic()
+        await there.changed()
+        while not (await here.by_token(token)).revoked:
+            assert time.monotonic() - changed_at < 1.0, "the change was not heard"
+            await asyncio.sleep(0.005)
+        # Redis goes away: the subscription is lost, lookups read SQL and answer.
+        server.stop()
+        await _until(lambda: not here.listening)
+        assert (await here.by_token(token)).revoked
+        # A change made while Redis is down (its bump and message lost) is seen once it is
+        # back: the new subscription starts from an empty cache.
+        registry.assign(engine, "test", "env-3", "dayang")
+        await there.changed()                        # fails, logged
+        server.start()
+        await _until(lambda: here.listening, timeout=30)
+        assert (await here.by_token(token)).subject == "dayang"
+        await here.stop()
+        assert not here.listening
+        await redis.aclose()
+        await admin.aclose()
+
+    try:
+        asyncio.run(run())
+    finally:
+        server.stop()
+        engine.dispose()
