@@ -141,7 +141,11 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     # /docs and /redoc are served by gateway.docs from local copies of the viewers (offline).
     app = FastAPI(title="Zezhou 5G+ gateway", version="0.1.0", lifespan=lifespan,
                   description="REST and live streams of the Zezhou 5G+ scenario platform.",
-                  docs_url=None, redoc_url=None)
+                  docs_url=None, redoc_url=None,
+                  # The platform traces with its own W3C traceparent (zezhou5g.platform.events)
+                  # and counts with Prometheus; FastAPI's OpenTelemetry hooks would only look
+                  # for providers that are never set, on every request.
+                  telemetry={"tracing": False, "metrics": False, "logs": False})
     app.state.settings = settings
     app.state.trusted_proxies = parse_networks(settings.trusted_proxies)
     # Device posts are the gateway's hottest route: matched first (routes match in order).
