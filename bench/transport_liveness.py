@@ -42,11 +42,16 @@ from zezhou5g.vision import (
     FaceMesh,
     LivenessChallenge,
     SpoofScorer,
+    face_geometry,
+    liveness,
     samples,
 )
 from zezhou5g.vision import attack_samples as A
 
 CACHE = Path.home() / ".cache/zezhou5g/work-transport-liveness"
+# Cached evidence is only valid for the geometry code that computed it.
+CODE = hashlib.sha256(b"".join(
+    Path(m.__file__).read_bytes() for m in (face_geometry, liveness))).digest()
 PAIRS = [("turn_left", "turn_right"), ("turn_right", "turn_left"),
          ("turn_left", "move_closer"), ("turn_right", "move_closer"),
          ("move_closer", "turn_left"), ("move_closer", "turn_right")]
@@ -96,7 +101,7 @@ def run(seq: A.Sequence, actions: tuple[str, ...], det: FaceDetector, mesh: Face
         scorer: SpoofScorer) -> dict[str, Any]:
     """Actions passed (geometry off), the geometric evidence, and single-image scores."""
     acts = tuple(a if a != "tilt" else "turn_left" for a in actions)
-    key = hashlib.sha256((seq.kind + seq.source + repr(acts) + str(len(seq.frames))).encode()
+    key = hashlib.sha256(CODE + (seq.kind + seq.source + repr(acts) + str(len(seq.frames))).encode()
                          + seq.frames[len(seq.frames) // 2].tobytes()[::997]).hexdigest()[:20]
     f = CACHE / f"{key}.json"
     if f.exists():
@@ -123,15 +128,42 @@ def run(seq: A.Sequence, actions: tuple[str, ...], det: FaceDetector, mesh: Face
     return res
 
 
+def live_photo_outlines(td: Path, det: FaceDetector) -> dict[str, float]:
+    """Share of live single photos in which ``carrier_quad`` finds an outline, per split.
+
+    Every photo of faces_calibration and faces_ageitgey with a face >= 40 px; split by
+    identity (even / odd rank of the folder name).  A real scene with an outline around the
+    face would show it in every frame, so this is a floor on BPCER for a rule that fails a
+    *still* outline.
+    """
+    paths = sorted((td / "faces_calibration").glob("*/*.jpg")) + sorted(
+        p for p in (td / "faces_ageitgey").rglob("*") if p.suffix.lower() in (".jpg", ".png"))
+    idents = sorted({p.parent.name for p in paths})
+    hits: dict[str, list[bool]] = {"tune": [], "test": []}
+    for p in paths:
+        img = samples.imread(p)
+        faces = det.detect([img])[0]
+        if len(faces) == 0:
+            continue
+        box = faces.boxes[int(np.argmax(faces.boxes[:, 2] - faces.boxes[:, 0]))]
+        if box[2] - box[0] < 40:
+            continue
+        split = "tune" if idents.index(p.parent.name) % 2 == 0 else "test"
+        quad = face_geometry.carrier_quad(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), box)
+        hits[split].append(quad is not None)
+    for split, h in hits.items():
+        print(f"live photos ({split}) with a carrier outline found: {sum(h)} of {len(h)}")
+    return {k: float(np.mean(v)) if v else 1.0 for k, v in hits.items()}
+
+
 def _largest(faces: FaceDetections) -> FaceDetections:
     i = int(np.argmax(faces.boxes[:, 2] - faces.boxes[:, 0]))
     return FaceDetections(faces.boxes[i:i + 1], faces.scores[i:i + 1], faces.landmarks[i:i + 1])
 
 
-def accepted(r: dict[str, Any], par: float, seen: float, moved: float) -> bool:
+def accepted(r: dict[str, Any], par: float, seen: float) -> bool:
     """The challenge's own decision from the cached evidence at these thresholds."""
-    return bool(r["actions_ok"]) and r["parallax"] >= par and not (
-        r["seen"] >= seen and r["moved"] >= moved)
+    return bool(r["actions_ok"]) and r["parallax"] >= par and not r["seen"] >= seen
 
 
 def auc(pos: list[float], neg: list[float]) -> float:
@@ -158,6 +190,7 @@ def main() -> None:
             other = tuple(reversed(seq.actions))
             rows.append((split, kind + " (other challenge)", seq,
                          run(seq, other, det, mesh, scorer)))
+    photo_rate = live_photo_outlines(td, det)
     tune = [(k, r) for s, k, _, r in rows if s == "tune"]
     live_t = [r for k, r in tune if k == "live"]
     photo_t = [r for k, r in tune if k == "photo"]
@@ -167,36 +200,44 @@ def main() -> None:
             np.mean([r["parallax"] < p for r in live_t]) for p in grid]
     tied = [p for p, c in zip(grid, cost, strict=True) if c == min(cost)]
     par = tied[len(tied) // 2]
-    # Carrier outline: fewest attacks accepted with tune BPCER <= 5%; on a tie the one that
-    # asks for the most evidence (kinder to live passengers elsewhere).
-    best = None
-    for seen in (0.2, 0.3, 0.4, 0.5, 2.0):
-        for moved in (0.01, 0.02, 0.03, 0.05):
-            bpcer = np.mean([not accepted(r, par, seen, moved) for r in live_t])
-            apcer = np.mean([accepted(r, par, seen, moved) for k, r in tune if k != "live"])
-            if bpcer <= 0.05 and (best is None or (apcer, -seen, -moved) < best[0]):
-                best = ((apcer, -seen, -moved), seen, moved)
-    assert best is not None, "no threshold keeps tune BPCER <= 5%"
-    _, seen, moved = best
+    # Carrier outline, seen in >= this share of frames: fewest attacks accepted with tune
+    # BPCER <= 5 %, the middle of a tie (as for parallax: the most margin both ways).  A live
+    # passenger framed by an outline would show it in every frame, so the BPCER counted is
+    # at least the share of tune live photos with one.
+    costs = {}
+    for seen in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 2.0):
+        bpcer = max(np.mean([not accepted(r, par, seen) for r in live_t]),
+                    photo_rate["tune"] if seen <= 1.0 else 0.0)
+        if bpcer <= 0.05:
+            costs[seen] = np.mean([accepted(r, par, seen) for k, r in tune if k != "live"])
+    assert costs, "no threshold keeps tune BPCER <= 5%"
+    tied = [v for v, c in costs.items() if c == min(costs.values())]
+    seen = tied[len(tied) // 2]
     print(f"thresholds chosen on tune: min_parallax {par:.4f} face widths, carrier outline "
-          f"in >= {seen:.0%} of frames and moved >= {moved:.2f} of its diagonal")
+          f"in >= {seen:.0%} of frames")
     print(f"{'split':5} {'type':28} {'n':>3} {'actions ok':>10} {'APCER/BPCER':>11} "
-          f"{'parallax p50 [min-max]':>24}")
+          f"{'parallax p50 [min-max]':>24} {'outline seen p50 [min-max]':>27}")
     for split in ("tune", "test"):
         for kind in dict.fromkeys(k for s, k, _, _ in rows if s == split):
             rs = [r for s, k, _, r in rows if s == split and k == kind]
-            acc = [accepted(r, par, seen, moved) for r in rs]
+            acc = [accepted(r, par, seen) for r in rs]
             rate = 1 - np.mean(acc) if kind == "live" else np.mean(acc)
             p = np.array([r["parallax"] for r in rs])
+            o = np.array([r["seen"] for r in rs])
             label = "BPCER" if kind == "live" else "APCER"
             print(f"{split:5} {kind:28} {len(rs):3d} {np.mean([r['actions_ok'] for r in rs]):10.0%}"
-                  f" {label} {rate:5.1%} {np.median(p):9.3f} [{p.min():.3f}-{p.max():.3f}]")
+                  f" {label} {rate:5.1%} {np.median(p):9.3f} [{p.min():.3f}-{p.max():.3f}]"
+                  f" {np.median(o):14.2f} [{o.min():.2f}-{o.max():.2f}]")
+    for split in ("tune", "test"):
+        did = sorted(round(r["seen"], 2) for s, k, _, r in rows
+                     if s == split and k != "live" and r["actions_ok"])
+        print(f"{split}: outline seen in the attacks that did the actions: {did}")
     photo_test = [r for s, k, _, r in rows if s == "test" and k == "photo"]
     print(f"photo, geometry alone (as if the action check were fooled), test: APCER "
           f"{np.mean([r['parallax'] >= par for r in photo_test]):.1%} of {len(photo_test)}")
     for s, k, seq, r in rows:
-        if s == "test" and (accepted(r, par, seen, moved) != (k == "live")):
-            print(f"  error: {k}: {seq.source}: parallax {r['parallax']:.3f} seen "
+        if accepted(r, par, seen) != (k == "live"):
+            print(f"  error ({s}): {k}: {seq.source}: parallax {r['parallax']:.3f} seen "
                   f"{r['seen']:.2f} moved {r['moved']:.3f} {r['reason']}")
     print("single-image scores (mid frame of each sequence, all splits): ROC AUC live vs attack")
     for field in ("antispoof", "liveness"):

@@ -82,14 +82,41 @@ def test_photo_moved_along_a_planar_path_fails(parts, faces_dir, testdata):
 
 def test_handheld_screen_replaying_the_matching_clip_fails(parts, clip, testdata):
     """The live clip doing exactly the drawn turns, on a tablet swaying ~1 cm in the hand:
-    the recorded head has real parallax, but the bezel around it moves with the hand."""
+    the recorded head has real parallax, but the bezel frames it."""
     bg = samples.imread(testdata / "crowd_counting/images/mall_seq_000091.jpg")
     seq = A.screen_attack(clip, bg, ("turn_right", "turn_left"), np.random.default_rng([1, 1, 11]))
     challenge = LivenessChallenge(("turn_right", "turn_left"), min_face_px=60, **parts)
     status = _run(challenge, seq)
-    assert status.state == "failed" and "moving frame" in status.reasons[0], status
+    assert status.state == "failed" and "frame around the face" in status.reasons[0], status
     parallax, _, _ = challenge.evidence()
     assert parallax >= challenge.min_parallax, "the replayed head alone would pass as 3-D"
+
+
+def test_screen_on_a_stand_replaying_the_matching_clip_fails(parts, clip, testdata):
+    """The same replay held still (1 mm sway) in front of a busy mall: people touch the bezel,
+    so its traced contour is no 4-gon; the straight-line tracer still closes the outline."""
+    mall = sorted((testdata / "crowd_counting/images").glob("mall_*.jpg"))
+    seq = A.screen_attack(clip, samples.imread(mall[0]), ("turn_left", "turn_right"),
+                          np.random.default_rng([0, 0, 11]), hand_mm=1.0)
+    challenge = LivenessChallenge(("turn_left", "turn_right"), min_face_px=60, **parts)
+    status = _run(challenge, seq)
+    assert status.state == "failed" and "frame around the face" in status.reasons[0], status
+    _, seen, _ = challenge.evidence()
+    assert seen >= challenge.carrier_seen, seen
+
+
+@pytest.mark.parametrize("name", ["Jackie_Chan/Jackie_Chan_0003.jpg",
+                                  "Michael_Chang/Michael_Chang_0004.jpg",
+                                  "Michelle_Yeoh/Michelle_Yeoh_0003.jpg"])
+def test_no_carrier_outline_around_a_live_face(face_detector, testdata, name):
+    """Live photos whose edges run close to the image border: the border is not an outline."""
+    import cv2
+    from zezhou5g.vision.face_geometry import carrier_quad
+
+    img = samples.imread(testdata / "faces_calibration" / name)
+    faces = face_detector.detect([img])[0]
+    box = faces.boxes[int(np.argmax(faces.boxes[:, 2] - faces.boxes[:, 0]))]
+    assert carrier_quad(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), box) is None
 
 
 def test_repeated_still_photo_fails_the_blink_challenge(parts, faces_dir):

@@ -16,16 +16,18 @@ within ``action_time_s`` of the previous one.
 When the sequence has a turn, the face must also show parallax: a printed photo or a screen
 moved in front of the camera moves all its landmarks by one homography, a turning head does
 not (see :mod:`.face_geometry`).  A carrier outline (print edge, tablet bezel) around the face
-that sways with the hand fails too.
+in enough of the frames fails too, held still or not: a live passenger's face is not framed
+by a closed outline (0 of 323 live photos, ``bench/transport_liveness.py``), while a tablet
+on a stand replaying a recorded head turn keeps that turn's parallax.
 
 Why no single-image veto: the ``antispoof`` and ``liveness`` models shipped with the package
 rank printed photos *above* live faces on real crops (ROC AUC 0.43 / 0.47 on 236 crops, and
 see ``bench/transport_liveness.py``), so :class:`SpoofScorer` is kept only for measurement.
 
-What this does not stop: a screen on a stand, outline hidden, replaying a recording of the
-person that performs the drawn actions in order and in time.  Randomise the actions per
-attempt (the gate draws two of them) and do not use this as the only factor for high-value
-actions.
+What this does not stop: a screen with its outline hidden (out of frame, masked), replaying
+a recording of the person that performs the drawn actions in order and in time.  Randomise
+the actions per attempt (the gate draws two of them) and do not use this as the only factor
+for high-value actions.
 """
 
 from __future__ import annotations
@@ -144,8 +146,8 @@ class LivenessChallenge:
             landmarks (face widths) must reach this; ``None`` disables the check.  0.065 is
             chosen by bench/transport_liveness.py (photos moved as planes: <= 0.045, real
             turns of >= 20 degrees: >= 0.083).
-        carrier_seen / carrier_moved: fail when a carrier outline is found around the face in
-            at least this fraction of frames and moved at least this far (its diagonals).
+        carrier_seen: fail when a carrier outline is found around the face in at least this
+            fraction of frames (chosen by bench/transport_liveness.py).
     """
 
     def __init__(self, actions: Sequence[str] | str = ("turn",), *, timeout_s: float = 10.0,
@@ -153,7 +155,7 @@ class LivenessChallenge:
                  blink_ratio: float = 0.6, reopen_ratio: float = 0.85, turn_deg: float = 20.0,
                  closer_ratio: float = 1.25, min_face_px: float = 80.0,
                  max_static_frames: int = 15, min_parallax: float | None = 0.065,
-                 carrier_seen: float = 0.3, carrier_moved: float = 0.03,
+                 carrier_seen: float = 0.5,
                  detector: FaceDetector | None = None, mesh: FaceMesh | None = None,
                  device: str | None = None) -> None:
         """Create a challenge; models are shared per process."""
@@ -173,7 +175,6 @@ class LivenessChallenge:
         self.max_static_frames = max_static_frames
         self.min_parallax = min_parallax if any(a.startswith("turn") for a in seq) else None
         self.carrier_seen = carrier_seen
-        self.carrier_moved = carrier_moved
         self.detector = detector or FaceDetector(device=device)
         self.mesh = mesh or FaceMesh(device=device)
         self.reset()
@@ -249,8 +250,9 @@ class LivenessChallenge:
     def evidence(self) -> tuple[float, float, float]:
         """(largest landmark parallax, carrier outline seen fraction, carrier moved) so far.
 
-        The figures the geometric checks decide on (see ``min_parallax``, ``carrier_*``),
-        for benchmarks that choose those thresholds.
+        The figures the geometric checks decide on (see ``min_parallax``, ``carrier_seen``;
+        how far the outline moved is reported, not decided on), for benchmarks that choose
+        those thresholds.
         """
         seen, moved = carrier_motion(self._quads)
         return self._parallax, seen, moved
@@ -310,9 +312,9 @@ class LivenessChallenge:
             return (f"face moved as a flat picture (landmark parallax {self._parallax:.3f} "
                     f"< {self.min_parallax:.3f} face widths)")
         seen, moved = carrier_motion(self._quads)
-        if seen >= self.carrier_seen and moved >= self.carrier_moved:
-            return (f"a moving frame around the face (print edge or screen bezel in "
-                    f"{seen:.0%} of frames, moved {moved:.3f})")
+        if seen >= self.carrier_seen:
+            return (f"a frame around the face (print edge or screen bezel in {seen:.0%} of "
+                    f"frames, moved {moved:.3f} of its diagonal)")
         return None
 
     def _lost_face(self) -> LivenessStatus:
