@@ -79,7 +79,7 @@ def material(td: Path, quick: bool) -> list[tuple[str, str, A.Sequence]]:
         faces = det.detect([img])[0]
         if len(faces) == 0:
             continue
-        box = faces.boxes[int(np.argmax(faces.boxes[:, 2] - faces.boxes[:, 0]))]
+        box = _largest(faces).boxes[0]
         split = "tune" if idents.index(ident) % 2 == 0 else "test"
         for k, pair in enumerate((PAIRS[n % 6], ("tilt", "turn_right"))):
             rng = np.random.default_rng([n, k, 7])
@@ -145,7 +145,7 @@ def live_photo_outlines(td: Path, det: FaceDetector) -> dict[str, float]:
         faces = det.detect([img])[0]
         if len(faces) == 0:
             continue
-        box = faces.boxes[int(np.argmax(faces.boxes[:, 2] - faces.boxes[:, 0]))]
+        box = _largest(faces).boxes[0]
         if box[2] - box[0] < 40:
             continue
         split = "tune" if idents.index(p.parent.name) % 2 == 0 else "test"
