@@ -145,7 +145,7 @@ def _live_pages(launch_chromium: Callable[[], object], url: str,
         clinician = browser.new_context()
         r = clinician.request.post(f"{url}/api/auth/login",
                                    data={"username": "dr-wang", "password": password})
-        assert r.status == 200, r.status
+        assert r.status == 200, (r.status, r.text())
         pages = [clinician.new_page(), browser.new_page()]
         pages[0].goto(f"{url}/console/medical.html")
         pages[1].goto(f"{url}/public.html")

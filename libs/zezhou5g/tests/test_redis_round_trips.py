@@ -1,9 +1,14 @@
-"""make_redis counts round trips to a real Redis: one per command, one per pipeline."""
+"""The project's Redis clients against a real Redis: round trips counted (one per command,
+one per pipeline), and every pooled connection ridden over a restart of the server."""
 
 from __future__ import annotations
 
+import asyncio
+import uuid
+
 from localinfra import RedisServer
-from zezhou5g.platform.redis import ROUND_TRIPS, make_redis
+from localinfra.proc import free_port
+from zezhou5g.platform.redis import ROUND_TRIPS, make_async_redis, make_redis
 
 
 def _count() -> float:
@@ -24,3 +29,39 @@ def test_a_command_is_one_round_trip_and_a_pipeline_of_fifty_is_one(redis_server
     pipe.execute()
     assert _count() - before == 1
     assert make_redis(redis_server.url, decode_responses=False).get("rt:7") == b"7"
+
+
+def test_every_pooled_connection_survives_a_redis_restart(run_dir):
+    """After a restart each pooled connection is dead; its next command reconnects, not fails.
+
+    (The asyncio client once carried the synchronous Retry, which retried nothing: readiness
+    PINGed on one fresh connection and said ready while sign-in failed on the stale others.)
+    """
+    server = RedisServer(run_dir / f"restart-{uuid.uuid4().hex[:6]}", free_port())
+    server.start()
+    sync = make_redis(server.url)
+    sync.set("restart:sync", "1")
+
+    async def bump(client, i: int) -> list[object]:
+        pipe = client.pipeline()
+        pipe.incr(f"restart:{i}")
+        pipe.expire(f"restart:{i}", 60)
+        return await pipe.execute()
+
+    async def run() -> list[list[object]]:
+        client = make_async_redis(server.url)
+        try:
+            await asyncio.gather(*(bump(client, i) for i in range(6)))  # six pooled connections
+            assert len(client.connection_pool._available_connections) == 6
+            server.stop()
+            server.start()
+            return await asyncio.wait_for(
+                asyncio.gather(*(bump(client, i) for i in range(6))), 5)
+        finally:
+            await client.aclose()
+
+    try:
+        assert asyncio.run(run()) == [[2, True]] * 6  # the AOF kept the first round
+        assert sync.get("restart:sync") == "1"
+    finally:
+        server.stop()

@@ -13,6 +13,7 @@ from typing import Any
 import redis
 import redis.asyncio as aioredis
 from prometheus_client import Counter
+from redis.asyncio.retry import Retry as AsyncRetry
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
@@ -49,8 +50,13 @@ def make_redis(url: str, *, decode_responses: bool = True) -> redis.Redis:
 
 
 def make_async_redis(url: str) -> aioredis.Redis:
-    """Asyncio client with the same behaviour as :func:`make_redis`."""
+    """Asyncio client with the same behaviour as :func:`make_redis`.
+
+    Its ``retry`` must be the asyncio ``Retry``: the synchronous one, which redis-py accepts
+    here without complaint, returns the command's coroutine unawaited, so nothing is retried and
+    the first command on each pooled connection after a Redis restart fails.
+    """
     return aioredis.Redis.from_url(
         url, decode_responses=True, socket_timeout=2, socket_connect_timeout=2,
-        health_check_interval=15, retry=Retry(ExponentialBackoff(cap=2, base=0.05), 5),
+        health_check_interval=15, retry=AsyncRetry(ExponentialBackoff(cap=2, base=0.05), 5),
         retry_on_error=list(_RETRY_ON))
