@@ -82,3 +82,29 @@ def test_a_gateway_record_is_its_readings_once_with_one_status_per_field(
     letters = wait(lambda: [r for r in dead] or None, 30, "dead letter")
     reason = dict(letters[0].headers)["dlq-detail"].decode()
     assert "reading 1:" in reason, letters[0].headers
+
+
+def test_a_buffered_log_in_one_record_is_evaluated_reading_by_reading(
+        agri_service, producer, wait):
+    """A gateway back from an outage sends a mast's readings of the last minutes in one
+    record: each is a point in time (the rules run per field snapshot, and a device's second
+    reading starts the next one), so frost starts at the first cold reading, not the last."""
+    stub = agri_service["stub"]
+    run = uuid.uuid4().hex[:6]
+    batch = agri_pb2.SensorReadingBatch(gateway_id="gw-east")
+    batch.meta.event_id = f"gw-log-{run}"
+    t0 = int(time.time()) - 200
+    for k, temp in enumerate((6.0, 1.5, -0.5, -2.0, -3.0)):   # flowering wheat: warning 2 °C
+        r = batch.readings.add(device_id="air-e2-1", field_id="field-e2", air_temp_c=temp)
+        r.meta.event_time.FromSeconds(t0 + 20 * k)
+    producer.publish("agri.telemetry.batches", batch, key=batch.gateway_id)
+    producer.flush(10)
+
+    def frost():
+        found = [a for a in stub.ListAlarms(agri_pb2.ListAlarmsRequest(), timeout=5).alarms
+                 if a.alarm_type == agri_pb2.ALARM_TYPE_FROST and a.field_id == "field-e2"
+                 and a.start_time.seconds >= t0]
+        return found if found and found[0].severity == agri_pb2.SEVERITY_CRITICAL else None
+
+    alarm = wait(frost, 30, "critical frost from the log")[0]
+    assert alarm.start_time.seconds == t0 + 20   # the 1.5 °C reading raised it

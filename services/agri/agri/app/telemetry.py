@@ -5,6 +5,12 @@ than the device's last) are kept for history only; otherwise the field's last va
 metric is updated (a reading without moisture keeps the last moisture), degree days accumulate,
 the rules decide alarms, and a ``FieldStatus`` is staged.
 
+A field gateway's record is evaluated per field snapshot: the rules run once on the field's
+readings of one round (each sensor at most once, within :data:`SNAPSHOT_S` of event time), on
+the field aggregate after all of them, not once for each sensor's share of the round. A second
+reading of a device in the record (a buffered log) starts the next snapshot, so every point of
+a time series is still evaluated. A reading alone is evaluated by itself.
+
 Event time (``meta.event_time``, the device's measurement time) is bounded (see
 :mod:`agri.domain.eventtime`), and drives ordering, buckets, silence gaps and the alarms' duration
 conditions. Field rules see a field aggregate per metric (:mod:`agri.domain.episodes`) over the
@@ -51,6 +57,8 @@ from agri.domain.rules import LOW_BATTERY, SENSOR_SILENT, RuleSet
 from agri.topics import FIELD_STATUS, TELEMETRY
 
 METRICS = tuple(DEFAULT_RANGES)
+# Longest span of event time one field snapshot of a gateway's record covers, seconds.
+SNAPSHOT_S = 60.0
 LATE = Counter("agri_readings_late_total", "Readings not newer than the device's last one")
 SATURATED = Counter("agri_readings_saturated_total",
                     "Values at the sensor's saturation value (flagged, not used)", ["metric"])
@@ -116,6 +124,19 @@ class _Shown:
         return status
 
 
+@dataclass(slots=True)
+class _Snapshot:
+    """A field's readings of one round in a gateway's record, evaluated together."""
+
+    batch_id: str | None
+    first_t: float
+    devices: set[str]
+    event: ConsumedEvent        # the last reading: the status shows it, alarms cite it
+    when: datetime
+    updates: dict[str, Any]     # the measured values to store for the field
+    air: tuple[datetime, float] | None = None   # the last air temperature and its time
+
+
 @dataclass
 class _Poll:
     """One unit's reads, updated in memory as its readings apply, and what it will write."""
@@ -135,6 +156,8 @@ class _Poll:
     late: int = 0
     saturated: list[str] = field(default_factory=list)
     event_times: list[float] = field(default_factory=list)
+    # Field → the snapshot of a gateway's record not evaluated yet.
+    pending: dict[str, _Snapshot] = field(default_factory=dict)
 
 
 class Telemetry:
@@ -213,11 +236,16 @@ class Telemetry:
         snapshot = self.state.read(unit, devices, fields)
         poll = _Poll(snapshot, AlarmChanges(self.alarms.read_current(unit, devices + fields)))
         done: set[str] = set()
+        record = None
         for item in items:   # a copy delivered twice in one poll counts once
             event = item.event
+            if item.record != record:       # a record's snapshots are evaluated by its end
+                self._evaluate_pending(poll)
+                record = item.record
             if unit.fresh(item.record_id) and event.event_id not in done:
                 done.add(event.event_id)
                 self._reading(event, poll, arrived, item.record_id if item.batched else None)
+        self._evaluate_pending(poll)
         self.state.stage_devices(unit, poll.devices)
         built = {id(shown): shown.build() for shown in (*poll.latest.values(),
                                                         *poll.statuses.values())}
@@ -246,6 +274,11 @@ class Telemetry:
         if is_late(when, datetime.fromtimestamp(last, UTC) if last is not None else None):
             p.late += 1
             return
+        snap = p.pending.get(fid)
+        if snap is not None and (snap.batch_id != batch_id or device in snap.devices
+                                 or abs(t - snap.first_t) > SNAPSHOT_S):
+            self._evaluate(fid, p.pending.pop(fid), p)   # the field before this reading
+            snap = None
         now = time.time()
         profile = self.farm.profile_of(device)
         p.state.device_t[device] = t
@@ -267,27 +300,50 @@ class Telemetry:
         for k, v in measured.items():
             sensors[f"{k}|{device}"] = f"{t!r},{v!r}"
             parsed.setdefault(k, {})[device] = (t, v)
-        latest = {k: float(v) for k, v in field_raw.items() if k in METRICS}
-        latest |= self._aggregates(parsed, t)
         p.state.totals[fid] += 1
         p.counts[fid] = p.counts.get(fid, 0) + 1
-        shown = _Shown(reading, event.event_id, p.state.totals[fid], latest, when, {})
-        update: dict[str, Any] = dict(measured)
+        p.event_times.append(t)
+        air = values.get("air_temp_c")
+        if snap is None:
+            snap = _Snapshot(batch_id, t, set(), event, when, {})
+            if batch_id is not None:
+                p.pending[fid] = snap
+        snap.devices.add(device)
+        snap.event, snap.when = event, when
+        snap.updates.update(measured)
+        if air is not None:
+            snap.air = (when, air)
+        if batch_id is None:
+            self._evaluate(fid, snap, p)
+
+    def _evaluate_pending(self, p: _Poll) -> None:
+        for fid, snap in p.pending.items():
+            self._evaluate(fid, snap, p)
+        p.pending.clear()
+
+    def _evaluate(self, fid: str, snap: _Snapshot, p: _Poll) -> None:
+        """Run the rules on field ``fid`` after ``snap``'s readings; stage what it shows."""
+        event = snap.event
+        reading: agri_pb2.SensorReading = event.message  # type: ignore[assignment]
+        field_raw = p.state.values[fid]
+        latest = {k: float(v) for k, v in field_raw.items() if k in METRICS}
+        latest |= self._aggregates(p.parsed[fid], snap.when.timestamp())
+        shown = _Shown(reading, event.event_id, p.state.totals[fid], latest, snap.when, {})
+        update: dict[str, Any] = dict(snap.updates)
         info = self.farm.fields.get(fid)
         if info is not None:
-            gdd = self._rules(event.event_id, shown.shown, info, latest,
-                              values.get("air_temp_c"), field_raw, when, p)
+            gdd = self._rules(event.event_id, shown.shown, info, latest, snap.air, field_raw,
+                              snap.when, p)
             field_raw.update({k: str(v) for k, v in gdd.items()})
             update |= gdd
         p.field_writes.setdefault(fid, {}).update(update)
-        p.event_times.append(t)
         p.latest[fid] = shown
-        if batch_id is None:
+        if snap.batch_id is None:
             p.statuses[(event.event_id, "")] = shown
         else:
             # A gateway's record yields one status per field it touched: the field's last.
-            p.statuses.pop((batch_id, fid), None)
-            p.statuses[(batch_id, fid)] = shown
+            p.statuses.pop((snap.batch_id, fid), None)
+            p.statuses[(snap.batch_id, fid)] = shown
 
     def _aggregates(self, per: dict[str, dict[str, tuple[float, float]]], now_s: float
                     ) -> dict[str, float]:
@@ -317,11 +373,12 @@ class Telemetry:
                          {"battery_pct": battery}, cause=cause)
 
     def _rules(self, cause: str, shown: dict[str, Any], info: FieldInfo,
-               latest: dict[str, float], fresh_air: float | None, field_raw: dict[str, str],
-               when: datetime, p: _Poll) -> dict[str, float]:
+               latest: dict[str, float], air: tuple[datetime, float] | None,
+               field_raw: dict[str, str], when: datetime, p: _Poll) -> dict[str, float]:
         """Run the rules; returns the field-state values to store (degree-day state).
 
-        What the field's status shows of them goes into ``shown`` (``FieldStatus`` fields).
+        ``air``: the snapshot's last air temperature and its time (degree days accumulate on
+        it). What the field's status shows goes into ``shown`` (``FieldStatus`` fields).
         """
         update: dict[str, float] = {}
         crop = self.rules.crops[info.crop]
@@ -331,11 +388,11 @@ class Telemetry:
                                    datetime.fromtimestamp(float(field_raw["gdd_t"]), UTC),
                                    float(field_raw["gdd_temp"]))
         state = prev
-        if fresh_air is not None:
-            state = gddlib.accumulate(prev, when, fresh_air, season_start=crop.season_start)
+        if air is not None:
+            state = gddlib.accumulate(prev, air[0], air[1], season_start=crop.season_start)
             if state != prev and state.last_time is not None:
                 update = {"gdd_season": state.season, "gdd": state.gdd,
-                          "gdd_t": state.last_time.timestamp(), "gdd_temp": fresh_air}
+                          "gdd_t": state.last_time.timestamp(), "gdd_temp": air[1]}
         shown["gdd"] = round(state.gdd, 2) if state else 0.0
         current = p.alarms.current.setdefault(info.id, {})
         gates = p.state.gates[info.id]
