@@ -2,8 +2,13 @@
 
 Keys (this module is the only place that names them):
 
-- ``agri:dev:<device>`` hash: ``t`` newest event time (epoch s), ``field``, ``seen`` (wall clock
-  of that reading), ``saturated`` (metrics flagged), health values (battery, signal, case temp);
+- ``agri:devices:<field>`` hash: device → its state as ``t|seen|saturated|health``: ``t``
+  newest event time (epoch s), ``seen`` wall clock of that reading, ``saturated`` metrics
+  flagged (comma-separated), health values as ``name=value`` joined by ``&`` (battery, signal,
+  case temperature). One hash per field, so a unit reads and writes a field's devices in one
+  command each, not one per device;
+- ``agri:device_field`` hash: device → the field whose hash holds it (the silence tick's way
+  from a due device to its state; written when a device first reports in a field);
 - ``agri:device_deadline`` sorted set: device → wall-clock time it counts as silent (live
   devices only);
 - ``agri:fieldvals:<field>`` hash: last valid value of each metric and the degree-day state;
@@ -17,7 +22,7 @@ Keys (this module is the only place that names them):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -27,19 +32,31 @@ from zezhou5g.platform.latest import LatestStore
 from zezhou5g.platform.outbox import RedisUnit
 
 DEADLINES = "agri:device_deadline"
+DEVICE_FIELD = "agri:device_field"
 READERS_BEHIND = "agri:readers_behind"
 # A process's report counts this long (it reports every tick; a dead one drops out).
 BEHIND_FRESH_S = 30.0
 STATUS_PREFIX = "agri:field"
 
 
-def _dev(device: str) -> str:
-    return f"agri:dev:{device}"
+def _devices(fid: str) -> str:
+    return f"agri:devices:{fid}"
 
 
 def _field_keys(fid: str) -> tuple[str, str, str, str]:
     return (f"agri:fieldvals:{fid}", f"agri:readings_total:{fid}", f"agri:fieldsensors:{fid}",
             f"agri:gates:{fid}")
+
+
+def encode_device(t: float, seen: float, saturated: str, health: Mapping[str, float]) -> str:
+    """A device's state as stored in its field's hash (see the module doc)."""
+    return f"{t!r}|{seen!r}|{saturated}|" + "&".join(f"{k}={v!r}" for k, v in health.items())
+
+
+def _times(text: str) -> tuple[float, float]:
+    """(newest event time, wall clock seen) of a stored device state."""
+    t, seen, _ = text.split("|", 2)
+    return float(t), float(seen)
 
 
 def _fields(values: Mapping[str, Any]) -> dict[Any, Any]:
@@ -83,45 +100,56 @@ class FieldState:
             client, STATUS_PREFIX, agri_pb2.FieldStatus)
 
     # telemetry ------------------------------------------------------------------------------
-    def read(self, unit: RedisUnit, devices: Sequence[str], fields: Sequence[str]
+    def read(self, unit: RedisUnit, devices: Mapping[str, str], fields: Sequence[str]
              ) -> FieldSnapshot:
-        """Watch and read the state of ``devices`` and ``fields`` in one round trip."""
-        unit.watch(*(_dev(d) for d in devices), *(k for f in fields for k in _field_keys(f)))
+        """Watch and read ``fields`` and their ``devices`` (device → field), one round trip.
+
+        ``fields`` must hold every field of ``devices``.
+        """
+        unit.watch(*(k for f in fields for k in (*_field_keys(f), _devices(f))))
         pipe = unit.read_pipeline()
-        for d in devices:
-            pipe.hget(_dev(d), "t")
         for f in fields:
             values, total, sensors, gates = _field_keys(f)
             pipe.hgetall(values)
             pipe.get(total)
             pipe.hgetall(sensors)
             pipe.hgetall(gates)
+            pipe.hgetall(_devices(f))
         out = iter(pipe.execute())
-        device_t = {}
-        for d in devices:
-            t = next(out)
-            if t:
-                device_t[d] = float(t)
-        snap = FieldSnapshot(device_t, {}, {}, {}, {})
+        snap = FieldSnapshot({}, {}, {}, {}, {})
+        stored: dict[str, dict[str, str]] = {}
         for f in fields:
             snap.values[f] = next(out)
             snap.totals[f] = int(next(out) or 0)
             snap.sensors[f] = next(out)
             snap.gates[f] = next(out)
+            stored[f] = next(out)
+        for d, f in devices.items():
+            text = stored[f].get(d)
+            if text:
+                snap.device_t[d] = _times(text)[0]
         return snap
 
-    def stage_devices(self, unit: RedisUnit,
-                      devices: Mapping[str, tuple[Mapping[str, Any], float | None]]) -> None:
-        """Write devices' state and wall-clock deadlines: device → (state, deadline).
+    def stage_devices(self, unit: RedisUnit, devices: Mapping[str, tuple[str, str, float | None]],
+                      known: Collection[str]) -> None:
+        """Write devices' state and wall-clock deadlines: device → (field, state, deadline).
 
-        A deadline None: not watched on the wall clock (e.g. a backfilled log). The deadlines
-        go in one command each way.
+        ``state`` as :func:`encode_device` gives it; ``known``: devices the unit found in
+        their field's hash (the others are entered in the device → field index). A deadline
+        None: not watched on the wall clock (e.g. a backfilled log). One command per field,
+        and the deadlines in one command each way.
         """
         w = unit.w
-        for device, (mapping, _) in devices.items():
-            w.hset(_dev(device), mapping=_fields(mapping))
-        unwatched = [d for d, (_, at) in devices.items() if at is None]
-        deadlines = {d: at for d, (_, at) in devices.items() if at is not None}
+        per_field: dict[str, dict[str, str]] = {}
+        for device, (fid, state, _) in devices.items():
+            per_field.setdefault(fid, {})[device] = state
+        for fid, states in per_field.items():
+            w.hset(_devices(fid), mapping=_fields(states))
+        new = {d: fid for d, (fid, _, _) in devices.items() if d not in known}
+        if new:
+            w.hset(DEVICE_FIELD, mapping=_fields(new))
+        unwatched = [d for d, (_, _, at) in devices.items() if at is None]
+        deadlines = {d: at for d, (_, _, at) in devices.items() if at is not None}
         if unwatched:
             w.zrem(DEADLINES, *unwatched)
         if deadlines:
@@ -178,20 +206,25 @@ class FieldState:
                   ) -> dict[str, DeviceInfo]:
         """Watch the ``due`` devices and read them again: those still due, with their info.
 
-        A reading committed meanwhile moved the deadline on (and wrote the device, which
-        makes the unit decide again if it happens after this watch).
+        A reading committed meanwhile moved the deadline on (and wrote the device's field
+        hash, which makes the unit decide again if it happens after this watch).
         """
         devices = sorted(due)
-        unit.watch(*(_dev(d) for d in devices))
+        fields = cast("list[str | None]", unit.r.hmget(DEVICE_FIELD, devices))
+        of = {d: f for d, f in zip(devices, fields, strict=True) if f}
+        unit.watch(*sorted({_devices(f) for f in of.values()}))
         pipe = unit.read_pipeline()
         pipe.zmscore(DEADLINES, devices)
         for d in devices:
-            pipe.hmget(_dev(d), ["field", "seen"])
-        scores, *infos = pipe.execute()
+            if d in of:
+                pipe.hget(_devices(of[d]), d)
+        scores, *states = pipe.execute()
+        stored = dict(zip([d for d in devices if d in of], states, strict=True))
         out = {}
-        for d, score, (fid, seen) in zip(devices, scores, infos, strict=True):
+        for d, score in zip(devices, scores, strict=True):
             if score is not None and float(score) == due[d]:
-                out[d] = DeviceInfo(str(fid or ""), float(seen) if seen else 0.0)
+                text = stored.get(d)
+                out[d] = DeviceInfo(of.get(d, ""), _times(text)[1] if text else 0.0)
         return out
 
     def stage_unwatched(self, unit: RedisUnit, devices: Sequence[str]) -> None:

@@ -42,7 +42,7 @@ from zezhou5g.platform.outbox import RedisOutbox, RedisUnit, derived_id
 from zezhou5g.platform.validation import present_fields
 
 from agri.adapters.alarm_store import AlarmStore
-from agri.adapters.field_state import FieldSnapshot, FieldState
+from agri.adapters.field_state import FieldSnapshot, FieldState, encode_device
 from agri.adapters.records_queue import RecordEntry, RecordsQueue
 from agri.app.alarms import AlarmChanges
 from agri.app.errors import split_invalid
@@ -144,7 +144,7 @@ class _Poll:
     state: FieldSnapshot
     alarms: AlarmChanges
     entry: RecordEntry = field(default_factory=RecordEntry)
-    devices: dict[str, tuple[dict[str, Any], float | None]] = field(default_factory=dict)
+    devices: dict[str, tuple[str, str, float | None]] = field(default_factory=dict)
     field_writes: dict[str, dict[str, Any]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     # Field → what its latest status will show; (cause id, field) → the status to publish, in
@@ -181,8 +181,14 @@ class Telemetry:
         if rejects:
             raise RejectEvent(rejects[0])
 
-    def check(self, reading: agri_pb2.SensorReading) -> str | None:
-        """Why ``reading`` is invalid, or None."""
+    def check(self, reading: agri_pb2.SensorReading,
+              usable: dict[int, tuple[dict[str, float | None], list[str]]] | None = None
+              ) -> str | None:
+        """Why ``reading`` is invalid, or None.
+
+        ``usable``: where to keep the reading's usable values (by ``id(reading)``) for the
+        unit that applies it, so they are worked out once.
+        """
         if not reading.device_id or not reading.field_id:
             return "device_id and field_id are required"
         registered = self.farm.device_field.get(reading.device_id)
@@ -193,8 +199,10 @@ class Telemetry:
                                         time.time(), self.max_skew_s, self.backlog_s)
             if late:
                 return late
-        bad = violations(usable_values(reading, self.farm)[0],
-                         self.farm.profile_of(reading.device_id))
+        values = usable_values(reading, self.farm)
+        if usable is not None:
+            usable[id(reading)] = values
+        bad = violations(values[0], self.farm.profile_of(reading.device_id))
         return "; ".join(bad) if bad else None
 
     def handle_batch(self, events: Sequence[ConsumedEvent]) -> dict[int, str]:
@@ -206,9 +214,10 @@ class Telemetry:
         """
         items = expand(events, agri_pb2.SensorReadingBatch, "readings", TELEMETRY,
                        "agri.reading", "reading")
+        usable: dict[int, tuple[dict[str, float | None], list[str]]] = {}
         # A batch record without an id would give every batch the same reading ids.
         invalid = split_invalid([i.event._replace(event_id=i.record_id and i.event.event_id)
-                                 for i in items], self.check)[0]
+                                 for i in items], partial(self.check, usable=usable))[0]
         valid = [item for k, item in enumerate(items) if k not in invalid]
         rejects = by_record([(items[k], r) for k, r in invalid.items()],
                             empty_batches(events, agri_pb2.SensorReadingBatch, "readings"))
@@ -216,7 +225,8 @@ class Telemetry:
             return rejects
         arrived = datetime.now(UTC)
         for unit_items in units(valid):
-            poll = self.outbox.transact(partial(self._apply, items=unit_items, arrived=arrived),
+            poll = self.outbox.transact(partial(self._apply, items=unit_items, arrived=arrived,
+                                                usable=usable),
                                         consumed=[i.record_id for i in unit_items],
                                         topic=TELEMETRY)
             # Counted once the unit committed (it may have run more than once).
@@ -229,11 +239,14 @@ class Telemetry:
                 READING_TO_DECISION.observe(max(0.0, now - t))
         return rejects
 
-    def _apply(self, unit: RedisUnit, items: list[Item], arrived: datetime) -> _Poll:
+    def _apply(self, unit: RedisUnit, items: list[Item], arrived: datetime,
+               usable: dict[int, tuple[dict[str, float | None], list[str]]]) -> _Poll:
         readings: list[agri_pb2.SensorReading] = [i.event.message for i in items]  # type: ignore[misc]
-        devices = sorted({r.device_id for r in readings})
-        fields = sorted({r.field_id for r in readings})
-        snapshot = self.state.read(unit, devices, fields)
+        where = {r.device_id: r.field_id for r in readings}
+        devices = sorted(where)
+        fields = sorted(set(where.values()))
+        snapshot = self.state.read(unit, where, fields)
+        known = set(snapshot.device_t)
         poll = _Poll(snapshot, AlarmChanges(self.alarms.read_current(unit, devices + fields)))
         done: set[str] = set()
         record = None
@@ -244,9 +257,10 @@ class Telemetry:
                 record = item.record
             if unit.fresh(item.record_id) and event.event_id not in done:
                 done.add(event.event_id)
-                self._reading(event, poll, arrived, item.record_id if item.batched else None)
+                self._reading(event, poll, arrived, item.record_id if item.batched else None,
+                              usable.get(id(event.message)))
         self._evaluate_pending(poll)
-        self.state.stage_devices(unit, poll.devices)
+        self.state.stage_devices(unit, poll.devices, known)
         built = {id(shown): shown.build() for shown in (*poll.latest.values(),
                                                         *poll.statuses.values())}
         for fid, shown in poll.latest.items():
@@ -261,10 +275,14 @@ class Telemetry:
         return poll
 
     def _reading(self, event: ConsumedEvent, p: _Poll, arrived: datetime,
-                 batch_id: str | None) -> None:
-        """Apply one reading; ``batch_id``: the gateway record it came in (None: alone)."""
+                 batch_id: str | None,
+                 usable: tuple[dict[str, float | None], list[str]] | None) -> None:
+        """Apply one reading; ``batch_id``: the gateway record it came in (None: alone).
+
+        ``usable``: its usable values as :meth:`check` found them (None: work them out).
+        """
         reading: agri_pb2.SensorReading = event.message  # type: ignore[assignment]
-        values, flagged = usable_values(reading, self.farm)
+        values, flagged = usable or usable_values(reading, self.farm)
         p.saturated += flagged
         when = _event_time(reading, arrived)
         t = when.timestamp()
@@ -282,12 +300,11 @@ class Telemetry:
         now = time.time()
         profile = self.farm.profile_of(device)
         p.state.device_t[device] = t
-        health = {k: values[k] for k in HEALTH_METRICS if values.get(k) is not None}
+        health = {k: v for k in HEALTH_METRICS if (v := values.get(k)) is not None}
         measured = {k: v for k, v in values.items() if v is not None and k not in HEALTH_METRICS}
         # Live devices are watched on the wall clock; a backfill is judged by event time only.
         silent_at = t + profile.silent_after_s if is_live(t, now, profile.silent_after_s) else None
-        p.devices[device] = ({"t": t, "field": fid, "seen": now, "saturated": ",".join(flagged),
-                              **health}, silent_at)
+        p.devices[device] = (fid, encode_device(t, now, ",".join(flagged), health), silent_at)
         gap = silence_gap(last, t, profile.silent_after_s)
         self._device_alarms(event.event_id, device, fid, values.get("battery_pct"), when, p,
                             gap, profile.interval_s)
