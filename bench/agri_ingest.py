@@ -132,6 +132,7 @@ def measure(bootstrap: str, redis_url: str, fields: list[str], args: argparse.Na
     producer = EventProducer(bootstrap, "bench-sensors")
     probes: dict[tuple[str, int], float] = {}      # (field, status) → reading event time
     latencies: list[float] = []
+    sent_at: list[float] = []   # each latency's reading event time (for the per-window p99)
     lock = threading.Lock()
     stop = threading.Event()
     seen = [0]
@@ -157,6 +158,7 @@ def measure(bootstrap: str, redis_url: str, fields: list[str], args: argparse.Na
                         sent = probes.pop((a.field_id, a.status), None)
                         if sent is not None:
                             latencies.append(now - sent)
+                            sent_at.append(sent)
         consumer.close()
 
     watcher = threading.Thread(target=watch_alarms, daemon=True)
@@ -279,6 +281,13 @@ def measure(bootstrap: str, redis_url: str, fields: list[str], args: argparse.Na
         print(f"  reading→alarm (event time → alarm change on {AGRI_ALARMS.name}), "
               f"{len(latencies)} frost raises/clears: p50 {_pct(latencies, 50) * 1000:.0f} ms, "
               f"p99 {_pct(latencies, 99) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms")
+        # Whether latency grows through the offer (a backlog) or spikes: p99 per 30 s window.
+        windows: dict[int, list[float]] = {}
+        for at, lat in zip(sent_at, latencies, strict=True):
+            windows.setdefault(int((at - t0) // 30), []).append(lat)
+        print("  reading→alarm p99 per 30 s of the offer: " + ", ".join(
+            f"{w * 30}–{w * 30 + 30} s {_pct(v, 99) * 1000:,.0f} ms"
+            for w, v in sorted(windows.items())))
     print(f"  frost alarm changes seen: {seen[0]}; probes without an alarm change: {len(probes)}")
     producer.close()
 

@@ -98,7 +98,9 @@ async def serve(settings: AgriSettings, stop: asyncio.Event | None = None) -> No
     await asyncio.to_thread(ensure_topics, settings.kafka_bootstrap, sorted(PRODUCES))
     await asyncio.to_thread(redis_outbox.start)
     await asyncio.to_thread(sql_outbox.start)
-    # Alarms raised before the repeat index existed (it is kept in step from then on).
+    # Alarms raised before the set of alarmed originators and the repeat index existed (both
+    # are kept in step from then on).
+    await asyncio.to_thread(AlarmStore.index_alarmed, client)
     await asyncio.to_thread(alarms.index_repeats)
     runtime.on_shutdown(redis_outbox.stop)
     runtime.on_shutdown(sql_outbox.stop)

@@ -5,6 +5,10 @@ JSON; it is what units of work decide on. ``agri:alarm_repeats`` indexes the ala
 notified again (active, unacknowledged, critical, of a type with a repeat period): member
 ``<originator>\t<type>``, score the wall-clock time the repeat is due; every write of an alarm
 keeps it in step, so a repeat tick reads the due ones instead of every field's alarms.
+``agri:alarmed`` is the set of originators that have such a hash: most devices never raise an
+alarm, so a unit asks the set (one command) and reads the hashes of those in it only, instead
+of one read per device; every alarm write adds its originator, and a service start adds those
+of hashes written before the set existed (:meth:`AlarmStore.index_alarmed`).
 
 SQL ``agri_alarms`` keeps every alarm for lists and reports; rows are written from the records
 queue (:mod:`agri.adapters.records_queue`) and only move forward: a row is replaced only by a
@@ -19,6 +23,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any, cast
 
+import redis
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -31,6 +36,7 @@ from agri.domain import rules
 from agri.domain.alarms import Alarm, Severity, Status
 
 REPEATS = "agri:alarm_repeats"
+ALARMED = "agri:alarmed"
 _TIMES = ("start_time", "end_time", "ack_time", "clear_time", "notified_at")
 
 
@@ -124,18 +130,43 @@ class AlarmStore:
         names = sorted(set(originators))
         if not names:
             return {}
+        if watch:   # a first alarm of one of the others adds it to the set: decide again
+            unit.watch(ALARMED)
+        flags = cast("list[int]", unit.r.smismember(ALARMED, names))
+        have = [o for o, flag in zip(names, flags, strict=True) if flag]
+        out: dict[str, dict[str, Alarm]] = {o: {} for o in names}
+        if not have:
+            return out
         if watch:
-            unit.watch(*(_key(o) for o in names))
+            unit.watch(*(_key(o) for o in have))
         pipe = unit.read_pipeline()
-        for o in names:
+        for o in have:
             pipe.hgetall(_key(o))
-        return {o: {t: from_json(v) for t, v in raw.items()}
-                for o, raw in zip(names, pipe.execute(), strict=True)}
+        for o, raw in zip(have, pipe.execute(), strict=True):
+            out[o] = {t: from_json(v) for t, v in raw.items()}
+        return out
 
     def stage(self, unit: RedisUnit, alarm: Alarm) -> None:
         """Write ``alarm`` as the current one of its originator and type (and index it)."""
         unit.w.hset(_key(alarm.originator), alarm.type, to_json(alarm))
+        unit.w.sadd(ALARMED, alarm.originator)
         self.stage_repeat(unit, alarm)
+
+    @staticmethod
+    def index_alarmed(client: redis.Redis, batch: int = 1000) -> int:
+        """Add every originator with an alarm hash to the set (hashes older than the set).
+
+        Run once at start, before readings are processed; returns how many hashes there are.
+        """
+        names: list[str] = []
+        prefix = _key("")
+        for key in client.scan_iter(match=f"{prefix}*", count=batch):
+            names.append(str(key)[len(prefix):])
+            if len(names) % batch == 0:
+                client.sadd(ALARMED, *names[-batch:])
+        if len(names) % batch:
+            client.sadd(ALARMED, *names[len(names) - len(names) % batch:])
+        return len(names)
 
     def repeat_at(self, alarm: Alarm) -> float | None:
         """When ``alarm`` is next notified again (epoch s), or None: it is not repeated."""
