@@ -36,6 +36,7 @@ def test_an_alarm_older_than_the_set_is_found_after_indexing(redis_client, store
     current = read()
     assert current["probe-old"]["SENSOR_SILENT"].id == "a-probe-old"
     assert current["probe-new"] == {}
+    assert AlarmStore.index_alarmed(redis_client) == 0           # once per Redis
 
 
 def test_a_first_alarm_committed_meanwhile_makes_the_unit_decide_again(redis_client, store):

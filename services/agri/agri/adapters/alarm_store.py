@@ -7,8 +7,8 @@ notified again (active, unacknowledged, critical, of a type with a repeat period
 keeps it in step, so a repeat tick reads the due ones instead of every field's alarms.
 ``agri:alarmed`` is the set of originators that have such a hash: most devices never raise an
 alarm, so a unit asks the set (one command) and reads the hashes of those in it only, instead
-of one read per device; every alarm write adds its originator, and a service start adds those
-of hashes written before the set existed (:meth:`AlarmStore.index_alarmed`).
+of one read per device; every alarm write adds its originator, and the first service start on
+a Redis adds those of hashes written before the set existed (:meth:`AlarmStore.index_alarmed`).
 
 SQL ``agri_alarms`` keeps every alarm for lists and reports; rows are written from the records
 queue (:mod:`agri.adapters.records_queue`) and only move forward: a row is replaced only by a
@@ -37,6 +37,7 @@ from agri.domain.alarms import Alarm, Severity, Status
 
 REPEATS = "agri:alarm_repeats"
 ALARMED = "agri:alarmed"
+ALARMED_COMPLETE = "agri:alarmed:complete"   # the set holds the hashes older than it too
 _TIMES = ("start_time", "end_time", "ack_time", "clear_time", "notified_at")
 
 
@@ -156,16 +157,17 @@ class AlarmStore:
     def index_alarmed(client: redis.Redis, batch: int = 1000) -> int:
         """Add every originator with an alarm hash to the set (hashes older than the set).
 
-        Run once at start, before readings are processed; returns how many hashes there are.
+        Run at start, before readings are processed; the scan is done once per Redis (a marker
+        says so), since every alarm written since keeps the set in step. Returns how many
+        originators it added (0 once done).
         """
-        names: list[str] = []
+        if client.exists(ALARMED_COMPLETE):
+            return 0
         prefix = _key("")
-        for key in client.scan_iter(match=f"{prefix}*", count=batch):
-            names.append(str(key)[len(prefix):])
-            if len(names) % batch == 0:
-                client.sadd(ALARMED, *names[-batch:])
-        if len(names) % batch:
-            client.sadd(ALARMED, *names[len(names) - len(names) % batch:])
+        names = [str(k)[len(prefix):] for k in client.scan_iter(match=f"{prefix}*", count=batch)]
+        for start in range(0, len(names), batch):
+            client.sadd(ALARMED, *names[start:start + batch])
+        client.set(ALARMED_COMPLETE, "1")
         return len(names)
 
     def repeat_at(self, alarm: Alarm) -> float | None:
